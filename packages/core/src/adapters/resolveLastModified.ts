@@ -1,0 +1,87 @@
+import { DateTime } from 'luxon';
+import { CachesetError } from '../errors/CachesetError.js';
+import { CoreErrorCodes } from '../errors/errorCodes.js';
+import { Interface } from '../interfaces/InterfaceToken.js';
+import { specName } from '../interfaces/Spec.js';
+import { describeValue } from '../names/dottedName.js';
+import type { AdapterLookup } from './AdapterLookup.js';
+import { ILastModified } from './ILastModified.js';
+
+const MAX_CONTEXT_DEPTH = 16;
+
+/** A view is any object with an object-valued `context`: the content it presents. */
+function contextOf(value: unknown): object | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const context = (value as { context?: unknown }).context;
+  return typeof context === 'object' && context !== null ? context : undefined;
+}
+
+/**
+ * When `value` last changed, from its most specific `ILastModified` adapter. A view (an object with a
+ * `context`) that has no adapter of its own delegates to its context, as z3c.caching's view adapter
+ * does; a catch-all adapter on `Interface` applies only after that delegation. Returns undefined when
+ * nothing knows.
+ *
+ * Throws `ERR_CACHESET_INVALID_LAST_MODIFIED` when an adapter returns anything but a valid luxon
+ * `DateTime` (a JS Date, a string, an invalid DateTime), and `ERR_CACHESET_ADAPTER_FAILED` when it throws.
+ */
+export async function resolveLastModified(adapters: AdapterLookup, value: unknown): Promise<DateTime<true> | undefined> {
+  let current: unknown = value;
+  const visited = new Set<unknown>();
+  for (let depth = 0; depth < MAX_CONTEXT_DEPTH && !visited.has(current); depth += 1) {
+    visited.add(current);
+    const match = adapters.findRegistration(current, ILastModified);
+    const context = contextOf(current);
+    if (match !== undefined && (match.spec !== Interface || context === undefined)) {
+      const adapter = adapters.create(match, current);
+      if (adapter === undefined) return undefined;
+      if (typeof (adapter as Partial<ILastModified>).lastModified !== 'function') {
+        throw new CachesetError(
+          CoreErrorCodes.INVALID_ADAPTER,
+          `The ILastModified adapter bound for ${specName(match.spec)} returned ${describeValue(adapter)}, which has no lastModified() method.`,
+          { details: { for: specName(match.spec) } },
+        );
+      }
+      let result: unknown;
+      try {
+        result = await adapter.lastModified();
+      } catch (error) {
+        throw new CachesetError(
+          CoreErrorCodes.ADAPTER_FAILED,
+          `The ILastModified adapter bound for ${specName(match.spec)} threw: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error, details: { for: specName(match.spec) } },
+        );
+      }
+      return checkLastModified(result, `the ILastModified adapter bound for ${specName(match.spec)}`);
+    }
+    if (context === undefined) return undefined;
+    current = context;
+  }
+  return undefined;
+}
+
+/**
+ * Accepts undefined/null (unknown) or a valid luxon DateTime; anything else is an
+ * `ERR_CACHESET_INVALID_LAST_MODIFIED` naming its source.
+ */
+export function checkLastModified(value: unknown, source: string): DateTime<true> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (DateTime.isDateTime(value)) {
+    if (value.isValid) return value as DateTime<true>;
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_LAST_MODIFIED,
+      `${source} returned an invalid DateTime (${value.invalidReason ?? 'invalid'}${value.invalidExplanation ? `: ${value.invalidExplanation}` : ''}). Return a valid DateTime or undefined when the time is unknown.`,
+      { details: { reason: value.invalidReason } },
+    );
+  }
+  const hint = value instanceof Date
+    ? 'a JS Date; wrap it: DateTime.fromJSDate(date)'
+    : typeof value === 'string'
+      ? 'a string, which may have no timezone; parse it with an explicit zone: DateTime.fromISO(text, { zone: "utc" })'
+      : `${describeValue(value)}`;
+  throw new CachesetError(
+    CoreErrorCodes.INVALID_LAST_MODIFIED,
+    `${source} returned ${hint}. ILastModified must return a timezone-aware luxon DateTime or undefined.`,
+    { details: { value } },
+  );
+}

@@ -1,0 +1,192 @@
+import { configError, type ConfigPath, type ConfigSource } from '../config/ConfigSource.js';
+import { CachesetError } from '../errors/CachesetError.js';
+import { CoreErrorCodes } from '../errors/errorCodes.js';
+import { dottedNameProblem, describeValue } from '../names/dottedName.js';
+import { didYouMean } from '../names/suggestName.js';
+import type { CachingOperation, DebugHeaderSwitches, OperationOptions, OptionValues } from '../operations/CachingOperation.js';
+import type { OperationRegistry } from '../operations/OperationRegistry.js';
+import type { PolicyData } from './PolicyData.js';
+
+export interface CompilePolicyOptions {
+  readonly operations: OperationRegistry;
+  /** In explicit mode: whether a ruleset name is declared; undeclared names in the policy are errors. */
+  readonly isDeclared?: (ruleset: string) => boolean;
+  /** The file the data came from, for error positions. */
+  readonly source?: ConfigSource;
+  /** Where the policy sits in that file, e.g. ['policy']. */
+  readonly path?: ConfigPath;
+}
+
+type OptionMap = ReadonlyMap<string, unknown>;
+
+interface OperationSettings {
+  readonly global: OptionMap;
+  readonly rulesets: ReadonlyMap<string, OptionMap>;
+}
+
+const DEFAULT_DEBUG_HEADERS: DebugHeaderSwitches = Object.freeze({ rule: true, operation: true, chainOperations: true });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What the administrator decided: which operation serves each ruleset, and with which options.
+ * Immutable once compiled; to change the policy at run time, compile a new one and hand it to the
+ * engine. Option values resolve per-ruleset first, then the operation's global value, then the
+ * operation's default; an explicit `null` at either level means "none" and stops the fallback.
+ */
+export class CachePolicy {
+  readonly enabled: boolean;
+  /** Ruleset → operation name; undefined switches the whole machinery off (no debug headers either). */
+  readonly operationMapping: ReadonlyMap<string, string> | undefined;
+  readonly debugHeaders: DebugHeaderSwitches;
+  readonly #settings: ReadonlyMap<string, OperationSettings>;
+  readonly #resolved = new WeakMap<CachingOperation, Map<string, OptionValues<OperationOptions>>>();
+
+  private constructor(enabled: boolean, mapping: ReadonlyMap<string, string> | undefined, debugHeaders: DebugHeaderSwitches, settings: ReadonlyMap<string, OperationSettings>) {
+    this.enabled = enabled;
+    this.operationMapping = mapping;
+    this.debugHeaders = debugHeaders;
+    this.#settings = settings;
+  }
+
+  /**
+   * Validates `data` against the registered operations and returns the policy. Every problem is an
+   * `ERR_CACHESET_*` error naming the key (and the file and position when `source` is given): unknown
+   * operations, unknown options, option values of the wrong type, invalid or undeclared ruleset names.
+   */
+  static compile(data: PolicyData | unknown, options: CompilePolicyOptions): CachePolicy {
+    const base = options.path ?? [];
+    const fail = (code: (typeof CoreErrorCodes)[keyof typeof CoreErrorCodes], path: ConfigPath, problem: string, value: unknown, at: 'key' | 'value' = 'value'): never => {
+      throw configError(code, [...base, ...path], problem, value, options.source, at);
+    };
+    if (!isRecord(data)) fail(CoreErrorCodes.INVALID_POLICY, [], `expected a mapping with enabled, operationMapping and operations, got ${describeValue(data)}`, data);
+    const record = data as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!['enabled', 'operationMapping', 'operations', 'debugHeaders'].includes(key)) {
+        fail(CoreErrorCodes.INVALID_POLICY, [key], `unknown policy key.${didYouMean(key, ['enabled', 'operationMapping', 'operations', 'debugHeaders'])} Known keys: enabled, operationMapping, operations, debugHeaders`, record[key], 'key');
+      }
+    }
+    const rulesetName = (path: ConfigPath, name: string): void => {
+      const problem = dottedNameProblem(name);
+      if (problem !== undefined) fail(CoreErrorCodes.INVALID_RULESET_NAME, path, `invalid ruleset name ${describeValue(name)}: ${problem}; use a dotted name such as "site.frontpage"`, name);
+      if (options.isDeclared !== undefined && !options.isDeclared(name)) {
+        fail(CoreErrorCodes.RULESET_NOT_DECLARED, path, `ruleset '${name}' is not declared and explicit mode is on; add it to rulesetTypes or fix the name`, name);
+      }
+    };
+    const operationName = (path: ConfigPath, name: unknown): CachingOperation => {
+      if (typeof name !== 'string' || !options.operations.has(name)) {
+        return fail(CoreErrorCodes.UNKNOWN_OPERATION, path, `unknown operation ${describeValue(name)}.${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} Registered operations: ${options.operations.names().join(', ')}`, name);
+      }
+      return options.operations.require(name);
+    };
+
+    const enabled = record.enabled ?? true;
+    if (typeof enabled !== 'boolean') fail(CoreErrorCodes.INVALID_POLICY, ['enabled'], `must be true or false, got ${describeValue(enabled)}`, enabled);
+
+    let mapping: Map<string, string> | undefined;
+    if (record.operationMapping !== undefined && record.operationMapping !== null) {
+      if (!isRecord(record.operationMapping)) fail(CoreErrorCodes.INVALID_POLICY, ['operationMapping'], `must map ruleset names to operation names, got ${describeValue(record.operationMapping)}`, record.operationMapping);
+      mapping = new Map();
+      for (const [ruleset, name] of Object.entries(record.operationMapping as Record<string, unknown>)) {
+        rulesetName(['operationMapping', ruleset], ruleset);
+        mapping.set(ruleset, operationName(['operationMapping', ruleset], name).name);
+      }
+    }
+
+    const debugHeaders: Record<string, boolean> = { ...DEFAULT_DEBUG_HEADERS };
+    if (record.debugHeaders !== undefined) {
+      if (!isRecord(record.debugHeaders)) fail(CoreErrorCodes.INVALID_POLICY, ['debugHeaders'], `must map header switches to true or false, got ${describeValue(record.debugHeaders)}`, record.debugHeaders);
+      for (const [name, on] of Object.entries(record.debugHeaders as Record<string, unknown>)) {
+        if (typeof on !== 'boolean') fail(CoreErrorCodes.INVALID_POLICY, ['debugHeaders', name], `must be true or false, got ${describeValue(on)}`, on);
+        debugHeaders[name] = on as boolean;
+      }
+    }
+
+    const checkContext = (name: string) => ({
+      operationName: name,
+      hasOperation: (n: string) => options.operations.has(n),
+      operationNames: () => options.operations.names(),
+    });
+    const readOptions = (operation: CachingOperation, path: ConfigPath, raw: unknown): OptionMap => {
+      if (!isRecord(raw)) return fail(CoreErrorCodes.INVALID_OPTION, path, `must map option names to values, got ${describeValue(raw)}`, raw);
+      const values = new Map<string, unknown>();
+      const known = Object.keys(operation.options);
+      for (const [key, value] of Object.entries(raw)) {
+        const spec = (operation.options as Record<string, CachingOperation['options'][string]>)[key];
+        if (spec === undefined) {
+          fail(CoreErrorCodes.INVALID_OPTION, [...path, key], `operation '${operation.name}' has no option '${key}'.${didYouMean(key, known)} Its options: ${known.join(', ') || '(none)'}`, value, 'key');
+        }
+        let parsed: unknown;
+        try {
+          parsed = spec?.parse(value);
+        } catch (error) {
+          const problem = CachesetError.is(error) ? error.message : String(error);
+          fail(CoreErrorCodes.INVALID_OPTION, [...path, key], `option '${key}' of operation '${operation.name}' (${spec?.kind ?? 'value'}): ${problem}`, value);
+        }
+        const problem = parsed === null || parsed === undefined ? undefined : spec?.check?.(parsed, checkContext(operation.name));
+        if (problem !== undefined) fail(CoreErrorCodes.INVALID_OPTION, [...path, key], `option '${key}' of operation '${operation.name}' ${problem}`, value);
+        values.set(key, parsed);
+      }
+      return values;
+    };
+
+    const settings = new Map<string, OperationSettings>();
+    if (record.operations !== undefined && record.operations !== null) {
+      if (!isRecord(record.operations)) fail(CoreErrorCodes.INVALID_POLICY, ['operations'], `must map operation names to their settings, got ${describeValue(record.operations)}`, record.operations);
+      for (const [name, raw] of Object.entries(record.operations as Record<string, unknown>)) {
+        const operation = operationName(['operations', name], name);
+        if (!isRecord(raw)) fail(CoreErrorCodes.INVALID_POLICY, ['operations', name], `must be a mapping with "options" and/or "rulesets", got ${describeValue(raw)}`, raw);
+        const section = raw as Record<string, unknown>;
+        for (const key of Object.keys(section)) {
+          if (key !== 'options' && key !== 'rulesets') {
+            fail(CoreErrorCodes.INVALID_POLICY, ['operations', name, key], `unknown key; put option values under "options" (for every ruleset) or "rulesets" → ruleset name → options.${operation.options[key] === undefined ? '' : ` ('${key}' is an option: move it under "options")`}`, section[key], 'key');
+          }
+        }
+        const global = section.options === undefined ? new Map() : readOptions(operation, ['operations', name, 'options'], section.options);
+        const rulesets = new Map<string, OptionMap>();
+        if (section.rulesets !== undefined) {
+          if (!isRecord(section.rulesets)) fail(CoreErrorCodes.INVALID_POLICY, ['operations', name, 'rulesets'], `must map ruleset names to options, got ${describeValue(section.rulesets)}`, section.rulesets);
+          for (const [ruleset, rawOptions] of Object.entries(section.rulesets as Record<string, unknown>)) {
+            rulesetName(['operations', name, 'rulesets', ruleset], ruleset);
+            rulesets.set(ruleset, readOptions(operation, ['operations', name, 'rulesets', ruleset], rawOptions));
+          }
+        }
+        settings.set(operation.name, { global, rulesets });
+      }
+    }
+    return new CachePolicy(enabled as boolean, mapping, Object.freeze(debugHeaders), settings);
+  }
+
+  /** The operation name mapped to `ruleset`, if any. */
+  operationFor(ruleset: string): string | undefined {
+    return this.operationMapping?.get(ruleset);
+  }
+
+  /** Every option of `operation` for `ruleset`: per-ruleset value, else global value, else default. */
+  resolveOptions<O extends OperationOptions>(operation: CachingOperation<O>, ruleset: string): OptionValues<O> {
+    const op = operation as unknown as CachingOperation;
+    let byRuleset = this.#resolved.get(op);
+    if (byRuleset === undefined) this.#resolved.set(op, (byRuleset = new Map()));
+    let values = byRuleset.get(ruleset);
+    if (values === undefined) {
+      const settings = this.#settings.get(op.name);
+      const perRuleset = settings?.rulesets.get(ruleset);
+      const resolved: Record<string, unknown> = {};
+      for (const [name, spec] of Object.entries(op.options)) {
+        if (perRuleset?.has(name) === true) resolved[name] = perRuleset.get(name);
+        else if (settings?.global.has(name) === true) resolved[name] = settings.global.get(name);
+        else resolved[name] = spec.default;
+      }
+      values = Object.freeze(resolved);
+      byRuleset.set(ruleset, values);
+    }
+    return values as OptionValues<O>;
+  }
+
+  /** Whether the policy wants the named debug header; names it does not mention are on. */
+  debugHeader(name: string): boolean {
+    return this.debugHeaders[name] ?? true;
+  }
+}

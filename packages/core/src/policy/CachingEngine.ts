@@ -1,0 +1,209 @@
+import { CachesetError } from '../errors/CachesetError.js';
+import { CoreErrorCodes } from '../errors/errorCodes.js';
+import type { CacheExchange } from '../exchange/CacheExchange.js';
+import { isClass } from '../interfaces/Spec.js';
+import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
+import { dottedNameProblem } from '../names/dottedName.js';
+import type { CachingOperation, OperationContext } from '../operations/CachingOperation.js';
+import type { OperationRegistry } from '../operations/OperationRegistry.js';
+import type { RulesetRegistry } from '../registry/RulesetRegistry.js';
+import type { CachePolicy } from './CachePolicy.js';
+
+export const RULE_HEADER = 'X-Cache-Rule';
+export const OPERATION_HEADER = 'X-Cache-Operation';
+
+/**
+ * Annotation key for plone.caching's transform-chain flag: an answered intercept skips `modify` unless
+ * the operation set this to `true` on the exchange before answering.
+ */
+export const MODIFY_AFTER_INTERCEPT: unique symbol = Symbol.for('@cacheset/core/modifyAfterIntercept');
+
+const matchKey = Symbol('cacheset.engine.match');
+const appliedKey = Symbol('cacheset.engine.applied');
+
+/** Finds the ruleset of an exchange; replace it to add template or content-type mappings. */
+export type RulesetLookup = (exchange: CacheExchange, rulesets: RulesetRegistry) => string | undefined;
+
+export interface CachingEngineOptions {
+  readonly rulesets: RulesetRegistry;
+  readonly operations: OperationRegistry;
+  readonly policy: CachePolicy;
+  readonly logger?: CachesetLogger;
+  readonly lookupRuleset?: RulesetLookup;
+}
+
+/** The ruleset found for a request, and the operation the policy maps it to (if registered). */
+export interface OperationMatch {
+  readonly ruleset: string;
+  readonly operationName: string | undefined;
+  readonly operation: CachingOperation | undefined;
+}
+
+/** An intercepted request: send `status` (already on the response) with `body`; do not render. */
+export interface InterceptOutcome {
+  readonly status: number;
+  readonly body: string | Uint8Array;
+  readonly operationName: string;
+}
+
+/**
+ * The default ruleset lookup: the route's hint if any; else the published class (meaning its
+ * instances) or instance, looked up in the registry.
+ */
+export const defaultRulesetLookup: RulesetLookup = (exchange, rulesets) => {
+  if (exchange.rulesetHint !== undefined) {
+    const problem = dottedNameProblem(exchange.rulesetHint);
+    if (problem !== undefined) {
+      throw new CachesetError(CoreErrorCodes.INVALID_RULESET_NAME, `The ruleset hint ${JSON.stringify(exchange.rulesetHint)} set by the route is not a dotted name: ${problem}.`);
+    }
+    if (rulesets.explicit && rulesets.getType(exchange.rulesetHint) === undefined) {
+      throw new CachesetError(CoreErrorCodes.RULESET_NOT_DECLARED, `The ruleset hint '${exchange.rulesetHint}' set by the route is not declared and explicit mode is on.`);
+    }
+    return exchange.rulesetHint;
+  }
+  const published = exchange.published;
+  if (published === undefined) return undefined;
+  return isClass(published) ? rulesets.lookupClass(published) : rulesets.lookup(published);
+};
+
+const MAX_DISTINCT_REPORTS = 256;
+
+/**
+ * Runs the policy for one request, with plone.caching's hook semantics: `intercept` before rendering,
+ * `modify` after (once, even for streamed responses). Framework-neutral: the HTTP adapters call it.
+ *
+ * - Disabled policy, or no operation mapping: nothing happens, no headers.
+ * - A ruleset was found: `X-Cache-Rule` is set (if the debug header is on), whatever follows.
+ * - `X-Cache-Operation` is set on modify, and on intercept only when the operation answered.
+ * - Errors from the lookup or an operation are logged (each distinct message once) and swallowed: the
+ *   request goes on uncached rather than failing.
+ */
+export class CachingEngine {
+  readonly rulesets: RulesetRegistry;
+  readonly operations: OperationRegistry;
+  readonly logger: CachesetLogger;
+  readonly #lookup: RulesetLookup;
+  readonly #reported = new Set<string>();
+  #policy: CachePolicy;
+
+  constructor(options: CachingEngineOptions) {
+    this.rulesets = options.rulesets;
+    this.operations = options.operations;
+    this.#policy = options.policy;
+    this.logger = options.logger ?? consoleLogger;
+    this.#lookup = options.lookupRuleset ?? defaultRulesetLookup;
+  }
+
+  get policy(): CachePolicy {
+    return this.#policy;
+  }
+
+  /** Swaps in a new policy for requests that start from now on. */
+  setPolicy(policy: CachePolicy): void {
+    this.#policy = policy;
+  }
+
+  /** The ruleset and operation for this exchange (memoized on it), or undefined when nothing applies. */
+  findOperation(exchange: CacheExchange): OperationMatch | undefined {
+    if (exchange.annotations.has(matchKey)) return exchange.annotations.get(matchKey) as OperationMatch | undefined;
+    const match = this.#findOperation(exchange);
+    exchange.annotations.set(matchKey, match);
+    return match;
+  }
+
+  /** Before rendering: may answer the request (304, RAM hit). Never throws. */
+  async intercept(exchange: CacheExchange): Promise<InterceptOutcome | undefined> {
+    const match = this.findOperation(exchange);
+    if (match === undefined) return undefined;
+    const policy = this.#policy;
+    if (policy.debugHeader('rule')) exchange.response.setHeader(RULE_HEADER, match.ruleset);
+    if (match.operation?.intercept === undefined || match.operationName === undefined) return undefined;
+    let result;
+    try {
+      result = await match.operation.intercept(this.#context(exchange, match.ruleset, match.operationName, match.operation));
+    } catch (error) {
+      this.#report(`operation '${match.operationName}' failed to intercept`, error, match);
+      return undefined;
+    }
+    if (result === undefined) return undefined;
+    if (policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, match.operationName);
+    if (!exchange.annotations.has(MODIFY_AFTER_INTERCEPT)) exchange.annotations.set(MODIFY_AFTER_INTERCEPT, false);
+    return { status: exchange.response.status, body: result.body, operationName: match.operationName };
+  }
+
+  /**
+   * After rendering (or at the first write of a streamed response): sets the caching headers.
+   * Applies at most once per exchange, and not at all after an answered intercept. Never throws.
+   */
+  async modify(exchange: CacheExchange): Promise<void> {
+    if (exchange.annotations.get(appliedKey) === true) return;
+    exchange.annotations.set(appliedKey, true);
+    if (exchange.annotations.get(MODIFY_AFTER_INTERCEPT) === false) return;
+    const match = this.findOperation(exchange);
+    if (match === undefined) return;
+    const policy = this.#policy;
+    if (policy.debugHeader('rule')) exchange.response.setHeader(RULE_HEADER, match.ruleset);
+    if (match.operation === undefined || match.operationName === undefined) return;
+    if (policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, match.operationName);
+    if (match.operation.modify === undefined) return;
+    try {
+      await match.operation.modify(this.#context(exchange, match.ruleset, match.operationName, match.operation));
+    } catch (error) {
+      this.#report(`operation '${match.operationName}' failed to modify the response`, error, match);
+    }
+  }
+
+  /** Whether `modify` has already run for this exchange (streamed responses apply headers once). */
+  isModified(exchange: CacheExchange): boolean {
+    return exchange.annotations.get(appliedKey) === true;
+  }
+
+  #findOperation(exchange: CacheExchange): OperationMatch | undefined {
+    const policy = this.#policy;
+    if (!policy.enabled || policy.operationMapping === undefined) return undefined;
+    if (exchange.published === undefined && exchange.rulesetHint === undefined) return undefined;
+    let ruleset: string | undefined;
+    try {
+      ruleset = this.#lookup(exchange, this.rulesets);
+    } catch (error) {
+      this.#report('the ruleset lookup failed', error, undefined);
+      return undefined;
+    }
+    if (ruleset === undefined) return undefined;
+    const operationName = policy.operationFor(ruleset);
+    const operation = operationName === undefined ? undefined : this.operations.get(operationName);
+    return { ruleset, operationName, operation };
+  }
+
+  #context(exchange: CacheExchange, ruleset: string, operationName: string, operation: CachingOperation): OperationContext {
+    const policy = this.#policy;
+    return {
+      ruleset,
+      operationName,
+      options: policy.resolveOptions(operation, ruleset),
+      exchange,
+      request: exchange.request,
+      response: exchange.response,
+      debugHeader: (name) => policy.debugHeader(name),
+      delegate: (name) => {
+        const delegated = this.operations.get(name);
+        return delegated === undefined ? undefined : { operation: delegated, context: this.#context(exchange, ruleset, name, delegated) };
+      },
+    };
+  }
+
+  #report(what: string, error: unknown, match: OperationMatch | undefined): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const key = `${what}\u0000${message}`;
+    if (this.#reported.has(key)) return;
+    if (this.#reported.size < MAX_DISTINCT_REPORTS) this.#reported.add(key);
+    try {
+      this.logger.error(`cacheset: ${what}; the request continues without caching from it. ${message}`, {
+        error,
+        ...(match === undefined ? {} : { ruleset: match.ruleset, operation: match.operationName }),
+      });
+    } catch {
+      // A broken logger must not break the request.
+    }
+  }
+}
