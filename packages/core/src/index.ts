@@ -35,6 +35,7 @@ export { Purge } from './events/Purge.js';
 export {
   ObjectAddedEvent,
   ObjectEvent,
+  ObjectLocationEvent,
   ObjectModifiedEvent,
   ObjectMovedEvent,
   ObjectRemovedEvent,

@@ -46,6 +46,11 @@ describe('EventBus', () => {
     calls.length = 0;
     bus.notify(new ObjectModifiedEvent(new Unmarked(), 'title'));
     expect(calls).toEqual(['object:ObjectModifiedEvent']);
+    calls.length = 0;
+    bus.notify(new ObjectWillBeMovedEvent(new Unmarked(), {}, 'a', {}, 'b'));
+    bus.notify(new Purge(new Unmarked()));
+    // will-be-moved is not a move; Purge is an object event, as in z3c.caching
+    expect(calls).toEqual(['object:ObjectWillBeMovedEvent', 'object:Purge']);
   });
 
   it('unsubscribes with the function subscribe returns', () => {
@@ -112,6 +117,8 @@ describe('EventBus', () => {
     expect(() => new Purge(null as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }));
     expect(() => new ObjectModifiedEvent(5 as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT', message: expect.stringContaining('ObjectModifiedEvent') }));
     expect(() => new ObjectMovedEvent({}, undefined, 3 as never, undefined, 'x')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }));
+    expect(() => new ObjectWillBeMovedEvent({}, undefined, 'x', undefined, {} as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT', message: expect.stringContaining('ObjectWillBeMovedEvent') }));
+    expect(() => new Purge(null as never)).toThrowError(expect.objectContaining({ message: expect.stringContaining('new Purge(...): expected the object') }));
     expect(() => bus.subscribe('Purge' as never, () => {})).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
     expect(() => bus.subscribe(Purge, 'listener' as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
   });

@@ -13,7 +13,7 @@ export class ObjectEvent {
     if ((typeof object !== 'object' && typeof object !== 'function') || object === null) {
       throw new CachesetError(
         CoreErrorCodes.INVALID_EVENT,
-        `new ${new.target.name}(object, ...): expected the object the event is about, got ${describeValue(object)}.`,
+        `new ${new.target.name}(...): expected the object the event is about, got ${describeValue(object)}.`,
         { details: { value: object } },
       );
     }
@@ -31,11 +31,8 @@ export class ObjectModifiedEvent extends ObjectEvent {
   }
 }
 
-/**
- * The object left `oldParent`/`oldName` for `newParent`/`newName`. An undefined old name means it was
- * not anywhere before (an add); an undefined new name means it is nowhere now (a removal).
- */
-export class ObjectMovedEvent extends ObjectEvent {
+/** Base of the events that describe a change of location: from `oldParent`/`oldName` to `newParent`/`newName`. */
+export class ObjectLocationEvent extends ObjectEvent {
   readonly oldParent: unknown;
   readonly oldName: string | undefined;
   readonly newParent: unknown;
@@ -54,6 +51,12 @@ export class ObjectMovedEvent extends ObjectEvent {
     this.newName = newName;
   }
 }
+
+/**
+ * The object left `oldParent`/`oldName` for `newParent`/`newName`. An undefined old name means it was
+ * not anywhere before (an add); an undefined new name means it is nowhere now (a removal).
+ */
+export class ObjectMovedEvent extends ObjectLocationEvent {}
 
 /** The object was created and placed at `newParent`/`newName`. */
 export class ObjectAddedEvent extends ObjectMovedEvent {
@@ -80,17 +83,4 @@ export class ObjectRenamedEvent extends ObjectMovedEvent {
  * Fire before moving or renaming an object, while it is still at its old location: handlers that
  * compute paths (the purge queue) then see the old paths. Fire the moved or renamed event after.
  */
-export class ObjectWillBeMovedEvent extends ObjectEvent {
-  readonly oldParent: unknown;
-  readonly oldName: string | undefined;
-  readonly newParent: unknown;
-  readonly newName: string | undefined;
-
-  constructor(object: object, oldParent: unknown, oldName: string | undefined, newParent: unknown, newName: string | undefined) {
-    super(object);
-    this.oldParent = oldParent;
-    this.oldName = oldName;
-    this.newParent = newParent;
-    this.newName = newName;
-  }
-}
+export class ObjectWillBeMovedEvent extends ObjectLocationEvent {}

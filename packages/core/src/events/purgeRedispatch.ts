@@ -1,7 +1,7 @@
 import { provides } from '../interfaces/resolutionOrder.js';
 import type { EventBus } from './EventBus.js';
 import { IPurgeable } from './IPurgeable.js';
-import { ObjectAddedEvent, ObjectModifiedEvent, ObjectMovedEvent, ObjectWillBeMovedEvent } from './lifecycleEvents.js';
+import { ObjectAddedEvent, ObjectModifiedEvent, ObjectMovedEvent, ObjectWillBeMovedEvent, type ObjectLocationEvent } from './lifecycleEvents.js';
 import { Purge } from './Purge.js';
 
 /**
@@ -10,7 +10,7 @@ import { Purge } from './Purge.js';
  * Returns a function that removes the handlers.
  */
 export function installPurgeRedispatch(bus: EventBus): () => void {
-  const hadLocation = (event: ObjectMovedEvent | ObjectWillBeMovedEvent): boolean =>
+  const hadLocation = (event: ObjectLocationEvent): boolean =>
     !(event instanceof ObjectAddedEvent) && event.oldName !== undefined;
   const offs = [
     bus.subscribe(ObjectModifiedEvent, function purgeModified(event) {
