@@ -30,6 +30,9 @@ export { adapter, adapterModule, AdapterRegistration, bindAdapter, type AdapterS
 export { AdapterLookup, type AdapterMatch, type NamedAdapter } from './adapters/AdapterLookup.js';
 export { checkLastModified, resolveLastModified } from './adapters/resolveLastModified.js';
 export { resolvePurgePaths, type PurgePaths } from './adapters/resolvePurgePaths.js';
+export { ISurrogateKeys } from './adapters/ISurrogateKeys.js';
+export { isSurrogateKey, resolveSurrogateKeys } from './adapters/resolveSurrogateKeys.js';
+export { contextOf, findViewAdapter, findViewAdapters } from './adapters/findViewAdapter.js';
 
 export { Purge } from './events/Purge.js';
 export {
@@ -81,6 +84,8 @@ export {
   type OperationMatch,
   type RulesetLookup,
 } from './policy/CachingEngine.js';
+
+export { currentUnitOfWork, runInUnitOfWork, UnitOfWork, type UnitOfWorkOptions, type UnitOfWorkState } from './unitOfWork/UnitOfWork.js';
 
 export { configError, formatConfigPath, type ConfigPath, type ConfigSource } from './config/ConfigSource.js';
 export { loadConfig, loadConfigFile, type LoadConfigOptions, type LoadedConfig } from './config/loadConfig.js';

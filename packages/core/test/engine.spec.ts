@@ -222,6 +222,24 @@ describe('CachingEngine (plone.caching hook semantics)', () => {
     expect(errors.at(-1)).toContain("'not.declared' set by the route is not declared");
   });
 
+  it('a modify() that returns a promise is reported: headers are set synchronously', async () => {
+    operations.register({ name: 'asyncModify', title: 'x', description: '', sort: 1, options: {}, modify: (async () => {}) as never });
+    const engine = engineWith({ operationMapping: { testrule: 'asyncModify' } });
+    await run(engine);
+    expect(errors.at(-1)).toContain('returned a promise from modify(); modify must be synchronous');
+  });
+
+  it('finds the rule again when the route names its ruleset after intercept (a late hint)', async () => {
+    const engine = engineWith({ operationMapping: { late: 'op3' } });
+    let hint: string | undefined;
+    const exchange = { ...createExchange({ request: memoryRequest(), response: memoryResponse(), published: new OtherView() }), get rulesetHint() { return hint; } };
+    expect(await engine.intercept(exchange)).toBeUndefined();
+    expect((exchange.response as MemoryResponse).headers()).toEqual({});
+    hint = 'late';
+    engine.modify(exchange);
+    expect((exchange.response as MemoryResponse).headers()).toMatchObject({ 'x-cache-rule': 'late', 'x-cache-operation': 'op3' });
+  });
+
   it('PC-11: a streamed response gets its headers once', async () => {
     const engine = engineWith({ operationMapping: { testrule: 'op1' } });
     const exchange = exchangeFor();

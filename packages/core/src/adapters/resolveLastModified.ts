@@ -1,20 +1,11 @@
 import { DateTime } from 'luxon';
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
-import { Interface } from '../interfaces/InterfaceToken.js';
 import { specName } from '../interfaces/Spec.js';
 import { describeValue } from '../names/dottedName.js';
 import type { AdapterLookup } from './AdapterLookup.js';
+import { findViewAdapter } from './findViewAdapter.js';
 import { ILastModified } from './ILastModified.js';
-
-const MAX_CONTEXT_DEPTH = 16;
-
-/** A view is any object with an object-valued `context`: the content it presents. */
-function contextOf(value: unknown): object | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const context = (value as { context?: unknown }).context;
-  return typeof context === 'object' && context !== null ? context : undefined;
-}
 
 /**
  * When `value` last changed, from its most specific `ILastModified` adapter. A view (an object with a
@@ -26,38 +17,29 @@ function contextOf(value: unknown): object | undefined {
  * `DateTime` (a JS Date, a string, an invalid DateTime), and `ERR_CACHESET_ADAPTER_FAILED` when it throws.
  */
 export async function resolveLastModified(adapters: AdapterLookup, value: unknown): Promise<DateTime<true> | undefined> {
-  let current: unknown = value;
-  const visited = new Set<unknown>();
-  for (let depth = 0; depth < MAX_CONTEXT_DEPTH && !visited.has(current); depth += 1) {
-    visited.add(current);
-    const match = adapters.findRegistration(current, ILastModified);
-    const context = contextOf(current);
-    if (match !== undefined && (match.spec !== Interface || context === undefined)) {
-      const adapter = adapters.create(match, current);
-      if (adapter === undefined) return undefined;
-      if (typeof (adapter as Partial<ILastModified>).lastModified !== 'function') {
-        throw new CachesetError(
-          CoreErrorCodes.INVALID_ADAPTER,
-          `The ILastModified adapter bound for ${specName(match.spec)} returned ${describeValue(adapter)}, which has no lastModified() method.`,
-          { details: { for: specName(match.spec) } },
-        );
-      }
-      let result: unknown;
-      try {
-        result = await adapter.lastModified();
-      } catch (error) {
-        throw new CachesetError(
-          CoreErrorCodes.ADAPTER_FAILED,
-          `The ILastModified adapter bound for ${specName(match.spec)} threw: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error, details: { for: specName(match.spec) } },
-        );
-      }
-      return checkLastModified(result, `the ILastModified adapter bound for ${specName(match.spec)}`);
-    }
-    if (context === undefined) return undefined;
-    current = context;
+  const found = findViewAdapter(adapters, value, ILastModified);
+  if (found === undefined) return undefined;
+  const { match, object } = found;
+  const adapter = adapters.create(match, object);
+  if (adapter === undefined) return undefined;
+  if (typeof (adapter as Partial<ILastModified>).lastModified !== 'function') {
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_ADAPTER,
+      `The ILastModified adapter bound for ${specName(match.spec)} returned ${describeValue(adapter)}, which has no lastModified() method.`,
+      { details: { for: specName(match.spec) } },
+    );
   }
-  return undefined;
+  let result: unknown;
+  try {
+    result = await adapter.lastModified();
+  } catch (error) {
+    throw new CachesetError(
+      CoreErrorCodes.ADAPTER_FAILED,
+      `The ILastModified adapter bound for ${specName(match.spec)} threw: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error, details: { for: specName(match.spec) } },
+    );
+  }
+  return checkLastModified(result, `the ILastModified adapter bound for ${specName(match.spec)}`);
 }
 
 /**

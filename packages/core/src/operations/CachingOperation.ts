@@ -43,7 +43,11 @@ export interface DelegatedOperation {
 /**
  * A caching operation, after plone.caching's ICachingOperation: `intercept` may answer before the
  * view renders (a 304, a RAM-cache hit) by setting status and headers on the response and returning a
- * body; `modify` sets headers after rendering. Both may be async.
+ * body; `modify` sets headers after rendering.
+ *
+ * `intercept` may be async: gather slow facts there (ILastModified, ETag components) and keep them in
+ * `exchange.annotations`. `modify` is synchronous, because servers flush headers synchronously (Node's
+ * `writeHead`); it works from what intercept gathered.
  */
 export interface CachingOperation<O extends OperationOptions = OperationOptions> {
   /** The name the policy maps rulesets to; a dotted name. */
@@ -54,5 +58,5 @@ export interface CachingOperation<O extends OperationOptions = OperationOptions>
   readonly sort: number;
   readonly options: OptionSchema<O>;
   intercept?(context: OperationContext<O>): InterceptResult | undefined | Promise<InterceptResult | undefined>;
-  modify?(context: OperationContext<O>): void | Promise<void>;
+  modify?(context: OperationContext<O>): void;
 }

@@ -39,13 +39,13 @@ export const chainOperation: CachingOperation<{ operations: readonly string[] }>
     return undefined;
   },
 
-  async modify(context): Promise<void> {
+  modify(context): void {
     const called: string[] = [];
     for (const name of context.options.operations ?? []) {
       const delegated = context.delegate(name);
       if (delegated === undefined) continue;
       called.push(name);
-      await delegated.operation.modify?.(delegated.context);
+      delegated.operation.modify?.(delegated.context);
     }
     if (called.length > 0 && context.debugHeader('chainOperations')) context.response.setHeader(CHAIN_HEADER, called.join('; '));
   },

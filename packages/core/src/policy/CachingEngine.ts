@@ -103,11 +103,17 @@ export class CachingEngine {
     this.#policy = policy;
   }
 
-  /** The ruleset and operation for this exchange (memoized on it), or undefined when nothing applies. */
+  /**
+   * The ruleset and operation for this exchange, or undefined when nothing applies. Memoized on the
+   * exchange, and found again if the route's ruleset hint changed since (a handler that names its
+   * ruleset while rendering).
+   */
   findOperation(exchange: CacheExchange): OperationMatch | undefined {
-    if (exchange.annotations.has(matchKey)) return exchange.annotations.get(matchKey) as OperationMatch | undefined;
+    const hint = exchange.rulesetHint;
+    const memo = exchange.annotations.get(matchKey) as { readonly hint: string | undefined; readonly match: OperationMatch | undefined } | undefined;
+    if (memo !== undefined && memo.hint === hint) return memo.match;
     const match = this.#findOperation(exchange);
-    exchange.annotations.set(matchKey, match);
+    exchange.annotations.set(matchKey, { hint, match });
     return match;
   }
 
@@ -132,10 +138,12 @@ export class CachingEngine {
   }
 
   /**
-   * After rendering (or at the first write of a streamed response): sets the caching headers.
-   * Applies at most once per exchange, and not at all after an answered intercept. Never throws.
+   * After rendering, when the response headers are about to be sent (or at the first write of a
+   * streamed response): sets the caching headers. Synchronous, so that it can run inside a server's
+   * `writeHead`. Applies at most once per exchange, and not at all after an answered intercept.
+   * Never throws.
    */
-  async modify(exchange: CacheExchange): Promise<void> {
+  modify(exchange: CacheExchange): void {
     if (exchange.annotations.get(appliedKey) === true) return;
     exchange.annotations.set(appliedKey, true);
     if (exchange.annotations.get(MODIFY_AFTER_INTERCEPT) === false) return;
@@ -147,7 +155,14 @@ export class CachingEngine {
     if (policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, match.operationName);
     if (match.operation.modify === undefined) return;
     try {
-      await match.operation.modify(this.#context(exchange, match.ruleset, match.operationName, match.operation));
+      const result: unknown = match.operation.modify(this.#context(exchange, match.ruleset, match.operationName, match.operation));
+      if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
+        (result as Promise<unknown>).then(undefined, () => undefined);
+        throw new CachesetError(
+          CoreErrorCodes.INVALID_OPERATION,
+          `operation '${match.operationName}' returned a promise from modify(); modify must be synchronous (headers are sent synchronously). Gather async facts in intercept() and keep them in exchange.annotations.`,
+        );
+      }
     } catch (error) {
       this.#report(`operation '${match.operationName}' failed to modify the response`, error, match);
     }
