@@ -1,0 +1,6 @@
+/**
+ * @cacheset/fs
+ *
+ * @module
+ */
+export {};

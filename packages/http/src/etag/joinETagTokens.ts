@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+
+/** Longer tags are hashed: an ETag echoes request input (Accept-Language) and must stay small. */
+const MAX_ETAG_LENGTH = 512;
+
+/** Characters allowed in an entity tag besides the ones the ancestors map (RFC 9110 etagc, minus '"'). */
+const NEEDS_ESCAPE = /[^\x21\x23-\x7e]/gu;
+
+function percentEncode(ch: string): string {
+  // Buffer turns a lone surrogate into U+FFFD instead of throwing, as encodeURIComponent would.
+  let out = '';
+  for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
+}
+
+/**
+ * plone.app.caching's join: `|` + tokens joined by `|`, then `,` → `;` and `"` → `'`. Anything else an
+ * entity tag may not contain (spaces, controls, non-ASCII) is percent-encoded, and very long tags are
+ * replaced by a digest, so the result is always a valid opaque tag. Undefined when no token has a value.
+ */
+export function joinETagTokens(tokens: readonly (string | undefined)[]): string | undefined {
+  if (!tokens.some((t) => t !== undefined)) return undefined;
+  const joined = `|${tokens.map((t) => t ?? '').join('|')}`
+    .replaceAll(',', ';')
+    .replaceAll('"', "'")
+    .replace(NEEDS_ESCAPE, percentEncode);
+  if (joined.length <= MAX_ETAG_LENGTH) return joined;
+  return `|sha256:${createHash('sha256').update(joined).digest('base64url')}`;
+}

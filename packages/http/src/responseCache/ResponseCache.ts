@@ -1,0 +1,47 @@
+/** A whole response kept by a response cache. */
+export interface StoredResponse {
+  readonly status: number;
+  /** Lower-case names, as sent (without Set-Cookie, Date, Age, Connection, Transfer-Encoding). */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Uint8Array;
+  /** When it was rendered (epoch ms). */
+  readonly storedAt: number;
+}
+
+/** What a store is told about a response it keeps, for expiry and invalidation. */
+export interface StoredResponseInfo {
+  readonly key: string;
+  /** The request path, without the query: invalidation by path (`/a` covers `/a/b`) uses it. */
+  readonly path: string;
+  readonly ruleset: string;
+  /** The surrogate keys of the response, for invalidation by tag. */
+  readonly surrogateKeys: readonly string[];
+}
+
+/**
+ * The request that missed a key and renders it: it must call exactly one of `store` (the response
+ * is complete and storable) or `abandon` (it is not: an error, a cookie, a client gone away), so that
+ * requests waiting for the same key (coalescing) stop waiting.
+ */
+export interface ResponseCacheFill {
+  store(info: StoredResponseInfo, response: StoredResponse): void;
+  abandon(reason: string): void;
+}
+
+export interface ResponseCacheLookup {
+  /** The stored response, on a hit. */
+  readonly response?: StoredResponse | undefined;
+  /** On a miss: this request renders the key. */
+  readonly fill?: ResponseCacheFill | undefined;
+  /** On a hit: true when this request waited for another one rendering the same key. */
+  readonly collapsed?: boolean;
+}
+
+/**
+ * Where the `ramCache` option of the HTTP operations keeps whole responses. @cacheset/ram provides
+ * the real one (byte-bounded LRU, Redis tier, coalescing, statistics); anything implementing this
+ * plugs in. A store must never throw from these methods: failures are its own to count and report.
+ */
+export interface ResponseCache {
+  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup>;
+}

@@ -1,0 +1,23 @@
+import type { CacheRequest } from '@cacheset/core';
+import type { DateTime } from 'luxon';
+
+/**
+ * plone.app.caching's RAM key, made safe: `|<etag>||` and `|<last-modified>||` prefixes (so a changed
+ * validator is a natural miss), then host and request target, then the value of every request header
+ * the response varies on (Django's learn_cache_key lesson: a variant must not answer for another).
+ */
+export function ramCacheKey(request: CacheRequest, etag: string | undefined, lastModified: DateTime | undefined, vary: readonly string[]): string {
+  let key = '';
+  if (etag !== undefined) key += `|${etag}||`;
+  if (lastModified !== undefined) key += `|${lastModified.toMillis()}||`;
+  key += `${request.header('host') ?? ''}${request.url}`;
+  for (const name of vary) key += `\n${name.toLowerCase()}:${request.header(name) ?? ''}`;
+  return key;
+}
+
+/** The path part of a request target, for invalidation by path. */
+export function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return path.length === 0 ? '/' : path;
+}

@@ -1,0 +1,64 @@
+import type { CacheResponse } from '@cacheset/core';
+import { EXPIRED_OFFSET_SECONDS, httpDateFromNow } from '../dates/expiresDate.js';
+import { deltaSeconds, parseCacheControl } from '../headers/cacheControl.js';
+import { varyNames } from '../headers/vary.js';
+import type { CapturedResponse } from '../capture/captureResponse.js';
+import type { StoredResponse } from './ResponseCache.js';
+
+export const RAMCACHE_HEADER = 'X-RAMCache';
+export const RAMCACHE_HEADER_VALUE = 'cacheset.ramcache';
+
+/** Headers that describe one transmission, not the response: never stored, never replayed. */
+const NOT_STORED = new Set(['set-cookie', 'date', 'age', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expires', 'cache-status', 'x-ramcache']);
+
+/**
+ * Why a finished response must not be kept (DESIGN §3: never a leak between users), or undefined when
+ * it may: only 200s with a body, no Set-Cookie, no private/no-store set by the application, no
+ * `Vary: *`, and no Vary on a request header the key does not include.
+ */
+export function unstorableReason(response: CapturedResponse, keyedVary: readonly string[], appPrivate: boolean): string | undefined {
+  if (response.status !== 200) return `status ${response.status}`;
+  if (response.body.byteLength === 0) return 'empty body';
+  if (appPrivate) return 'private or no-store';
+  let vary: string | undefined;
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie') return 'sets a cookie';
+    if (name === 'vary') vary = vary === undefined ? value : `${vary}, ${value}`;
+  }
+  const names = varyNames(vary);
+  if (names.includes('*')) return 'Vary: *';
+  const keyed = new Set(keyedVary.map((n) => n.toLowerCase()));
+  const unkeyed = names.filter((n) => !keyed.has(n));
+  if (unkeyed.length > 0) return `varies on ${unkeyed.join(', ')}, which the key does not include`;
+  return undefined;
+}
+
+export function toStoredResponse(response: CapturedResponse, storedAt: number): StoredResponse {
+  return {
+    status: response.status,
+    headers: response.headers.filter(([name]) => !NOT_STORED.has(name)),
+    body: response.body,
+    storedAt,
+  };
+}
+
+/**
+ * Replays a stored response: its status and headers, a fresh `Age`, and an `Expires` recomputed from
+ * its max-age and age (never the absolute date of the original rendering), plus the X-RAMCache mark.
+ */
+export function replayStoredResponse(response: CacheResponse, stored: StoredResponse, now: number, mark: boolean): void {
+  response.status = stored.status;
+  let cacheControl: string | undefined;
+  for (const [name, value] of stored.headers) {
+    if (NOT_STORED.has(name)) continue;
+    if (name === 'cache-control') cacheControl = value;
+    response.setHeader(name, value);
+  }
+  const age = Math.max(0, Math.floor((now - stored.storedAt) / 1000));
+  response.setHeader('Age', String(age));
+  const maxAge = deltaSeconds(parseCacheControl(cacheControl), 'max-age');
+  const remaining = maxAge === undefined ? 0 : maxAge - age;
+  response.setHeader('Expires', httpDateFromNow(now, remaining > 0 ? remaining : EXPIRED_OFFSET_SECONDS));
+  response.setHeader('Content-Length', String(stored.body.byteLength));
+  if (mark) response.setHeader(RAMCACHE_HEADER, RAMCACHE_HEADER_VALUE);
+}

@@ -1,0 +1,6 @@
+/**
+ * @cacheset/purge
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @cacheset/ram
+ *
+ * @module
+ */
+export {};
