@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,6 +37,8 @@ export class Varnish {
     const varnishd = findBinary('varnishd');
     if (varnishd === undefined) throw new Error('varnishd is not installed (apt-get install -y varnish varnish-modules)');
     const dir = await mkdtemp(join(tmpdir(), 'cacheset-varnish-'));
+    // varnishd drops root privileges to its own user before reading the VCL; mkdtemp's 0700 would hide it.
+    await chmod(dir, 0o755);
     const port = options.port ?? (await freePort());
     const adminPort = await freePort();
     const vclPath = join(dir, 'default.vcl');

@@ -34,7 +34,10 @@ export { attachHttpSettings, defaultHttpSettings, httpSettingsOf, SURROGATE_KEY_
 export { createHttpCaching, HttpCaching, type HttpCachingOptions, type UserResolver } from './runtime/HttpCaching.js';
 export { gatherFacts, factsNow, type FactNeeds, type RequestFacts } from './runtime/requestFacts.js';
 
-export { checkRoute, hintsOf, setCacheRuleset, setPublished, type RouteCaching } from './node/routeHints.js';
-export { createNodeExchange, NodeCacheRequest, NodeCacheResponse } from './node/nodeExchange.js';
+export { checkPublished, checkRoute, checkRulesetName, hintsOf, setCacheRuleset, setPublished, type RouteCaching } from './node/routeHints.js';
+export { createHintedExchange, createNodeExchange, NodeCacheRequest, NodeCacheResponse, type HintSource } from './node/nodeExchange.js';
+export { CachingSession, type CachingSessionInit, type FinishedResponse } from './node/cachingSession.js';
+export { dropIgnoredRange, openNodeSession, sessionOf, type NodeSessionOptions } from './node/nodeSession.js';
+export { installBodyTap, type BodyTap } from './node/bodyTap.js';
 export { headerPairs, installHeaderHook, runCaching, sendIntercepted } from './node/runCaching.js';
 export { cachingHandler, cachingMiddleware, type NodeHandler } from './node/cachingHandler.js';

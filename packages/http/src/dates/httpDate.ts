@@ -24,10 +24,13 @@ const MAX_LENGTH = 64;
  */
 export function parseHttpDate(text: string | undefined): number | undefined {
   if (text === undefined || text.length === 0) return undefined;
-  let value = text.length > MAX_LENGTH * 2 ? text.slice(0, MAX_LENGTH * 2) : text;
-  const semicolon = value.indexOf(';');
-  if (semicolon >= 0) value = value.slice(0, semicolon);
-  value = value.trim();
+  // Only the part before a ';' counts; when none appears early, a long value is garbage as a whole
+  // (cutting it short could turn "<date>   x" into a valid date).
+  const scanLimit = MAX_LENGTH * 2;
+  const head = text.length > scanLimit ? text.slice(0, scanLimit + 1) : text;
+  const semicolon = head.indexOf(';');
+  if (semicolon < 0 && text.length > scanLimit) return undefined;
+  let value = (semicolon >= 0 ? head.slice(0, semicolon) : head).trim();
   if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) value = value.slice(1, -1).trim();
   if (value.length === 0 || value.length > MAX_LENGTH) return undefined;
   let day: string | undefined;
@@ -55,8 +58,10 @@ export function parseHttpDate(text: string | undefined): number | undefined {
   const mi = Number(minute);
   const s = Number(second);
   if (h > 23 || mi > 59 || s > 60) return undefined;
-  const ms = Date.UTC(fullYear, monthIndex, d, h, mi, Math.min(s, 59));
-  const check = new Date(ms);
-  if (check.getUTCDate() !== d || check.getUTCMonth() !== monthIndex) return undefined;
-  return ms;
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(fullYear, monthIndex, d);
+  check.setUTCHours(h, mi, Math.min(s, 59), 0);
+  if (check.getUTCFullYear() !== fullYear || check.getUTCDate() !== d || check.getUTCMonth() !== monthIndex) return undefined;
+  return check.getTime();
 }

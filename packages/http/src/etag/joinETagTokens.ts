@@ -20,10 +20,14 @@ function percentEncode(ch: string): string {
  */
 export function joinETagTokens(tokens: readonly (string | undefined)[]): string | undefined {
   if (!tokens.some((t) => t !== undefined)) return undefined;
-  const joined = `|${tokens.map((t) => t ?? '').join('|')}`
-    .replaceAll(',', ';')
-    .replaceAll('"', "'")
-    .replace(NEEDS_ESCAPE, percentEncode);
-  if (joined.length <= MAX_ETAG_LENGTH) return joined;
-  return `|sha256:${createHash('sha256').update(joined).digest('base64url')}`;
+  const joined = `|${tokens.map((t) => t ?? '').join('|')}`;
+  // Mapping keeps the length and escaping only adds to it: a tag already too long is hashed as it is,
+  // so a huge token (a hostile Accept-Language) costs one digest, not passes over every character.
+  if (joined.length > MAX_ETAG_LENGTH) return digestTag(joined);
+  const escaped = joined.replaceAll(',', ';').replaceAll('"', "'").replace(NEEDS_ESCAPE, percentEncode);
+  return escaped.length <= MAX_ETAG_LENGTH ? escaped : digestTag(escaped);
+}
+
+function digestTag(text: string): string {
+  return `|sha256:${createHash('sha256').update(text).digest('base64url')}`;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CacheExchange, CachingOperation, InterceptResult, OperationContext, OperationOptions, OptionSchema } from '@cacheset/core';
+import type { CacheExchange, CacheUser, CachingOperation, InterceptResult, OperationContext, OperationOptions, OptionSchema } from '@cacheset/core';
 import { requestCapture } from '../capture/captureResponse.js';
 import { parseCacheControl } from '../headers/cacheControl.js';
 import { doNotCache, writeCachingHeaders, type CachingForm, type ModernDirectives } from '../headers/cachingHeaders.js';
@@ -103,6 +103,20 @@ interface PendingFill {
   readonly fill: ResponseCacheFill;
   readonly vary: readonly string[];
   readonly surrogateKeys: readonly string[];
+  /** A capture of the finished response was requested (by the first operation that modified). */
+  captureRequested: boolean;
+}
+
+/**
+ * Takes the exchange's pending fill for settling, if it is still `pending` (or any, when omitted):
+ * whoever takes it settles it, so a fill is stored or abandoned exactly once whatever the order of
+ * chained operations, captures and the adapter's clean-up.
+ */
+function takePendingFill(exchange: CacheExchange, pending?: PendingFill): PendingFill | undefined {
+  const current = exchange.annotations.get(fillKey) as PendingFill | undefined;
+  if (current === undefined || (pending !== undefined && current !== pending)) return undefined;
+  exchange.annotations.delete(fillKey);
+  return current;
 }
 
 /** Whether an If-Range mismatch means the request's Range header must be ignored (server adapters). */
@@ -115,10 +129,19 @@ export function shouldIgnoreRange(exchange: CacheExchange): boolean {
  * waiting requests then render for themselves.
  */
 export function abandonPendingFill(exchange: CacheExchange, reason: string): void {
-  const pending = exchange.annotations.get(fillKey) as PendingFill | undefined;
-  if (pending === undefined) return;
-  exchange.annotations.delete(fillKey);
-  pending.fill.abandon(reason);
+  takePendingFill(exchange)?.fill.abandon(reason);
+}
+
+/**
+ * What keys a RAM copy to the user for an authenticated request, taken from the user itself rather
+ * than from the (per-request memoised, possibly another chain member's) ETag: the id when the policy
+ * keys by `userid`, the sorted roles when it keys by `roles`.
+ */
+function userKeyOf(user: CacheUser, etagKeys: readonly string[]): string {
+  const parts: string[] = [];
+  if (etagKeys.includes('userid')) parts.push(`id=${JSON.stringify(String(user.id))}`);
+  if (etagKeys.includes('roles')) parts.push(`roles=${JSON.stringify([...user.roles].map(String).sort())}`);
+  return parts.join('&');
 }
 
 const isSafe = (method: string): boolean => method === 'GET' || method === 'HEAD';
@@ -127,7 +150,7 @@ function randomToken(now: number): string {
   return `${now}${randomBytes(3).toString('hex')}`;
 }
 
-interface AppSignals {
+export interface AppSignals {
   readonly setCookie: boolean;
   /** The application set private or no-store itself. */
   readonly appPrivate: boolean;
@@ -136,13 +159,24 @@ interface AppSignals {
 
 const NO_SIGNALS: AppSignals = { setCookie: false, appPrivate: false, appNoStore: false };
 
-function appSignals(ctx: OperationContext): AppSignals {
+const signalsKey = Symbol('cacheset.http.appSignals');
+
+/**
+ * What the application itself said about the response, read once per exchange before the first
+ * operation writes headers: a later member of a chain must not mistake an earlier member's
+ * `private` for the application's.
+ */
+export function appSignals(ctx: OperationContext): AppSignals {
+  const memo = ctx.exchange.annotations.get(signalsKey) as AppSignals | undefined;
+  if (memo !== undefined) return memo;
   const directives = parseCacheControl(ctx.response.getHeader('cache-control'));
-  return {
+  const signals: AppSignals = {
     setCookie: ctx.response.getHeader('set-cookie') !== undefined,
     appPrivate: directives.has('private') || directives.has('no-store'),
     appNoStore: directives.has('no-store'),
   };
+  ctx.exchange.annotations.set(signalsKey, signals);
+  return signals;
 }
 
 /**
@@ -199,12 +233,17 @@ async function intercept(ctx: OperationContext<Partial<StandardCachingOptions>>,
   }
   const cache = settings.responseCache;
   if (!plan.ramCache || cache === undefined) return undefined;
+  // An earlier operation of a chain already looked this request up and holds its fill.
+  if (exchange.annotations.has(fillKey)) return undefined;
   const statusOn = ctx.debugHeader('cacheStatus');
-  if (!isSafe(request.method) || stop || (request.user !== undefined && !plan.userKeyed)) {
+  const user = request.user;
+  // Content anonymous visitors may not see is kept only per user id, never shared (IAnonymousAccess).
+  const keyedByUser = user !== undefined && plan.userKeyed && (facts.contentPublic || plan.etagKeys.includes('userid'));
+  if (!isSafe(request.method) || stop || (user === undefined ? !facts.contentPublic : !keyedByUser)) {
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=bypass');
     return undefined;
   }
-  const key = ramCacheKey(request, facts.etag, plan.lastModified ? facts.lastModified : undefined, plan.vary ?? []);
+  const key = ramCacheKey(request, facts.etag, plan.lastModified ? facts.lastModified : undefined, plan.vary ?? [], user === undefined ? undefined : userKeyOf(user, plan.etagKeys));
   let lookup;
   try {
     lookup = await cache.lookup(key);
@@ -219,7 +258,7 @@ async function intercept(ctx: OperationContext<Partial<StandardCachingOptions>>,
   }
   if (lookup.fill !== undefined) {
     if (request.method === 'HEAD') lookup.fill.abandon('HEAD has no body to store');
-    else exchange.annotations.set(fillKey, { key, fill: lookup.fill, vary: plan.vary ?? [], surrogateKeys: facts.surrogateKeys } satisfies PendingFill);
+    else exchange.annotations.set(fillKey, { key, fill: lookup.fill, vary: plan.vary ?? [], surrogateKeys: facts.surrogateKeys, captureRequested: false } satisfies PendingFill);
   }
   if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=uri-miss');
   return undefined;
@@ -246,20 +285,24 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
   applyHeaders(ctx, plan, facts, signals, settings, now);
   const pending = exchange.annotations.get(fillKey) as PendingFill | undefined;
   if (pending === undefined) return;
-  exchange.annotations.delete(fillKey);
   if (response.status !== 200 || signals.setCookie || signals.appPrivate) {
-    pending.fill.abandon(response.status !== 200 ? `status ${response.status}` : signals.setCookie ? 'sets a cookie' : 'private or no-store');
+    abandonPendingFill(exchange, response.status !== 200 ? `status ${response.status}` : signals.setCookie ? 'sets a cookie' : 'private or no-store');
     return;
   }
+  // The fill stays on the exchange until the response is finished, so a later operation of a chain
+  // (noCaching, or one that sees a cookie) can still abandon it; the capture settles it only if not.
+  if (pending.captureRequested) return;
+  pending.captureRequested = true;
   requestCapture(exchange, {
     maxBytes: settings.ramCacheMaxBytes,
     complete(captured) {
+      if (takePendingFill(exchange, pending) === undefined) return;
       const reason = unstorableReason(captured, pending.vary, signals.appPrivate);
       if (reason !== undefined) pending.fill.abandon(reason);
       else pending.fill.store({ key: pending.key, path: pathOf(request.url), ruleset: ctx.ruleset, surrogateKeys: pending.surrogateKeys }, toStoredResponse(captured, now));
     },
     abandon(reason) {
-      pending.fill.abandon(reason);
+      takePendingFill(exchange, pending)?.fill.abandon(reason);
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { CachingOperation, OperationRegistry } from '@cacheset/core';
 import { doNotCache } from '../headers/cachingHeaders.js';
 import { httpSettingsOf } from '../runtime/HttpSettings.js';
-import { abandonPendingFill, createCachingOperation, type StandardCachingOptions } from './createCachingOperation.js';
+import { abandonPendingFill, appSignals, createCachingOperation, type StandardCachingOptions } from './createCachingOperation.js';
 import { httpOptionSpecs as o } from './httpOptionSpecs.js';
 
 const common = {
@@ -69,6 +69,8 @@ export const noCaching: CachingOperation<{ noStore: boolean }> = {
   sort: 5,
   options: { noStore: o.noStore() },
   modify(ctx) {
+    // Note what the application said before writing over it, for operations chained after this one.
+    appSignals(ctx);
     doNotCache(ctx.response, httpSettingsOf(ctx.exchange).now(), ctx.options.noStore === true);
     abandonPendingFill(ctx.exchange, 'noCaching');
   },

@@ -4,14 +4,16 @@ import type { DateTime } from 'luxon';
 /**
  * plone.app.caching's RAM key, made safe: `|<etag>||` and `|<last-modified>||` prefixes (so a changed
  * validator is a natural miss), then host and request target, then the value of every request header
- * the response varies on (Django's learn_cache_key lesson: a variant must not answer for another).
+ * the response varies on (Django's learn_cache_key lesson: a variant must not answer for another),
+ * then, for an authenticated request of a user- or role-keyed policy, `user` (who the copy is for).
  */
-export function ramCacheKey(request: CacheRequest, etag: string | undefined, lastModified: DateTime | undefined, vary: readonly string[]): string {
+export function ramCacheKey(request: CacheRequest, etag: string | undefined, lastModified: DateTime | undefined, vary: readonly string[], user?: string): string {
   let key = '';
   if (etag !== undefined) key += `|${etag}||`;
   if (lastModified !== undefined) key += `|${lastModified.toMillis()}||`;
   key += `${request.header('host') ?? ''}${request.url}`;
   for (const name of vary) key += `\n${name.toLowerCase()}:${request.header(name) ?? ''}`;
+  if (user !== undefined) key += `\n\u0000user:${user}`;
   return key;
 }
 

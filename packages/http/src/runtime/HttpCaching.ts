@@ -121,6 +121,24 @@ function surrogateHeader(value: HttpCachingOptions['surrogateKeyHeader']): Surro
   return value;
 }
 
+/** RFC 9211 names a cache with an sf-token or an sf-string (RFC 8941). */
+const CACHE_STATUS_NAME = /^(?:[A-Za-z*][!#$%&'*+\-.^_`|~:/0-9A-Za-z]*|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*")$/;
+
+/** The options whose mistakes would otherwise surface as a TypeError or a broken header at request time. */
+function checkOtherOptions(options: HttpCachingOptions): void {
+  const { resourceVersion, cacheStatusName, now, etagComponents, lookupRuleset, logger } = options;
+  if (resourceVersion !== undefined && typeof resourceVersion !== 'string') throw invalid(`resourceVersion must be a string, got ${describeValue(resourceVersion)}.`, resourceVersion);
+  if (cacheStatusName !== undefined && (typeof cacheStatusName !== 'string' || !CACHE_STATUS_NAME.test(cacheStatusName))) {
+    throw invalid(`cacheStatusName must be a token (letters, digits, "-", ".", ...) or a quoted string, as RFC 9211 names a cache; got ${describeValue(cacheStatusName)}.`, cacheStatusName);
+  }
+  if (now !== undefined && typeof now !== 'function') throw invalid(`now must be a function returning epoch milliseconds, got ${describeValue(now)}.`, now);
+  if (etagComponents !== undefined && !Array.isArray(etagComponents)) throw invalid(`etagComponents must be a list of { name, value(context) }, got ${describeValue(etagComponents)}.`, etagComponents);
+  if (lookupRuleset !== undefined && typeof lookupRuleset !== 'function') throw invalid(`lookupRuleset must be a function (exchange, rulesets) => ruleset name, got ${describeValue(lookupRuleset)}.`, lookupRuleset);
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function')) {
+    throw invalid(`logger must have warn(message, details) and error(message, details) methods, got ${describeValue(logger)}.`, logger);
+  }
+}
+
 /**
  * The HTTP-header cache manager for one application: the policy, the operations, the settings, and
  * the engine that runs them. Server adapters (node:http, Express, Fastify, Koa) are thin shells
@@ -153,6 +171,7 @@ export class HttpCaching {
     if (options.responseCache !== undefined && typeof (options.responseCache as { lookup?: unknown }).lookup !== 'function') {
       throw invalid(`responseCache must have a lookup(key) method (a @cacheset/ram store), got ${describeValue(options.responseCache)}.`, options.responseCache);
     }
+    checkOtherOptions(options);
     this.#components = collectComponents(options);
     const policy = options.policy instanceof CachePolicy ? options.policy : CachePolicy.compile(options.policy, { operations, ...(rulesets.explicit ? { isDeclared: (n: string) => rulesets.getType(n) !== undefined } : {}) });
     validatePolicyComponents(policy, operations, this.#components);

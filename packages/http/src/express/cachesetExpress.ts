@@ -1,0 +1,102 @@
+import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
+import { checkHttpCaching } from '../node/checkCaching.js';
+import type { CachingSession } from '../node/cachingSession.js';
+import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
+import { checkPublished, checkRulesetName, type RouteCaching } from '../node/routeHints.js';
+import { sendIntercepted } from '../node/runCaching.js';
+import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { reportOnce } from '../runtime/HttpSettings.js';
+import { keepExpressValidatorsOut } from './keepExpressValidatorsOut.js';
+import { LocalsHints } from './localsHints.js';
+
+/** cacheset for one Express application; see `cachesetExpress`. */
+export interface ExpressCaching {
+  /**
+   * The middleware for every route: `app.use(cacheset.middleware())`. Routes then name their caching
+   * with `cacheset.ruleset(...)` / `cacheset.view(...)`, or late in the handler with
+   * `res.locals.cacheRuleset` / `res.locals.cachePublished`.
+   */
+  middleware(): RequestHandler;
+  /**
+   * A route's ruleset: `app.get('/news', cacheset.ruleset('site.news'), handler)`. Known before the
+   * handler runs, so 304s and RAM-cache hits are answered without running it. Works with or without
+   * the global middleware.
+   */
+  ruleset(name: string): RequestHandler;
+  /**
+   * A route's published view, looked up in the ruleset registry: a class decorated with
+   * `@cacheRuleset` (meaning its instances), or an instance.
+   */
+  view(published: object): RequestHandler;
+  /**
+   * Sets the app up: switches off Express's own ETag (`app.set('etag', false)`: the policy's
+   * validators are the ones that count, and hashing every body costs) and mounts `middleware()`.
+   * Call it before adding routes.
+   */
+  install(app: Application): void;
+}
+
+/**
+ * The Express 5 adapter: a thin shell over the node:http core. Express writes through the node
+ * response, so modify runs in `res.writeHead`, once, whether the handler used `res.send`, `res.json`,
+ * a stream or `res.write`.
+ *
+ * @example
+ * const cacheset = cachesetExpress(createHttpCaching({ policy, container }));
+ * cacheset.install(app);
+ * app.get('/', cacheset.view(FrontpageView), (req, res) => res.send(render()));
+ * app.get('/news', cacheset.ruleset('site.news'), (req, res) => res.send(news()));
+ * app.get('/search', (req, res) => { res.locals.cacheRuleset = 'site.search'; res.send(results()); });
+ */
+export function cachesetExpress(caching: HttpCaching): ExpressCaching {
+  checkHttpCaching(caching, 'cachesetExpress');
+
+  const proceed = (session: CachingSession, req: Request, res: Response, next: NextFunction): void => {
+    if (session.intercepted || !session.hasHints) {
+      session.unit.run(() => next());
+      return;
+    }
+    session.intercept().then((outcome) => {
+      if (outcome !== undefined) {
+        sendIntercepted(req, res, outcome);
+        return;
+      }
+      dropIgnoredRange(session, req);
+      session.unit.run(() => next());
+    }, next);
+  };
+
+  const handler = (route: RouteCaching | undefined): RequestHandler => (req, res, next) => {
+    const running = sessionOf(res);
+    if (running === undefined) {
+      const late = new LocalsHints(caching, res);
+      const session = openNodeSession(caching, req, res, { route, late: () => late });
+      keepExpressValidatorsOut(session, req, res);
+      proceed(session, req, res, next);
+      return;
+    }
+    if (running.caching !== caching) {
+      reportOnce(caching.settings.logger, 'cacheset: two HttpCaching instances handle the same Express request; the route hint of the second is ignored. Use one cachesetExpress(caching) per app.');
+      next();
+      return;
+    }
+    if (route !== undefined) running.setRoute(route);
+    proceed(running, req, res, next);
+  };
+
+  return {
+    middleware: () => handler(undefined),
+    ruleset(name) {
+      checkRulesetName(name, 'cacheset.ruleset');
+      return handler({ ruleset: name });
+    },
+    view(published) {
+      checkPublished(published, 'cacheset.view');
+      return handler({ published });
+    },
+    install(app) {
+      app.set('etag', false);
+      app.use(handler(undefined));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { Middleware, ParameterizedContext } from 'koa';
+import { checkHttpCaching } from '../node/checkCaching.js';
+import type { CachingSession } from '../node/cachingSession.js';
+import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
+import { checkPublished, checkRulesetName, type RouteCaching } from '../node/routeHints.js';
+import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { reportOnce } from '../runtime/HttpSettings.js';
+import { KoaCacheResponse } from './KoaCacheResponse.js';
+import { StateHints } from './stateHints.js';
+
+/** cacheset for one Koa application; see `cachesetKoa`. */
+export interface KoaCaching {
+  /**
+   * The middleware for every request: `app.use(cacheset.middleware())`, early in the chain. Requests
+   * name their caching with `cacheset.ruleset(...)` / `cacheset.view(...)` in a route's middleware
+   * list, or by setting `ctx.state.cacheRuleset` / `ctx.state.cachePublished`.
+   */
+  middleware(): Middleware;
+  /**
+   * A route's ruleset, composed before its handler (`router.get('/news', cacheset.ruleset('site.news'),
+   * handler)` or `compose([...])`). Known before the handler runs, so 304s and RAM-cache hits are
+   * answered without running it. Works with or without the global middleware.
+   */
+  ruleset(name: string): Middleware;
+  /**
+   * A route's published view, looked up in the ruleset registry: a class decorated with
+   * `@cacheRuleset` (meaning its instances), or an instance.
+   */
+  view(published: object): Middleware;
+}
+
+const bodyless = (method: string, status: number): boolean => method === 'HEAD' || status === 304 || status === 204 || status < 200;
+
+/** Runs intercept when a ruleset or view is known; answers through ctx (Koa sends it) and says so. */
+async function answered(session: CachingSession, ctx: ParameterizedContext): Promise<boolean> {
+  if (session.intercepted || !session.hasHints) return false;
+  const outcome = await session.intercept();
+  if (outcome === undefined) {
+    dropIgnoredRange(session, ctx.req);
+    return false;
+  }
+  ctx.status = outcome.status;
+  const { body } = outcome;
+  if (!bodyless(ctx.method, outcome.status)) ctx.body = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return true;
+}
+
+/**
+ * The Koa 3 adapter: a thin shell over the node:http core. Intercept runs before `next()`, the rest
+ * of the chain runs in the request's unit of work, and modify runs when the chain has returned, right
+ * before Koa writes the response (or, for `ctx.respond = false` and errors Koa answers itself, at
+ * `res.writeHead`). Bodies of every kind Koa sends (strings, Buffers, streams, JSON) are captured
+ * from the node response.
+ *
+ * @example
+ * const cacheset = cachesetKoa(createHttpCaching({ policy, container }));
+ * app.use(cacheset.middleware());
+ * router.get('/', cacheset.view(FrontpageView), (ctx) => { ctx.body = render(); });
+ * router.get('/search', (ctx) => { ctx.state.cacheRuleset = 'site.search'; ctx.body = results(); });
+ */
+export function cachesetKoa(caching: HttpCaching): KoaCaching {
+  checkHttpCaching(caching, 'cachesetKoa');
+
+  const handler = (route: RouteCaching | undefined): Middleware => async (ctx, next) => {
+    const running = sessionOf(ctx.res);
+    if (running !== undefined) {
+      if (running.caching !== caching) {
+        reportOnce(caching.settings.logger, 'cacheset: two HttpCaching instances handle the same Koa request; the route hint of the second is ignored. Use one cachesetKoa(caching) per app.');
+        await next();
+        return;
+      }
+      if (route !== undefined) running.setRoute(route);
+      if (await answered(running, ctx)) return;
+      await running.unit.run(next);
+      return;
+    }
+    const late = new StateHints(caching, ctx);
+    const session = openNodeSession(caching, ctx.req, ctx.res, { route, late: () => late, hintTargets: [ctx], response: new KoaCacheResponse(ctx) });
+    if (await answered(session, ctx)) return;
+    try {
+      await session.unit.run(next);
+    } catch (error) {
+      session.fail(error);
+      throw error;
+    }
+    // Koa writes the response after the chain returns: set the headers now, so that middleware
+    // further out sees them too.
+    if (!ctx.res.headersSent) session.modify();
+  };
+
+  return {
+    middleware: () => handler(undefined),
+    ruleset(name) {
+      checkRulesetName(name, 'cacheset.ruleset');
+      return handler({ ruleset: name });
+    },
+    view(published) {
+      checkPublished(published, 'cacheset.view');
+      return handler({ published });
+    },
+  };
+}

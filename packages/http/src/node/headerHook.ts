@@ -1,0 +1,39 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+type HeaderArgument = OutgoingHttpHeaders | readonly (string | readonly string[])[] | undefined;
+
+/** Applies the headers given to writeHead(status, headers) to the response first, so modify sees them. */
+function applyWriteHeadHeaders(res: ServerResponse, headers: HeaderArgument): void {
+  if (headers === undefined || headers === null) return;
+  if (Array.isArray(headers)) {
+    const pairs: [string, string][] = Array.isArray(headers[0])
+      ? (headers as readonly (readonly string[])[]).map((p) => [String(p[0]), String(p[1])] as [string, string])
+      : Array.from({ length: Math.floor(headers.length / 2) }, (_, i) => [String(headers[2 * i]), String(headers[2 * i + 1])] as [string, string]);
+    const grouped = new Map<string, string[]>();
+    for (const [name, value] of pairs) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+    for (const [name, values] of grouped) res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
+    return;
+  }
+  for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
+    if (value !== undefined) res.setHeader(name, value);
+  }
+}
+
+/**
+ * Runs `onHeaders` exactly once, right before the response headers are sent, whichever way they are
+ * sent (an explicit writeHead, or the implicit one of the first write or of end). Streams get their
+ * caching headers once, before the first byte.
+ */
+export function installHeaderHook(res: ServerResponse, onHeaders: () => void): void {
+  const original = res.writeHead;
+  let done = false;
+  res.writeHead = function writeHead(this: ServerResponse, statusCode: number, ...rest: unknown[]): ServerResponse {
+    if (done) return original.apply(this, [statusCode, ...rest] as never);
+    done = true;
+    this.statusCode = statusCode;
+    const message = typeof rest[0] === 'string' ? rest[0] : undefined;
+    applyWriteHeadHeaders(this, (message === undefined ? rest[0] : rest[1]) as HeaderArgument);
+    onHeaders();
+    return message === undefined ? original.call(this, statusCode) : original.call(this, statusCode, message as never);
+  } as typeof res.writeHead;
+}

@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CacheResponse } from '@cacheset/core';
+import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { installBodyTap } from './bodyTap.js';
+import { CachingSession } from './cachingSession.js';
+import { headerPairs } from './headerPairs.js';
+import { installHeaderHook } from './headerHook.js';
+import { NodeCacheRequest, NodeCacheResponse } from './nodeExchange.js';
+import type { RouteCaching } from './routeHints.js';
+
+export interface NodeSessionOptions {
+  readonly route?: RouteCaching | (() => RouteCaching | undefined) | undefined;
+  /** Hints the handler sets while rendering, where the framework keeps per-request data. */
+  readonly late?: (() => RouteCaching | undefined) | undefined;
+  /** Objects `setCacheRuleset` / `setPublished` may be called on, besides `res` and `req`. */
+  readonly hintTargets?: readonly object[];
+  /** Default: headers set on `res` directly. */
+  readonly response?: CacheResponse;
+}
+
+// On the response itself, not in a WeakMap: WeakMap entries keyed by per-request objects are costly
+// garbage (see routeHints.ts).
+const SESSION = Symbol('cacheset.http.session');
+type WithSession = ServerResponse & { [SESSION]?: CachingSession };
+
+/** The session already running for a response (a global middleware opened it), if any. */
+export function sessionOf(res: ServerResponse): CachingSession | undefined {
+  return (res as WithSession)[SESSION];
+}
+
+/**
+ * Opens the caching session of a node request: modify runs inside `res.writeHead` (once, however
+ * the headers are sent), the body is tapped when a capture asks for it, and the session closes when
+ * the response closes: finished (sent completely) or not (the client went away). Express and Koa
+ * run on this too, since both write through the node response.
+ */
+export function openNodeSession(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, options: NodeSessionOptions = {}): CachingSession {
+  const session = new CachingSession(caching, {
+    request: new NodeCacheRequest(req, caching.userOf),
+    response: options.response ?? new NodeCacheResponse(res),
+    route: options.route,
+    late: options.late,
+    hintTargets: options.hintTargets === undefined ? Array.of<object>(res, req) : Array.of<object>(...options.hintTargets, res, req),
+  });
+  (res as WithSession)[SESSION] = session;
+  const tap = installBodyTap(res);
+  installHeaderHook(res, () => {
+    session.modify();
+    if (session.captureLimit > 0) tap.start(session.captureLimit);
+  });
+  // One listener: a node response emits 'close' after 'finish' when it was sent completely, and
+  // 'close' alone when the connection went away first.
+  res.on('close', () => {
+    if (res.writableFinished) session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
+    else session.abort('the client went away');
+  });
+  return session;
+}
+
+/** After an If-Range mismatch the handler must send the whole representation: it never sees Range. */
+export function dropIgnoredRange(session: CachingSession, req: IncomingMessage): void {
+  if (!session.ignoreRange) return;
+  delete req.headers.range;
+  delete req.headers['if-range'];
+}

@@ -1,0 +1,4 @@
+import { defineContractSuite } from './contractSuite.js';
+import { startExpressServer } from './servers/expressServer.js';
+
+defineContractSuite('Express', startExpressServer);

@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as contentAdapters from '../examples/contentAdapters.js';
+import * as frameworks from '../examples/frameworks.js';
+import * as nodeServer from '../examples/nodeServer.js';
+import * as policyFile from '../examples/policyFile.js';
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** One request, as the wire has it (no client cache, no decompression). */
+function fetchRaw(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method, headers, agent: false, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Starts an example's server on a free loopback port (the OS picks it); stopped in afterAll. */
+function serve(create: () => Server): { base: () => string } {
+  let server: Server | undefined;
+  let base = '';
+  beforeAll(async () => {
+    const started = create();
+    server = started;
+    await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
+  });
+  return { base: () => base };
+}
+
+const LAST_MODIFIED = 'Sun, 01 Nov 2026 09:30:00 GMT';
+
+describe('examples/nodeServer.ts: a node:http site', () => {
+  const app = serve(() => nodeServer.createApp());
+
+  it('caches the front page in the proxy with an ETag, and answers a matching If-None-Match with 304', async () => {
+    const page = await fetchRaw(app.base(), '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toBe('<h1>Welcome</h1>');
+    expect(page.headers).toMatchObject({
+      'cache-control': 'max-age=0, s-maxage=600, must-revalidate',
+      etag: '"||2026.11.1"',
+      'x-cache-rule': 'site.frontpage',
+      'x-cache-operation': 'moderateCaching',
+    });
+    const renders = nodeServer.stats.renders;
+    const again = await fetchRaw(app.base(), '/', { 'If-None-Match': '"||2026.11.1"' });
+    expect(again.status).toBe(304);
+    expect(nodeServer.stats.renders, 'the view did not run').toBe(renders);
+    expect(again.body).toBe('');
+    expect(again.headers).toMatchObject({ etag: '"||2026.11.1"', 'cache-control': 'max-age=0, s-maxage=600, must-revalidate' });
+    expect(again.headers.date).toBeDefined();
+  });
+
+  it('keeps a logged-in visitor out of shared caches, with an ETag of their own', async () => {
+    const page = await fetchRaw(app.base(), '/', { Authorization: 'Basic YWxpY2U6c2VjcmV0' });
+    expect(page.headers['cache-control']).toBe('max-age=0, must-revalidate, private');
+    expect(page.headers.etag).toMatch(/^"\|auth:[\w-]+\|2026\.11\.1"$/);
+    expect((await fetchRaw(app.base(), '/', { Authorization: 'Basic YWxpY2U6c2VjcmV0', 'If-None-Match': '"||2026.11.1"' })).status).toBe(200);
+  });
+
+  it('caches images for a day with Last-Modified from the ILastModified adapter; HEAD gets the same headers', async () => {
+    const image = await fetchRaw(app.base(), '/images/cat');
+    expect(image.status).toBe(200);
+    expect(image.headers).toMatchObject({ 'cache-control': 'max-age=86400, proxy-revalidate, public', 'last-modified': LAST_MODIFIED, 'content-type': 'image/svg+xml', 'x-cache-rule': 'site.image' });
+    expect(Date.parse(String(image.headers.expires)) - Date.now()).toBeGreaterThan(86_000_000);
+    const head = await fetchRaw(app.base(), '/images/cat', {}, 'HEAD');
+    expect(head.body).toBe('');
+    for (const name of ['cache-control', 'last-modified', 'content-type', 'content-length', 'x-cache-rule', 'x-cache-operation']) expect(head.headers[name], name).toBe(image.headers[name]);
+  });
+
+  it('answers If-Modified-Since with 304 before rendering', async () => {
+    const renders = nodeServer.stats.renders;
+    const answer = await fetchRaw(app.base(), '/images/cat', { 'If-Modified-Since': LAST_MODIFIED });
+    expect(answer.status).toBe(304);
+    expect(nodeServer.stats.renders).toBe(renders);
+    expect(answer.body).toBe('');
+    expect(answer.headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
+    expect((await fetchRaw(app.base(), '/images/cat', { 'If-Modified-Since': 'Sat, 31 Oct 2026 09:30:00 GMT' })).status).toBe(200);
+    expect(nodeServer.stats.renders).toBe(renders + 1);
+  });
+
+  it('never caches the account page, and leaves unknown paths alone', async () => {
+    const account = await fetchRaw(app.base(), '/account');
+    expect(account.headers).toMatchObject({ 'cache-control': 'max-age=0, must-revalidate, private', 'x-cache-operation': 'noCaching' });
+    const missing = await fetchRaw(app.base(), '/nothing');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['cache-control']).toBeUndefined();
+    expect(missing.headers['x-cache-rule']).toBeUndefined();
+  });
+});
+
+describe('examples/policyFile.ts: a policy loaded from a configuration file', () => {
+  const app = serve(() => policyFile.createApp());
+
+  it('maps each ruleset to its operation with the options from the file', async () => {
+    const gallery = await fetchRaw(app.base(), '/gallery');
+    expect(gallery.headers).toMatchObject({ 'cache-control': 'max-age=0, s-maxage=86400, must-revalidate', etag: '"||2026.11.1"', 'x-cache-rule': 'site.gallery' });
+    // Per-ruleset options beat the operation's: a shorter smaxage, stale-while-revalidate, and no ETag.
+    const feed = await fetchRaw(app.base(), '/feed');
+    expect(feed.headers['cache-control']).toBe('max-age=0, s-maxage=600, stale-while-revalidate=60');
+    expect(feed.headers.etag).toBeUndefined();
+    const search = await fetchRaw(app.base(), '/search');
+    expect(search.headers).toMatchObject({ 'cache-control': 'max-age=30, s-maxage=120, proxy-revalidate, public', vary: 'Accept, Accept-Language', 'x-cache-operation': 'terseCaching' });
+  });
+
+  it('stops at start-up on a mistake in the file, saying where and what', () => {
+    expect(policyFile.checkConfig(policyFile.config)).toBe('ok');
+    const badDuration = policyFile.checkConfig(policyFile.config.replace('smaxage: 2m', 'smaxage: soon'));
+    expect(badDuration).toMatch(/^cacheset\.yaml:\d+:\d+: policy\.operations\.terseCaching\.options\.smaxage: /);
+    expect(badDuration).toContain('"soon" is not a duration');
+    const badComponent = policyFile.checkConfig(policyFile.config.replace('[userid, resourceVersion]', '[userid, resourceVersoin]'));
+    expect(badComponent).toContain("Ruleset 'site.gallery', operation 'moderateCaching', option 'etags': there is no ETag component 'resourceVersoin'. Did you mean \"resourceVersion\"?");
+    const undeclared = policyFile.checkConfig(policyFile.config.replace('site.search: terseCaching', 'site.serach: terseCaching'));
+    expect(undeclared).toContain("ruleset 'site.serach' is not declared");
+  });
+});
+
+describe('examples/contentAdapters.ts: adapters and ETag components bound in the container', () => {
+  const app = serve(() => contentAdapters.createApp());
+
+  it('builds the ETag from a bound component and sends the ISurrogateKeys as xkey', async () => {
+    const image = await fetchRaw(app.base(), '/images/1');
+    expect(image.headers).toMatchObject({ 'cache-control': 'max-age=0, s-maxage=3600, must-revalidate', etag: '"||1"', xkey: 'image:1 gallery:7' });
+    const gallery = contentAdapters.images.get(1)?.gallery;
+    if (gallery === undefined) throw new Error('no gallery');
+    gallery.version += 1;
+    try {
+      const changed = await fetchRaw(app.base(), '/images/1', { 'If-None-Match': '"||1"' });
+      expect([changed.status, changed.headers.etag]).toEqual([200, '"||2"']);
+    } finally {
+      gallery.version -= 1;
+    }
+  });
+
+  it('keeps content IAnonymousAccess does not allow out of shared caches, even for anonymous requests', async () => {
+    const shared = await fetchRaw(app.base(), '/images/2?key=s3cret');
+    expect(shared.status).toBe(200);
+    expect(shared.headers['cache-control']).toBe('max-age=0, must-revalidate, private');
+    expect(shared.headers.xkey).toBeUndefined();
+    expect((await fetchRaw(app.base(), '/images/2')).status).toBe(404);
+  });
+
+  it('knows the user from the application\'s own session', async () => {
+    const image = await fetchRaw(app.base(), '/images/1', { Cookie: 'session=alice' });
+    expect(image.headers).toMatchObject({ 'cache-control': 'max-age=0, must-revalidate, private', etag: '"|alice|1"' });
+    expect(image.headers.xkey).toBeUndefined();
+  });
+});
+
+describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
+  const apps: Record<string, () => Promise<{ base: string; close(): Promise<unknown> }>> = {
+    express: async () => {
+      const server = frameworks.expressApp().listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+    },
+    fastify: async () => {
+      const app = await frameworks.fastifyApp();
+      return { base: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+    },
+    koa: async () => {
+      const server = frameworks.koaApp().listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+    },
+  };
+
+  describe.each(Object.keys(apps))('%s', (name) => {
+    let app: { base: string; close(): Promise<unknown> } | undefined;
+    beforeAll(async () => {
+      app = await apps[name]?.();
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('applies the policy to a route that names its view, and answers its validators with 304', async () => {
+      const page = await fetchRaw(app?.base ?? '', '/');
+      expect(page.body).toBe('<h1>Welcome</h1>');
+      expect(page.headers).toMatchObject({ 'cache-control': 'max-age=0, s-maxage=600, must-revalidate', etag: '"|2026.11.1"', 'x-cache-rule': 'site.frontpage' });
+      const again = await fetchRaw(app?.base ?? '', '/', { 'If-None-Match': '"|2026.11.1"' });
+      expect([again.status, again.body]).toEqual([304, '']);
+    });
+
+    it('applies it to a ruleset the handler names while rendering', async () => {
+      const search = await fetchRaw(app?.base ?? '', '/search');
+      expect(search.body).toBe('3 results');
+      expect(search.headers).toMatchObject({ 'cache-control': 'max-age=10, s-maxage=60, proxy-revalidate, public', vary: 'Accept', 'x-cache-operation': 'terseCaching' });
+    });
+  });
+});
+
+describe('docs/http.md quotes the examples verbatim', () => {
+  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks'])('%s.ts', async (name) => {
+    const docs = await readFile(fileURLToPath(new URL('../../../docs/http.md', import.meta.url)), 'utf8');
+    const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
+    const marker = `<!-- example: packages/http/examples/${name}.ts -->`;
+    const at = docs.indexOf(marker);
+    expect(at, `docs/http.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
+    const block = /^```ts\n([\s\S]*?)```/.exec(docs.slice(at + marker.length + 1));
+    expect(block?.[1], `the code block after ${marker} differs from the example file; run node scripts/sync-doc-examples.mjs`).toBe(source);
+  });
+});
