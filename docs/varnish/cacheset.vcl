@@ -5,13 +5,16 @@
 #   Authorization on requests, no Set-Cookie, private, no-store or Vary: * on responses).
 # - Accepts invalidations from the purgers ACL only: PURGE of a URL, BAN by URL regular expression,
 #   and tag invalidation with the xkey vmod (varnish-modules) through the xkey-purge and
-#   xkey-softpurge request headers, which carry space-separated tags.
+#   xkey-softpurge request headers, which carry space-separated tags. A PURGE carrying
+#   X-Cacheset-Soft-Purge soft-purges the URL instead (vmod purge): the object expires at once but
+#   stays available for grace and keep.
 # - Strips the tag header (xkey) and its own bookkeeping headers before responses reach browsers.
 #
 # Needs: apt-get install varnish varnish-modules
 vcl 4.1;
 
 import std;
+import purge;
 import xkey;
 
 backend default {
@@ -49,7 +52,25 @@ sub vcl_recv {
             }
             return (synth(200, "Banned"));
         }
+        if (req.http.x-cacheset-soft-purge) {
+            # Looked up, then soft-purged in vcl_hit / vcl_miss (vmod purge works only there).
+            return (hash);
+        }
         return (purge);
+    }
+}
+
+sub vcl_hit {
+    if (req.method == "PURGE") {
+        set req.http.n-gone = purge.soft();
+        return (synth(200, "Soft-purged " + req.http.n-gone + " objects"));
+    }
+}
+
+sub vcl_miss {
+    if (req.method == "PURGE") {
+        set req.http.n-gone = purge.soft();
+        return (synth(200, "Soft-purged " + req.http.n-gone + " objects"));
     }
 }
 
@@ -57,6 +78,15 @@ sub vcl_backend_response {
     # Remembered on the object for BAN expressions (removed again before delivery).
     set beresp.http.x-cacheset-url = bereq.url;
     set beresp.http.x-cacheset-host = bereq.http.host;
+    # Varnish's built-in rules skip the Cache-Control private/no-store check when Surrogate-Control is
+    # present: never let a surrogate header make a private response cacheable.
+    if (beresp.http.Cache-Control ~ "(?i)(private|no-store)") {
+        unset beresp.http.Surrogate-Control;
+    }
+    # Surrogate-Control max-age (cacheset's surrogateMaxage option) is this proxy's own TTL.
+    if (beresp.http.Surrogate-Control ~ "(?i)max-age=[0-9]+") {
+        set beresp.ttl = std.duration(regsub(beresp.http.Surrogate-Control, "(?i)^.*max-age=([0-9]+).*$", "\1") + "s", beresp.ttl);
+    }
 }
 
 sub vcl_deliver {
