@@ -1,0 +1,46 @@
+import type { RedisTier } from '../shared/RedisTier.js';
+import type { Invalidation } from '../shared/InvalidationMessage.js';
+import type { CacheEntry } from '../store/CacheEntry.js';
+import type { EntryStore } from '../store/EntryStore.js';
+import type { InvalidationLog } from './InvalidationLog.js';
+
+/**
+ * Applies invalidations to the in-process tier and hands them to the shared tier, which records them
+ * in Redis and broadcasts them. The log is written first, so a render in progress that the
+ * invalidation covers will not store its result afterwards.
+ */
+export class Invalidator {
+  readonly #store: EntryStore;
+  readonly #log: InvalidationLog;
+  #tier: RedisTier | undefined;
+
+  constructor(store: EntryStore, log: InvalidationLog) {
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** The shared tier to broadcast to (set once it exists: it needs this invalidator's hooks first). */
+  attachTier(tier: RedisTier): void {
+    this.#tier = tier;
+  }
+
+  /**
+   * Removes every entry the invalidation covers from this process and, when `broadcast`, from every
+   * other process and from Redis. Returns how many entries this process dropped.
+   */
+  apply(invalidation: Invalidation, broadcast: boolean): number {
+    if (!invalidation.all && invalidation.paths.length === 0 && invalidation.tags.length === 0) return 0;
+    this.#log.record(invalidation.all, invalidation.paths, invalidation.tags);
+    let removed = 0;
+    if (invalidation.all) {
+      removed = this.#store.clear();
+    } else {
+      const doomed = new Set<CacheEntry>();
+      for (const path of invalidation.paths) for (const entry of this.#store.under(path)) doomed.add(entry);
+      for (const tag of invalidation.tags) for (const entry of this.#store.tagged(tag)) doomed.add(entry);
+      for (const entry of doomed) if (this.#store.delete(entry)) removed += 1;
+    }
+    if (broadcast) this.#tier?.invalidate(invalidation);
+    return removed;
+  }
+}

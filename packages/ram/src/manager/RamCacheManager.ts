@@ -1,0 +1,280 @@
+import { AdapterLookup, CachesetError, describeValue, isSurrogateKey } from '@cacheset/core';
+import type { ResponseCache, ResponseCacheLookup } from '@cacheset/http';
+import { ramError } from '../errors/ramError.js';
+import { RamErrorCodes } from '../errors/ramErrorCodes.js';
+import { InvalidationLog } from '../invalidation/InvalidationLog.js';
+import { Invalidator } from '../invalidation/Invalidator.js';
+import { listenForPurges } from '../invalidation/PurgeListener.js';
+import { purgeTargets } from '../invalidation/purgeTargets.js';
+import { OnceLogger } from '../logging/OnceLogger.js';
+import type { RamCacheOptions } from '../options/RamCacheOptions.js';
+import { resolveOptions } from '../options/resolveOptions.js';
+import { assertPath, canonicalPath, pathProblem } from '../paths/canonicalPath.js';
+import { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
+import { RedisTier } from '../shared/RedisTier.js';
+import { buildReport, checkReportOptions } from '../stats/buildReport.js';
+import { Counters, type RefusalCategory } from '../stats/Counters.js';
+import { prometheusText } from '../stats/prometheus.js';
+import type { ObjectStatistics, RamCacheStatistics, ReportOptions } from '../stats/RamCacheStatistics.js';
+import { EntryStore, type EntryTable } from '../store/EntryStore.js';
+import { CacheContext } from './CacheContext.js';
+import { ResponseStore } from './ResponseStore.js';
+import { ValueCache } from './ValueCache.js';
+
+/**
+ * The RAM cache manager: one byte-bounded store with two uses.
+ *
+ * - **Responses**: it is a `ResponseCache`; give it to `createHttpCaching({ responseCache: manager })`
+ *   and the `ramCache` option of the HTTP operations stores whole 200 responses in it and replays them.
+ * - **Values**: `manager.values.get / set / getOrCompute` for application code, keyed like
+ *   RAMCacheManager (object path, view name, request variables, keywords).
+ *
+ * Entries are invalidated by `Purge` events on the bus, by path (`/a` covers `/a/b`), by tag, by a
+ * newer modification time, or all at once; with the `redis` option, in every process of the site.
+ *
+ * @example
+ * const ram = new RamCacheManager({ maxBytes: '128MB', container, redis: { url: 'redis://127.0.0.1:6379', prefix: 'cacheset:mysite:' } });
+ * const caching = createHttpCaching({ policy, container, responseCache: ram });
+ * const html = await ram.values.getOrCompute(image, () => renderTeaser(image), { view: 'teaser' });
+ */
+export class RamCacheManager implements ResponseCache {
+  readonly name: string;
+  /** The response cache (also reachable as the manager itself). */
+  readonly responses: ResponseStore;
+  /** The value cache for application code. */
+  readonly values: ValueCache;
+  readonly #ctx: CacheContext;
+  readonly #table: EntryTable;
+  readonly #counters: Counters;
+  /** With stale-while-revalidate, freshness needs a clock reading: left to the ResponseStore. */
+  readonly #grace: boolean;
+  readonly #unsubscribe: (() => void) | undefined;
+  readonly #windowTimer: NodeJS.Timeout;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: RamCacheOptions = {}) {
+    const resolved = resolveOptions(options);
+    this.name = resolved.name;
+    const counters = new Counters();
+    const store = new EntryStore({
+      maxBytes: resolved.maxBytes,
+      reservedBytes: resolved.reservedBytes,
+      maxEntries: resolved.maxEntries,
+      maxEntryBytes: resolved.maxEntryBytes,
+      maxStatsRows: resolved.maxStatsRows,
+      now: resolved.now,
+      counters,
+    });
+    const log = new InvalidationLog();
+    const adapters = resolved.container === undefined ? undefined : new AdapterLookup(resolved.container);
+    const ctx = new CacheContext({
+      options: resolved,
+      counters,
+      store,
+      log,
+      invalidator: new Invalidator(store, log),
+      paths: new ObjectPathResolver(resolved.objectPath, adapters),
+      adapters,
+      logger: new OnceLogger(resolved.logger),
+    });
+    this.#ctx = ctx;
+    this.#table = store.table;
+    this.#counters = counters;
+    this.#grace = resolved.staleMs > 0;
+    this.responses = new ResponseStore(ctx);
+    this.values = new ValueCache(ctx);
+    const tick = (): void => {
+      store.rotateWindow(Math.floor(resolved.now() / resolved.statsWindowMs));
+    };
+    tick();
+    this.#windowTimer = setInterval(tick, Math.min(1_000, resolved.statsWindowMs));
+    this.#windowTimer.unref();
+    if (resolved.redis !== undefined) {
+      const tier = new RedisTier(
+        resolved.redis,
+        {
+          onRemoteInvalidation: (invalidation) => ctx.invalidator.apply(invalidation, false),
+          onResync: () => ctx.invalidator.apply({ all: true, paths: [], tags: [] }, false),
+        },
+        ctx.logger,
+      );
+      ctx.tier = tier;
+      ctx.invalidator.attachTier(tier);
+    }
+    this.#unsubscribe = resolved.bus === undefined ? undefined : listenForPurges(resolved.bus, (object) => this.#purge(object));
+  }
+
+  /**
+   * `ResponseCache.lookup`: see `ResponseStore`. The hit path is repeated here rather than delegated:
+   * one call level fewer lets the engine inline the LRU's own get into it (its inlining budget is
+   * small), which is most of the cost of a hit.
+   */
+  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    const entry = this.#table.get(key);
+    if (entry !== undefined && entry.response !== undefined && !this.#grace) {
+      entry.hits += 1;
+      this.#counters.hits += 1;
+      return entry;
+    }
+    return this.responses.lookup(key);
+  }
+
+  /**
+   * What a `Purge` of `target` does, callable directly: invalidates its own path (and everything
+   * under it), the paths of its `IPurgePaths` adapters and the tags of its `ISurrogateKeys` adapters,
+   * here and in every other process. A string is a path. Returns the entries this process dropped.
+   */
+  invalidate(target: object | string): number {
+    if (typeof target === 'string') return this.invalidatePaths([target]);
+    if (typeof target !== 'object' || target === null) {
+      throw ramError(RamErrorCodes.INVALID_ARGUMENT, `invalidate: expected an object or a path, got ${describeValue(target)}.`, target);
+    }
+    return this.#purge(target);
+  }
+
+  /** Invalidates entries at or under each path (`/a` covers `/a/b`, not `/ab`; SCM-9), everywhere. */
+  invalidatePaths(paths: Iterable<string>): number {
+    const canonical: string[] = [];
+    for (const path of checkIterable(paths, 'invalidatePaths')) {
+      assertPath(path, 'invalidatePaths');
+      canonical.push(canonicalPath(path));
+    }
+    return this.#apply({ all: false, paths: canonical, tags: [] });
+  }
+
+  /** Invalidates every entry carrying one of the tags (surrogate keys), everywhere. */
+  invalidateTags(tags: Iterable<string>): number {
+    const list: string[] = [];
+    for (const tag of checkIterable(tags, 'invalidateTags')) {
+      if (!isSurrogateKey(tag)) throw ramError(RamErrorCodes.INVALID_KEY, `invalidateTags: ${describeValue(tag)} is not a tag (visible ASCII without spaces or commas).`, tag);
+      list.push(tag);
+    }
+    return this.#apply({ all: false, paths: [], tags: list });
+  }
+
+  /** Invalidates everything, everywhere (the control panel's "purge RAM cache"). */
+  invalidateAll(): number {
+    return this.#apply({ all: true, paths: [], tags: [] });
+  }
+
+  /**
+   * Switches caching off (or on again) for one object (SCM-11): while off, value reads miss, stores
+   * do nothing and responses at its path are not stored; invalidation still works. Switching off
+   * drops what is cached for it.
+   */
+  setEnabled(target: object | string, enabled: boolean): void {
+    if (typeof enabled !== 'boolean') throw ramError(RamErrorCodes.INVALID_ARGUMENT, `setEnabled: enabled must be true or false, got ${describeValue(enabled)}.`, enabled);
+    const path = canonicalPath(this.#ctx.paths.require(target, 'setEnabled'));
+    if (enabled) {
+      this.#ctx.disabled.delete(path);
+      return;
+    }
+    this.#ctx.disabled.add(path);
+    const store = this.#ctx.store;
+    for (const kind of ['response', 'value'] as const) {
+      const group = store.existingGroup(kind, path);
+      if (group !== undefined) for (const entry of group.list()) store.delete(entry);
+    }
+  }
+
+  isEnabled(target: object | string): boolean {
+    return !this.#ctx.disabled.has(canonicalPath(this.#ctx.paths.require(target, 'isEnabled')));
+  }
+
+  /** The totals. */
+  statistics(): RamCacheStatistics {
+    const { counters, store, options } = this.#ctx;
+    const refusalsBy: Partial<Record<RefusalCategory, number>> = {};
+    for (const [category, count] of counters.refusalsBy) refusalsBy[category] = count;
+    return {
+      name: this.name,
+      hits: counters.hits,
+      staleHits: counters.staleHits,
+      collapsedHits: counters.collapsedHits,
+      misses: counters.misses,
+      stores: counters.stores,
+      refusals: counters.refusals,
+      refusalsBy,
+      evictions: counters.evictions,
+      expirations: counters.expirations,
+      invalidations: counters.invalidations,
+      waitTimeouts: counters.waitTimeouts,
+      fillTimeouts: counters.fillTimeouts,
+      computeErrors: counters.computeErrors,
+      entries: store.entries,
+      bytes: store.bytes,
+      maxBytes: options.maxBytes,
+      reservedBytes: options.reservedBytes,
+      maxEntries: options.maxEntries,
+      maxEntryBytes: options.maxEntryBytes,
+      objects: store.groupCount,
+      inFlight: this.responses.inFlight + this.values.inFlight,
+      redis: this.#ctx.tier?.statistics(),
+    };
+  }
+
+  /** One row per cached object, sorted (default: most hits first), for the admin page. */
+  report(options: ReportOptions = {}): ObjectStatistics[] {
+    const { store, options: resolved } = this.#ctx;
+    store.rotateWindow(Math.floor(resolved.now() / resolved.statsWindowMs));
+    return buildReport(store.groups(), options);
+  }
+
+  /** The statistics as Prometheus text; per-object series for the `objects` rows with most hits (default 50). */
+  prometheus(options: { readonly objects?: number } = {}): string {
+    const objects = options.objects ?? 50;
+    checkReportOptions({ limit: objects });
+    return prometheusText(this.statistics(), this.report({ sortBy: 'hits', limit: objects }));
+  }
+
+  /** The shared tier's state, or undefined without one. */
+  get redisState(): string | undefined {
+    return this.#ctx.tier?.state;
+  }
+
+  get closed(): boolean {
+    return this.#ctx.closed;
+  }
+
+  /**
+   * Stops listening for purges, releases waiting requests, closes the Redis connections and drops
+   * every entry (SCM-12: a deleted manager's cache is gone). Afterwards lookups miss and stores are
+   * ignored; nothing throws.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    const ctx = this.#ctx;
+    ctx.closed = true;
+    this.#unsubscribe?.();
+    clearInterval(this.#windowTimer);
+    this.responses.close();
+    this.values.close();
+    ctx.store.reset();
+    ctx.disabled.clear();
+    this.#closing = ctx.tier === undefined ? Promise.resolve() : ctx.tier.close();
+    return this.#closing;
+  }
+
+  #apply(invalidation: { all: boolean; paths: readonly string[]; tags: readonly string[] }): number {
+    if (this.#ctx.closed) return 0;
+    return this.#ctx.invalidator.apply(invalidation, true);
+  }
+
+  #purge(object: unknown): number {
+    const ctx = this.#ctx;
+    if (ctx.closed) return 0;
+    const targets = purgeTargets(object, ctx.paths, ctx.adapters);
+    for (const error of targets.errors) {
+      ctx.logger.error(`cacheset ram (${ctx.options.name}): while purging ${describeValue(object)}: ${CachesetError.is(error) || error instanceof Error ? error.message : String(error)}`, { error });
+    }
+    const paths = targets.paths.filter((p) => pathProblem(p) === undefined).map(canonicalPath);
+    return ctx.invalidator.apply({ all: false, paths: [...new Set(paths)], tags: [...new Set(targets.tags)] }, true);
+  }
+}
+
+function checkIterable<T>(value: Iterable<T>, where: string): Iterable<T> {
+  if (typeof value === 'string' || typeof (value as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `${where}: expected a list, got ${describeValue(value)}.`, value);
+  }
+  return value;
+}

@@ -1,0 +1,322 @@
+import { describeValue, isSurrogateKey } from '@cacheset/core';
+import type { ResponseCache, ResponseCacheFill, ResponseCacheLookup, StoredResponse, StoredResponseInfo } from '@cacheset/http';
+import { LRUCache } from 'lru-cache';
+import type { Flight } from '../coalescing/Flight.js';
+import { FlightTable } from '../coalescing/FlightTable.js';
+import { MAX_RESPONSE_KEY_LENGTH } from '../keys/responseKey.js';
+import type { Counters } from '../stats/Counters.js';
+import type { EntryStore, EntryTable } from '../store/EntryStore.js';
+import { canonicalPath, pathProblem } from '../paths/canonicalPath.js';
+import { decodeWireEntry, encodeWireEntry, wireResponse } from '../shared/entryWireFormat.js';
+import type { RedisTier } from '../shared/RedisTier.js';
+import { bytesSize, ENTRY_OVERHEAD_BYTES, headersSize, stringBytes } from '../serialization/memorySize.js';
+import { ownedResponse, responseRefusal } from '../serialization/storedResponse.js';
+import { CacheEntry } from '../store/CacheEntry.js';
+import type { CacheContext } from './CacheContext.js';
+
+const EMPTY: ResponseCacheLookup = Object.freeze({});
+
+interface FillSink {
+  store(flight: Flight<ResponseCacheLookup>, info: StoredResponseInfo, response: StoredResponse): void;
+  abandon(flight: Flight<ResponseCacheLookup>, reason: string): void;
+  misuse(what: 'stored' | 'abandoned'): void;
+}
+
+/** The fill handed to the one request that renders a key: exactly one of store or abandon counts. */
+class ResponseFill implements ResponseCacheFill {
+  readonly #flight: Flight<ResponseCacheLookup>;
+  readonly #sink: FillSink;
+  #done = false;
+
+  constructor(flight: Flight<ResponseCacheLookup>, sink: FillSink) {
+    this.#flight = flight;
+    this.#sink = sink;
+  }
+
+  store(info: StoredResponseInfo, response: StoredResponse): void {
+    if (this.#done) return this.#sink.misuse('stored');
+    this.#done = true;
+    this.#sink.store(this.#flight, info, response);
+  }
+
+  abandon(reason: string): void {
+    if (this.#done) return this.#sink.misuse('abandoned');
+    this.#done = true;
+    this.#sink.abandon(this.#flight, typeof reason === 'string' ? reason : '');
+  }
+}
+const ABANDONED_KEYS_KEPT = 10_000;
+
+/**
+ * Abandon reasons that say nothing about the page itself: a HEAD request, a client that went away, a
+ * server error or a timeout. After those, requests keep waiting for each other (a failing backend
+ * should see one request per wave, not a stampede); after any other reason (a cookie, private, a
+ * Vary the key cannot follow, a 404) the page is uncacheable by nature and they stop waiting.
+ */
+const TRANSIENT = /HEAD|went away|aborted|closed|timed out|status 5\d\d|too-large|not stored/i;
+
+function uncacheableByNature(reason: string): boolean {
+  return !TRANSIENT.test(reason);
+}
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/** What is wrong with the info a fill was stored with, or undefined. */
+function storeInfoProblem(info: StoredResponseInfo, key: string): string | undefined {
+  if (typeof info !== 'object' || info === null) return `the store info is ${describeValue(info)}`;
+  if (info.key !== key) return `the store info names the key ${describeValue(info.key)}, not the one looked up`;
+  const problem = pathProblem(info.path);
+  if (problem !== undefined) return `the path ${describeValue(info.path)} ${problem}`;
+  if (!Array.isArray(info.surrogateKeys) || !info.surrogateKeys.every(isSurrogateKey)) return `the surrogate keys ${describeValue(info.surrogateKeys)} are not a list of keys`;
+  return undefined;
+}
+
+/**
+ * The response cache behind `@cacheset/http`'s `ramCache` option (`createHttpCaching({ responseCache })`).
+ *
+ * - A hit answers synchronously with the entry itself (it is its own `{ response }`): no allocation,
+ *   no promise.
+ * - A miss hands out a fill to exactly one request per key; concurrent requests for the key wait for
+ *   it (each at most `waitTimeoutMs`) and get the stored response, or render themselves when it was
+ *   abandoned (an error, a cookie, a client gone away): errors are never cached and never shared.
+ * - With `staleWhileRevalidate`, an expired entry is still served to everyone while the one request
+ *   that found it expired renders the fresh copy: the only way "serve stale" fits the interface,
+ *   since the request holding a fill must render.
+ * - With the shared tier, a miss asks Redis before handing out the fill; a stored response is written
+ *   to Redis unless an invalidation since its rendering started covers it.
+ * - Nothing here throws: a failure is counted, logged once, and the request renders.
+ */
+export class ResponseStore implements ResponseCache {
+  readonly #ctx: CacheContext;
+  // Direct references for the hit path (one property load fewer each).
+  readonly #store: EntryStore;
+  readonly #table: EntryTable;
+  readonly #counters: Counters;
+  readonly #now: () => number;
+  readonly #flights: FlightTable<ResponseCacheLookup>;
+  readonly #abandoned: LRUCache<string, true> | undefined;
+  readonly #grace: boolean;
+  /** What fills report to; made once, so a fill is one small object. */
+  readonly #sink: FillSink;
+
+  constructor(ctx: CacheContext) {
+    this.#ctx = ctx;
+    this.#store = ctx.store;
+    this.#table = ctx.store.table;
+    this.#counters = ctx.counters;
+    this.#now = ctx.options.now;
+    this.#grace = ctx.options.staleMs > 0;
+    this.#flights = new FlightTable<ResponseCacheLookup>(ctx.options.now, ctx.options.fillTimeoutMs, (flight) => this.#expire(flight));
+    this.#sink = {
+      store: (flight, info, response) => {
+        try {
+          this.#complete(flight, info, response);
+        } catch (error) {
+          ctx.logger.error(`cacheset ram (${ctx.options.name}): storing a response failed: ${error instanceof Error ? error.message : String(error)}`, { error });
+          this.#flights.finish(flight, EMPTY);
+        }
+      },
+      abandon: (flight, reason) => {
+        if (uncacheableByNature(reason)) this.#abandoned?.set(flight.key, true);
+        this.#flights.finish(flight, EMPTY);
+      },
+      misuse: (what) => ctx.logger.error(`cacheset ram (${ctx.options.name}): a response fill was ${what} after it had been completed; each fill takes exactly one store or abandon.`),
+    };
+    const ttl = ctx.options.abandonedKeyTtlMs;
+    this.#abandoned = ttl > 0 ? new LRUCache<string, true>({ max: ABANDONED_KEYS_KEPT, ttl, perf: { now: ctx.options.now }, ttlResolution: ctx.options.now === Date.now ? 1 : 0 }) : undefined;
+  }
+
+  /** Keys being rendered now. */
+  get inFlight(): number {
+    return this.#flights.size;
+  }
+
+  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    // The hit path, kept this small so that the engine inlines it with the LRU's own get: one get,
+    // two increments, and the entry itself as the answer. Everything else (stale entries, key
+    // checks, misses) is in #slow; a key that could not be stored cannot be found, and a closed
+    // manager's store is empty, so neither needs checking here.
+    const entry = this.#table.get(key);
+    if (entry !== undefined && entry.response !== undefined && (!this.#grace || entry.freshUntil > this.#now())) {
+      entry.hits += 1;
+      this.#counters.hits += 1;
+      return entry;
+    }
+    return this.#slow(key, entry);
+  }
+
+  #slow(key: string, entry: CacheEntry | undefined): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    if (entry !== undefined && entry.response !== undefined && this.#flights.get(key) !== undefined) {
+      // Stale-while-revalidate: another request is refreshing it; do not make this one wait.
+      entry.hits += 1;
+      this.#counters.hits += 1;
+      this.#counters.staleHits += 1;
+      return entry;
+    }
+    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_RESPONSE_KEY_LENGTH || key.charCodeAt(0) === 0) return this.#badKey(key);
+    if (this.#ctx.closed) return EMPTY;
+    return this.#miss(key);
+  }
+
+  /** Abandons every render in progress (the manager is closing): waiting requests render themselves. */
+  close(): void {
+    this.#flights.finishAll(() => EMPTY);
+    this.#abandoned?.clear();
+  }
+
+  #miss(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    const ctx = this.#ctx;
+    const running = this.#flights.get(key);
+    if (running !== undefined) return this.#join(running);
+    if (this.#abandoned?.has(key) === true) {
+      // Hit-for-miss: recently abandoned, so do not queue requests behind one another; each renders,
+      // and whichever result is storable is stored.
+      ctx.counters.misses += 1;
+      return { fill: this.#fill(this.#flights.detached(key, ctx.log.epoch)) };
+    }
+    const flight = this.#flights.start(key, ctx.log.epoch);
+    const tier = ctx.sharedTier;
+    if (tier !== undefined) return this.#fromShared(flight, tier);
+    ctx.counters.misses += 1;
+    return { fill: this.#fill(flight) };
+  }
+
+  async #join(flight: Flight<ResponseCacheLookup>): Promise<ResponseCacheLookup> {
+    const counters = this.#ctx.counters;
+    const result = await flight.wait(this.#ctx.options.waitTimeoutMs, () => {
+      counters.waitTimeouts += 1;
+      return EMPTY;
+    });
+    if (result.response === undefined) {
+      counters.misses += 1;
+      return EMPTY;
+    }
+    counters.hits += 1;
+    counters.collapsedHits += 1;
+    const entry = this.#store.peek(flight.key);
+    if (entry !== undefined) entry.hits += 1;
+    return result;
+  }
+
+  async #fromShared(flight: Flight<ResponseCacheLookup>, tier: RedisTier): Promise<ResponseCacheLookup> {
+    const ctx = this.#ctx;
+    const read = await tier.get(flight.key);
+    flight.sharedEpoch = read.epoch;
+    if (read.blob !== undefined && !flight.settled) {
+      const entry = this.#adopt(flight, read.blob);
+      if (entry !== undefined) {
+        ctx.counters.hits += 1;
+        entry.hits += 1;
+        this.#flights.finish(flight, entry.collapsedHit ?? EMPTY);
+        return entry;
+      }
+    }
+    ctx.counters.misses += 1;
+    // Settled meanwhile (closed, or timed out): render without a fill.
+    if (flight.settled) return EMPTY;
+    return { fill: this.#fill(flight) };
+  }
+
+  /** An entry from Redis, checked like a fresh store, kept in this process too. */
+  #adopt(flight: Flight<ResponseCacheLookup>, blob: Buffer): CacheEntry | undefined {
+    const ctx = this.#ctx;
+    const wire = decodeWireEntry(blob);
+    const response = wire === undefined ? undefined : wireResponse(wire);
+    if (wire === undefined || response === undefined || wire.key !== flight.key) {
+      ctx.logger.warn(`cacheset ram (${ctx.options.name}): ignored an unreadable shared entry under ${ctx.tier?.prefix ?? ''}.`);
+      return undefined;
+    }
+    const now = ctx.options.now();
+    if (wire.freshUntil !== null && wire.freshUntil <= now) return undefined;
+    if (responseRefusal(response) !== undefined || ctx.disabled.has(wire.path)) return undefined;
+    if (ctx.log.coveredSince(flight.epoch, wire.path, wire.tags)) return undefined;
+    return this.#keep(flight.key, wire.path, wire.view, wire.tags, ownedResponse(response), undefined, wire.freshUntil);
+  }
+
+  #fill(flight: Flight<ResponseCacheLookup>): ResponseCacheFill {
+    return new ResponseFill(flight, this.#sink);
+  }
+
+  #complete(flight: Flight<ResponseCacheLookup>, info: StoredResponseInfo, response: StoredResponse): void {
+    const ctx = this.#ctx;
+    const refuse = (category: Parameters<CacheContext['refuse']>[0], message: string): void => {
+      ctx.refuse(category, message, { key: flight.key });
+      if (category === 'unsafe-response' || category === 'disabled') this.#abandoned?.set(flight.key, true);
+      this.#flights.finish(flight, EMPTY);
+    };
+    if (flight.settled) {
+      ctx.logger.warn(`cacheset ram (${ctx.options.name}): a render finished after fillTimeoutMs (${ctx.options.fillTimeoutMs} ms); its response was not stored.`);
+      return;
+    }
+    const infoProblem = storeInfoProblem(info, flight.key);
+    if (infoProblem !== undefined) return refuse('malformed', `${infoProblem}.`);
+    const unsafe = responseRefusal(response);
+    if (unsafe !== undefined) return refuse(unsafe.startsWith('a malformed') || unsafe.startsWith('not a') ? 'malformed' : 'unsafe-response', `the response to ${info.path}: ${unsafe}.`);
+    const path = canonicalPath(info.path);
+    const tags = info.surrogateKeys.length === 0 ? NO_TAGS : Object.freeze([...info.surrogateKeys]);
+    if (ctx.disabled.has(path)) return refuse('disabled', `caching is switched off for ${info.path}.`);
+    if (ctx.log.coveredSince(flight.epoch, path, tags)) return refuse('invalidated-while-rendering', `${info.path} was invalidated while it rendered; the next request renders it again.`);
+    const owned = ownedResponse(response);
+    const entry = this.#keep(flight.key, path, typeof info.ruleset === 'string' ? info.ruleset : '', tags, owned, flight.sharedEpoch, undefined);
+    if (entry === undefined) return refuse('too-large', `the response to ${info.path} needs more than maxEntryBytes (${ctx.options.maxEntryBytes}).`);
+    entry.group.misses += 1;
+    this.#flights.finish(flight, entry.collapsedHit ?? EMPTY);
+    const tier = ctx.sharedTier;
+    if (tier !== undefined && flight.sharedEpoch !== undefined) {
+      const blob = encodeWireEntry({
+        key: entry.key,
+        kind: 'response',
+        path,
+        view: entry.view,
+        tags,
+        freshUntil: Number.isFinite(entry.freshUntil) ? entry.freshUntil : null,
+        lastModified: null,
+        response: { status: owned.status, headers: owned.headers, storedAt: owned.storedAt },
+        payload: owned.body,
+      });
+      tier.write(entry.key, blob, flight.sharedEpoch, path, tags, entry.lifetimeMs);
+    }
+  }
+
+  /** Builds and stores an entry; undefined when it is larger than maxEntryBytes. */
+  #keep(key: string, path: string, view: string, tags: readonly string[], response: StoredResponse, epoch: number | undefined, freshUntilGiven: number | null | undefined): CacheEntry | undefined {
+    const ctx = this.#ctx;
+    const { maxAgeMs, staleMs, maxEntryBytes } = ctx.options;
+    const size = ENTRY_OVERHEAD_BYTES + stringBytes(key) + headersSize(response.headers) + bytesSize(response.body);
+    if (size > maxEntryBytes) return undefined;
+    const now = ctx.options.now();
+    let freshUntil = maxAgeMs > 0 ? now + maxAgeMs : Number.POSITIVE_INFINITY;
+    if (typeof freshUntilGiven === 'number') freshUntil = Math.min(freshUntil, freshUntilGiven);
+    const lifetimeMs = Number.isFinite(freshUntil) ? Math.max(1, freshUntil - now + staleMs) : 0;
+    const entry = new CacheEntry({
+      key,
+      kind: 'response',
+      group: ctx.store.group('response', path),
+      view,
+      tags,
+      size,
+      madeAt: now,
+      freshUntil,
+      lifetimeMs,
+      lastModified: Number.NEGATIVE_INFINITY,
+      epoch,
+      staleMs,
+      response,
+      value: undefined,
+      bytes: undefined,
+    });
+    return ctx.store.put(entry) ? entry : undefined;
+  }
+
+  #expire(flight: Flight<ResponseCacheLookup>): void {
+    if (!this.#flights.finish(flight, EMPTY)) return;
+    const ctx = this.#ctx;
+    ctx.counters.fillTimeouts += 1;
+    ctx.logger.warn(`cacheset ram (${ctx.options.name}): a render neither stored nor abandoned its response within fillTimeoutMs (${ctx.options.fillTimeoutMs} ms); waiting requests render themselves.`);
+  }
+
+  #badKey(key: unknown): ResponseCacheLookup {
+    const ctx = this.#ctx;
+    ctx.refuse('invalid-key', `the response key ${describeValue(typeof key === 'string' ? key.slice(0, 80) : key)} is empty, longer than ${MAX_RESPONSE_KEY_LENGTH} characters, or starts with NUL.`);
+    return EMPTY;
+  }
+}

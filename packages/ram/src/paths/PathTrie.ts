@@ -1,0 +1,83 @@
+
+/** Collections are made on first use: most nodes are leaves with one item, and a site has many. */
+interface Node<T> {
+  readonly parent: Node<T> | undefined;
+  readonly segment: string;
+  children: Map<string, Node<T>> | undefined;
+  items: Set<T> | undefined;
+}
+
+function node<T>(parent: Node<T> | undefined, segment: string): Node<T> {
+  return { parent, segment, children: undefined, items: undefined };
+}
+
+/** Calls `visit` with each segment of a canonical path, without splitting it into an array. */
+function eachSegment(canonical: string, visit: (segment: string) => boolean): void {
+  let start = 1;
+  while (start <= canonical.length && canonical.length > 0) {
+    const end = canonical.indexOf('/', start);
+    const stop = end < 0 ? canonical.length : end;
+    if (!visit(canonical.slice(start, stop))) return;
+    start = stop + 1;
+  }
+}
+
+const empty = (n: Node<unknown>): boolean => (n.items === undefined || n.items.size === 0) && (n.children === undefined || n.children.size === 0);
+
+/**
+ * Items filed under canonical paths, so that invalidating `/a` visits only what lies under `/a`
+ * (a scan of every entry per purge would make a purge storm quadratic). Empty nodes are pruned.
+ */
+export class PathTrie<T> {
+  readonly #root: Node<T> = node<T>(undefined, '');
+
+  add(canonical: string, item: T): void {
+    let current = this.#root;
+    eachSegment(canonical, (segment) => {
+      current.children ??= new Map();
+      let next = current.children.get(segment);
+      if (next === undefined) current.children.set(segment, (next = node(current, segment)));
+      current = next;
+      return true;
+    });
+    (current.items ??= new Set()).add(item);
+  }
+
+  #find(canonical: string): Node<T> | undefined {
+    let current: Node<T> | undefined = this.#root;
+    eachSegment(canonical, (segment) => {
+      current = current?.children?.get(segment);
+      return current !== undefined;
+    });
+    return current;
+  }
+
+  remove(canonical: string, item: T): void {
+    let current = this.#find(canonical);
+    if (current === undefined) return;
+    current.items?.delete(item);
+    while (current.parent !== undefined && empty(current)) {
+      current.parent.children?.delete(current.segment);
+      current = current.parent;
+    }
+  }
+
+  /** Every item at `canonical` or under it. */
+  under(canonical: string): T[] {
+    const current = this.#find(canonical);
+    if (current === undefined) return [];
+    const found: T[] = [];
+    const stack: Node<T>[] = [current];
+    while (stack.length > 0) {
+      const next = stack.pop() as Node<T>;
+      if (next.items !== undefined) for (const item of next.items) found.push(item);
+      if (next.children !== undefined) for (const child of next.children.values()) stack.push(child);
+    }
+    return found;
+  }
+
+  clear(): void {
+    this.#root.children = undefined;
+    this.#root.items = undefined;
+  }
+}

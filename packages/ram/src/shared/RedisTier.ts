@@ -1,0 +1,413 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { RamErrorCodes } from '../errors/ramErrorCodes.js';
+import type { OnceLogger } from '../logging/OnceLogger.js';
+import { ancestorsOf } from '../paths/canonicalPath.js';
+import { decodeInvalidation, encodeInvalidation, type Invalidation } from './InvalidationMessage.js';
+import { CHECK_SCRIPT, INVALIDATE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './luaScripts.js';
+import type { ResolvedRedisOptions } from './resolveRedisOptions.js';
+
+/**
+ * `connecting`: never reached Redis yet. `up`: both connections ready and resynchronised. `down`:
+ * lost (reconnecting by itself). `closed`: the manager closed it. Anything but `up` means the
+ * in-process tier works alone.
+ */
+export type TierState = 'connecting' | 'up' | 'down' | 'closed';
+
+export interface RedisTierStatistics {
+  readonly state: TierState;
+  readonly prefix: string;
+  readonly hits: number;
+  readonly misses: number;
+  readonly writes: number;
+  /** Writes Redis refused because an invalidation since the rendering started covers the entry. */
+  readonly writesRefused: number;
+  readonly errors: number;
+  readonly outages: number;
+  readonly invalidationsSent: number;
+  readonly invalidationsReceived: number;
+  /** Invalidations made while Redis was away, to be recorded and broadcast when it is back. */
+  readonly pendingInvalidations: number;
+  /** Times the tier came back and flushed this process's in-process tier. */
+  readonly resyncs: number;
+  readonly lastError: string | undefined;
+}
+
+export interface TierRead {
+  /** The shared epoch when the read happened (undefined: Redis did not answer). */
+  readonly epoch: number | undefined;
+  /** The stored entry, when Redis has a valid one. */
+  readonly blob: Buffer | undefined;
+}
+
+export interface TierHooks {
+  /** Another process invalidated something: apply it to this process's tier (without broadcasting it again). */
+  onRemoteInvalidation(invalidation: Invalidation): void;
+  /** The tier is (back) up: drop everything in the process's tier, which may have missed broadcasts. */
+  onResync(): void;
+}
+
+/** Entries without a lifetime still expire from Redis after a day, so the server's memory policy can rely on TTLs. */
+const DEFAULT_SHARED_TTL_MS = 86_400_000;
+const RETRY_PENDING_MS = 1_000;
+const MISS: TierRead = Object.freeze({ epoch: undefined, blob: undefined });
+
+/** The fields of the invalidation records that cover an entry: its path's ancestors and its tags. */
+export function coveringFields(path: string, tags: readonly string[]): string {
+  const fields = ancestorsOf(path).map((p) => `p:${p}`);
+  for (const tag of tags) fields.push(`t:${tag}`);
+  return fields.join('\n');
+}
+
+function invalidationFields(invalidation: Invalidation): string[] {
+  if (invalidation.all) return ['*'];
+  return [...invalidation.paths.map((p) => `p:${p}`), ...invalidation.tags.map((t) => `t:${t}`)];
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The shared tier: entries in Redis under the site's prefix with TTLs, invalidation records that make
+ * a purge on any process hide the entries it covers from every process, and a pub/sub channel that
+ * carries each invalidation to the other processes' in-process tiers.
+ *
+ * Failure behaviour. Commands never queue while Redis is away (they fail at once) and time out after
+ * `commandTimeoutMs`, so a request never waits on a dead or slow Redis: it is served from the
+ * process's own tier or rendered. Failures are counted; one line is logged when an outage starts and
+ * one when it ends. ioredis reconnects by itself. When both connections are back, the tier
+ * resynchronises before it is used again:
+ *   1. the process's own tier is flushed: it may have missed broadcasts while the subscriber was away;
+ *   2. after a reconnect (not the first connection) a fence is recorded in Redis, invalidating every
+ *      shared entry stored before it: another process may have purged something while it could not
+ *      record the purge, and the fence keeps that stale entry from being read again by anyone;
+ *   3. the invalidations this process made meanwhile are recorded and broadcast, so processes that
+ *      never lost Redis drop their copies too.
+ */
+export class RedisTier {
+  readonly #options: ResolvedRedisOptions;
+  readonly #hooks: TierHooks;
+  readonly #log: OnceLogger;
+  readonly #origin = randomUUID();
+  readonly #client: Redis;
+  readonly #subscriber: Redis;
+  readonly #keys: { readonly records: string; readonly counter: string; readonly byEpoch: string; readonly channel: string };
+  #state: TierState = 'connecting';
+  #commandReady = false;
+  #subscribed = false;
+  #resyncing = false;
+  #everUp = false;
+  #outageSince: number | undefined;
+  #outageErrors = 0;
+  #pending: { all: boolean; paths: Set<string>; tags: Set<string> } = { all: false, paths: new Set(), tags: new Set() };
+  #retryTimer: NodeJS.Timeout | undefined;
+  #stats = { hits: 0, misses: 0, writes: 0, writesRefused: 0, errors: 0, outages: 0, invalidationsSent: 0, invalidationsReceived: 0, resyncs: 0 };
+  #lastError: string | undefined;
+
+  constructor(options: ResolvedRedisOptions, hooks: TierHooks, log: OnceLogger) {
+    this.#options = options;
+    this.#hooks = hooks;
+    this.#log = log;
+    const prefix = options.prefix;
+    this.#keys = { records: `${prefix}inv`, counter: `${prefix}epoch`, byEpoch: `${prefix}invz`, channel: `${prefix}invalidate` };
+    // replyMapping is left at its default: the scripts' replies are read as plain arrays.
+    const { replyMapping: _replyMapping, ...client } = options.client;
+    const connection: Omit<RedisOptions, 'replyMapping'> = {
+      ...client,
+      lazyConnect: true,
+      // Never queue a command while Redis is away: a request must not wait for a reconnect.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // The subscription is renewed by the resync itself, after it knows what it missed.
+      autoResubscribe: false,
+      commandTimeout: options.commandTimeoutMs,
+      connectTimeout: options.connectTimeoutMs,
+      retryStrategy: (times) => Math.min(options.reconnectMinMs * 2 ** Math.max(0, times - 1), options.reconnectMaxMs),
+    };
+    this.#client = options.url === undefined ? new Redis(connection) : new Redis(options.url, connection);
+    this.#subscriber = options.url === undefined ? new Redis(connection) : new Redis(options.url, connection);
+    this.#wire(this.#client, 'command');
+    this.#wire(this.#subscriber, 'subscriber');
+    this.#subscriber.on('message', (channel: string, message: string) => this.#onMessage(channel, message));
+    this.#client.connect().catch((error: unknown) => this.#failed(error));
+    this.#subscriber.connect().catch((error: unknown) => this.#failed(error));
+  }
+
+  get state(): TierState {
+    return this.#state;
+  }
+
+  get prefix(): string {
+    return this.#options.prefix;
+  }
+
+  statistics(): RedisTierStatistics {
+    return {
+      state: this.#state,
+      prefix: this.#options.prefix,
+      ...this.#stats,
+      pendingInvalidations: this.#pending.all ? 1 : this.#pending.paths.size + this.#pending.tags.size,
+      lastError: this.#lastError,
+    };
+  }
+
+  /** The shared entry under `key`, if Redis has a valid one. Never throws; a failure is a miss. */
+  async get(key: string): Promise<TierRead> {
+    if (this.#state !== 'up') return MISS;
+    const entryKey = this.#entryKey(key);
+    const keys = [entryKey, this.#keys.records, this.#keys.counter];
+    try {
+      let check: unknown;
+      let blob: Buffer | null;
+      // One round trip and one write: Redis runs the check, then the read, in the order they were
+      // sent. An invalidation landing between them orders this read before it, which is what it is.
+      const replies = await this.#client.pipeline().evalsha(CHECK_SCRIPT.sha, keys.length, ...keys).hgetBuffer(entryKey, 'b').exec();
+      const [checkReply, blobReply] = replies ?? [];
+      if (checkReply?.[0] !== null && checkReply?.[0] !== undefined) {
+        if (!describe(checkReply[0]).startsWith('NOSCRIPT')) throw checkReply[0];
+        // Redis restarted and forgot the script: check first, then read, one after the other.
+        check = await this.#client.eval(CHECK_SCRIPT.source, keys.length, ...keys);
+        blob = await this.#client.hgetBuffer(entryKey, 'b');
+      } else {
+        if (blobReply?.[0] !== null && blobReply?.[0] !== undefined) throw blobReply[0];
+        check = checkReply?.[1];
+        blob = (blobReply?.[1] as Buffer | null | undefined) ?? null;
+      }
+      this.#succeeded();
+      if (!Array.isArray(check)) return MISS;
+      const epoch = Number(check[0]);
+      if (Number(check[1]) === 1 && blob !== null) {
+        this.#stats.hits += 1;
+        return { epoch, blob };
+      }
+      this.#stats.misses += 1;
+      return { epoch: Number.isFinite(epoch) ? epoch : undefined, blob: undefined };
+    } catch (error) {
+      this.#failed(error);
+      return MISS;
+    }
+  }
+
+  /**
+   * Stores an entry whose rendering started at shared `epoch` (undefined: now), unless an
+   * invalidation since then covers it (checked in Redis, atomically). Fire and forget: a failure is
+   * counted, never thrown.
+   */
+  write(key: string, blob: Buffer, epoch: number | undefined, path: string, tags: readonly string[], ttlMs: number): void {
+    if (this.#state !== 'up') return;
+    const ttl = ttlMs > 0 ? Math.ceil(ttlMs) : DEFAULT_SHARED_TTL_MS;
+    this.#eval(WRITE_SCRIPT, [this.#entryKey(key), this.#keys.records, this.#keys.counter], [epoch === undefined ? '' : String(epoch), coveringFields(path, tags), blob, String(ttl)]).then(
+      (written) => {
+        this.#succeeded();
+        if (Number(written) === 1) this.#stats.writes += 1;
+        else this.#stats.writesRefused += 1;
+      },
+      (error: unknown) => this.#failed(error),
+    );
+  }
+
+  /**
+   * Records an invalidation in Redis and broadcasts it to the other processes, or keeps it for when
+   * Redis is back. Never throws.
+   */
+  invalidate(invalidation: Invalidation): void {
+    if (this.#state === 'closed') return;
+    this.#queue(invalidation);
+    if (this.#state === 'up') void this.#flushPending();
+  }
+
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    await Promise.all([quit(this.#client), quit(this.#subscriber)]);
+  }
+
+  #entryKey(key: string): string {
+    // Keys are URLs and value paths of any length: a digest keeps Redis keys short and uniform. The
+    // entry itself carries the full key, which is compared on read.
+    return `${this.#options.prefix}e:${createHash('sha256').update(key).digest('base64url')}`;
+  }
+
+  async #eval(script: LuaScript, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<unknown> {
+    try {
+      return await this.#client.callBuffer('EVALSHA', [script.sha, keys.length, ...keys, ...args]);
+    } catch (error) {
+      if (!describe(error).startsWith('NOSCRIPT')) throw error;
+      return await this.#client.callBuffer('EVAL', [script.source, keys.length, ...keys, ...args]);
+    }
+  }
+
+  #wire(connection: Redis, role: 'command' | 'subscriber'): void {
+    connection.on('error', (error: unknown) => this.#failed(error));
+    connection.on('close', () => {
+      if (role === 'command') this.#commandReady = false;
+      else this.#subscribed = false;
+      this.#lost(`the ${role} connection closed`);
+    });
+    connection.on('ready', () => {
+      if (this.#state === 'closed') return;
+      if (role === 'command') {
+        this.#commandReady = true;
+        void this.#resync();
+        return;
+      }
+      connection.subscribe(this.#keys.channel).then(
+        () => {
+          this.#subscribed = true;
+          void this.#resync();
+        },
+        (error: unknown) => this.#failed(error),
+      );
+    });
+  }
+
+  #onMessage(channel: string, message: string): void {
+    if (channel !== this.#keys.channel || this.#state === 'closed') return;
+    const decoded = decodeInvalidation(message);
+    if (decoded === undefined) {
+      this.#log.warn(`cacheset ram: ignored a malformed message on ${channel}.`, { message: message.slice(0, 200) });
+      return;
+    }
+    if (decoded.origin === this.#origin) return;
+    this.#stats.invalidationsReceived += 1;
+    this.#hooks.onRemoteInvalidation(decoded.invalidation);
+  }
+
+  async #resync(): Promise<void> {
+    if (!this.#commandReady || !this.#subscribed || this.#resyncing || this.#state === 'up' || this.#state === 'closed') return;
+    this.#resyncing = true;
+    try {
+      this.#hooks.onResync();
+      if (this.#everUp) await this.#eval(INVALIDATE_SCRIPT, [this.#keys.records, this.#keys.counter, this.#keys.byEpoch], [String(this.#options.maxInvalidationRecords), '', '', '*']);
+      // This process's own invalidations from the outage are recorded before it reads shared
+      // entries again: one of them may cover an entry another process stored.
+      await this.#recordPending();
+      if (!this.#commandReady || !this.#subscribed || this.#isClosed()) return;
+      this.#state = 'up';
+      this.#everUp = true;
+      this.#stats.resyncs += 1;
+      this.#succeeded();
+      void this.#flushPending();
+    } catch (error) {
+      this.#failed(error);
+      // Connected but the resync failed (a slow Redis): try again shortly.
+      this.#scheduleRetry(() => void this.#resync());
+    } finally {
+      this.#resyncing = false;
+    }
+  }
+
+  /** Re-reads the state after an await (TypeScript's narrowing cannot know it changed meanwhile). */
+  #isClosed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #queue(invalidation: Invalidation): void {
+    const pending = this.#pending;
+    if (pending.all) return;
+    if (invalidation.all) {
+      this.#pending = { all: true, paths: new Set(), tags: new Set() };
+      return;
+    }
+    for (const p of invalidation.paths) pending.paths.add(p);
+    for (const t of invalidation.tags) pending.tags.add(t);
+    if (pending.paths.size + pending.tags.size > this.#options.maxPendingInvalidations) {
+      // Too much to replay one by one: invalidating everything is the safe summary.
+      this.#pending = { all: true, paths: new Set(), tags: new Set() };
+    }
+  }
+
+  /** Records and broadcasts the queued invalidations; on failure they are queued again and the error thrown. */
+  async #recordPending(): Promise<void> {
+    const pending = this.#pending;
+    if (!pending.all && pending.paths.size === 0 && pending.tags.size === 0) return;
+    this.#pending = { all: false, paths: new Set(), tags: new Set() };
+    const invalidation: Invalidation = { all: pending.all, paths: [...pending.paths], tags: [...pending.tags] };
+    try {
+      await this.#eval(
+        INVALIDATE_SCRIPT,
+        [this.#keys.records, this.#keys.counter, this.#keys.byEpoch],
+        [String(this.#options.maxInvalidationRecords), this.#keys.channel, encodeInvalidation(this.#origin, invalidation), ...invalidationFields(invalidation)],
+      );
+      this.#stats.invalidationsSent += 1;
+    } catch (error) {
+      // Maybe recorded, maybe not: recording again is harmless, losing it is not.
+      this.#queue(invalidation);
+      throw error;
+    }
+  }
+
+  async #flushPending(): Promise<void> {
+    try {
+      await this.#recordPending();
+      this.#succeeded();
+    } catch (error) {
+      this.#failed(error);
+      this.#scheduleRetry(() => {
+        if (this.#state === 'up') void this.#flushPending();
+      });
+    }
+  }
+
+  #scheduleRetry(run: () => void): void {
+    if (this.#retryTimer !== undefined || this.#state === 'closed') return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.#state !== 'closed') run();
+    }, RETRY_PENDING_MS);
+    this.#retryTimer.unref();
+  }
+
+  #lost(reason: string): void {
+    if (this.#state === 'closed') return;
+    // A lost connection is a failure like any other, whether or not an error event comes with it.
+    this.#stats.errors += 1;
+    this.#lastError = reason;
+    if (this.#state === 'up') this.#state = 'down';
+    this.#beginOutage(reason);
+  }
+
+  #failed(error: unknown): void {
+    if (this.#state === 'closed') return;
+    this.#stats.errors += 1;
+    this.#lastError = describe(error);
+    this.#outageErrors += 1;
+    this.#beginOutage(this.#lastError);
+  }
+
+  #beginOutage(reason: string): void {
+    if (this.#outageSince !== undefined) return;
+    this.#outageSince = Date.now();
+    this.#outageErrors = Math.max(this.#outageErrors, 1);
+    this.#stats.outages += 1;
+    this.#log.always(
+      'error',
+      `cacheset ram: the Redis tier (${this.#options.prefix}) is unavailable (${reason}); requests are served from this process's cache or rendered, and it reconnects by itself. Logged once per outage.`,
+      { code: RamErrorCodes.REDIS_UNAVAILABLE, prefix: this.#options.prefix, reason },
+    );
+  }
+
+  #succeeded(): void {
+    if (this.#outageSince === undefined || this.#state !== 'up') return;
+    const seconds = ((Date.now() - this.#outageSince) / 1000).toFixed(1);
+    this.#log.always('warn', `cacheset ram: the Redis tier (${this.#options.prefix}) is back after ${seconds} s and ${this.#outageErrors} failed operations; this process's cache was resynchronised.`, {
+      prefix: this.#options.prefix,
+      errors: this.#outageErrors,
+    });
+    this.#outageSince = undefined;
+    this.#outageErrors = 0;
+  }
+}
+
+async function quit(connection: Redis): Promise<void> {
+  if (connection.status === 'end') return;
+  try {
+    await Promise.race([connection.quit(), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+  } catch {
+    // already gone
+  }
+  connection.disconnect();
+}

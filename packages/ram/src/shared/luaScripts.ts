@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script and its SHA-1, for EVALSHA with an EVAL fallback after a Redis restart. */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+// Invalidation records: a hash of field → epoch, where a field is 'p:<canonical path>', 't:<tag>' or
+// '*' (everything). An entry stored with epoch E (the counter's value when its rendering started)
+// is valid while no field that covers it (its path's ancestors, its tags, '*') is greater than E.
+
+/**
+ * KEYS: entry, records, counter. Returns {epoch, 1} when the entry exists and no invalidation since
+ * its epoch covers it, {epoch, 0} otherwise, and drops an invalid entry. The entry's bytes are read
+ * by an HGET sent right behind it on the same connection: passing 20 KB through Lua costs Redis more
+ * than the whole check.
+ */
+export const CHECK_SCRIPT = script(`
+local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
+local e = redis.call('HMGET', KEYS[1], 'e', 'f')
+if not e[1] then return {epoch, 0} end
+local stored = tonumber(e[1]) or -1
+local fields = {'*'}
+for f in string.gmatch(e[2] or '', '[^\\n]+') do fields[#fields + 1] = f end
+local inv = redis.call('HMGET', KEYS[2], unpack(fields))
+for i = 1, #fields do
+  local v = inv[i]
+  if v and tonumber(v) > stored then
+    redis.call('DEL', KEYS[1])
+    return {epoch, 0}
+  end
+end
+return {epoch, 1}
+`);
+
+/**
+ * KEYS: entry, records, counter. ARGV: epoch ('' = the counter now, for values set directly), fields,
+ * blob, ttl ms. Returns 1 when written, 0 when an invalidation since its epoch covers it.
+ */
+export const WRITE_SCRIPT = script(`
+local stored = tonumber(ARGV[1])
+if ARGV[1] == '' then stored = tonumber(redis.call('GET', KEYS[3]) or '0') end
+local fields = {'*'}
+for f in string.gmatch(ARGV[2], '[^\\n]+') do fields[#fields + 1] = f end
+local inv = redis.call('HMGET', KEYS[2], unpack(fields))
+for i = 1, #fields do
+  local v = inv[i]
+  if v and tonumber(v) > stored then return 0 end
+end
+redis.call('HSET', KEYS[1], 'e', stored, 'f', ARGV[2], 'b', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`);
+
+/**
+ * KEYS: records, counter, records by epoch (sorted set). ARGV: max records, channel ('' = do not
+ * publish), message, fields... Bumps the counter, records each field at the new epoch and publishes
+ * the message, atomically. Past the record limit the oldest records are dropped and '*' is raised to
+ * their epoch: "everything stored before then is invalid", which is safe and keeps the hash bounded.
+ */
+export const INVALIDATE_SCRIPT = script(`
+local e = redis.call('INCR', KEYS[2])
+for i = 4, #ARGV do
+  local f = ARGV[i]
+  redis.call('HSET', KEYS[1], f, e)
+  if f ~= '*' then redis.call('ZADD', KEYS[3], e, f) end
+end
+local max = tonumber(ARGV[1])
+local n = redis.call('ZCARD', KEYS[3])
+if n > max then
+  local old = redis.call('ZPOPMIN', KEYS[3], n - max)
+  local floor = 0
+  for i = 1, #old, 2 do
+    redis.call('HDEL', KEYS[1], old[i])
+    local s = tonumber(old[i + 1])
+    if s > floor then floor = s end
+  end
+  local current = tonumber(redis.call('HGET', KEYS[1], '*') or '0')
+  if floor > current then redis.call('HSET', KEYS[1], '*', floor) end
+end
+if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return e
+`);

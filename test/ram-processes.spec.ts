@@ -1,0 +1,183 @@
+/**
+ * Two real Node processes of one site, each a node:http server with the `ramCache` option on a
+ * RamCacheManager, sharing one real redis-server: a page rendered by one is a hit in the other, a
+ * Purge in one reaches the other, and when Redis is killed mid-run requests keep succeeding and,
+ * once it is back, no process serves a page purged during the outage.
+ *
+ * The server script (packages/ram/test/fixtures/ramSiteServer.ts) is bundled from the TypeScript
+ * sources before the suite, so no build step has to run first.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithServers } from './support/binaries.js';
+import { freePort } from './support/freePort.js';
+import { rawRequest, type RawResponse } from './support/httpRequest.js';
+import { RedisServer } from './support/redis.js';
+import { ServerProcess } from './support/ServerProcess.js';
+
+const repository = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const fixture = join(repository, 'packages/ram/test/fixtures/ramSiteServer.ts');
+
+interface BundledScript {
+  readonly file: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Bundles the TypeScript server script into one ESM file that plain Node runs: the cacheset packages
+ * are compiled in from their sources (as vitest sees them), so no `tsc -b` has to run first; other
+ * packages stay imports, resolved from the repository's node_modules, which is why the bundle is
+ * written inside the repository (packages/ram/node_modules/.cache).
+ */
+async function bundleScript(entry: string): Promise<BundledScript> {
+  const cache = join(repository, 'packages/ram/node_modules/.cache/cacheset-ram-fixtures');
+  await mkdir(cache, { recursive: true });
+  const outDir = await mkdtemp(join(cache, `${basename(entry, '.ts')}-`));
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: repository,
+    resolve: { conditions: ['@cacheset/source'] },
+    ssr: { resolve: { conditions: ['@cacheset/source'] }, noExternal: [/^@cacheset\//] },
+    build: { ssr: entry, outDir, emptyOutDir: false, write: true, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } } },
+  });
+  return { file: join(outDir, `${basename(entry, '.ts')}.mjs`), remove: () => rm(outDir, { recursive: true, force: true }) };
+}
+
+interface Status {
+  readonly label: string;
+  readonly renders: number;
+  readonly redis: string | undefined;
+  readonly redisErrors: number;
+  readonly sharedWrites: number;
+  readonly hits: number;
+  readonly entries: number;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describeWithServers('RAM cache across processes (real redis-server, two Node servers)', ['redis-server'], () => {
+  let redis: RedisServer;
+  let bundle: BundledScript;
+  const servers: { process: ServerProcess; url: string; label: string }[] = [];
+
+  beforeAll(async () => {
+    [redis, bundle] = await Promise.all([RedisServer.start({ persistent: true }), bundleScript(fixture)]);
+    for (const label of ['one', 'two']) {
+      const port = await freePort();
+      const child = await ServerProcess.start({ name: `ram site ${label}`, command: process.execPath, args: [bundle.file, String(port), label, redis.url, 'site:'], port });
+      servers.push({ process: child, url: `http://127.0.0.1:${port}`, label });
+    }
+    await waitFor('both servers to reach Redis', async () => (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'up'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.process.stop()));
+    await redis?.stop();
+    await bundle?.remove();
+  });
+
+  const [one, two] = [() => servers[0] as (typeof servers)[number], () => servers[1] as (typeof servers)[number]];
+  // Behind a load balancer every process sees the site's Host; the response key includes it.
+  const get = (server: { url: string }, path: string): Promise<RawResponse> => rawRequest(`${server.url}${path}`, { headers: { host: 'www.example.com' } });
+  const purge = (server: { url: string }, slug: string): Promise<RawResponse> => rawRequest(`${server.url}/purge/${slug}`, { method: 'POST' });
+  async function status(url: string): Promise<Status> {
+    return JSON.parse((await rawRequest(`${url}/status`)).text) as Status;
+  }
+  /** Renders a page on `server` and waits until its copy is in Redis (the write does not hold up the response). */
+  async function renderShared(server: { url: string }, path: string): Promise<RawResponse> {
+    const writes = (await status(server.url)).sharedWrites;
+    const response = await get(server, path);
+    expect(response.headers['x-ramcache']).toBeUndefined();
+    await waitFor(`the shared write of ${path}`, async () => (await status(server.url)).sharedWrites > writes);
+    return response;
+  }
+
+  it('serves a page rendered by one process from the other process (cross-process hit)', async () => {
+    const first = await renderShared(one(), '/pages/home');
+    expect(first.status).toBe(200);
+    expect(first.text).toMatch(/^<p>home rendered by one #\d+<\/p>$/);
+    const again = await get(one(), '/pages/home');
+    expect(again.headers['x-ramcache']).toBe('cacheset.ramcache');
+    const other = await get(two(), '/pages/home');
+    expect(other.headers['x-ramcache']).toBe('cacheset.ramcache');
+    expect(other.text).toBe(first.text);
+    expect(other.headers['x-rendered-by']).toBe('one');
+  });
+
+  it('a Purge in one process invalidates the page in every process', async () => {
+    const rendered = await renderShared(one(), '/pages/about');
+    const shared = await get(two(), '/pages/about');
+    expect(shared.text).toBe(rendered.text);
+    expect(shared.headers['x-ramcache']).toBe('cacheset.ramcache');
+    expect((await purge(one(), 'about')).status).toBe(204);
+    await waitFor('two to render it afresh', async () => (await get(two(), '/pages/about')).text !== rendered.text, 5_000);
+    const fresh = await get(two(), '/pages/about');
+    expect(fresh.text).not.toBe(rendered.text);
+    // The other page is untouched.
+    expect((await get(two(), '/pages/home')).headers['x-ramcache']).toBe('cacheset.ramcache');
+  });
+
+  it('keeps serving while Redis is killed mid-run; after it returns, nothing purged during the outage is served', async () => {
+    const before = await renderShared(one(), '/pages/news');
+    expect((await get(two(), '/pages/news')).text).toBe(before.text);
+
+    // Load on both processes while Redis dies and comes back.
+    let failures = 0;
+    let requests = 0;
+    let stop = false;
+    const load = Promise.all(
+      servers.map(async (server) => {
+        let i = 0;
+        while (!stop) {
+          const response = await get(server, `/pages/load${i++ % 20}`).catch(() => undefined);
+          requests += 1;
+          if (response?.status !== 200) failures += 1;
+        }
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await redis.kill();
+    await waitFor('both to notice the outage', async () => (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'down'));
+    await new Promise((r) => setTimeout(r, 300));
+    // The news changes while Redis is away: one process purges it.
+    expect((await purge(one(), 'news')).status).toBe(204);
+    expect((await get(one(), '/pages/news')).text).not.toBe(before.text);
+    await new Promise((r) => setTimeout(r, 300));
+
+    await redis.restart();
+    await waitFor('both to reconnect and resynchronise', async () => (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'up'));
+    await new Promise((r) => setTimeout(r, 200));
+    stop = true;
+    await load;
+    expect(requests).toBeGreaterThan(50);
+    expect(failures).toBe(0);
+
+    // Redis kept the old news on disk; neither process serves it.
+    for (const server of servers) {
+      const news = await get(server, '/pages/news');
+      expect(news.status).toBe(200);
+      expect(news.text).not.toBe(before.text);
+    }
+    const statuses = await Promise.all(servers.map((s) => status(s.url)));
+    for (const s of statuses) expect(s.redisErrors).toBeGreaterThan(0);
+    // One line per outage and process in the logs, not one per request.
+    for (const server of servers) {
+      const outages = server.process.output.split('\n').filter((line) => line.includes('is unavailable'));
+      expect(outages).toHaveLength(1);
+    }
+    // The shared tier works again across processes.
+    const after = await renderShared(two(), '/pages/after');
+    expect((await get(one(), '/pages/after')).text).toBe(after.text);
+  });
+});

@@ -1,0 +1,272 @@
+/**
+ * The shared tier against a real redis-server: several managers in this process, each with its own
+ * two Redis connections, as separate processes would have (test/ram-processes.spec.ts runs real
+ * separate processes). Covers sharing, TTLs, prefixes, binary bodies, the invalidation broadcast,
+ * and Redis being absent, killed and frozen.
+ */
+import { createHash } from 'node:crypto';
+import type { CachesetLogger } from '@cacheset/core';
+import type { ResponseCacheLookup, StoredResponse } from '@cacheset/http';
+import { RamCacheManager, type RamCacheOptions } from '@cacheset/ram';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWithServers } from './support/binaries.js';
+import { freePort } from './support/freePort.js';
+import { RedisServer } from './support/redis.js';
+
+interface Lines {
+  readonly lines: { level: string; message: string }[];
+}
+function logger(): CachesetLogger & Lines {
+  const lines: { level: string; message: string }[] = [];
+  return { lines, warn: (message) => lines.push({ level: 'warn', message }), error: (message) => lines.push({ level: 'error', message }) };
+}
+
+function page(text: string | Uint8Array): StoredResponse {
+  return { status: 200, headers: [['content-type', 'text/html']], body: typeof text === 'string' ? new TextEncoder().encode(text) : text, storedAt: Date.now() };
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'], () => {
+  let redis: RedisServer;
+  const managers: RamCacheManager[] = [];
+  let site = 0;
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterEach(async () => {
+    await Promise.all(managers.splice(0).map((m) => m.close()));
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  /** Managers of one site (same prefix); each test gets its own site. */
+  async function processes(count: number, options: RamCacheOptions = {}, url = redis.url): Promise<RamCacheManager[]> {
+    site += 1;
+    const created = Array.from({ length: count }, () => new RamCacheManager({ bus: false, logger: logger(), ...options, redis: { url, prefix: `test:${site}:`, commandTimeoutMs: 300, reconnectDelayMs: { min: 50, max: 200 }, ...options.redis } }));
+    managers.push(...created);
+    await waitFor('the managers to connect', () => created.every((m) => m.redisState === 'up'));
+    return created;
+  }
+
+  async function render(ram: RamCacheManager, key: string, path: string, body: string | Uint8Array, tags: readonly string[] = []): Promise<void> {
+    const lookup = await ram.lookup(key);
+    if (lookup.fill === undefined) throw new Error(`expected a miss for ${key}`);
+    lookup.fill.store({ key, path, ruleset: 'site.page', surrogateKeys: tags }, page(body));
+  }
+
+  /** Looks up and gives back the fill, like a request that renders and cannot store. */
+  async function look(ram: RamCacheManager, key: string): Promise<ResponseCacheLookup> {
+    const lookup = await ram.lookup(key);
+    lookup.fill?.abandon('test');
+    return lookup;
+  }
+
+  const text = (l: ResponseCacheLookup): string | undefined => (l.response === undefined ? undefined : new TextDecoder().decode(l.response.body));
+
+  /** The shared writes are fire-and-forget: wait until Redis has them. */
+  async function written(ram: RamCacheManager, count: number): Promise<void> {
+    await waitFor('the shared write', () => (ram.statistics().redis?.writes ?? 0) >= count);
+  }
+
+  it('serves a response rendered by one process to another from Redis, byte for byte, with a TTL set in Redis', async () => {
+    const [a, b] = (await processes(2, { maxAge: 600 })) as [RamCacheManager, RamCacheManager];
+    const body = new Uint8Array(70_000).map((_, i) => (i * 31) % 256);
+    await render(a, 'example.com/img', '/img', body);
+    await written(a, 1);
+    const hit = await look(b, 'example.com/img');
+    expect(hit.response).toBeDefined();
+    expect(Buffer.from(hit.response?.body ?? []).equals(Buffer.from(body))).toBe(true);
+    expect(b.statistics().redis).toMatchObject({ hits: 1 });
+    // Now in b's own tier too: the next hit is synchronous.
+    expect(b.lookup('example.com/img')).not.toBeInstanceOf(Promise);
+    const entryKey = `test:${site}:e:${createHash('sha256').update('example.com/img').digest('base64url')}`;
+    const ttl = Number(await redis.command('PTTL', entryKey));
+    expect(ttl).toBeGreaterThan(590_000);
+    expect(ttl).toBeLessThanOrEqual(600_000);
+  });
+
+  it('shares values too, and respects a newer modification time', async () => {
+    const [a, b] = (await processes(2)) as [RamCacheManager, RamCacheManager];
+    await a.values.set('/doc', { html: '<p>v1</p>' }, { lastModified: 1000, view: 'teaser' });
+    await written(a, 1);
+    expect(await b.values.get('/doc', { view: 'teaser', lastModified: 1000 })).toEqual({ html: '<p>v1</p>' });
+    expect(await b.values.get('/doc', { view: 'teaser', lastModified: 2000 })).toBeUndefined();
+    let calls = 0;
+    expect(await b.values.getOrCompute('/other', () => ++calls)).toBe(1);
+    await written(b, 1);
+    expect(await a.values.getOrCompute('/other', () => ++calls)).toBe(1);
+    expect(calls).toBe(1);
+  });
+
+  it('keeps sites apart by prefix', async () => {
+    const [a] = (await processes(1)) as [RamCacheManager];
+    const [other] = (await processes(1)) as [RamCacheManager];
+    await render(a, 'k', '/k', 'site one');
+    await written(a, 1);
+    expect((await look(other, 'k')).response).toBeUndefined();
+  });
+
+  it('broadcasts a path invalidation to every process, with sub-path semantics, and Redis stops serving the entry', async () => {
+    const [a, b] = (await processes(2)) as [RamCacheManager, RamCacheManager];
+    for (const [key, path] of [['k1', '/news/today'], ['k2', '/news'], ['k3', '/newsletter']] as const) await render(a, key, path, `page ${path}`);
+    await written(a, 3);
+    for (const key of ['k1', 'k2', 'k3']) expect(text(await look(b, key))).toBeDefined();
+    a.invalidatePaths(['/news']);
+    await waitFor('b to drop its copies', () => b.statistics().entries === 1);
+    expect((await look(b, 'k1')).response).toBeUndefined();
+    expect((await look(b, 'k2')).response).toBeUndefined();
+    expect(text(await look(b, 'k3'))).toBe('page /newsletter');
+    expect(b.statistics().redis?.invalidationsReceived).toBe(1);
+  });
+
+  it('broadcasts tag invalidations and invalidate-all', async () => {
+    const [a, b] = (await processes(2)) as [RamCacheManager, RamCacheManager];
+    await render(a, 'k1', '/a', 'tagged', ['image:1']);
+    await render(a, 'k2', '/b', 'other', ['image:2']);
+    await written(a, 2);
+    await look(b, 'k1');
+    await look(b, 'k2');
+    b.invalidateTags(['image:1']);
+    await waitFor('a to drop the tagged entry', async () => (await look(a, 'k1')).response === undefined);
+    expect(text(await look(a, 'k2'))).toBe('other');
+    b.invalidateAll();
+    await waitFor('a to drop everything', () => a.statistics().entries === 0);
+    expect((await look(a, 'k2')).response).toBeUndefined();
+  });
+
+  it('does not let a render that an invalidation overtook reach Redis', async () => {
+    const [a, b] = (await processes(2)) as [RamCacheManager, RamCacheManager];
+    const lookup = await a.lookup('k');
+    b.invalidatePaths(['/slow']);
+    await waitFor('a to hear of it', () => (a.statistics().redis?.invalidationsReceived ?? 0) === 1);
+    lookup.fill?.store({ key: 'k', path: '/slow/page', ruleset: 'r', surrogateKeys: [] }, page('rendered from old data'));
+    expect((await look(b, 'k')).response).toBeUndefined();
+    expect(a.statistics().refusalsBy['invalidated-while-rendering']).toBe(1);
+  });
+
+  it('works without Redis until it appears, logs the outage once, and then connects by itself', async () => {
+    const port = await freePort();
+    const log = logger();
+    site += 1;
+    const ram = new RamCacheManager({ bus: false, logger: log, redis: { url: `redis://127.0.0.1:${port}`, prefix: `test:${site}:`, reconnectDelayMs: { min: 50, max: 100 }, connectTimeoutMs: 200 } });
+    managers.push(ram);
+    for (let i = 0; i < 20; i += 1) {
+      const lookup = await ram.lookup(`k${i}`);
+      lookup.fill?.store({ key: `k${i}`, path: `/p${i}`, ruleset: 'r', surrogateKeys: [] }, page('from L1'));
+      expect(text(await ram.lookup(`k${i}`))).toBe('from L1');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(ram.redisState).toBe('connecting');
+    expect(ram.statistics().redis?.errors).toBeGreaterThan(1);
+    expect(log.lines.filter((l) => l.message.includes('unavailable'))).toHaveLength(1);
+    const late = await RedisServer.start({ port });
+    try {
+      await waitFor('the tier to come up', () => ram.redisState === 'up');
+      expect(log.lines.filter((l) => l.message.includes('is back'))).toHaveLength(1);
+      // Entries made while alone may have missed other processes' purges: dropped on connecting.
+      expect(ram.statistics().entries).toBe(0);
+    } finally {
+      await ram.close();
+      await late.stop();
+    }
+  });
+
+  it('answers within the command timeout while Redis is frozen, and recovers when it runs again', async () => {
+    const [a] = (await processes(1, { redis: { commandTimeoutMs: 150 } })) as [RamCacheManager];
+    redis.pause();
+    try {
+      const started = Date.now();
+      const lookup = await a.lookup('frozen');
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(lookup.fill).toBeDefined();
+      lookup.fill?.store({ key: 'frozen', path: '/f', ruleset: 'r', surrogateKeys: [] }, page('rendered while frozen'));
+      expect(text(await a.lookup('frozen'))).toBe('rendered while frozen');
+    } finally {
+      redis.resume();
+    }
+    await waitFor('a command to succeed again', async () => {
+      const l = await a.lookup(`probe${Date.now()}`);
+      l.fill?.abandon('probe');
+      return (a.statistics().redis?.misses ?? 0) > 0;
+    });
+    expect(a.statistics().redis?.errors).toBeGreaterThan(0);
+  });
+});
+
+describeWithServers('RAM cache shared tier: Redis killed mid-run (real redis-server with persistence)', ['redis-server'], () => {
+  let redis: RedisServer;
+  const managers: RamCacheManager[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start({ persistent: true });
+  });
+  afterAll(async () => {
+    await Promise.all(managers.map((m) => m.close()));
+    await redis.stop();
+  });
+
+  it('keeps answering during the outage, and after Redis returns no process serves what was purged meanwhile', async () => {
+    const logs = [logger(), logger(), logger()];
+    const [a, b, doomed] = logs.map((log) => new RamCacheManager({ bus: false, logger: log, redis: { url: redis.url, prefix: 'killed:', commandTimeoutMs: 300, reconnectDelayMs: { min: 50, max: 200 } } })) as [RamCacheManager, RamCacheManager, RamCacheManager];
+    managers.push(a, b, doomed);
+    await waitFor('all to connect', () => [a, b, doomed].every((m) => m.redisState === 'up'));
+    const store = async (ram: RamCacheManager, key: string, body: string): Promise<void> => {
+      const lookup = await ram.lookup(key);
+      lookup.fill?.store({ key, path: `/${key}`, ruleset: 'r', surrogateKeys: [] }, page(body));
+    };
+    const read = async (ram: RamCacheManager, key: string): Promise<string | undefined> => {
+      const lookup = await ram.lookup(key);
+      lookup.fill?.abandon('read only');
+      return lookup.response === undefined ? undefined : new TextDecoder().decode(lookup.response.body);
+    };
+    await store(a, 'news', 'old news');
+    await store(a, 'sports', 'old sports');
+    await waitFor('the shared writes', () => (a.statistics().redis?.writes ?? 0) === 2);
+    expect(await read(b, 'news')).toBe('old news');
+    expect(await read(b, 'sports')).toBe('old sports');
+
+    await redis.kill();
+    await waitFor('all to notice', () => [a, b, doomed].every((m) => m.redisState === 'down'));
+    // Requests keep succeeding: from each process's own tier, or by rendering.
+    for (let i = 0; i < 50; i += 1) {
+      expect(await read(b, 'news')).toBe('old news');
+      await store(a, `during${i}`, 'rendered during the outage');
+      expect(await read(a, `during${i}`)).toBe('rendered during the outage');
+    }
+    // Both change during the outage. a purges the sports and will tell the others when Redis is
+    // back; another process purges the news and dies before Redis returns, so nobody will ever be
+    // told: only the fence each process records on reconnecting keeps the stored copy from coming back.
+    a.invalidatePaths(['/sports']);
+    doomed.invalidatePaths(['/news']);
+    await doomed.close();
+    expect(await read(a, 'sports')).toBeUndefined();
+    expect(a.statistics().redis?.pendingInvalidations).toBe(1);
+    for (const log of logs) expect(log.lines.filter((l) => l.message.includes('unavailable'))).toHaveLength(1);
+    expect(b.statistics().redis?.errors).toBeGreaterThan(0);
+
+    // Redis comes back with its data: the old pages are still stored in it.
+    await redis.restart();
+    expect(await redis.command('DBSIZE')).toBeGreaterThanOrEqual(2);
+    await waitFor('both to resynchronise', () => a.redisState === 'up' && b.redisState === 'up', 15_000);
+    for (const ram of [a, b]) {
+      expect(await read(ram, 'news')).toBeUndefined();
+      expect(await read(ram, 'sports')).toBeUndefined();
+    }
+    expect(a.statistics().redis?.pendingInvalidations).toBe(0);
+    for (const log of logs.slice(0, 2)) expect(log.lines.filter((l) => l.message.includes('is back'))).toHaveLength(1);
+    // And the tier works again.
+    await store(b, 'fresh', 'after the outage');
+    await waitFor('the shared write', () => (b.statistics().redis?.writes ?? 0) >= 1);
+    expect(await read(a, 'fresh')).toBe('after the outage');
+  });
+});
