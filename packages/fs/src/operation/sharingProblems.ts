@@ -1,0 +1,54 @@
+import type { CacheRequest } from '@cacheset/core';
+import { parseCacheControl } from '@cacheset/http';
+import { normalizeCacheControl } from '../options/FsCacheOptions.js';
+import type { SharingProblem } from '../stats/RefusalReason.js';
+
+/** Header lookup over captured `[name, value]` pairs (lower-case names, one pair per line). */
+export function headerOf(headers: readonly (readonly [string, string])[], name: string): string | undefined {
+  let value: string | undefined;
+  for (const [n, v] of headers) if (n === name) value = value === undefined ? v : `${value}, ${v}`;
+  return value;
+}
+
+/**
+ * Whether a cache-stop variable (plone's one-time status messages, search terms) is present as a
+ * query parameter or a cookie.
+ */
+export function hasCacheStop(request: CacheRequest, names: readonly string[]): boolean {
+  if (names.length === 0) return false;
+  const q = request.url.indexOf('?');
+  if (q >= 0) {
+    const params = new URLSearchParams(request.url.slice(q + 1));
+    if (names.some((name) => params.has(name))) return true;
+  }
+  const cookie = request.header('cookie');
+  if (cookie === undefined) return false;
+  const present = new Set(cookie.split(';').map((part) => part.split('=', 1)[0]?.trim() ?? ''));
+  return names.some((name) => present.has(name));
+}
+
+/**
+ * DESIGN §3 for the finished response, as it went to the client: a file under the document root is
+ * served by nginx to everybody, so only a 200 that sets no cookie, is not private or no-store, does not
+ * vary (other than on Accept-Encoding, which gzip_static handles) and is not already content-encoded
+ * may be written. With `cacheControl`, the response must carry exactly the Cache-Control nginx will
+ * send for the copy.
+ */
+export function responseProblem(status: number, headers: readonly (readonly [string, string])[], cacheControl: string | undefined): SharingProblem | undefined {
+  if (status !== 200) return 'status';
+  if (headerOf(headers, 'set-cookie') !== undefined) return 'set-cookie';
+  const sent = headerOf(headers, 'cache-control');
+  const directives = parseCacheControl(sent);
+  if (directives.has('private') || directives.has('no-store')) return 'private';
+  const vary = headerOf(headers, 'vary');
+  if (vary !== undefined) {
+    for (const name of vary.split(',')) {
+      const trimmed = name.trim().toLowerCase();
+      if (trimmed !== '' && trimmed !== 'accept-encoding') return 'vary';
+    }
+  }
+  const encoding = headerOf(headers, 'content-encoding');
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') return 'content-encoding';
+  if (cacheControl !== undefined && normalizeCacheControl(sent ?? '') !== normalizeCacheControl(cacheControl)) return 'cache-control-mismatch';
+  return undefined;
+}
