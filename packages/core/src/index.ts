@@ -11,6 +11,7 @@ export { CachesetError, type CachesetErrorCode, type CachesetErrorOptions } from
 export { CoreErrorCodes, type CoreErrorCode } from './errors/errorCodes.js';
 export { CachesetWarning, CoreWarningCodes, emitProcessWarning, type CachesetWarningCode } from './errors/CachesetWarning.js';
 export { consoleLogger, type CachesetLogger } from './logging/CachesetLogger.js';
+export { isPromiseLike, type MaybePromise } from './async/isPromiseLike.js';
 export { assertDottedName, describeValue, dottedNameProblem, isDottedName } from './names/dottedName.js';
 
 export { defineInterface, Interface, isInterfaceToken, tokenResolutionOrder, type DefineInterfaceOptions, type InterfaceToken } from './interfaces/InterfaceToken.js';
@@ -28,7 +29,7 @@ export { ILastModified } from './adapters/ILastModified.js';
 export { IPurgePaths } from './adapters/IPurgePaths.js';
 export { adapter, adapterModule, AdapterRegistration, bindAdapter, type AdapterSpec } from './adapters/AdapterRegistration.js';
 export { AdapterLookup, type AdapterMatch, type NamedAdapter } from './adapters/AdapterLookup.js';
-export { checkLastModified, resolveLastModified } from './adapters/resolveLastModified.js';
+export { checkLastModified, resolveLastModified, resolveLastModifiedNow } from './adapters/resolveLastModified.js';
 export { resolvePurgePaths, type PurgePaths } from './adapters/resolvePurgePaths.js';
 export { ISurrogateKeys } from './adapters/ISurrogateKeys.js';
 export { isSurrogateKey, resolveSurrogateKeys } from './adapters/resolveSurrogateKeys.js';

@@ -413,6 +413,30 @@ describe('the RAM cache flow', () => {
   });
 
   describe('fills', () => {
+    it('are released as soon as a later chain member answers 304 or 412', async () => {
+      cache = new TestResponseCache();
+      const c = makeCaching({
+        policy: {
+          operationMapping: { 'site.page': 'chain' },
+          operations: {
+            chain: { rulesets: { 'site.page': { operations: ['weakCaching', 'moderateCaching'] } } },
+            // weakCaching has no validators: it misses the RAM cache and takes the fill; moderateCaching,
+            // the first to compute an ETag, then answers.
+            weakCaching: { options: { ramCache: true } },
+            moderateCaching: { options: { etags: ['resourceVersion'] } },
+          },
+        },
+        responseCache: cache,
+        resourceVersion: 'v1',
+      });
+      const notModified = await run(c, { headers: { 'if-none-match': '"|v1"' } });
+      expect(notModified.status).toBe(304);
+      const failed = await run(c, { method: 'PUT', headers: { 'if-match': '"|v0"' } });
+      expect(failed.status).toBe(412);
+      expect(cache.fills.map((f) => f.abandoned)).toEqual([['answered 304']]);
+      expect(cache.badlySettled()).toEqual([]);
+    });
+
     it('are settled exactly once when two chain members use the RAM cache', async () => {
       cache = new TestResponseCache();
       const c = makeCaching({

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { providedBy } from '../interfaces/resolutionOrder.js';
+import { declarationState } from '../interfaces/sharedState.js';
 import { isSpec, specName, type Spec } from '../interfaces/Spec.js';
 import { describeValue } from '../names/dottedName.js';
 import { AdapterRegistration } from './AdapterRegistration.js';
@@ -27,14 +28,17 @@ type Index = Map<symbol, Map<Spec, AnyRegistration[]>>;
 /**
  * Finds adapters bound in an inversify container for any object, by specificity: the object's
  * resolution order (tokens it provides directly, its class, the class's tokens, base classes...) is
- * walked and the first spec with a binding wins. Bindings are read from the container on every call,
- * so bindings added later are seen; the index over them is rebuilt only when they change.
+ * walked and the first spec with a binding wins. Bindings made with `bindAdapter` or `adapterModule`
+ * are seen by the next lookup, whenever they were made; after changing bindings another way, call
+ * `refresh()`.
  */
 export class AdapterLookup {
   readonly container: Container;
+  #generation = -1;
   #near: readonly AnyRegistration[] = [];
   #all: readonly AnyRegistration[] = [];
   #index: Index = new Map();
+  readonly #memo = new WeakMap<object, Map<symbol, Map<string, { readonly epoch: number; readonly generation: number; readonly match: AdapterMatch<unknown> | undefined }>>>();
 
   constructor(container: Container) {
     if (typeof container !== 'object' || container === null || typeof (container as { getAll?: unknown }).getAll !== 'function') {
@@ -43,13 +47,35 @@ export class AdapterLookup {
     this.container = container;
   }
 
+  /** Whether anything at all is bound for `provides` (a quick no before walking any object). */
+  hasRegistrations(provides: symbol): boolean {
+    return this.#currentIndex().has(provides);
+  }
+
   /** The most specific registration of `provides` (with `name`) for `value`, without calling it. */
   findRegistration<A>(value: unknown, provides: AdapterToken<A>, name = ''): AdapterMatch<A> | undefined {
-    const byProvides = this.#currentIndex().get(provides);
+    const index = this.#currentIndex();
+    // Objects without their own tokens share their prototype's answer: remembered per prototype,
+    // like ruleset lookups, and checked against the declaration epoch and the adapter generation.
+    const proto = (typeof value === 'object' && value !== null) || typeof value === 'function' ? (declarationState.directlyProvided.has(value) ? null : (Object.getPrototypeOf(value) as object | null)) : null;
+    if (proto === null) return this.#walk(index, value, provides, name);
+    let byProvides = this.#memo.get(proto);
+    if (byProvides === undefined) this.#memo.set(proto, (byProvides = new Map()));
+    let byName = byProvides.get(provides);
+    if (byName === undefined) byProvides.set(provides, (byName = new Map()));
+    const remembered = byName.get(name);
+    if (remembered !== undefined && remembered.epoch === declarationState.epoch && remembered.generation === this.#generation) return remembered.match as AdapterMatch<A> | undefined;
+    const match = this.#walk(index, value, provides, name);
+    byName.set(name, { epoch: declarationState.epoch, generation: this.#generation, match: match as AdapterMatch<unknown> | undefined });
+    return match;
+  }
+
+  #walk<A>(index: Index, value: unknown, provides: AdapterToken<A>, name: string): AdapterMatch<A> | undefined {
+    const byProvides = index.get(provides);
     if (byProvides === undefined) return undefined;
     for (const spec of providedBy(value)) {
       const registration = byProvides.get(spec)?.find((r) => r.name === name);
-      if (registration !== undefined) return { name, spec, registration: registration as AdapterRegistration<A, never> };
+      if (registration !== undefined) return Object.freeze({ name, spec, registration: registration as AdapterRegistration<A, never> });
     }
     return undefined;
   }
@@ -120,12 +146,25 @@ export class AdapterLookup {
     }
   }
 
+  /**
+   * Reads the bindings again on the next lookup. `bindAdapter` and `adapterModule` do this by
+   * themselves; call it after changing adapter bindings another way (container.bind of an
+   * AdapterRegistration, unbind, unload, rebind).
+   */
+  refresh(): void {
+    this.#generation = -1;
+  }
+
   #currentIndex(): Index {
+    // Reading the container costs two inversify resolutions; the index is rebuilt only when adapter
+    // bindings changed since (bindAdapter and adapterModule bump the generation).
+    if (this.#generation === declarationState.adapterGeneration) return this.#index;
     // inversify's plan cache can append a child binding made after a resolution to the end of the
     // chained list, so the chained order cannot rank child over parent; the unchained list (the nearest
     // container that has bindings) can, and goes first.
     const near = this.container.getAll<AnyRegistration>(AdapterRegistration);
     const all = this.container.getAll<AnyRegistration>(AdapterRegistration, { chained: true });
+    this.#generation = declarationState.adapterGeneration;
     if (!sameElements(near, this.#near) || !sameElements(all, this.#all)) {
       this.#near = near;
       this.#all = all;

@@ -1,6 +1,7 @@
 import { ContainerModule, type Container } from 'inversify';
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
+import { bumpAdapterGeneration } from '../interfaces/sharedState.js';
 import { assertSpec, specName, type Spec } from '../interfaces/Spec.js';
 import { describeValue } from '../names/dottedName.js';
 import { adapterTokenName, type AdapterToken } from './AdapterToken.js';
@@ -70,6 +71,7 @@ export function adapter<A, T>(spec: AdapterSpec<A, T>): AdapterRegistration<A, T
 export function bindAdapter<A, T>(container: Container, spec: AdapterSpec<A, T>): AdapterRegistration<A, T> {
   const registration = adapter(spec);
   container.bind<AdapterRegistration<A, T>>(AdapterRegistration).toConstantValue(registration);
+  bumpAdapterGeneration();
   return registration;
 }
 
@@ -82,5 +84,6 @@ export function adapterModule(...registrations: AdapterRegistration<unknown, nev
   }
   return new ContainerModule(({ bind }) => {
     for (const registration of registrations) bind(AdapterRegistration).toConstantValue(registration);
+    bumpAdapterGeneration();
   });
 }

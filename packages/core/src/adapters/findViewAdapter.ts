@@ -17,10 +17,11 @@ export function contextOf(value: unknown): object | undefined {
  * adapters delegate; a catch-all binding on `Interface` applies only after that delegation.
  */
 export function findViewAdapters<A>(adapters: AdapterLookup, value: unknown, provides: AdapterToken<A>): { readonly object: unknown; readonly matches: readonly AdapterMatch<A>[] } | undefined {
+  if (!adapters.hasRegistrations(provides)) return undefined;
   let current: unknown = value;
-  const visited = new Set<unknown>();
-  for (let depth = 0; depth < MAX_CONTEXT_DEPTH && !visited.has(current); depth += 1) {
-    visited.add(current);
+  const visited: unknown[] = [];
+  for (let depth = 0; depth < MAX_CONTEXT_DEPTH && !visited.includes(current); depth += 1) {
+    visited.push(current);
     const matches = adapters.findRegistrations(current, provides);
     const context = contextOf(current);
     if (matches.some((m) => m.spec !== Interface) || (context === undefined && matches.length > 0)) return { object: current, matches };
@@ -32,10 +33,12 @@ export function findViewAdapters<A>(adapters: AdapterLookup, value: unknown, pro
 
 /** Like `findViewAdapters`, for the unnamed adapter only. */
 export function findViewAdapter<A>(adapters: AdapterLookup, value: unknown, provides: AdapterToken<A>, name = ''): { readonly object: unknown; readonly match: AdapterMatch<A> } | undefined {
+  if (!adapters.hasRegistrations(provides)) return undefined;
+  // Views are one or two levels deep: a short array beats a Set for the cycle check.
   let current: unknown = value;
-  const visited = new Set<unknown>();
-  for (let depth = 0; depth < MAX_CONTEXT_DEPTH && !visited.has(current); depth += 1) {
-    visited.add(current);
+  const visited: unknown[] = [];
+  for (let depth = 0; depth < MAX_CONTEXT_DEPTH && !visited.includes(current); depth += 1) {
+    visited.push(current);
     const match = adapters.findRegistration(current, provides, name);
     const context = contextOf(current);
     if (match !== undefined && (match.spec !== Interface || context === undefined)) return { object: current, match };

@@ -5,6 +5,7 @@ import { specName } from '../interfaces/Spec.js';
 import { describeValue } from '../names/dottedName.js';
 import type { AdapterLookup } from './AdapterLookup.js';
 import { findViewAdapter } from './findViewAdapter.js';
+import { isPromiseLike } from '../async/isPromiseLike.js';
 import { ILastModified } from './ILastModified.js';
 
 /**
@@ -17,29 +18,39 @@ import { ILastModified } from './ILastModified.js';
  * `DateTime` (a JS Date, a string, an invalid DateTime), and `ERR_CACHESET_ADAPTER_FAILED` when it throws.
  */
 export async function resolveLastModified(adapters: AdapterLookup, value: unknown): Promise<DateTime<true> | undefined> {
+  return await resolveLastModifiedNow(adapters, value);
+}
+
+/**
+ * Like `resolveLastModified`, but synchronous when the adapter answers synchronously (the common
+ * case: a date already on the object), so request paths pay for a promise only when there is one.
+ * May throw synchronously or return a rejected promise, with the same errors.
+ */
+export function resolveLastModifiedNow(adapters: AdapterLookup, value: unknown): DateTime<true> | undefined | Promise<DateTime<true> | undefined> {
   const found = findViewAdapter(adapters, value, ILastModified);
   if (found === undefined) return undefined;
   const { match, object } = found;
   const adapter = adapters.create(match, object);
   if (adapter === undefined) return undefined;
+  const source = `the ILastModified adapter bound for ${specName(match.spec)}`;
   if (typeof (adapter as Partial<ILastModified>).lastModified !== 'function') {
-    throw new CachesetError(
-      CoreErrorCodes.INVALID_ADAPTER,
-      `The ILastModified adapter bound for ${specName(match.spec)} returned ${describeValue(adapter)}, which has no lastModified() method.`,
-      { details: { for: specName(match.spec) } },
-    );
+    throw new CachesetError(CoreErrorCodes.INVALID_ADAPTER, `${source} returned ${describeValue(adapter)}, which has no lastModified() method.`, { details: { for: specName(match.spec) } });
   }
+  const failed = (error: unknown): CachesetError =>
+    new CachesetError(CoreErrorCodes.ADAPTER_FAILED, `${source} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { for: specName(match.spec) } });
   let result: unknown;
   try {
-    result = await adapter.lastModified();
+    result = adapter.lastModified();
   } catch (error) {
-    throw new CachesetError(
-      CoreErrorCodes.ADAPTER_FAILED,
-      `The ILastModified adapter bound for ${specName(match.spec)} threw: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error, details: { for: specName(match.spec) } },
-    );
+    throw failed(error);
   }
-  return checkLastModified(result, `the ILastModified adapter bound for ${specName(match.spec)}`);
+  if (!isPromiseLike(result)) return checkLastModified(result, source);
+  return Promise.resolve(result).then(
+    (settled) => checkLastModified(settled, source),
+    (error: unknown) => {
+      throw failed(error);
+    },
+  );
 }
 
 /**

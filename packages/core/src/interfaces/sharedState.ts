@@ -9,16 +9,19 @@ export interface DeclarationState {
   epoch: number;
   /** Bumped whenever `alsoProvides`/`noLongerProvides` changes what one object provides directly. */
   providesEpoch: number;
+  /** Bumped whenever `bindAdapter` or an `adapterModule` binds adapters: lookups re-read then. */
+  adapterGeneration: number;
   readonly classDeclarations: WeakMap<object, readonly InterfaceToken[]>;
   readonly directlyProvided: WeakMap<object, readonly InterfaceToken[]>;
 }
 
-const key = Symbol.for('@cacheset/core/declarations@2');
+const key = Symbol.for('@cacheset/core/declarations@3');
 const holder = globalThis as { [key]?: DeclarationState };
 
 export const declarationState: DeclarationState = (holder[key] ??= {
   epoch: 0,
   providesEpoch: 0,
+  adapterGeneration: 0,
   classDeclarations: new WeakMap(),
   directlyProvided: new WeakMap(),
 });
@@ -29,4 +32,8 @@ export function bumpDeclarationEpoch(): void {
 
 export function bumpProvidesEpoch(): void {
   declarationState.providesEpoch += 1;
+}
+
+export function bumpAdapterGeneration(): void {
+  declarationState.adapterGeneration += 1;
 }

@@ -57,6 +57,7 @@ export interface CachingOperation<O extends OperationOptions = OperationOptions>
   /** Position in user interfaces (ascending). */
   readonly sort: number;
   readonly options: OptionSchema<O>;
+  /** May return a promise; return synchronously when nothing is async (a 304 then costs no microtask). */
   intercept?(context: OperationContext<O>): InterceptResult | undefined | Promise<InterceptResult | undefined>;
   modify?(context: OperationContext<O>): void;
 }

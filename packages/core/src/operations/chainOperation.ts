@@ -1,3 +1,4 @@
+import { isPromiseLike, type MaybePromise } from '../async/isPromiseLike.js';
 import type { CachingOperation, InterceptResult } from './CachingOperation.js';
 import { stringListOption, type OptionSpec } from './OptionSpec.js';
 
@@ -24,19 +25,29 @@ export const chainOperation: CachingOperation<{ operations: readonly string[] }>
   sort: 100,
   options: { operations: operationsOption },
 
-  async intercept(context): Promise<InterceptResult | undefined> {
+  intercept(context): MaybePromise<InterceptResult | undefined> {
+    const names = context.options.operations ?? [];
     const called: string[] = [];
-    for (const name of context.options.operations ?? []) {
-      const delegated = context.delegate(name);
-      if (delegated === undefined) continue;
-      called.push(name);
-      const result = await delegated.operation.intercept?.(delegated.context);
-      if (result !== undefined) {
-        if (context.debugHeader('chainOperations')) context.response.setHeader(CHAIN_HEADER, called.join('; '));
-        return result;
+    const answered = (result: InterceptResult): InterceptResult => {
+      if (context.debugHeader('chainOperations')) context.response.setHeader(CHAIN_HEADER, called.join('; '));
+      return result;
+    };
+    // Synchronous until a member answers with a promise; from there on, one continuation per member.
+    const from = (start: number): MaybePromise<InterceptResult | undefined> => {
+      for (let i = start; i < names.length; i += 1) {
+        const name = names[i] as string;
+        const delegated = context.delegate(name);
+        if (delegated === undefined) continue;
+        called.push(name);
+        const result = delegated.operation.intercept?.(delegated.context);
+        if (isPromiseLike<InterceptResult | undefined>(result)) {
+          return Promise.resolve(result).then((answer) => (answer !== undefined ? answered(answer) : from(i + 1)));
+        }
+        if (result !== undefined) return answered(result);
       }
-    }
-    return undefined;
+      return undefined;
+    };
+    return from(0);
   },
 
   modify(context): void {

@@ -4,7 +4,8 @@ import type { CacheExchange } from '../exchange/CacheExchange.js';
 import { isClass } from '../interfaces/Spec.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
 import { dottedNameProblem } from '../names/dottedName.js';
-import type { CachingOperation, OperationContext } from '../operations/CachingOperation.js';
+import { isPromiseLike, type MaybePromise } from '../async/isPromiseLike.js';
+import type { CachingOperation, DelegatedOperation, InterceptResult, OperationContext, OperationOptions, OptionValues } from '../operations/CachingOperation.js';
 import type { OperationRegistry } from '../operations/OperationRegistry.js';
 import type { RulesetRegistry } from '../registry/RulesetRegistry.js';
 import type { CachePolicy } from './CachePolicy.js';
@@ -19,6 +20,12 @@ export const OPERATION_HEADER = 'X-Cache-Operation';
 export const MODIFY_AFTER_INTERCEPT: unique symbol = Symbol.for('@cacheset/core/modifyAfterIntercept');
 
 const matchKey = Symbol('cacheset.engine.match');
+
+interface MatchMemo {
+  readonly hint: string | undefined;
+  readonly published: unknown;
+  readonly match: OperationMatch | undefined;
+}
 const appliedKey = Symbol('cacheset.engine.applied');
 
 /** Finds the ruleset of an exchange; replace it to add template or content-type mappings. */
@@ -46,13 +53,23 @@ export interface InterceptOutcome {
   readonly operationName: string;
 }
 
+const validHints = new Set<string>();
+
+/** A route names the same few rulesets on every request: each is validated once. */
+function hintProblem(hint: string): string | undefined {
+  if (validHints.has(hint)) return undefined;
+  const problem = dottedNameProblem(hint);
+  if (problem === undefined && validHints.size < 4096) validHints.add(hint);
+  return problem;
+}
+
 /**
  * The default ruleset lookup: the route's hint if any; else the published class (meaning its
  * instances) or instance, looked up in the registry.
  */
 export const defaultRulesetLookup: RulesetLookup = (exchange, rulesets) => {
   if (exchange.rulesetHint !== undefined) {
-    const problem = dottedNameProblem(exchange.rulesetHint);
+    const problem = hintProblem(exchange.rulesetHint);
     if (problem !== undefined) {
       throw new CachesetError(CoreErrorCodes.INVALID_RULESET_NAME, `The ruleset hint ${JSON.stringify(exchange.rulesetHint)} set by the route is not a dotted name: ${problem}.`);
     }
@@ -105,36 +122,52 @@ export class CachingEngine {
 
   /**
    * The ruleset and operation for this exchange, or undefined when nothing applies. Memoized on the
-   * exchange, and found again if the route's ruleset hint changed since (a handler that names its
-   * ruleset while rendering).
+   * exchange, and found again if the route's ruleset hint or published view changed since (a handler
+   * that names its ruleset or view while rendering).
    */
   findOperation(exchange: CacheExchange): OperationMatch | undefined {
     const hint = exchange.rulesetHint;
-    const memo = exchange.annotations.get(matchKey) as { readonly hint: string | undefined; readonly match: OperationMatch | undefined } | undefined;
-    if (memo !== undefined && memo.hint === hint) return memo.match;
+    const published = exchange.published;
+    const memo = exchange.annotations.get(matchKey) as MatchMemo | undefined;
+    if (memo !== undefined && memo.hint === hint && memo.published === published) return memo.match;
     const match = this.#findOperation(exchange);
-    exchange.annotations.set(matchKey, { hint, match });
+    exchange.annotations.set(matchKey, { hint, published, match } satisfies MatchMemo);
     return match;
   }
 
-  /** Before rendering: may answer the request (304, RAM hit). Never throws. */
-  async intercept(exchange: CacheExchange): Promise<InterceptOutcome | undefined> {
+  /**
+   * Before rendering: may answer the request (304, RAM hit). Never throws. Synchronous when the
+   * operation answers synchronously (a promise only when it is really async), so a 304 or a RAM hit
+   * costs no microtask.
+   */
+  intercept(exchange: CacheExchange): MaybePromise<InterceptOutcome | undefined> {
     const match = this.findOperation(exchange);
     if (match === undefined) return undefined;
-    const policy = this.#policy;
-    if (policy.debugHeader('rule')) exchange.response.setHeader(RULE_HEADER, match.ruleset);
-    if (match.operation?.intercept === undefined || match.operationName === undefined) return undefined;
-    let result;
+    if (this.#policy.debugHeader('rule')) exchange.response.setHeader(RULE_HEADER, match.ruleset);
+    const { operation, operationName } = match;
+    if (operation?.intercept === undefined || operationName === undefined) return undefined;
+    let result: MaybePromise<InterceptResult | undefined>;
     try {
-      result = await match.operation.intercept(this.#context(exchange, match.ruleset, match.operationName, match.operation));
+      result = operation.intercept(this.#context(exchange, match.ruleset, operationName, operation));
     } catch (error) {
-      this.#report(`operation '${match.operationName}' failed to intercept`, error, match);
+      this.#report(`operation '${operationName}' failed to intercept`, error, match);
       return undefined;
     }
+    if (!isPromiseLike<InterceptResult | undefined>(result)) return this.#answer(exchange, operationName, result);
+    return Promise.resolve(result).then(
+      (answer) => this.#answer(exchange, operationName, answer),
+      (error: unknown) => {
+        this.#report(`operation '${operationName}' failed to intercept`, error, match);
+        return undefined;
+      },
+    );
+  }
+
+  #answer(exchange: CacheExchange, operationName: string, result: InterceptResult | undefined): InterceptOutcome | undefined {
     if (result === undefined) return undefined;
-    if (policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, match.operationName);
+    if (this.#policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, operationName);
     if (!exchange.annotations.has(MODIFY_AFTER_INTERCEPT)) exchange.annotations.set(MODIFY_AFTER_INTERCEPT, false);
-    return { status: exchange.response.status, body: result.body, operationName: match.operationName };
+    return { status: exchange.response.status, body: result.body, operationName };
   }
 
   /**
@@ -156,7 +189,7 @@ export class CachingEngine {
     if (match.operation.modify === undefined) return;
     try {
       const result: unknown = match.operation.modify(this.#context(exchange, match.ruleset, match.operationName, match.operation));
-      if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
+      if (isPromiseLike(result)) {
         (result as Promise<unknown>).then(undefined, () => undefined);
         throw new CachesetError(
           CoreErrorCodes.INVALID_OPERATION,
@@ -191,20 +224,7 @@ export class CachingEngine {
   }
 
   #context(exchange: CacheExchange, ruleset: string, operationName: string, operation: CachingOperation): OperationContext {
-    const policy = this.#policy;
-    return {
-      ruleset,
-      operationName,
-      options: policy.resolveOptions(operation, ruleset),
-      exchange,
-      request: exchange.request,
-      response: exchange.response,
-      debugHeader: (name) => policy.debugHeader(name),
-      delegate: (name) => {
-        const delegated = this.operations.get(name);
-        return delegated === undefined ? undefined : { operation: delegated, context: this.#context(exchange, ruleset, name, delegated) };
-      },
-    };
+    return new EngineOperationContext(this.operations, this.#policy, exchange, ruleset, operationName, operation);
   }
 
   #report(what: string, error: unknown, match: OperationMatch | undefined): void {
@@ -220,5 +240,44 @@ export class CachingEngine {
     } catch {
       // A broken logger must not break the request.
     }
+  }
+}
+
+/**
+ * What an operation sees for one request. A class, not an object literal with arrow functions: one
+ * is made per operation call on the request path, and closures would double its allocations.
+ */
+class EngineOperationContext implements OperationContext {
+  readonly ruleset: string;
+  readonly operationName: string;
+  readonly options: OptionValues<OperationOptions>;
+  readonly exchange: CacheExchange;
+  readonly #operations: OperationRegistry;
+  readonly #policy: CachePolicy;
+
+  constructor(operations: OperationRegistry, policy: CachePolicy, exchange: CacheExchange, ruleset: string, operationName: string, operation: CachingOperation) {
+    this.ruleset = ruleset;
+    this.operationName = operationName;
+    this.options = policy.resolveOptions(operation, ruleset);
+    this.exchange = exchange;
+    this.#operations = operations;
+    this.#policy = policy;
+  }
+
+  get request(): CacheExchange['request'] {
+    return this.exchange.request;
+  }
+
+  get response(): CacheExchange['response'] {
+    return this.exchange.response;
+  }
+
+  debugHeader(name: string): boolean {
+    return this.#policy.debugHeader(name);
+  }
+
+  delegate(name: string): DelegatedOperation | undefined {
+    const delegated = this.#operations.get(name);
+    return delegated === undefined ? undefined : { operation: delegated, context: new EngineOperationContext(this.#operations, this.#policy, this.exchange, this.ruleset, name, delegated) };
   }
 }

@@ -8,9 +8,12 @@ export type UnitOfWorkState = 'open' | 'committed' | 'aborted';
 
 type Callback = (unit: UnitOfWork) => void | Promise<void>;
 
+/** Returned when there is nothing to wait for: one shared promise, not one per request. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 export interface UnitOfWorkOptions {
-  /** What the unit is, for logs: 'GET /images/cat', 'nightly import'. */
-  readonly label?: string;
+  /** What the unit is, for logs: 'GET /images/cat', 'nightly import'; a function is called only when needed. */
+  readonly label?: string | (() => string);
   /** Where failing commit/abort callbacks are reported. Default: the console. */
   readonly logger?: CachesetLogger;
 }
@@ -25,21 +28,33 @@ export interface UnitOfWorkOptions {
  * fire a `Purge` without holding the request.
  */
 export class UnitOfWork {
-  readonly label: string;
+  #label: string | (() => string);
   readonly #logger: CachesetLogger;
-  readonly #state = new Map<symbol, unknown>();
-  readonly #onCommit: Callback[] = [];
-  readonly #onAbort: Callback[] = [];
+  // Created on first use: most requests never register anything, and a unit is opened per request.
+  #state: Map<symbol, unknown> | undefined;
+  #onCommit: Callback[] | undefined;
+  #onAbort: Callback[] | undefined;
   #status: UnitOfWorkState = 'open';
   #reason: unknown;
 
   constructor(options: UnitOfWorkOptions = {}) {
-    this.label = options.label ?? 'unit of work';
+    this.#label = options.label ?? 'unit of work';
     this.#logger = options.logger ?? consoleLogger;
+  }
+
+  /** What the unit is, for logs. */
+  get label(): string {
+    if (typeof this.#label === 'function') this.#label = this.#label();
+    return this.#label;
   }
 
   get status(): UnitOfWorkState {
     return this.#status;
+  }
+
+  /** Whether anything is registered to run at commit or abort (most requests register nothing). */
+  get hasWork(): boolean {
+    return this.#onCommit !== undefined || this.#onAbort !== undefined;
   }
 
   /** Why the unit was aborted, when it was. */
@@ -49,22 +64,23 @@ export class UnitOfWork {
 
   /** Per-unit state of one participant, created on first use. */
   state<T>(key: symbol, create: () => T): T {
-    if (this.#state.has(key)) return this.#state.get(key) as T;
+    const state = (this.#state ??= new Map());
+    if (state.has(key)) return state.get(key) as T;
     const value = create();
-    this.#state.set(key, value);
+    state.set(key, value);
     return value;
   }
 
   /** Runs `callback` when the unit commits. Throws `ERR_CACHESET_UNIT_CLOSED` once the unit is closed. */
   onCommit(callback: Callback): void {
     this.#assertOpen('onCommit', callback);
-    this.#onCommit.push(callback);
+    (this.#onCommit ??= []).push(callback);
   }
 
   /** Runs `callback` when the unit aborts. Throws `ERR_CACHESET_UNIT_CLOSED` once the unit is closed. */
   onAbort(callback: Callback): void {
     this.#assertOpen('onAbort', callback);
-    this.#onAbort.push(callback);
+    (this.#onAbort ??= []).push(callback);
   }
 
   /** Runs `fn` with this unit as the current one (for it and everything it calls, sync or async). */
@@ -76,18 +92,18 @@ export class UnitOfWork {
    * Closes the unit as successful and runs the commit callbacks in order. A failing callback is
    * reported and does not stop the others. Closing twice does nothing.
    */
-  async commit(): Promise<void> {
-    if (this.#status !== 'open') return;
+  commit(): Promise<void> {
+    if (this.#status !== 'open') return SETTLED;
     this.#status = 'committed';
-    await this.#runAll(this.#onCommit, 'commit');
+    return this.#onCommit === undefined ? SETTLED : this.#runAll(this.#onCommit, 'commit');
   }
 
   /** Closes the unit as failed: commit callbacks never run; abort callbacks do. */
-  async abort(reason?: unknown): Promise<void> {
-    if (this.#status !== 'open') return;
+  abort(reason?: unknown): Promise<void> {
+    if (this.#status !== 'open') return SETTLED;
     this.#status = 'aborted';
     this.#reason = reason;
-    await this.#runAll(this.#onAbort, 'abort');
+    return this.#onAbort === undefined ? SETTLED : this.#runAll(this.#onAbort, 'abort');
   }
 
   #assertOpen(what: string, callback: unknown): void {

@@ -7,8 +7,11 @@ export interface ETagComponentContext {
   readonly request: CacheRequest;
   readonly published: unknown;
   readonly user: CacheUser | undefined;
-  /** The published object's ILastModified, resolved at most once per request. */
-  lastModified(): Promise<DateTime | undefined>;
+  /**
+   * The published object's ILastModified, resolved at most once per request. Synchronous when the
+   * adapter is; `await` it either way.
+   */
+  lastModified(): DateTime | undefined | Promise<DateTime | undefined>;
   /** The deployment's resource version (`resourceVersion` setting), if any. */
   readonly resourceVersion: string | undefined;
 }

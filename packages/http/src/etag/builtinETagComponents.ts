@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { isPromiseLike } from '@cacheset/core';
+import type { DateTime } from 'luxon';
 import type { ETagComponent } from './ETagComponent.js';
+
+const epochSeconds = (lastModified: DateTime | undefined): string | undefined => (lastModified === undefined ? undefined : String(Math.floor(lastModified.toSeconds())));
 
 /**
  * The built-in components, named as in plone.app.caching: `userid`, `roles`, `language`,
@@ -11,9 +15,9 @@ export const builtinETagComponents: readonly ETagComponent[] = Object.freeze([
   { name: 'language', value: (ctx) => ctx.request.header('accept-language') ?? '' },
   {
     name: 'lastModified',
-    async value(ctx) {
-      const lastModified = await ctx.lastModified();
-      return lastModified === undefined ? undefined : String(Math.floor(lastModified.toSeconds()));
+    value(ctx) {
+      const lastModified = ctx.lastModified();
+      return isPromiseLike<DateTime | undefined>(lastModified) ? Promise.resolve(lastModified).then(epochSeconds) : epochSeconds(lastModified);
     },
   },
   { name: 'resourceVersion', value: (ctx) => ctx.resourceVersion },

@@ -5,6 +5,8 @@ const MAX_ETAG_LENGTH = 512;
 
 /** Characters allowed in an entity tag besides the ones the ancestors map (RFC 9110 etagc, minus '"'). */
 const NEEDS_ESCAPE = /[^\x21\x23-\x7e]/gu;
+/** Anything the mapping or the escaping would change: `"`, `,` or a character outside etagc. */
+const NEEDS_WORK = /[^\x21\x23-\x2b\x2d-\x7e]/;
 
 function percentEncode(ch: string): string {
   // Buffer turns a lone surrogate into U+FFFD instead of throwing, as encodeURIComponent would.
@@ -19,11 +21,21 @@ function percentEncode(ch: string): string {
  * replaced by a digest, so the result is always a valid opaque tag. Undefined when no token has a value.
  */
 export function joinETagTokens(tokens: readonly (string | undefined)[]): string | undefined {
-  if (!tokens.some((t) => t !== undefined)) return undefined;
-  const joined = `|${tokens.map((t) => t ?? '').join('|')}`;
+  let joined = '';
+  let any = false;
+  for (const token of tokens) {
+    joined += '|';
+    if (token !== undefined) {
+      joined += token;
+      any = true;
+    }
+  }
+  if (!any) return undefined;
   // Mapping keeps the length and escaping only adds to it: a tag already too long is hashed as it is,
   // so a huge token (a hostile Accept-Language) costs one digest, not passes over every character.
   if (joined.length > MAX_ETAG_LENGTH) return digestTag(joined);
+  // Most tags (numbers, versions, ids) need nothing: skip the three passes over the string.
+  if (!NEEDS_WORK.test(joined)) return joined;
   const escaped = joined.replaceAll(',', ';').replaceAll('"', "'").replace(NEEDS_ESCAPE, percentEncode);
   return escaped.length <= MAX_ETAG_LENGTH ? escaped : digestTag(escaped);
 }

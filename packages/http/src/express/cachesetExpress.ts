@@ -56,7 +56,7 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
       session.unit.run(() => next());
       return;
     }
-    session.intercept().then((outcome) => {
+    session.afterIntercept((outcome) => {
       if (outcome !== undefined) {
         sendIntercepted(req, res, outcome);
         return;

@@ -154,14 +154,14 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       session.unit.run(() => next());
       return;
     }
-    session.intercept().then((outcome) => {
+    session.afterIntercept((outcome) => {
       if (outcome !== undefined) {
         answer(reply, outcome);
         return;
       }
       dropIgnoredRange(session, request.raw);
       session.unit.run(() => next());
-    }, next);
+    }, (error) => next(error instanceof Error ? error : new Error(String(error))));
   });
 
   fastify.addHook('onSend', (request, reply, payload, next) => {

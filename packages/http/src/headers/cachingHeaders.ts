@@ -1,6 +1,6 @@
 import type { CacheResponse } from '@cacheset/core';
 import { EXPIRED_OFFSET_SECONDS, httpDateFromNow } from '../dates/expiresDate.js';
-import { formatHttpDate } from '../dates/httpDate.js';
+import { lastModifiedText } from '../dates/lastModifiedText.js';
 import { formatEntityTag } from '../validators/entityTags.js';
 import type { SurrogateKeyHeader } from '../runtime/HttpSettings.js';
 import { mergeVary } from './vary.js';
@@ -44,6 +44,11 @@ export interface CachingHeaderInput {
   readonly surrogateKeyHeader: SurrogateKeyHeader | undefined;
   /** Add `no-store` (the application asked for it). */
   readonly noStore: boolean;
+  /**
+   * Nothing has set headers on the response yet (intercept, before the view ran): there is no stale
+   * Last-Modified to remove.
+   */
+  readonly fresh?: boolean;
   readonly now: number;
 }
 
@@ -84,8 +89,8 @@ export function doNotCache(response: CacheResponse, now: number, noStore = false
 
 function validators(response: CacheResponse, input: CachingHeaderInput): void {
   if (input.etag !== undefined) response.setHeader('ETag', formatEntityTag(input.etag, input.weakETag));
-  if (input.lastModified !== undefined) response.setHeader('Last-Modified', formatHttpDate(input.lastModified));
-  else response.removeHeader('Last-Modified');
+  if (input.lastModified !== undefined) response.setHeader('Last-Modified', lastModifiedText(input.lastModified));
+  else if (input.fresh !== true) response.removeHeader('Last-Modified');
 }
 
 function cacheInBrowser(response: CacheResponse, input: CachingHeaderInput): void {

@@ -3,6 +3,11 @@
  * there; `*` absorbs everything (RFC 9110 §12.5.5).
  */
 export function mergeVary(existing: string | undefined, add: readonly string[]): string | undefined {
+  // The usual case: nothing there yet and one configured header.
+  if (existing === undefined && add.length === 1) {
+    const only = (add[0] as string).trim();
+    return only.length === 0 ? undefined : only;
+  }
   const names: string[] = [];
   const seen = new Set<string>();
   for (const part of [...(existing === undefined ? [] : existing.split(',')), ...add]) {

@@ -21,4 +21,7 @@ export class KoaCacheResponse extends NodeCacheResponse {
   override set status(value: number) {
     this.ctx.status = value;
   }
+
+  /** Koa writes intercepted answers itself, from the node response: nothing is held back. */
+  override holdHeaders(): void {}
 }

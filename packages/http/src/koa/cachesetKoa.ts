@@ -1,4 +1,5 @@
 import type { Middleware, ParameterizedContext } from 'koa';
+import { isPromiseLike, type InterceptOutcome } from '@cacheset/core';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
@@ -34,7 +35,8 @@ const bodyless = (method: string, status: number): boolean => method === 'HEAD' 
 /** Runs intercept when a ruleset or view is known; answers through ctx (Koa sends it) and says so. */
 async function answered(session: CachingSession, ctx: ParameterizedContext): Promise<boolean> {
   if (session.intercepted || !session.hasHints) return false;
-  const outcome = await session.intercept();
+  const pending = session.intercept();
+  const outcome = isPromiseLike<InterceptOutcome | undefined>(pending) ? await pending : pending;
   if (outcome === undefined) {
     dropIgnoredRange(session, ctx.req);
     return false;

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isPromiseLike, type MaybePromise } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
 import { checkRoute, type RouteCaching } from './routeHints.js';
-import { runCaching } from './runCaching.js';
+import { runCachingNow } from './runCaching.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -16,16 +17,25 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown
 export function cachingHandler(caching: HttpCaching, handler: NodeHandler, route?: RouteCaching): (req: IncomingMessage, res: ServerResponse) => void {
   checkRoute(route, 'cachingHandler');
   return (req, res) => {
-    runCaching(caching, req, res, () => handler(req, res), route).catch((error: unknown) => {
-      reportOnce(caching.settings.logger, `cacheset: the handler for ${req.method ?? 'GET'} ${req.url ?? '/'} threw: ${error instanceof Error ? error.message : String(error)}`, { error });
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.end();
-      } else {
-        res.destroy(error instanceof Error ? error : undefined);
-      }
-    });
+    let running: MaybePromise<void>;
+    try {
+      running = runCachingNow(caching, req, res, () => handler(req, res), route);
+    } catch (error) {
+      handlerFailed(caching, req, res, error);
+      return;
+    }
+    if (isPromiseLike(running)) Promise.resolve(running).catch((error: unknown) => handlerFailed(caching, req, res, error));
   };
+}
+
+function handlerFailed(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, error: unknown): void {
+  reportOnce(caching.settings.logger, `cacheset: the handler for ${req.method ?? 'GET'} ${req.url ?? '/'} threw: ${error instanceof Error ? error.message : String(error)}`, { error });
+  if (!res.headersSent) {
+    res.statusCode = 500;
+    res.end();
+  } else {
+    res.destroy(error instanceof Error ? error : undefined);
+  }
 }
 
 /**
@@ -37,6 +47,13 @@ export function cachingMiddleware(caching: HttpCaching, route?: RouteCaching | (
   if (typeof route !== 'function') checkRoute(route, 'cachingMiddleware');
   return (req, res, next) => {
     const routeOf = typeof route === 'function' ? () => route(req, res) : route;
-    runCaching(caching, req, res, () => next(), routeOf).catch((error: unknown) => next(error));
+    let running: MaybePromise<void>;
+    try {
+      running = runCachingNow(caching, req, res, () => next(), routeOf);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (isPromiseLike(running)) Promise.resolve(running).catch((error: unknown) => next(error));
   };
 }

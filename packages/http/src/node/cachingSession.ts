@@ -1,9 +1,9 @@
-import { UnitOfWork, type CacheExchange, type CacheRequest, type CacheResponse, type InterceptOutcome } from '@cacheset/core';
+import { isPromiseLike, UnitOfWork, type CacheExchange, type CacheRequest, type CacheResponse, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import { requestedCaptures, settleCaptures } from '../capture/captureResponse.js';
 import { abandonPendingFill, shouldIgnoreRange } from '../operations/createCachingOperation.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
-import { createHintedExchange, type HintSource } from './nodeExchange.js';
+import { createHintedExchange, NodeCacheResponse, type HintSource } from './nodeExchange.js';
 import { hintsOf, type RouteCaching } from './routeHints.js';
 
 export interface CachingSessionInit {
@@ -62,7 +62,8 @@ export class CachingSession implements HintSource {
     // of the throughput). Objects made by `new` or by builtins carry no such site.
     this.#targets = Array.from(init.hintTargets);
     this.exchange = createHintedExchange(caching, init.request, init.response, this);
-    this.unit = new UnitOfWork({ label: `${init.request.method} ${init.request.url}`, logger: caching.settings.logger });
+    const { request } = init;
+    this.unit = new UnitOfWork({ label: () => `${request.method} ${request.url}`, logger: caching.settings.logger });
   }
 
   /** The ruleset named for this request, if any (read by the exchange on every access). */
@@ -115,13 +116,36 @@ export class CachingSession implements HintSource {
 
   /**
    * Runs the policy's intercept once, when a ruleset or view is known (skipped otherwise: a handler
-   * naming its ruleset late gets modify only). Resolves to the answer to send, if any.
+   * naming its ruleset late gets modify only). Gives the answer to send, if any: synchronously when
+   * the operations answer synchronously (then a 304 or a RAM hit costs no promise), else a promise.
    */
-  async intercept(): Promise<InterceptOutcome | undefined> {
+  intercept(): MaybePromise<InterceptOutcome | undefined> {
     if (this.#intercepted || !this.hasHints) return undefined;
     this.#intercepted = true;
-    const outcome = await this.unit.run(() => this.caching.engine.intercept(this.exchange));
+    const response = this.exchange.response;
+    if (response instanceof NodeCacheResponse) response.holdHeaders();
+    const outcome = this.unit.run(() => this.caching.engine.intercept(this.exchange));
+    if (isPromiseLike<InterceptOutcome | undefined>(outcome)) return Promise.resolve(outcome).then((answer) => this.#noteAnswer(answer));
+    return this.#noteAnswer(outcome);
+  }
+
+  /** Calls `then` with intercept's answer: at once when it is synchronous, else when it arrives. */
+  afterIntercept(then: (outcome: InterceptOutcome | undefined) => void, onError: (error: unknown) => void): void {
+    let outcome: MaybePromise<InterceptOutcome | undefined>;
+    try {
+      outcome = this.intercept();
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    if (isPromiseLike<InterceptOutcome | undefined>(outcome)) Promise.resolve(outcome).then(then, onError);
+    else then(outcome);
+  }
+
+  #noteAnswer(outcome: InterceptOutcome | undefined): InterceptOutcome | undefined {
     if (outcome !== undefined) this.#answered = true;
+    // No answer: the handler renders, and must see the headers intercept set (X-Cache-Rule...).
+    else if (this.exchange.response instanceof NodeCacheResponse) this.exchange.response.releaseHeaders();
     return outcome;
   }
 

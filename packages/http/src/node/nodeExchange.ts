@@ -42,9 +42,18 @@ export function headerText(value: OutgoingHttpHeader | undefined): string | unde
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
-/** CacheResponse over a node ServerResponse (Express and Koa set headers on it directly too). */
+/**
+ * CacheResponse over a node ServerResponse (Express and Koa set headers on it directly too).
+ *
+ * While intercept runs the headers it sets are held here (`holdHeaders`): an answer (a 304, a RAM
+ * hit) is then written with one `writeHead(status, headers)`, which costs Node about half of setting
+ * the same headers one by one; a request that goes on to render gets them on the response first
+ * (`releaseHeaders`).
+ */
 export class NodeCacheResponse implements CacheResponse {
   readonly raw: ServerResponse;
+  /** Held headers by lower-case name (insertion order kept), or undefined when not holding. */
+  #held: Map<string, { readonly name: string; readonly values: readonly string[] }> | undefined;
 
   constructor(raw: ServerResponse) {
     this.raw = raw;
@@ -59,19 +68,52 @@ export class NodeCacheResponse implements CacheResponse {
   }
 
   getHeader(name: string): string | undefined {
+    const held = this.#held?.get(name.toLowerCase());
+    if (held !== undefined) return held.values.length === 1 ? held.values[0] : held.values.join(', ');
     return headerText(this.raw.getHeader(name));
   }
 
   setHeader(name: string, value: string | readonly string[]): void {
-    this.raw.setHeader(name, value as string | string[]);
+    if (this.#held === undefined) this.raw.setHeader(name, value as string | string[]);
+    else this.#held.set(name.toLowerCase(), { name, values: typeof value === 'string' ? [value] : [...value] });
   }
 
   removeHeader(name: string): void {
-    this.raw.removeHeader(name);
+    this.#held?.delete(name.toLowerCase());
+    if (this.raw.hasHeader(name)) this.raw.removeHeader(name);
   }
 
   headerNames(): readonly string[] {
-    return this.raw.getHeaderNames();
+    const names = this.raw.getHeaderNames();
+    if (this.#held === undefined) return names;
+    return [...new Set([...names, ...this.#held.keys()])];
+  }
+
+  /** Holds headers set from now on, for one `writeHead` (see the class comment). */
+  holdHeaders(): void {
+    this.#held ??= new Map();
+  }
+
+  /** Stops holding: the held headers go onto the response, for a handler that renders. */
+  releaseHeaders(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    for (const { name, values } of held.values()) this.raw.setHeader(name, values.length === 1 ? (values[0] as string) : [...values]);
+  }
+
+  /** Writes the status line and every header, held ones in one call (an intercepted answer). */
+  writeHead(status: number): void {
+    const held = this.#held;
+    this.#held = undefined;
+    if (held === undefined || held.size === 0) {
+      this.raw.writeHead(status);
+      return;
+    }
+    // Node's fastest header form: one flat [name, value, ...] list given to writeHead.
+    const flat: string[] = [];
+    for (const { name, values } of held.values()) for (const value of values) flat.push(name, value);
+    this.raw.writeHead(status, flat);
   }
 }
 

@@ -16,6 +16,11 @@ export interface NodeSessionOptions {
   readonly hintTargets?: readonly object[];
   /** Default: headers set on `res` directly. */
   readonly response?: CacheResponse;
+  /**
+   * Install the render hooks later, with `prepareNodeRender` once it is known the handler renders
+   * (node:http does, so an intercepted 304 skips them); by default they are installed at once.
+   */
+  readonly deferRenderHooks?: boolean;
 }
 
 // On the response itself, not in a WeakMap: WeakMap entries keyed by per-request objects are costly
@@ -43,6 +48,23 @@ export function openNodeSession(caching: HttpCaching, req: IncomingMessage, res:
     hintTargets: options.hintTargets === undefined ? Array.of<object>(res, req) : Array.of<object>(...options.hintTargets, res, req),
   });
   (res as WithSession)[SESSION] = session;
+  if (options.deferRenderHooks !== true) prepareNodeRender(session, res);
+  return session;
+}
+
+const ARMED = Symbol('cacheset.http.armed');
+type Armed = ServerResponse & { [ARMED]?: true };
+
+/**
+ * What a response the handler renders needs (once per response): modify inside `res.writeHead`
+ * (however the headers are sent), the body tap for captures, and the close of the session when the
+ * response closes: finished (sent completely) or not (the client went away). Answers sent by
+ * intercept skip all of it (`closeAnswered`): patching the response changes its shape for Node's
+ * own code, which a 304 should not pay for.
+ */
+export function prepareNodeRender(session: CachingSession, res: ServerResponse): void {
+  if ((res as Armed)[ARMED] === true) return;
+  (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
   installHeaderHook(res, () => {
     session.modify();
@@ -54,7 +76,21 @@ export function openNodeSession(caching: HttpCaching, req: IncomingMessage, res:
     if (res.writableFinished) session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
     else session.abort('the client went away');
   });
-  return session;
+}
+
+/**
+ * Closes the session of a response intercept answered (already ended): at once when nothing waits
+ * for the unit of work, else when the response closes, like a rendered one.
+ */
+export function closeAnswered(session: CachingSession, res: ServerResponse): void {
+  if (!session.unit.hasWork) {
+    session.finish({ status: res.statusCode, headers: () => [], body: () => undefined });
+    return;
+  }
+  res.on('close', () => {
+    if (res.writableFinished) session.finish({ status: res.statusCode, headers: () => [], body: () => undefined });
+    else session.abort('the client went away');
+  });
 }
 
 /** After an If-Range mismatch the handler must send the whole representation: it never sees Range. */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { InterceptOutcome } from '@cacheset/core';
+import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
-import { dropIgnoredRange, openNodeSession } from './nodeSession.js';
+import { NodeCacheResponse } from './nodeExchange.js';
+import { closeAnswered, dropIgnoredRange, openNodeSession, prepareNodeRender, sessionOf } from './nodeSession.js';
 import type { RouteCaching } from './routeHints.js';
 
 export { headerPairs } from './headerPairs.js';
@@ -15,6 +16,9 @@ function bodyless(method: string | undefined, status: number): boolean {
 /** Writes an intercepted answer (a 304, a 412, a RAM-cache hit) and ends the response. */
 export function sendIntercepted(req: IncomingMessage, res: ServerResponse, outcome: InterceptOutcome): void {
   res.statusCode = outcome.status;
+  // The headers intercept set are held by the session's response: write them in one go.
+  const response = sessionOf(res)?.exchange.response;
+  if (response instanceof NodeCacheResponse) response.writeHead(outcome.status);
   if (bodyless(req.method, outcome.status)) {
     res.end();
     return;
@@ -29,17 +33,41 @@ export function sendIntercepted(req: IncomingMessage, res: ServerResponse, outco
  * starts, and closes the unit when the response ends. Rejects only when `render` throws.
  */
 export async function runCaching(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, render: () => unknown, route?: RouteCaching | (() => RouteCaching | undefined)): Promise<void> {
-  const session = openNodeSession(caching, req, res, { route });
-  const outcome = await session.intercept();
-  if (outcome !== undefined) {
-    sendIntercepted(req, res, outcome);
-    return;
-  }
-  dropIgnoredRange(session, req);
-  try {
-    await session.unit.run(render);
-  } catch (error) {
-    session.fail(error);
-    throw error;
-  }
+  await runCachingNow(caching, req, res, render, route);
+}
+
+/**
+ * `runCaching` without promises where none is needed: when intercept and `render` are synchronous
+ * (the usual node:http handler answering a 304, a RAM hit or a page), the whole request runs in the
+ * caller's turn. Returns a promise only when something was async; it rejects when `render` throws
+ * asynchronously. A synchronous throw from `render` is thrown.
+ */
+export function runCachingNow(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, render: () => unknown, route?: RouteCaching | (() => RouteCaching | undefined)): MaybePromise<void> {
+  const session = openNodeSession(caching, req, res, { route, deferRenderHooks: true });
+  const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
+    if (outcome !== undefined) {
+      sendIntercepted(req, res, outcome);
+      closeAnswered(session, res);
+      return undefined;
+    }
+    prepareNodeRender(session, res);
+    dropIgnoredRange(session, req);
+    let rendered: unknown;
+    try {
+      rendered = session.unit.run(render);
+    } catch (error) {
+      session.fail(error);
+      throw error;
+    }
+    if (!isPromiseLike(rendered)) return undefined;
+    return Promise.resolve(rendered).then(
+      () => undefined,
+      (error: unknown) => {
+        session.fail(error);
+        throw error;
+      },
+    );
+  };
+  const outcome = session.intercept();
+  return isPromiseLike<InterceptOutcome | undefined>(outcome) ? Promise.resolve(outcome).then(proceed) : proceed(outcome);
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { CacheExchange, CacheUser, CachingOperation, InterceptResult, OperationContext, OperationOptions, OptionSchema } from '@cacheset/core';
+import { isPromiseLike, type CacheExchange, type CacheUser, type CachingOperation, type InterceptResult, type MaybePromise, type OperationContext, type OperationOptions, type OptionSchema } from '@cacheset/core';
 import { requestCapture } from '../capture/captureResponse.js';
 import { parseCacheControl } from '../headers/cacheControl.js';
 import { doNotCache, writeCachingHeaders, type CachingForm, type ModernDirectives } from '../headers/cachingHeaders.js';
 import { USER_KEYING_COMPONENTS } from '../etag/builtinETagComponents.js';
 import { pathOf, ramCacheKey } from '../responseCache/ramCacheKey.js';
-import type { ResponseCacheFill } from '../responseCache/ResponseCache.js';
+import type { ResponseCacheFill, ResponseCacheLookup } from '../responseCache/ResponseCache.js';
 import { replayStoredResponse, toStoredResponse, unstorableReason } from '../responseCache/storedResponses.js';
 import { hasCacheStopVariable } from '../runtime/cacheStop.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
@@ -185,7 +185,7 @@ export function appSignals(ctx: OperationContext): AppSignals {
  * response sets no cookie and is not private by the application's own say. Otherwise any public form
  * is downgraded to browser-only private headers (maxage = smaxage = 0).
  */
-function applyHeaders(ctx: OperationContext, plan: Plan, facts: RequestFacts, signals: AppSignals, settings: HttpSettings, now: number): CachingForm {
+function applyHeaders(ctx: OperationContext, plan: Plan, facts: RequestFacts, signals: AppSignals, settings: HttpSettings, now: number, omitLastModified = false, fresh = false): CachingForm {
   const shareable = ctx.request.user === undefined && facts.contentPublic && !signals.setCookie && !signals.appPrivate;
   let { maxage, smaxage } = plan;
   if (!shareable && ((maxage !== null && maxage > 0) || (smaxage !== null && smaxage > 0))) {
@@ -197,34 +197,42 @@ function applyHeaders(ctx: OperationContext, plan: Plan, facts: RequestFacts, si
     smaxage,
     etag: facts.etag,
     weakETag: plan.weakETag,
-    lastModified: plan.lastModified ? facts.lastModified?.toMillis() : undefined,
+    lastModified: plan.lastModified && !omitLastModified ? facts.lastModified?.toMillis() : undefined,
     vary: plan.vary,
     modern: plan.modern,
     surrogateKeys: plan.surrogateKeys ? facts.surrogateKeys : [],
     surrogateKeyHeader: settings.behindProxy ? settings.surrogateKeyHeader : undefined,
     noStore: signals.appNoStore,
     now,
+    fresh,
   });
 }
 
-async function intercept(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan): Promise<InterceptResult | undefined> {
+/** Synchronous whenever the facts and the response cache answer synchronously. */
+function intercept(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan): MaybePromise<InterceptResult | undefined> {
+  const facts = gatherFacts(ctx, plan.needs);
+  return isPromiseLike<RequestFacts>(facts) ? Promise.resolve(facts).then((f) => interceptWith(ctx, plan, f)) : interceptWith(ctx, plan, facts);
+}
+
+function interceptWith(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan, facts: RequestFacts): MaybePromise<InterceptResult | undefined> {
   const settings = httpSettingsOf(ctx.exchange);
   const { request, response, exchange } = ctx;
-  const facts = await gatherFacts(ctx, plan.needs);
   const stop = hasCacheStopVariable(request, settings.cacheStopRequestVariables);
   const lastModified = plan.lastModified ? facts.lastModified?.toMillis() : undefined;
   if (facts.etag !== undefined || lastModified !== undefined) {
     const result = evaluatePreconditions({ method: request.method, header: (n) => request.header(n), etag: facts.etag, weakETag: plan.weakETag, lastModified });
     if (result.ignoreRange) exchange.annotations.set(ignoreRangeKey, true);
     if (result.outcome === 'precondition-failed') {
+      // An earlier member of a chain may hold a RAM fill this answer will never store.
+      abandonPendingFill(exchange, 'answered 412');
       response.status = 412;
       return { body: '' };
     }
     if (result.outcome === 'not-modified' && !stop) {
-      const now = settings.now();
-      // RFC 9110 §15.4.5: a 304 carries what a 200 would (ETag, Cache-Control, Expires, Vary).
-      applyHeaders(ctx, plan, facts, NO_SIGNALS, settings, now);
-      if (facts.etag !== undefined) response.removeHeader('Last-Modified');
+      abandonPendingFill(exchange, 'answered 304');
+      // RFC 9110 §15.4.5: a 304 carries what a 200 would (ETag, Cache-Control, Expires, Vary); it
+      // needs Last-Modified only when there is no ETag.
+      applyHeaders(ctx, plan, facts, NO_SIGNALS, settings, settings.now(), facts.etag !== undefined, true);
       response.removeHeader('Content-Type');
       response.removeHeader('Content-Length');
       response.status = 304;
@@ -244,24 +252,30 @@ async function intercept(ctx: OperationContext<Partial<StandardCachingOptions>>,
     return undefined;
   }
   const key = ramCacheKey(request, facts.etag, plan.lastModified ? facts.lastModified : undefined, plan.vary ?? [], user === undefined ? undefined : userKeyOf(user, plan.etagKeys));
-  let lookup;
-  try {
-    lookup = await cache.lookup(key);
-  } catch (error) {
+  const failed = (error: unknown): undefined => {
     reportOnce(settings.logger, `cacheset: the response cache failed a lookup; requests render uncached. ${error instanceof Error ? error.message : String(error)}`, { error });
     return undefined;
+  };
+  const answer = (lookup: ResponseCacheLookup): InterceptResult | undefined => {
+    if (lookup.response !== undefined) {
+      replayStoredResponse(response, lookup.response, settings.now(), ctx.debugHeader('ramCache'));
+      if (statusOn) addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
+      return { body: lookup.response.body };
+    }
+    if (lookup.fill !== undefined) {
+      if (request.method === 'HEAD') lookup.fill.abandon('HEAD has no body to store');
+      else exchange.annotations.set(fillKey, { key, fill: lookup.fill, vary: plan.vary ?? [], surrogateKeys: facts.surrogateKeys, captureRequested: false } satisfies PendingFill);
+    }
+    if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=uri-miss');
+    return undefined;
+  };
+  let lookup: MaybePromise<ResponseCacheLookup>;
+  try {
+    lookup = cache.lookup(key);
+  } catch (error) {
+    return failed(error);
   }
-  if (lookup.response !== undefined) {
-    replayStoredResponse(response, lookup.response, settings.now(), ctx.debugHeader('ramCache'));
-    if (statusOn) addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
-    return { body: lookup.response.body };
-  }
-  if (lookup.fill !== undefined) {
-    if (request.method === 'HEAD') lookup.fill.abandon('HEAD has no body to store');
-    else exchange.annotations.set(fillKey, { key, fill: lookup.fill, vary: plan.vary ?? [], surrogateKeys: facts.surrogateKeys, captureRequested: false } satisfies PendingFill);
-  }
-  if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=uri-miss');
-  return undefined;
+  return isPromiseLike<ResponseCacheLookup>(lookup) ? Promise.resolve(lookup).then(answer, failed) : answer(lookup);
 }
 
 function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan): void {

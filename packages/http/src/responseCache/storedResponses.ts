@@ -42,6 +42,17 @@ export function toStoredResponse(response: CapturedResponse, storedAt: number): 
   };
 }
 
+const maxAges = new Map<string, number | undefined>();
+
+/** max-age of a stored Cache-Control value: replays see the same few values again and again. */
+function maxAgeOf(cacheControl: string): number | undefined {
+  if (maxAges.has(cacheControl)) return maxAges.get(cacheControl);
+  const maxAge = deltaSeconds(parseCacheControl(cacheControl), 'max-age');
+  if (maxAges.size >= 256) maxAges.clear();
+  maxAges.set(cacheControl, maxAge);
+  return maxAge;
+}
+
 /**
  * Replays a stored response: its status and headers, a fresh `Age`, and an `Expires` recomputed from
  * its max-age and age (never the absolute date of the original rendering), plus the X-RAMCache mark.
@@ -56,7 +67,7 @@ export function replayStoredResponse(response: CacheResponse, stored: StoredResp
   }
   const age = Math.max(0, Math.floor((now - stored.storedAt) / 1000));
   response.setHeader('Age', String(age));
-  const maxAge = deltaSeconds(parseCacheControl(cacheControl), 'max-age');
+  const maxAge = cacheControl === undefined ? undefined : maxAgeOf(cacheControl);
   const remaining = maxAge === undefined ? 0 : maxAge - age;
   response.setHeader('Expires', httpDateFromNow(now, remaining > 0 ? remaining : EXPIRED_OFFSET_SECONDS));
   response.setHeader('Content-Length', String(stored.body.byteLength));

@@ -1,4 +1,4 @@
-import { findViewAdapter, resolveLastModified, resolveSurrogateKeys, type CacheExchange, type OperationContext } from '@cacheset/core';
+import { findViewAdapter, isPromiseLike, resolveLastModifiedNow, resolveSurrogateKeys, type CacheExchange, type MaybePromise, type OperationContext } from '@cacheset/core';
 import type { DateTime } from 'luxon';
 import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
 import { joinETagTokens } from '../etag/joinETagTokens.js';
@@ -19,86 +19,206 @@ export interface RequestFacts {
   readonly surrogateKeys: readonly string[];
 }
 
-const etagKey = Symbol('cacheset.http.etag');
-const lastModifiedKey = Symbol('cacheset.http.lastModified');
-const lastModifiedValueKey = Symbol('cacheset.http.lastModifiedValue');
-const publicKey = Symbol('cacheset.http.contentPublic');
-const keysKey = Symbol('cacheset.http.surrogateKeys');
-
 export interface FactNeeds {
   readonly etagKeys: readonly string[];
   /** Resolve ILastModified (for the Last-Modified header); the `lastModified` component resolves it anyway. */
   readonly lastModified: boolean;
 }
 
+const etagKey = Symbol('cacheset.http.etag');
+const etagPendingKey = Symbol('cacheset.http.etagPending');
+const lastModifiedKey = Symbol('cacheset.http.lastModified');
+const lastModifiedPendingKey = Symbol('cacheset.http.lastModifiedPending');
+const publicKey = Symbol('cacheset.http.contentPublic');
+const keysKey = Symbol('cacheset.http.surrogateKeys');
+
+/**
+ * 'wait': gather everything, with a promise where something is async (intercept).
+ * 'now': take only what is known synchronously; async parts count as missing (a ruleset named after
+ * intercept, whose modify cannot wait).
+ */
+type Mode = 'wait' | 'now';
+
 function report(settings: HttpSettings, what: string, error: unknown): void {
   reportOnce(settings.logger, `cacheset: ${what} failed; the response is sent without it. ${error instanceof Error ? error.message : String(error)}`, { error });
 }
 
-/** ILastModified of the published object, resolved once per request (the promise is shared). */
-function lastModifiedPromise(exchange: CacheExchange, settings: HttpSettings): Promise<DateTime | undefined> {
-  let promise = exchange.annotations.get(lastModifiedKey) as Promise<DateTime | undefined> | undefined;
-  if (promise === undefined) {
-    const adapters = exchange.adapters;
-    const resolving = adapters === undefined || exchange.published === undefined
-      ? Promise.resolve(undefined)
-      : resolveLastModified(adapters, exchange.published).catch((error: unknown) => {
-          report(settings, 'ILastModified', error);
-          return undefined;
-        });
-    promise = resolving.then((value) => {
-      exchange.annotations.set(lastModifiedValueKey, value);
-      return value;
-    });
-    exchange.annotations.set(lastModifiedKey, promise);
+/** ILastModified of the published object, resolved at most once per request. */
+function lastModifiedOf(exchange: CacheExchange, settings: HttpSettings): MaybePromise<DateTime | undefined> {
+  const { annotations } = exchange;
+  if (annotations.has(lastModifiedKey)) return annotations.get(lastModifiedKey) as DateTime | undefined;
+  const pending = annotations.get(lastModifiedPendingKey) as Promise<DateTime | undefined> | undefined;
+  if (pending !== undefined) return pending;
+  const settle = (value: DateTime | undefined): DateTime | undefined => {
+    annotations.set(lastModifiedKey, value);
+    return value;
+  };
+  const failed = (error: unknown): undefined => {
+    report(settings, 'ILastModified', error);
+    settle(undefined);
+    return undefined;
+  };
+  const { adapters, published } = exchange;
+  if (adapters === undefined || published === undefined) return settle(undefined);
+  let result: MaybePromise<DateTime | undefined> | PromiseLike<DateTime | undefined>;
+  try {
+    result = resolveLastModifiedNow(adapters, published) as MaybePromise<DateTime | undefined>;
+  } catch (error) {
+    return failed(error);
   }
+  if (!isPromiseLike<DateTime | undefined>(result)) return settle(result);
+  const promise = Promise.resolve(result).then(settle, failed);
+  annotations.set(lastModifiedPendingKey, promise);
   return promise;
 }
 
-function componentContext(ctx: OperationContext, settings: HttpSettings): ETagComponentContext {
-  return {
-    exchange: ctx.exchange,
-    request: ctx.request,
-    published: ctx.exchange.published,
-    user: ctx.request.user,
-    lastModified: () => lastModifiedPromise(ctx.exchange, settings),
-    resourceVersion: settings.resourceVersion,
-  };
+/** What ETag components see. A class: one is made per request that computes an ETag. */
+class ComponentContext implements ETagComponentContext {
+  readonly exchange: CacheExchange;
+  readonly #settings: HttpSettings;
+
+  constructor(exchange: CacheExchange, settings: HttpSettings) {
+    this.exchange = exchange;
+    this.#settings = settings;
+  }
+
+  get request(): CacheExchange['request'] {
+    return this.exchange.request;
+  }
+
+  get published(): unknown {
+    return this.exchange.published;
+  }
+
+  get user(): ETagComponentContext['user'] {
+    return this.exchange.request.user;
+  }
+
+  get resourceVersion(): string | undefined {
+    return this.#settings.resourceVersion;
+  }
+
+  lastModified(): MaybePromise<DateTime | undefined> {
+    return lastModifiedOf(this.exchange, this.#settings);
+  }
 }
 
 function tokenOf(value: ETagComponentValue): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/**
- * Gathers the facts (async): call from intercept. The first ETag computed in a request is kept for
- * the rest of it, whatever keys later operations ask for (plone.app.caching's memo).
- */
-export async function gatherFacts(ctx: OperationContext, needs: FactNeeds): Promise<RequestFacts> {
-  const settings = httpSettingsOf(ctx.exchange);
-  const { annotations } = ctx.exchange;
-  if (needs.etagKeys.length > 0 && !annotations.has(etagKey)) {
-    const context = componentContext(ctx, settings);
-    const tokens: (string | undefined)[] = [];
-    for (const name of needs.etagKeys) {
-      const component = settings.components.get(name);
-      if (component === undefined) {
-        reportOnce(settings.logger, `cacheset: unknown ETag component '${name}' (ruleset '${ctx.ruleset}'); it contributes an empty token.`);
-        tokens.push(undefined);
-        continue;
-      }
-      try {
-        tokens.push(tokenOf(await component.value(context)));
-      } catch (error) {
-        report(settings, `ETag component '${name}'`, error);
-        tokens.push(undefined);
-      }
-    }
-    annotations.set(etagKey, joinETagTokens(tokens));
+/** One component's token: synchronous when the component is; in 'now' mode async ones count as missing. */
+function componentValue(ctx: OperationContext, settings: HttpSettings, context: ComponentContext, name: string, mode: Mode, partial: { value: boolean }): MaybePromise<string | undefined> {
+  const component = settings.components.get(name);
+  if (component === undefined) {
+    reportOnce(settings.logger, `cacheset: unknown ETag component '${name}' (ruleset '${ctx.ruleset}'); it contributes an empty token.`);
+    return undefined;
   }
-  if (needs.lastModified) await lastModifiedPromise(ctx.exchange, settings);
-  if (!annotations.has(publicKey)) annotations.set(publicKey, await anonymousAccess(ctx.exchange, settings));
-  return factsFromMemo(ctx.exchange, settings, needs.lastModified);
+  let value: MaybePromise<ETagComponentValue>;
+  try {
+    value = component.value(context);
+  } catch (error) {
+    report(settings, `ETag component '${name}'`, error);
+    return undefined;
+  }
+  if (!isPromiseLike<ETagComponentValue>(value)) return tokenOf(value);
+  if (mode === 'now') {
+    Promise.resolve(value).catch(() => undefined);
+    partial.value = true;
+    return undefined;
+  }
+  return Promise.resolve(value).then(tokenOf, (error: unknown) => {
+    report(settings, `ETag component '${name}'`, error);
+    return undefined;
+  });
+}
+
+/**
+ * The ETag, computed once per request: the first value computed is kept whatever keys later
+ * operations ask for (plone.app.caching's memo). `partial` records async parts skipped in 'now' mode.
+ */
+function etagOf(ctx: OperationContext, settings: HttpSettings, keys: readonly string[], mode: Mode, partial: { value: boolean }): MaybePromise<void> {
+  const { annotations } = ctx.exchange;
+  if (keys.length === 0 || annotations.has(etagKey)) return undefined;
+  const pending = annotations.get(etagPendingKey) as Promise<void> | undefined;
+  if (pending !== undefined) return mode === 'wait' ? pending : undefined;
+  const context = new ComponentContext(ctx.exchange, settings);
+  const values: MaybePromise<string | undefined>[] = new Array(keys.length);
+  let async = false;
+  for (let i = 0; i < keys.length; i += 1) {
+    const value = componentValue(ctx, settings, context, keys[i] as string, mode, partial);
+    if (isPromiseLike(value)) async = true;
+    values[i] = value;
+  }
+  if (!async) {
+    annotations.set(etagKey, joinETagTokens(values as (string | undefined)[]));
+    return undefined;
+  }
+  const promise = Promise.all(values).then((tokens) => {
+    annotations.set(etagKey, joinETagTokens(tokens));
+    annotations.delete(etagPendingKey);
+  });
+  annotations.set(etagPendingKey, promise);
+  return promise;
+}
+
+/** Whether anonymous visitors may see the published object; denied on an adapter error (the safe side). */
+function anonymousAccessOf(exchange: CacheExchange, settings: HttpSettings, mode: Mode, partial: { value: boolean }): MaybePromise<void> {
+  const { annotations, adapters, published } = exchange;
+  if (annotations.has(publicKey)) return undefined;
+  const settle = (allowed: boolean): void => void annotations.set(publicKey, allowed);
+  const failed = (error: unknown): void => {
+    report(settings, 'IAnonymousAccess', error);
+    settle(false);
+  };
+  if (adapters === undefined || published === undefined) return settle(true);
+  try {
+    const found = findViewAdapter(adapters, published, IAnonymousAccess);
+    const adapter = found === undefined ? undefined : adapters.create(found.match, found.object);
+    if (adapter === undefined) return settle(true);
+    const result = adapter.allowsAnonymous();
+    if (!isPromiseLike<boolean>(result)) return settle(result === true);
+    if (mode === 'now') {
+      Promise.resolve(result).catch(() => undefined);
+      partial.value = true;
+      return settle(false);
+    }
+    return Promise.resolve(result).then((allowed) => settle(allowed === true), failed);
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+function collect(ctx: OperationContext, needs: FactNeeds, mode: Mode): MaybePromise<RequestFacts> {
+  const settings = httpSettingsOf(ctx.exchange);
+  const partial = { value: false };
+  // At most three things can be pending; no array unless one is.
+  let waits: PromiseLike<unknown>[] | undefined;
+  const etag = etagOf(ctx, settings, needs.etagKeys, mode, partial);
+  if (isPromiseLike(etag)) (waits ??= []).push(etag);
+  if (needs.lastModified) {
+    const lastModified = mode === 'wait' ? lastModifiedOf(ctx.exchange, settings) : undefined;
+    if (isPromiseLike(lastModified)) (waits ??= []).push(lastModified);
+    if (mode === 'now' && !ctx.exchange.annotations.has(lastModifiedKey)) partial.value = true;
+  }
+  const access = anonymousAccessOf(ctx.exchange, settings, mode, partial);
+  if (isPromiseLike(access)) (waits ??= []).push(access);
+  if (partial.value) {
+    reportOnce(
+      settings.logger,
+      `cacheset: ruleset '${ctx.ruleset}' was named after the request started, so async validators (ILastModified, async ETag components, IAnonymousAccess) could not be gathered; name the ruleset before the handler runs (a route option or middleware) to get them.`,
+    );
+  }
+  if (waits === undefined) return factsFromMemo(ctx.exchange, settings, needs.lastModified);
+  return Promise.all(waits).then(() => factsFromMemo(ctx.exchange, settings, needs.lastModified));
+}
+
+/**
+ * Gathers the facts: call from intercept. Synchronous when every ETag component and adapter answers
+ * synchronously (the common case), a promise otherwise.
+ */
+export function gatherFacts(ctx: OperationContext, needs: FactNeeds): MaybePromise<RequestFacts> {
+  return collect(ctx, needs, 'wait');
 }
 
 /**
@@ -107,42 +227,7 @@ export async function gatherFacts(ctx: OperationContext, needs: FactNeeds): Prom
  * access counts as not public, the safe side), with one warning saying how to avoid it.
  */
 export function factsNow(ctx: OperationContext, needs: FactNeeds): RequestFacts {
-  const settings = httpSettingsOf(ctx.exchange);
-  const { annotations } = ctx.exchange;
-  let partial = false;
-  if (needs.etagKeys.length > 0 && !annotations.has(etagKey)) {
-    const context = componentContext(ctx, settings);
-    const tokens = needs.etagKeys.map((name) => {
-      const component = settings.components.get(name);
-      if (component === undefined) return undefined;
-      try {
-        const value = component.value(context);
-        if (value instanceof Promise) {
-          value.catch(() => undefined);
-          partial = true;
-          return undefined;
-        }
-        return tokenOf(value);
-      } catch (error) {
-        report(settings, `ETag component '${name}'`, error);
-        return undefined;
-      }
-    });
-    annotations.set(etagKey, joinETagTokens(tokens));
-  }
-  if (!annotations.has(publicKey)) {
-    const access = anonymousAccessNow(ctx.exchange, settings);
-    if (access === 'async') partial = true;
-    annotations.set(publicKey, access === true);
-  }
-  if (needs.lastModified && !annotations.has(lastModifiedValueKey)) partial = true;
-  if (partial) {
-    reportOnce(
-      settings.logger,
-      `cacheset: ruleset '${ctx.ruleset}' was named after the request started, so async validators (ILastModified, async ETag components, IAnonymousAccess) could not be gathered; name the ruleset before the handler runs (a route option or middleware) to get them.`,
-    );
-  }
-  return factsFromMemo(ctx.exchange, settings, needs.lastModified);
+  return collect(ctx, needs, 'now') as RequestFacts;
 }
 
 function factsFromMemo(exchange: CacheExchange, settings: HttpSettings, withLastModified: boolean): RequestFacts {
@@ -154,44 +239,10 @@ function factsFromMemo(exchange: CacheExchange, settings: HttpSettings, withLast
   }
   return {
     etag: annotations.get(etagKey) as string | undefined,
-    lastModified: withLastModified ? (annotations.get(lastModifiedValueKey) as DateTime | undefined) : undefined,
+    lastModified: withLastModified ? (annotations.get(lastModifiedKey) as DateTime | undefined) : undefined,
     contentPublic: annotations.get(publicKey) !== false,
     surrogateKeys: keys,
   };
-}
-
-async function anonymousAccess(exchange: CacheExchange, settings: HttpSettings): Promise<boolean> {
-  const { adapters, published } = exchange;
-  if (adapters === undefined || published === undefined) return true;
-  try {
-    const found = findViewAdapter(adapters, published, IAnonymousAccess);
-    if (found === undefined) return true;
-    const adapter = adapters.create(found.match, found.object);
-    return adapter === undefined ? true : (await adapter.allowsAnonymous()) === true;
-  } catch (error) {
-    report(settings, 'IAnonymousAccess', error);
-    return false;
-  }
-}
-
-function anonymousAccessNow(exchange: CacheExchange, settings: HttpSettings): boolean | 'async' {
-  const { adapters, published } = exchange;
-  if (adapters === undefined || published === undefined) return true;
-  try {
-    const found = findViewAdapter(adapters, published, IAnonymousAccess);
-    if (found === undefined) return true;
-    const adapter = adapters.create(found.match, found.object);
-    if (adapter === undefined) return true;
-    const result = adapter.allowsAnonymous();
-    if (result instanceof Promise) {
-      result.catch(() => undefined);
-      return 'async';
-    }
-    return result === true;
-  } catch (error) {
-    report(settings, 'IAnonymousAccess', error);
-    return false;
-  }
 }
 
 function surrogateKeysOf(exchange: CacheExchange, settings: HttpSettings): readonly string[] {
