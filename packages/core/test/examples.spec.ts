@@ -5,6 +5,7 @@ import * as adapters from '../examples/adapters.js';
 import * as decorators from '../examples/decorators.js';
 import * as policy from '../examples/policy.js';
 import * as purgeEvents from '../examples/purgeEvents.js';
+import * as unitOfWork from '../examples/unitOfWork.js';
 
 const docsPath = fileURLToPath(new URL('../../../docs/core.md', import.meta.url));
 
@@ -29,9 +30,13 @@ describe('docs/core.md examples', () => {
     expect(await policy.main()).toEqual({ 'x-cache-rule': 'site.news', 'x-cache-operation': 'publicFor', 'cache-control': 'public, max-age=300' });
   });
 
+  it('unit of work: purges are sent once each at commit, and not at all when the work fails', async () => {
+    expect(await unitOfWork.main()).toEqual({ sent: [['/news', '/news/1']], failed: 'import failed halfway' });
+  });
+
   it('every example is quoted verbatim in docs/core.md', async () => {
     const docs = await readFile(docsPath, 'utf8');
-    for (const name of ['decorators', 'adapters', 'purgeEvents', 'policy']) {
+    for (const name of ['decorators', 'adapters', 'purgeEvents', 'unitOfWork', 'policy']) {
       const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
       const marker = `<!-- example: packages/core/examples/${name}.ts -->`;
       const at = docs.indexOf(marker);
