@@ -24,7 +24,7 @@ const ratio = await withServers(
     if (base === undefined || ours === undefined) throw new Error('no results');
     console.log(`304 answers, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s`);
     const ratio = report('304 through the node:http adapter vs raw node:http', ours, base, BAR);
-    reportCpu('server CPU time per 304', { name: adapter.name, micros: await cpuPerRequest(adapter, headers, options) }, { name: raw.name, micros: await cpuPerRequest(raw, headers, options) });
+    reportCpu('server CPU time per 304', { name: adapter.name, ...(await cpuPerRequest(adapter, headers, options)) }, { name: raw.name, ...(await cpuPerRequest(raw, headers, options)) });
     return ratio;
   },
 );

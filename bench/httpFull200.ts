@@ -29,7 +29,7 @@ const ratios = await withServers(
     const found = [report('200 through the node:http adapter vs raw node:http', node, raw, AIM), report('200 through the Fastify plugin vs plain Fastify', plugin, plain, AIM)];
     const [rawServer, nodeServer, plainServer, pluginServer] = servers;
     if (rawServer === undefined || nodeServer === undefined || plainServer === undefined || pluginServer === undefined) throw new Error('servers did not start');
-    const cpu = async (s: typeof rawServer) => ({ name: s.name, micros: await cpuPerRequest(s, {}, options) });
+    const cpu = async (s: typeof rawServer) => ({ name: s.name, ...(await cpuPerRequest(s, {}, options)) });
     reportCpu('server CPU time per 200, node:http', await cpu(nodeServer), await cpu(rawServer));
     reportCpu('server CPU time per 200, Fastify', await cpu(pluginServer), await cpu(plainServer));
     return found;

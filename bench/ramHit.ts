@@ -11,7 +11,7 @@
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { BODY } from './servers/benchSite.js';
-import { httpBenchOptions, report, results } from './lib/httpBench.js';
+import { cpuPerRequest, httpBenchOptions, report, reportCpu, results } from './lib/httpBench.js';
 import { BenchServer } from './lib/wrk.js';
 
 const options = httpBenchOptions();
@@ -63,6 +63,7 @@ try {
   if (baseline === undefined || ours === undefined || theirs === undefined) throw new Error('no results');
   const ratio = report('RAM-cache hit through the node:http adapter vs raw node:http', ours, baseline, BAR);
   console.log(`  express + apicache hit: ${Math.round(theirs.requestsPerSecond)} req/s = ${(theirs.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)} x raw node:http; cacheset RAM hit = ${(ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)} x express + apicache`);
+  reportCpu('server CPU time per RAM hit', { name: ram.name, ...(await cpuPerRequest(ram, {}, options)) }, { name: raw.name, ...(await cpuPerRequest(raw, {}, options)) });
   if (options.check && ratio < BAR) process.exitCode = 1;
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

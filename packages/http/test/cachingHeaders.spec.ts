@@ -54,6 +54,19 @@ function write(overrides: Partial<CachingHeaderInput>, prepare?: (r: MemoryRespo
 }
 
 describe('writeCachingHeaders', () => {
+  it('gives each combination its own Cache-Control when one rule writes them in turn (values are remembered per rule)', () => {
+    const rule = modern({ staleIfError: 30 });
+    const seen = (overrides: Partial<CachingHeaderInput>): string | undefined => write({ modern: rule, ...overrides }).response.getHeader('cache-control');
+    expect(seen({ smaxage: 60 })).toBe('max-age=0, s-maxage=60, stale-if-error=30');
+    expect(seen({ smaxage: 60, noStore: true })).toBe('max-age=0, s-maxage=60, stale-if-error=30, no-store');
+    expect(seen({ smaxage: 120 })).toBe('max-age=0, s-maxage=120, stale-if-error=30');
+    expect(seen({ maxage: 60, smaxage: 120 })).toBe('max-age=60, s-maxage=120, public, stale-if-error=30');
+    expect(seen({ maxage: 60 })).toBe('max-age=60, public, stale-if-error=30');
+    expect(seen({ smaxage: 60 })).toBe('max-age=0, s-maxage=60, stale-if-error=30');
+    // Another rule with the same numbers but other directives.
+    expect(write({ modern: modern({ noTransform: true }), smaxage: 60 }).response.getHeader('cache-control')).toBe('max-age=0, s-maxage=60, must-revalidate, no-transform');
+  });
+
   describe('dispatch (PAC-1)', () => {
     it.each<[string, Partial<CachingHeaderInput>, string]>([
       ['maxage → browser and proxy', { maxage: 60 }, 'cacheInBrowserAndProxy'],

@@ -8,6 +8,14 @@ describe('formatEntityTag', () => {
     expect(formatEntityTag('|foo|bar|')).toBe('"|foo|bar|"');
     expect(formatEntityTag('abc', true)).toBe('W/"abc"');
   });
+
+  it('gives the right tag whatever was formatted just before (the last tag is remembered)', () => {
+    expect(formatEntityTag('abc')).toBe('"abc"');
+    expect(formatEntityTag('abc')).toBe('"abc"');
+    expect(formatEntityTag('abc', true)).toBe('W/"abc"');
+    expect(formatEntityTag('abc')).toBe('"abc"');
+    expect(formatEntityTag('abd')).toBe('"abd"');
+  });
 });
 
 describe('parseEntityTagList', () => {

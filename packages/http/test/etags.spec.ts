@@ -14,6 +14,18 @@ import { ALICE, BOB, collectingLogger, LAST_MODIFIED, makeCaching, Page, PageVie
 const ETAGC = /^[\x21\x23-\x7e]*$/;
 
 describe('joinETagTokens', () => {
+  it('gives the right tag whatever was joined just before (the last join is remembered)', () => {
+    const tokens = ['1793525400', 'v1'];
+    expect(joinETagTokens(tokens)).toBe('|1793525400|v1');
+    tokens[1] = 'v2'; // the caller's array changed after the call: the memo keeps its own copy
+    expect(joinETagTokens(tokens)).toBe('|1793525400|v2');
+    expect(joinETagTokens(['1793525400', 'v2'])).toBe('|1793525400|v2');
+    expect(joinETagTokens(['1793525400', undefined])).toBe('|1793525400|');
+    expect(joinETagTokens([undefined, undefined])).toBeUndefined();
+    expect(joinETagTokens([undefined, undefined])).toBeUndefined();
+    expect(joinETagTokens(['1793525400'])).toBe('|1793525400');
+  });
+
   it('joins tokens after a leading | and maps , to ; and " to \' (PAC-10)', () => {
     expect(joinETagTokens(['foo', 'bar,baz'])).toBe('|foo|bar;baz');
     expect(joinETagTokens(['say "hi"'])).toBe("|say%20'hi'");

@@ -21,6 +21,25 @@ function percentEncode(ch: string): string {
  * replaced by a digest, so the result is always a valid opaque tag. Undefined when no token has a value.
  */
 export function joinETagTokens(tokens: readonly (string | undefined)[]): string | undefined {
+  // Consecutive requests for one page give the same tokens: hand back the same string, already
+  // flattened and checked, instead of building and scanning a new one for every request.
+  if (sameTokens(tokens, lastTokens)) return lastJoined;
+  const joined = computeJoined(tokens);
+  lastTokens = tokens.slice();
+  lastJoined = joined;
+  return joined;
+}
+
+let lastTokens: readonly (string | undefined)[] = [];
+let lastJoined: string | undefined;
+
+function sameTokens(a: readonly (string | undefined)[], b: readonly (string | undefined)[]): boolean {
+  if (a.length !== b.length || a.length === 0) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function computeJoined(tokens: readonly (string | undefined)[]): string | undefined {
   let joined = '';
   let any = false;
   for (const token of tokens) {

@@ -106,8 +106,44 @@ function staleDirectives(modern: ModernDirectives): string {
   return text;
 }
 
+/**
+ * Cache-Control values by directives object (one per policy rule), max-age, s-maxage and form: a
+ * policy yields a handful of distinct values, and handing Node the same string every time spares
+ * building and validating a new one per response.
+ */
+const controlMemo = new WeakMap<ModernDirectives, Map<number, Map<number, (string | undefined)[]>>>();
+const PROXY = 0;
+const BROWSER_AND_PROXY = 2;
+
+function cacheControlOf(input: CachingHeaderInput, form: typeof PROXY | typeof BROWSER_AND_PROXY, build: (input: CachingHeaderInput) => string): string {
+  let byMaxage = controlMemo.get(input.modern);
+  if (byMaxage === undefined) {
+    byMaxage = new Map();
+    controlMemo.set(input.modern, byMaxage);
+  }
+  const maxage = input.maxage ?? -1;
+  let bySmaxage = byMaxage.get(maxage);
+  if (bySmaxage === undefined) {
+    bySmaxage = new Map();
+    byMaxage.set(maxage, bySmaxage);
+  }
+  const smaxage = input.smaxage ?? -1;
+  let slots = bySmaxage.get(smaxage);
+  if (slots === undefined) {
+    slots = [undefined, undefined, undefined, undefined];
+    bySmaxage.set(smaxage, slots);
+  }
+  const slot = form + (input.noStore ? 1 : 0);
+  let text = slots[slot];
+  if (text === undefined) {
+    text = `${build(input)}${input.noStore ? ', no-store' : ''}`;
+    slots[slot] = text;
+  }
+  return text;
+}
+
 function shared(response: CacheResponse, input: CachingHeaderInput, cacheControl: string): void {
-  response.setHeader('Cache-Control', `${cacheControl}${input.noStore ? ', no-store' : ''}`);
+  response.setHeader('Cache-Control', cacheControl);
   validators(response, input);
   if (input.vary !== null && input.vary.length > 0) {
     const vary = mergeVary(response.getHeader('Vary'), input.vary);
@@ -121,20 +157,28 @@ function shared(response: CacheResponse, input: CachingHeaderInput, cacheControl
   }
 }
 
-function cacheInProxy(response: CacheResponse, input: CachingHeaderInput): void {
+function proxyControl(input: CachingHeaderInput): string {
   const stale = staleDirectives(input.modern);
   const revalidate = stale === '' ? ', must-revalidate' : '';
-  shared(response, input, `max-age=0, s-maxage=${input.smaxage ?? 0}${revalidate}${stale}${input.modern.noTransform ? ', no-transform' : ''}`);
+  return `max-age=0, s-maxage=${input.smaxage ?? 0}${revalidate}${stale}${input.modern.noTransform ? ', no-transform' : ''}`;
+}
+
+function cacheInProxy(response: CacheResponse, input: CachingHeaderInput): void {
+  shared(response, input, cacheControlOf(input, PROXY, proxyControl));
   response.setHeader('Expires', httpDateFromNow(input.now, EXPIRED_OFFSET_SECONDS));
 }
 
-function cacheInBrowserAndProxy(response: CacheResponse, input: CachingHeaderInput): void {
-  const maxage = input.maxage ?? 0;
+function browserAndProxyControl(input: CachingHeaderInput): string {
   const stale = staleDirectives(input.modern);
   const smaxage = input.smaxage === null ? '' : `, s-maxage=${input.smaxage}`;
   const revalidate = stale === '' ? ', proxy-revalidate' : '';
   const extra = `${input.modern.immutable ? ', immutable' : ''}${input.modern.noTransform ? ', no-transform' : ''}`;
-  shared(response, input, `max-age=${maxage}${smaxage}${revalidate}, public${stale}${extra}`);
+  return `max-age=${input.maxage ?? 0}${smaxage}${revalidate}, public${stale}${extra}`;
+}
+
+function cacheInBrowserAndProxy(response: CacheResponse, input: CachingHeaderInput): void {
+  const maxage = input.maxage ?? 0;
+  shared(response, input, cacheControlOf(input, BROWSER_AND_PROXY, browserAndProxyControl));
   response.setHeader('Expires', httpDateFromNow(input.now, maxage > 0 ? maxage : EXPIRED_OFFSET_SECONDS));
 }
 

@@ -48,12 +48,15 @@ export function headerText(value: OutgoingHttpHeader | undefined): string | unde
  * While intercept runs the headers it sets are held here (`holdHeaders`): an answer (a 304, a RAM
  * hit) is then written with one `writeHead(status, headers)`, which costs Node about half of setting
  * the same headers one by one; a request that goes on to render gets them on the response first
- * (`releaseHeaders`).
+ * (`releaseHeaders`). Held headers are three parallel arrays, not a Map of entries: a dozen headers
+ * at most, set once each, and no per-header object on a path that runs for every request.
  */
 export class NodeCacheResponse implements CacheResponse {
   readonly raw: ServerResponse;
-  /** Held headers by lower-case name (insertion order kept), or undefined when not holding. */
-  #held: Map<string, { readonly name: string; readonly values: readonly string[] }> | undefined;
+  /** Held header names as set, lower-case names, and values; undefined when not holding. */
+  #names: string[] | undefined;
+  #keys: string[] = EMPTY;
+  #values: (string | readonly string[])[] = EMPTY;
 
   constructor(raw: ServerResponse) {
     this.raw = raw;
@@ -68,54 +71,91 @@ export class NodeCacheResponse implements CacheResponse {
   }
 
   getHeader(name: string): string | undefined {
-    const held = this.#held?.get(name.toLowerCase());
-    if (held !== undefined) return held.values.length === 1 ? held.values[0] : held.values.join(', ');
+    if (this.#names !== undefined) {
+      const at = this.#keys.indexOf(name.toLowerCase());
+      if (at >= 0) {
+        const value = this.#values[at] as string | readonly string[];
+        return typeof value === 'string' ? value : value.join(', ');
+      }
+    }
     return headerText(this.raw.getHeader(name));
   }
 
   setHeader(name: string, value: string | readonly string[]): void {
-    if (this.#held === undefined) this.raw.setHeader(name, value as string | string[]);
-    else this.#held.set(name.toLowerCase(), { name, values: typeof value === 'string' ? [value] : [...value] });
+    const names = this.#names;
+    if (names === undefined) {
+      this.raw.setHeader(name, value as string | string[]);
+      return;
+    }
+    const key = name.toLowerCase();
+    const held = typeof value === 'string' ? value : [...value];
+    const at = this.#keys.indexOf(key);
+    if (at >= 0) {
+      names[at] = name;
+      this.#values[at] = held;
+    } else {
+      names.push(name);
+      this.#keys.push(key);
+      this.#values.push(held);
+    }
   }
 
   removeHeader(name: string): void {
-    this.#held?.delete(name.toLowerCase());
+    if (this.#names !== undefined) {
+      const at = this.#keys.indexOf(name.toLowerCase());
+      if (at >= 0) {
+        this.#names.splice(at, 1);
+        this.#keys.splice(at, 1);
+        this.#values.splice(at, 1);
+      }
+    }
     if (this.raw.hasHeader(name)) this.raw.removeHeader(name);
   }
 
   headerNames(): readonly string[] {
     const names = this.raw.getHeaderNames();
-    if (this.#held === undefined) return names;
-    return [...new Set([...names, ...this.#held.keys()])];
+    if (this.#names === undefined) return names;
+    return [...new Set([...names, ...this.#keys])];
   }
 
   /** Holds headers set from now on, for one `writeHead` (see the class comment). */
   holdHeaders(): void {
-    this.#held ??= new Map();
+    if (this.#names !== undefined) return;
+    this.#names = [];
+    this.#keys = [];
+    this.#values = [];
   }
 
   /** Stops holding: the held headers go onto the response, for a handler that renders. */
   releaseHeaders(): void {
-    const held = this.#held;
-    if (held === undefined) return;
-    this.#held = undefined;
-    for (const { name, values } of held.values()) this.raw.setHeader(name, values.length === 1 ? (values[0] as string) : [...values]);
+    const names = this.#names;
+    if (names === undefined) return;
+    this.#names = undefined;
+    const values = this.#values;
+    for (let i = 0; i < names.length; i += 1) this.raw.setHeader(names[i] as string, values[i] as string | string[]);
   }
 
   /** Writes the status line and every header, held ones in one call (an intercepted answer). */
   writeHead(status: number): void {
-    const held = this.#held;
-    this.#held = undefined;
-    if (held === undefined || held.size === 0) {
+    const names = this.#names;
+    this.#names = undefined;
+    if (names === undefined || names.length === 0) {
       this.raw.writeHead(status);
       return;
     }
     // Node's fastest header form: one flat [name, value, ...] list given to writeHead.
+    const values = this.#values;
     const flat: string[] = [];
-    for (const { name, values } of held.values()) for (const value of values) flat.push(name, value);
+    for (let i = 0; i < names.length; i += 1) {
+      const value = values[i] as string | readonly string[];
+      if (typeof value === 'string') flat.push(names[i] as string, value);
+      else for (const line of value) flat.push(names[i] as string, line);
+    }
     this.raw.writeHead(status, flat);
   }
 }
+
+const EMPTY: never[] = [];
 
 /** Where an exchange finds its ruleset hint and published view; read on every access (hints may come late). */
 export interface HintSource {

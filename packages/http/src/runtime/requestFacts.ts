@@ -43,31 +43,34 @@ function report(settings: HttpSettings, what: string, error: unknown): void {
   reportOnce(settings.logger, `cacheset: ${what} failed; the response is sent without it. ${error instanceof Error ? error.message : String(error)}`, { error });
 }
 
+function settleLastModified(annotations: CacheExchange['annotations'], value: DateTime | undefined): DateTime | undefined {
+  annotations.set(lastModifiedKey, value);
+  return value;
+}
+
 /** ILastModified of the published object, resolved at most once per request. */
 function lastModifiedOf(exchange: CacheExchange, settings: HttpSettings): MaybePromise<DateTime | undefined> {
   const { annotations } = exchange;
   if (annotations.has(lastModifiedKey)) return annotations.get(lastModifiedKey) as DateTime | undefined;
   const pending = annotations.get(lastModifiedPendingKey) as Promise<DateTime | undefined> | undefined;
   if (pending !== undefined) return pending;
-  const settle = (value: DateTime | undefined): DateTime | undefined => {
-    annotations.set(lastModifiedKey, value);
-    return value;
-  };
-  const failed = (error: unknown): undefined => {
-    report(settings, 'ILastModified', error);
-    settle(undefined);
-    return undefined;
-  };
   const { adapters, published } = exchange;
-  if (adapters === undefined || published === undefined) return settle(undefined);
+  if (adapters === undefined || published === undefined) return settleLastModified(annotations, undefined);
   let result: MaybePromise<DateTime | undefined> | PromiseLike<DateTime | undefined>;
   try {
     result = resolveLastModifiedNow(adapters, published) as MaybePromise<DateTime | undefined>;
   } catch (error) {
-    return failed(error);
+    report(settings, 'ILastModified', error);
+    return settleLastModified(annotations, undefined);
   }
-  if (!isPromiseLike<DateTime | undefined>(result)) return settle(result);
-  const promise = Promise.resolve(result).then(settle, failed);
+  if (!isPromiseLike<DateTime | undefined>(result)) return settleLastModified(annotations, result);
+  const promise = Promise.resolve(result).then(
+    (value) => settleLastModified(annotations, value),
+    (error: unknown) => {
+      report(settings, 'ILastModified', error);
+      return settleLastModified(annotations, undefined);
+    },
+  );
   annotations.set(lastModifiedPendingKey, promise);
   return promise;
 }
@@ -162,30 +165,36 @@ function etagOf(ctx: OperationContext, settings: HttpSettings, keys: readonly st
   return promise;
 }
 
+function settleAccess(annotations: CacheExchange['annotations'], allowed: boolean): void {
+  annotations.set(publicKey, allowed);
+}
+
 /** Whether anonymous visitors may see the published object; denied on an adapter error (the safe side). */
 function anonymousAccessOf(exchange: CacheExchange, settings: HttpSettings, mode: Mode, partial: { value: boolean }): MaybePromise<void> {
   const { annotations, adapters, published } = exchange;
   if (annotations.has(publicKey)) return undefined;
-  const settle = (allowed: boolean): void => void annotations.set(publicKey, allowed);
-  const failed = (error: unknown): void => {
-    report(settings, 'IAnonymousAccess', error);
-    settle(false);
-  };
-  if (adapters === undefined || published === undefined) return settle(true);
+  if (adapters === undefined || published === undefined) return settleAccess(annotations, true);
   try {
     const found = findViewAdapter(adapters, published, IAnonymousAccess);
     const adapter = found === undefined ? undefined : adapters.create(found.match, found.object);
-    if (adapter === undefined) return settle(true);
+    if (adapter === undefined) return settleAccess(annotations, true);
     const result = adapter.allowsAnonymous();
-    if (!isPromiseLike<boolean>(result)) return settle(result === true);
+    if (!isPromiseLike<boolean>(result)) return settleAccess(annotations, result === true);
     if (mode === 'now') {
       Promise.resolve(result).catch(() => undefined);
       partial.value = true;
-      return settle(false);
+      return settleAccess(annotations, false);
     }
-    return Promise.resolve(result).then((allowed) => settle(allowed === true), failed);
+    return Promise.resolve(result).then(
+      (allowed) => settleAccess(annotations, allowed === true),
+      (error: unknown) => {
+        report(settings, 'IAnonymousAccess', error);
+        settleAccess(annotations, false);
+      },
+    );
   } catch (error) {
-    return failed(error);
+    report(settings, 'IAnonymousAccess', error);
+    return settleAccess(annotations, false);
   }
 }
 

@@ -8,8 +8,17 @@ export interface EntityTag {
 
 /** `"<opaque>"`, or `W/"<opaque>"` for a weak tag. */
 export function formatEntityTag(opaque: string, weak = false): string {
-  return weak ? `W/"${opaque}"` : `"${opaque}"`;
+  // The same page's tag again (joinETagTokens hands back the same string): reuse the quoted form.
+  if (opaque === lastOpaque && weak === lastWeak) return lastTag;
+  lastOpaque = opaque;
+  lastWeak = weak;
+  lastTag = weak ? `W/"${opaque}"` : `"${opaque}"`;
+  return lastTag;
 }
+
+let lastOpaque: string | undefined;
+let lastWeak = false;
+let lastTag = '';
 
 /** More list items than any sane client sends; the rest of a hostile header is not scanned. */
 const MAX_TAGS = 64;

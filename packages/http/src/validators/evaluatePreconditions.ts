@@ -23,7 +23,9 @@ export interface PreconditionResult {
   readonly ignoreRange: boolean;
 }
 
-const PROCEED: PreconditionResult = { outcome: 'proceed', ignoreRange: false };
+const PROCEED: PreconditionResult = Object.freeze({ outcome: 'proceed', ignoreRange: false });
+const NOT_MODIFIED: PreconditionResult = Object.freeze({ outcome: 'not-modified', ignoreRange: false });
+const FAILED: PreconditionResult = Object.freeze({ outcome: 'precondition-failed', ignoreRange: false });
 
 /** Whole seconds: HTTP dates have one-second granularity. */
 const seconds = (ms: number): number => Math.floor(ms / 1000);
@@ -42,11 +44,11 @@ export function evaluatePreconditions(input: PreconditionInput): PreconditionRes
   if (ifMatch !== undefined) {
     const list = parseEntityTagList(ifMatch);
     const passes = list === '*' ? exists : input.etag !== undefined && strongMatch(list, input.etag, input.weakETag);
-    if (!passes) return { outcome: 'precondition-failed', ignoreRange: false };
+    if (!passes) return FAILED;
   } else {
     const since = parseHttpDate(input.header('if-unmodified-since'));
     if (since !== undefined && input.lastModified !== undefined && seconds(input.lastModified) > seconds(since)) {
-      return { outcome: 'precondition-failed', ignoreRange: false };
+      return FAILED;
     }
   }
 
@@ -54,10 +56,10 @@ export function evaluatePreconditions(input: PreconditionInput): PreconditionRes
   if (ifNoneMatch !== undefined) {
     const list = parseEntityTagList(ifNoneMatch);
     const matched = list === '*' ? exists : input.etag !== undefined && list.length > 0 && weakMatch(list, input.etag);
-    if (matched) return { outcome: safe ? 'not-modified' : 'precondition-failed', ignoreRange: false };
+    if (matched) return safe ? NOT_MODIFIED : FAILED;
   } else if (safe && input.lastModified !== undefined) {
     const since = parseHttpDate(input.header('if-modified-since'));
-    if (since !== undefined && seconds(input.lastModified) <= seconds(since)) return { outcome: 'not-modified', ignoreRange: false };
+    if (since !== undefined && seconds(input.lastModified) <= seconds(since)) return NOT_MODIFIED;
   }
 
   if (input.method === 'GET' && input.header('range') !== undefined) {
