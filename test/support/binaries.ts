@@ -1,11 +1,20 @@
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { describe, it } from 'vitest';
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
 /** The absolute path of an executable on PATH (or in the sbin directories), or undefined. */
 export function findBinary(name: string): string | undefined {
+  // An absolute path names a file that must exist (an nginx module, for example).
+  if (isAbsolute(name)) {
+    try {
+      accessSync(name, constants.R_OK);
+      return name;
+    } catch {
+      return undefined;
+    }
+  }
   const dirs = [...(process.env.PATH ?? '').split(delimiter), ...EXTRA_DIRS];
   for (const dir of dirs) {
     if (dir === '') continue;
@@ -20,6 +29,9 @@ export function findBinary(name: string): string | undefined {
   return undefined;
 }
 
+/** ngx_cache_purge as Debian installs it (libnginx-mod-http-cache-purge). */
+export const NGINX_CACHE_PURGE_MODULE = '/usr/lib/nginx/modules/ngx_http_cache_purge_module.so';
+
 export function inCI(): boolean {
   const value = process.env.CI;
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
@@ -33,6 +45,7 @@ const PACKAGES: Readonly<Record<string, string>> = {
   'redis-server': 'redis-server',
   'redis-cli': 'redis-tools',
   chromium: 'chromium',
+  [NGINX_CACHE_PURGE_MODULE]: 'libnginx-mod-http-cache-purge',
 };
 
 /**

@@ -14,9 +14,12 @@ import { Container } from 'inversify';
 export interface NginxOptions {
   /**
    * The text for the http {} context (upstreams, maps, server blocks). `${PORT}` is replaced with the
-   * port nginx listens on (a fresh free one unless `port` is given).
+   * port nginx listens on (a fresh free one unless `port` is given), `${DIR}` with nginx's own
+   * temporary directory (for a `proxy_cache_path`).
    */
-  readonly http: string | ((port: number) => string);
+  readonly http: string | ((port: number, dir: string) => string);
+  /** Lines for the main context, before `events {}` (`load_module ...;`). */
+  readonly main?: string;
   readonly port?: number;
   /** Worker processes. Default 1. */
   readonly workers?: number;
@@ -63,8 +66,9 @@ export class Nginx {
     return dir;
   }
 
-  static #config(dir: string, http: string, workers: number): string {
-    return `worker_processes ${workers};
+  static #config(dir: string, http: string, workers: number, main = ''): string {
+    return `${main}
+worker_processes ${workers};
 pid ${join(dir, 'nginx.pid')};
 error_log ${join(dir, 'logs', 'error.log')} warn;
 events {
@@ -89,9 +93,9 @@ ${http}
     if (nginx === undefined) throw new Error('nginx is not installed (apt-get install -y nginx)');
     const dir = await Nginx.#prefix();
     const port = options.port ?? (await freePort());
-    const http = typeof options.http === 'function' ? options.http(port) : options.http.replaceAll('${PORT}', String(port));
+    const http = typeof options.http === 'function' ? options.http(port, dir) : options.http.replaceAll('${PORT}', String(port)).replaceAll('${DIR}', dir);
     const configPath = join(dir, 'nginx.conf');
-    await writeFile(configPath, Nginx.#config(dir, http, options.workers ?? 1));
+    await writeFile(configPath, Nginx.#config(dir, http, options.workers ?? 1, options.main));
     try {
       const process = await ServerProcess.start({ name: 'nginx', command: nginx, args: ['-p', dir, '-c', configPath, '-e', join(dir, 'logs', 'startup.log'), '-g', 'daemon off;'], port });
       return new Nginx(port, dir, process);
