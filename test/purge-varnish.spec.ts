@@ -2,7 +2,7 @@ import { EventBus, Purge, runInUnitOfWork, type CachesetLogger } from '@cacheset
 import { createPurger, purgeEndpoint, type Purger } from '@cacheset/purge';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServers } from './support/binaries.js';
 import { rawRequest, type RawResponse } from './support/httpRequest.js';
 import { Page, PurgeApp, pageContainer } from './support/purgeApp.js';

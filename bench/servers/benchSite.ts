@@ -4,8 +4,9 @@
  * typical public page), so the adapter's work per request is realistic and its headers can be
  * reproduced byte for byte by the raw baselines.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bindAdapter, cacheRuleset, ILastModified, OperationRegistry, RulesetRegistry } from '@cacheset/core';
-import { createHttpCaching, registerHttpOperations, type HttpCaching } from '@cacheset/http';
+import { createHttpCaching, registerHttpOperations, type HttpCaching, type ResponseCache } from '@cacheset/http';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 
@@ -50,6 +51,34 @@ export function createBenchCaching(): { caching: HttpCaching; view: PageView } {
     },
   });
   return { caching, view: new PageView(new Page(UPDATED)) };
+}
+
+/** The policy of the RAM-cache benchmarks: the page under moderateCaching with `ramCache: true`. */
+export function createRamBenchCaching(responseCache: ResponseCache): HttpCaching {
+  return createHttpCaching({
+    rulesets: new RulesetRegistry(),
+    operations: registerHttpOperations(new OperationRegistry()),
+    responseCache,
+    policy: {
+      operationMapping: { 'bench.page': 'moderateCaching' },
+      operations: { moderateCaching: { rulesets: { 'bench.page': { smaxage: 3600, ramCache: true } } } },
+    },
+  });
+}
+
+/** The raw baseline's handler: the adapter's exact headers by hand, answering If-None-Match itself. */
+export function rawPageHandler(req: IncomingMessage, res: ServerResponse): void {
+  const headers = pageHeaders();
+  if (req.headers['if-none-match'] === ETAG) {
+    delete headers['Last-Modified'];
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  headers['Content-Type'] = CONTENT_TYPE;
+  headers['Content-Length'] = String(Buffer.byteLength(BODY));
+  res.writeHead(200, headers);
+  res.end(BODY);
 }
 
 let second = -1;

@@ -5,21 +5,12 @@
  *   node bench/dist/servers/ramNodeHit.js <port>
  */
 import { createServer } from 'node:http';
-import { OperationRegistry, RulesetRegistry } from '@cacheset/core';
-import { cachingHandler, createHttpCaching, registerHttpOperations } from '@cacheset/http';
+import { cachingHandler } from '@cacheset/http';
 import { RamCacheManager } from '@cacheset/ram';
-import { BODY, CONTENT_TYPE, portArgument, stopOnSignal } from './benchSite.js';
+import { BODY, CONTENT_TYPE, createRamBenchCaching, portArgument, stopOnSignal } from './benchSite.js';
 
 const ram = new RamCacheManager({ bus: false, maxBytes: '64MB' });
-const caching = createHttpCaching({
-  rulesets: new RulesetRegistry(),
-  operations: registerHttpOperations(new OperationRegistry()),
-  responseCache: ram,
-  policy: {
-    operationMapping: { 'bench.page': 'moderateCaching' },
-    operations: { moderateCaching: { rulesets: { 'bench.page': { smaxage: 3600, ramCache: true } } } },
-  },
-});
+const caching = createRamBenchCaching(ram);
 
 let renders = 0;
 const server = createServer(

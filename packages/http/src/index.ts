@@ -12,6 +12,7 @@ export { EXPIRED_OFFSET_SECONDS } from './dates/expiresDate.js';
 export { formatEntityTag, parseEntityTagList, strongMatch, weakMatch, type EntityTag } from './validators/entityTags.js';
 export { evaluatePreconditions, type PreconditionInput, type PreconditionResult } from './validators/evaluatePreconditions.js';
 export { deltaSeconds, parseCacheControl, type CacheControlDirectives } from './headers/cacheControl.js';
+export { hasCacheStopVariable } from './runtime/cacheStop.js';
 export { mergeVary, varyNames } from './headers/vary.js';
 export { isHeaderName, parseHeaderList } from './headers/headerNames.js';
 export { doNotCache, splitKeys, writeCachingHeaders, type CachingForm, type CachingHeaderInput, type ModernDirectives } from './headers/cachingHeaders.js';

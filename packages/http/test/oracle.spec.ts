@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { PolicyData } from '@cacheset/core';
 import CachePolicy from 'http-cache-semantics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, rawRequest, type RawResponse } from './fixtures/wire.js';
+import { freePort, rawRequest, serveRoutes, type RawResponse } from './fixtures/wire.js';
 import { cachingHandler } from '../src/index.js';
 import { collectingLogger, LAST_MODIFIED, makeCaching, Page, PageView, type CollectingLogger } from './fixtures/harness.js';
 
@@ -118,16 +118,7 @@ describe('http-cache-semantics verdicts on the operations’ responses', () => {
         ),
       ]),
     );
-    server = createServer((req, res) => {
-      const handler = handlers.get(req.url ?? '');
-      if (handler === undefined) {
-        res.statusCode = 404;
-        res.end();
-      } else handler(req, res);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${port}`;
+    ({ server, base } = await serveRoutes(handlers));
   });
 
   afterAll(async () => {

@@ -2,10 +2,10 @@
  * The operations through a real node:http server (`cachingHandler`), where the wire is more faithful
  * than memory responses: Date, Content-Length, bodies of 304/HEAD, streamed bodies, Range.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { PolicyData } from '@cacheset/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, rawRequest, type RawResponse } from './fixtures/wire.js';
+import { rawRequest, serveRoutes, type RawResponse } from './fixtures/wire.js';
 import { cachingHandler, parseHttpDate, RAMCACHE_HEADER_VALUE } from '../src/index.js';
 import { collectingLogger, LAST_MODIFIED_HTTP, makeCaching, Page, PageView, TestResponseCache, type CollectingLogger } from './fixtures/harness.js';
 
@@ -68,16 +68,7 @@ describe('the operations through a real node:http server', () => {
         { ruleset, published },
       );
     const handlers = new Map(Object.keys(POLICY.operationMapping ?? {}).map((ruleset) => [`/${ruleset}`, handler(ruleset)]));
-    server = createServer((req, res) => {
-      const found = handlers.get(req.url ?? '');
-      if (found === undefined) {
-        res.statusCode = 404;
-        res.end();
-      } else found(req, res);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${port}`;
+    ({ server, base } = await serveRoutes(handlers));
   });
 
   afterAll(async () => {

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RamCacheManager, type RamCacheOptions } from '../src/index.js';
-import { fillOf, info, recordingLogger, response } from './support/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { RamCacheManager } from '../src/index.js';
+import { fillOf, info, managersClosedAfterEach, response } from './support/helpers.js';
 
-const managers: RamCacheManager[] = [];
-function manager(options: RamCacheOptions = {}): RamCacheManager {
-  const m = new RamCacheManager({ bus: false, logger: recordingLogger(), ...options });
-  managers.push(m);
-  return m;
-}
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
+const manager = managersClosedAfterEach();
 
 async function put(ram: RamCacheManager, key: string, bytes: number): Promise<void> {
   fillOf(await ram.lookup(key)).store(info(key, `/${key}`), response(new Uint8Array(bytes).fill(97)));

@@ -1,17 +1,9 @@
 import { CachesetError } from '@cacheset/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RamCacheManager } from '../src/index.js';
-import { fillOf, info, manualClock, recordingLogger, response, sleep, text } from './support/helpers.js';
+import { fillOf, info, managersClosedAfterEach, manualClock, recordingLogger, response, sleep, text } from './support/helpers.js';
 
-const managers: RamCacheManager[] = [];
-function manager(options: ConstructorParameters<typeof RamCacheManager>[0] = {}): RamCacheManager {
-  const m = new RamCacheManager({ bus: false, logger: recordingLogger(), ...options });
-  managers.push(m);
-  return m;
-}
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
+const manager = managersClosedAfterEach();
 
 describe('response cache: lookup and fill', () => {
   it('answers a miss with a fill, then hits synchronously with the stored response', async () => {

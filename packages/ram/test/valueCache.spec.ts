@@ -1,19 +1,11 @@
 import { bindAdapter, CachesetError, ILastModified, memoryRequest } from '@cacheset/core';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
-import { afterEach, describe, expect, it } from 'vitest';
-import { IObjectPath, RamCacheManager, type RamCacheOptions } from '../src/index.js';
-import { manualClock, recordingLogger, sleep } from './support/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { IObjectPath, RamCacheManager } from '../src/index.js';
+import { managersClosedAfterEach, manualClock, recordingLogger, sleep } from './support/helpers.js';
 
-const managers: RamCacheManager[] = [];
-function manager(options: RamCacheOptions = {}): RamCacheManager {
-  const m = new RamCacheManager({ bus: false, logger: recordingLogger(), ...options });
-  managers.push(m);
-  return m;
-}
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
+const manager = managersClosedAfterEach();
 
 class Document {
   constructor(

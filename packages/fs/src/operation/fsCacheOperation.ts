@@ -1,9 +1,9 @@
 import { describeValue, stringListOption, type CachingOperation, type OperationContext, type OperationOptions } from '@cacheset/core';
-import { factsNow, gatherFacts, httpSettingsOf, requestCapture } from '@cacheset/http';
+import { factsNow, gatherFacts, hasCacheStopVariable, httpSettingsOf, requestCapture } from '@cacheset/http';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
 import { FsCache } from '../store/FsCache.js';
 import type { FsWriteTicket } from '../store/PurgeGenerations.js';
-import { hasCacheStop, headerOf, responseProblem } from './sharingProblems.js';
+import { headerOf, responseProblem } from './sharingProblems.js';
 
 export interface FsCacheOperationOptions extends OperationOptions {
   /** Query parameters that may vary a page (each query variant is its own file). Default: none. */
@@ -69,7 +69,7 @@ export function createFsCacheOperation(cache: FsCache, options: CreateFsCacheOpe
         : response.status !== 200 ? 'status'
         : request.user !== undefined ? 'authenticated'
         : response.getHeader('set-cookie') !== undefined ? 'set-cookie'
-        : hasCacheStop(request, httpSettingsOf(exchange).cacheStopRequestVariables) ? 'cache-stop'
+        : hasCacheStopVariable(request, httpSettingsOf(exchange).cacheStopRequestVariables) ? 'cache-stop'
         : !factsNow(ctx, NO_FACTS).contentPublic ? 'not-public'
         : undefined;
       if (early !== undefined) {

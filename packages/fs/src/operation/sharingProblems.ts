@@ -11,23 +11,6 @@ export function headerOf(headers: readonly (readonly [string, string])[], name: 
 }
 
 /**
- * Whether a cache-stop variable (plone's one-time status messages, search terms) is present as a
- * query parameter or a cookie.
- */
-export function hasCacheStop(request: CacheRequest, names: readonly string[]): boolean {
-  if (names.length === 0) return false;
-  const q = request.url.indexOf('?');
-  if (q >= 0) {
-    const params = new URLSearchParams(request.url.slice(q + 1));
-    if (names.some((name) => params.has(name))) return true;
-  }
-  const cookie = request.header('cookie');
-  if (cookie === undefined) return false;
-  const present = new Set(cookie.split(';').map((part) => part.split('=', 1)[0]?.trim() ?? ''));
-  return names.some((name) => present.has(name));
-}
-
-/**
  * DESIGN §3 for the finished response, as it went to the client: a file under the document root is
  * served by nginx to everybody, so only a 200 that sets no cookie, is not private or no-store, does not
  * vary (other than on Accept-Encoding, which gzip_static handles) and is not already content-encoded

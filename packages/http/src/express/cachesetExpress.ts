@@ -2,7 +2,7 @@ import type { Application, NextFunction, Request, RequestHandler, Response } fro
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
-import { checkPublished, checkRulesetName, type RouteCaching } from '../node/routeHints.js';
+import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
 import { sendIntercepted } from '../node/runCaching.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
@@ -85,15 +85,7 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
   };
 
   return {
-    middleware: () => handler(undefined),
-    ruleset(name) {
-      checkRulesetName(name, 'cacheset.ruleset');
-      return handler({ ruleset: name });
-    },
-    view(published) {
-      checkPublished(published, 'cacheset.view');
-      return handler({ published });
-    },
+    ...routeMiddlewares(handler),
     install(app) {
       app.set('etag', false);
       app.use(handler(undefined));

@@ -3,7 +3,7 @@ import { isPromiseLike, type InterceptOutcome } from '@cacheset/core';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
-import { checkPublished, checkRulesetName, type RouteCaching } from '../node/routeHints.js';
+import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
 import { KoaCacheResponse } from './KoaCacheResponse.js';
@@ -91,14 +91,6 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
   };
 
   return {
-    middleware: () => handler(undefined),
-    ruleset(name) {
-      checkRulesetName(name, 'cacheset.ruleset');
-      return handler({ ruleset: name });
-    },
-    view(published) {
-      checkPublished(published, 'cacheset.view');
-      return handler({ published });
-    },
+    ...routeMiddlewares(handler),
   };
 }

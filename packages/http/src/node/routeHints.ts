@@ -71,3 +71,25 @@ export function setPublished(target: object, published: unknown): void {
 export function hintsOf(target: object): RouteCaching | undefined {
   return (target as Hinted)[HINTS] ?? frozenHints.get(target);
 }
+
+/**
+ * The `middleware()`, `ruleset(name)` and `view(published)` trio of the Express and Koa adapters,
+ * over the adapter's own middleware factory (route arguments checked where the route is declared).
+ */
+export function routeMiddlewares<M>(handler: (route: RouteCaching | undefined) => M): {
+  middleware(): M;
+  ruleset(name: string): M;
+  view(published: object): M;
+} {
+  return {
+    middleware: () => handler(undefined),
+    ruleset(name) {
+      checkRulesetName(name, 'cacheset.ruleset');
+      return handler({ ruleset: name });
+    },
+    view(published) {
+      checkPublished(published, 'cacheset.view');
+      return handler({ published });
+    },
+  };
+}

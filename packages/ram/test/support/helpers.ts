@@ -1,5 +1,7 @@
 import type { CachesetLogger } from '@cacheset/core';
 import type { ResponseCacheFill, ResponseCacheLookup, StoredResponse, StoredResponseInfo } from '@cacheset/http';
+import { afterEach } from 'vitest';
+import { RamCacheManager, type RamCacheOptions } from '../../src/index.js';
 
 /** A 200 response as @cacheset/http hands it to the store. */
 export function response(body: string | Uint8Array, headers: readonly (readonly [string, string])[] = [['content-type', 'text/html']], status = 200, storedAt = Date.now()): StoredResponse {
@@ -42,5 +44,21 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): { now: () => number; 
     advance(ms) {
       t += ms;
     },
+  };
+}
+
+/**
+ * A factory of managers for one test file: local (no bus), logging into a recording logger unless
+ * told otherwise, and all closed after each test so that no timer or subscription outlives it.
+ */
+export function managersClosedAfterEach(): (options?: RamCacheOptions) => RamCacheManager {
+  const managers: RamCacheManager[] = [];
+  afterEach(async () => {
+    await Promise.all(managers.splice(0).map((m) => m.close()));
+  });
+  return (options = {}) => {
+    const m = new RamCacheManager({ bus: false, logger: recordingLogger(), ...options });
+    managers.push(m);
+    return m;
   };
 }
