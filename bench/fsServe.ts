@@ -16,11 +16,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nginxConfig } from '@cacheset/fs';
+import { freeLoopbackPort, waitForPort } from './lib/ports.js';
 import { BenchServer, compareServers, runWrk, type ContenderResult } from './lib/wrk.js';
 
 const argv = process.argv.slice(2);
@@ -38,28 +38,6 @@ const check = argv.includes('--check');
 
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 if (NGINX === undefined) throw new Error('nginx is not installed (apt-get install -y nginx)');
-
-const port = (() => {
-  let next = 20_000 + Math.floor(Math.random() * 20_000);
-  return () => (next += 1);
-})();
-
-function waitForPort(p: number, deadline = Date.now() + 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const socket = connect({ port: p, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${p}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
 
 function get(url: string): Promise<{ status: number; body: string; fromApp: boolean; type: string | undefined }> {
   return new Promise((resolve, reject) => {
@@ -119,9 +97,9 @@ await mkdir(join(prefix, 'logs'), { recursive: true });
 const dbFile = join(base, 'gallery.json');
 await writeFile(dbFile, database());
 
-const appPort = port();
-const dumpedPort = port();
-const staticPort = port();
+const appPort = await freeLoopbackPort();
+const dumpedPort = await freeLoopbackPort();
+const staticPort = await freeLoopbackPort();
 let app: BenchServer | undefined;
 let nginx: ChildProcess | undefined;
 try {
@@ -154,8 +132,8 @@ ${http}
 `,
   );
   nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'logs', 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForPort(dumpedPort);
-  await waitForPort(staticPort);
+  await waitForPort(dumpedPort, 'nginx');
+  await waitForPort(staticPort, 'nginx');
 
   // The first request reaches the app, which dumps the page; from then on nginx answers.
   const first = await get(`http://127.0.0.1:${dumpedPort}/gallery`);

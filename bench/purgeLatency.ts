@@ -19,7 +19,8 @@
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { BenchServer, compareServers } from './lib/wrk.js';
-import { BenchVarnish, freeLoopbackPort } from './purgeVarnish.js';
+import { freeLoopbackPort } from './lib/ports.js';
+import { BenchVarnish } from './purgeVarnish.js';
 
 const perRound = Number(process.argv[2] ?? 2_000);
 const rounds = Number(process.argv[3] ?? 6);

@@ -9,7 +9,8 @@
  *   npx tsc -b bench && node bench/dist/purgeThroughput.js [paths per round = 20000] [rounds = 5]
  */
 import { createPurger } from '@cacheset/purge';
-import { BenchVarnish, freeLoopbackPort } from './purgeVarnish.js';
+import { freeLoopbackPort } from './lib/ports.js';
+import { BenchVarnish } from './purgeVarnish.js';
 
 const pathsPerRound = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 5);

@@ -5,33 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort, waitForPort } from './lib/ports.js';
 
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 function varnishdPath(): string {
   for (const candidate of ['/usr/sbin/varnishd', '/usr/local/sbin/varnishd', '/usr/bin/varnishd']) {
@@ -70,14 +49,8 @@ export class BenchVarnish {
     const port = await freeLoopbackPort();
     const admin = await freeLoopbackPort();
     const child = spawn(varnishdPath(), ['-F', '-a', `127.0.0.1:${port}`, '-T', `127.0.0.1:${admin}`, '-f', join(dir, 'default.vcl'), '-n', join(dir, 'work'), '-s', 'malloc,256m'], { stdio: ['ignore', 'ignore', 'ignore'] });
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`varnishd exited with ${child.exitCode}`);
-      if (await canConnect(port)) return new BenchVarnish(port, child, dir);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    child.kill('SIGKILL');
-    throw new Error('varnishd did not start');
+    await waitForPort(port, 'varnishd', { child, timeoutMs: 20_000 });
+    return new BenchVarnish(port, child, dir);
   }
 
   async stop(): Promise<void> {

@@ -16,12 +16,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResponseCacheLookup } from '@cacheset/http';
 import { RamCacheManager } from '@cacheset/ram';
 import { Redis } from 'ioredis';
+import { freeLoopbackPort, waitForPort } from './lib/ports.js';
 import { BODY } from './servers/benchSite.js';
 
 const argv = process.argv.slice(2);
@@ -33,33 +33,6 @@ const SECONDS = flag('--seconds', 2);
 const ROUNDS = flag('--rounds', 5);
 const PAGES = 1_000;
 const quiet = { warn: () => undefined, error: () => undefined };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i += 1) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server did not listen on ${port}`);
-}
 
 /** Runs `op` for `SECONDS` with `concurrency` in flight; operations per second. */
 async function measure(op: (i: number) => Promise<unknown>, concurrency: number): Promise<number> {
@@ -89,14 +62,14 @@ async function compare(candidates: readonly (readonly [string, (i: number) => Pr
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'cacheset-bench-redis-'));
-const port = await freePort();
+const port = await freeLoopbackPort();
 const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
 // Should this process die on an error, the server must not outlive it.
 process.once('exit', () => server.kill('SIGKILL'));
 const managers: RamCacheManager[] = [];
 const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
 try {
-  await waitForPort(port);
+  await waitForPort(port, 'redis-server', { child: server, timeoutMs: 10_000 });
   await client.connect();
   const url = `redis://127.0.0.1:${port}`;
   const writer = new RamCacheManager({ bus: false, logger: quiet, redis: { url, prefix: 'bench:' } });

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import { promisify } from 'node:util';
+import { waitForPort } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -54,14 +54,8 @@ export class BenchServer {
   static async start(name: string, script: string, port: number, args: readonly string[] = []): Promise<BenchServer> {
     const child = spawn(process.execPath, [script, String(port), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
     const server = new BenchServer(name, port, child);
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-      if (await canConnect(port)) return server;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    child.kill('SIGKILL');
-    throw new Error(`${name} did not listen on ${port}`);
+    await waitForPort(port, name, { child });
+    return server;
   }
 
   get url(): string {
@@ -76,16 +70,6 @@ export class BenchServer {
   }
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 export interface Contender {
   readonly name: string;
