@@ -1,4 +1,3 @@
-import type { CacheRequest } from '@cacheset/core';
 import { parseCacheControl } from '@cacheset/http';
 import { normalizeCacheControl } from '../options/FsCacheOptions.js';
 import type { SharingProblem } from '../stats/RefusalReason.js';

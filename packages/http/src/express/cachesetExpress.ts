@@ -1,4 +1,5 @@
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
+import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
@@ -7,7 +8,6 @@ import { sendIntercepted } from '../node/runCaching.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
 import { keepExpressValidatorsOut } from './keepExpressValidatorsOut.js';
-import { LocalsHints } from './localsHints.js';
 
 /** cacheset for one Express application; see `cachesetExpress`. */
 export interface ExpressCaching {
@@ -69,7 +69,7 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
   const handler = (route: RouteCaching | undefined): RequestHandler => (req, res, next) => {
     const running = sessionOf(res);
     if (running === undefined) {
-      const late = new LocalsHints(caching, res);
+      const late = new BagHints(caching, res, 'locals', 'res.locals');
       const session = openNodeSession(caching, req, res, { route, late: () => late });
       keepExpressValidatorsOut(session, req, res);
       proceed(session, req, res, next);

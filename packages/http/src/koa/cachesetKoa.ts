@@ -1,5 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa';
 import { isPromiseLike, type InterceptOutcome } from '@cacheset/core';
+import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
@@ -7,7 +8,6 @@ import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
 import { KoaCacheResponse } from './KoaCacheResponse.js';
-import { StateHints } from './stateHints.js';
 
 /** cacheset for one Koa application; see `cachesetKoa`. */
 export interface KoaCaching {
@@ -76,7 +76,7 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
       await running.unit.run(next);
       return;
     }
-    const late = new StateHints(caching, ctx);
+    const late = new BagHints(caching, ctx, 'state', 'ctx.state');
     const session = openNodeSession(caching, ctx.req, ctx.res, { route, late: () => late, hintTargets: [ctx], response: new KoaCacheResponse(ctx) });
     if (await answered(session, ctx)) return;
     try {

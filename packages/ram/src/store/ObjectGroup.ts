@@ -31,9 +31,6 @@ export class ObjectGroup {
   active = false;
   /** Dropped from the rows (idle for too long); filed again if it gets an entry. */
   forgotten = false;
-  #recent = 0;
-  #previous = 0;
-  #window = 0;
 
   constructor(kind: EntryKind, path: string) {
     this.kind = kind;
