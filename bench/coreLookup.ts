@@ -53,15 +53,25 @@ const byInstance = compareThroughput(
 const byClass = compareThroughput(
   [
     { name: 'Map.get(class)', run: (it) => loop(it, (i) => classMap.get(classes[i % n] as AnyClass)?.length ?? 0) },
-    { name: 'lookupClass(class), warm', run: (it) => loop(it, (i) => registry.lookupClass(classes[i % n] as AnyClass)?.length ?? 0) },
+    {
+      name: 'lookupClass(class), warm',
+      run: (it) => loop(it, (i) => registry.lookupClass(classes[i % n] as AnyClass)?.length ?? 0),
+    },
   ],
   { iterations: 2_000_000, rounds: 15 },
 );
 // A new view instance per request: the first lookup of each object (class already known).
 const fresh = compareThroughput(
   [
-    { name: 'new + Map.get(constructor)', run: (it) => loop(it, (i) => classMap.get((new (classes[i % n] as new () => object)()).constructor as AnyClass)?.length ?? 0) },
-    { name: 'new + lookup(instance)', run: (it) => loop(it, (i) => registry.lookup(new (classes[i % n] as new () => object)())?.length ?? 0) },
+    {
+      name: 'new + Map.get(constructor)',
+      run: (it) =>
+        loop(it, (i) => classMap.get(new (classes[i % n] as new () => object)().constructor as AnyClass)?.length ?? 0),
+    },
+    {
+      name: 'new + lookup(instance)',
+      run: (it) => loop(it, (i) => registry.lookup(new (classes[i % n] as new () => object)())?.length ?? 0),
+    },
   ],
   { iterations: 500_000, rounds: 9 },
 );

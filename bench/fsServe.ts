@@ -44,7 +44,14 @@ function get(url: string): Promise<{ status: number; body: string; fromApp: bool
     request(url, { agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fromApp: res.headers['x-cache-rule'] !== undefined, type: res.headers['content-type'] }))
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          fromApp: res.headers['x-cache-rule'] !== undefined,
+          type: res.headers['content-type'],
+        }),
+      );
       res.on('error', reject);
     })
       .on('error', reject)
@@ -58,7 +65,10 @@ const CLOCK_TICKS = 100;
 /** The pid of nginx's (single) worker process. */
 function nginxWorker(master: number): number | undefined {
   try {
-    const children = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    const children = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     return children.length === 1 ? Number(children[0]) : undefined;
   } catch {
     return undefined;
@@ -74,7 +84,20 @@ function cpuTicks(pid: number): number {
 
 /** A small gallery database: 48 photos with titles, captions and tags. */
 function database(): string {
-  const words = ['harbour', 'fog', 'lighthouse', 'autumn', 'market', 'bridge', 'river', 'night', 'snow', 'tram', 'garden', 'portrait'];
+  const words = [
+    'harbour',
+    'fog',
+    'lighthouse',
+    'autumn',
+    'market',
+    'bridge',
+    'river',
+    'night',
+    'snow',
+    'tram',
+    'garden',
+    'portrait',
+  ];
   const photos = Array.from({ length: 48 }, (_, i) => ({
     id: i + 1,
     title: `${words[i % words.length]} & ${words[(i * 7) % words.length]} #${i + 1}`,
@@ -103,7 +126,10 @@ const staticPort = await freeLoopbackPort();
 let app: BenchServer | undefined;
 let nginx: ChildProcess | undefined;
 try {
-  app = await BenchServer.start('app', fileURLToPath(new URL('./servers/fsServeApp.js', import.meta.url)), appPort, [root, dbFile]);
+  app = await BenchServer.start('app', fileURLToPath(new URL('./servers/fsServeApp.js', import.meta.url)), appPort, [
+    root,
+    dbFile,
+  ]);
   const http = `${nginxConfig({ root, app: `127.0.0.1:${appPort}`, listen: `127.0.0.1:${dumpedPort}` })}
 # The baseline: the same file served as plain static content, by its own name.
 server {
@@ -131,7 +157,11 @@ ${http}
 }
 `,
   );
-  nginx = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'logs', 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  nginx = spawn(
+    NGINX,
+    ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'logs', 'error.log'), '-g', 'daemon off;'],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   await waitForPort(dumpedPort, 'nginx');
   await waitForPort(staticPort, 'nginx');
 
@@ -145,10 +175,19 @@ ${http}
   const dumped = await get(`http://127.0.0.1:${dumpedPort}/gallery`);
   const plain = await get(`http://127.0.0.1:${staticPort}/gallery.html`);
   const uncached = await get(`http://127.0.0.1:${appPort}/uncached/gallery`);
-  if (!first.fromApp || dumped.fromApp) throw new Error('expected the first request from the app and the second from nginx');
-  if (dumped.body !== plain.body || dumped.body !== uncached.body || dumped.body !== (await readFile(join(root, 'gallery.html'), 'utf8'))) throw new Error('the three contenders do not send the same page');
-  if (dumped.type !== 'text/html; charset=utf-8' || plain.type !== dumped.type) throw new Error(`content types differ: ${dumped.type} / ${plain.type}`);
-  console.log(`page: ${Buffer.byteLength(dumped.body)} bytes, ${JSON.parse(await readFile(dbFile, 'utf8')).length} photos; wrk -t1 -c${connections}, ${rounds} rounds of ${seconds}s, median`);
+  if (!first.fromApp || dumped.fromApp)
+    throw new Error('expected the first request from the app and the second from nginx');
+  if (
+    dumped.body !== plain.body ||
+    dumped.body !== uncached.body ||
+    dumped.body !== (await readFile(join(root, 'gallery.html'), 'utf8'))
+  )
+    throw new Error('the three contenders do not send the same page');
+  if (dumped.type !== 'text/html; charset=utf-8' || plain.type !== dumped.type)
+    throw new Error(`content types differ: ${dumped.type} / ${plain.type}`);
+  console.log(
+    `page: ${Buffer.byteLength(dumped.body)} bytes, ${JSON.parse(await readFile(dbFile, 'utf8')).length} photos; wrk -t1 -c${connections}, ${rounds} rounds of ${seconds}s, median`,
+  );
 
   const results = await compareServers(
     [
@@ -159,7 +198,10 @@ ${http}
     { seconds, rounds, connections, warmupSeconds: Math.min(2, seconds) },
   );
   const [plainResult, dumpedResult, appResult] = results as [ContenderResult, ContenderResult, ContenderResult];
-  for (const r of results) console.log(`  ${r.name.padEnd(36)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  (rounds: ${r.rounds.map((n) => Math.round(n)).join(', ')})`);
+  for (const r of results)
+    console.log(
+      `  ${r.name.padEnd(36)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  (rounds: ${r.rounds.map((n) => Math.round(n)).join(', ')})`,
+    );
   const vsStatic = dumpedResult.requestsPerSecond / plainResult.requestsPerSecond;
   const vsApp = dumpedResult.requestsPerSecond / appResult.requestsPerSecond;
   console.log(`  dumped / plain static: ${vsStatic.toFixed(2)} (bar >= 0.95)`);
@@ -170,21 +212,29 @@ ${http}
   const worker = nginxWorker(nginx.pid as number);
   if (worker !== undefined) {
     const cpu: Record<string, number[]> = { static: [], dumped: [] };
-    const urls = { static: `http://127.0.0.1:${staticPort}/gallery.html`, dumped: `http://127.0.0.1:${dumpedPort}/gallery` };
+    const urls = {
+      static: `http://127.0.0.1:${staticPort}/gallery.html`,
+      dumped: `http://127.0.0.1:${dumpedPort}/gallery`,
+    };
     for (let r = 0; r < rounds; r += 1) {
       for (const name of r % 2 === 0 ? (['static', 'dumped'] as const) : (['dumped', 'static'] as const)) {
         const before = cpuTicks(worker);
         const started = process.hrtime.bigint();
         const run = await runWrk(urls[name], { seconds, connections });
         const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-        (cpu[name] as number[]).push(((cpuTicks(worker) - before) * (1e6 / CLOCK_TICKS)) / (run.requestsPerSecond * elapsed));
+        (cpu[name] as number[]).push(
+          ((cpuTicks(worker) - before) * (1e6 / CLOCK_TICKS)) / (run.requestsPerSecond * elapsed),
+        );
       }
     }
-    const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    const median = (values: readonly number[]): number =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
     const staticCpu = median(cpu.static as number[]);
     const dumpedCpu = median(cpu.dumped as number[]);
     console.log(`nginx worker CPU per request (median of ${rounds}):`);
-    console.log(`  plain static ${staticCpu.toFixed(1)} µs, dumped page ${dumpedCpu.toFixed(1)} µs: plain / dumped ${(staticCpu / dumpedCpu).toFixed(2)}`);
+    console.log(
+      `  plain static ${staticCpu.toFixed(1)} µs, dumped page ${dumpedCpu.toFixed(1)} µs: plain / dumped ${(staticCpu / dumpedCpu).toFixed(2)}`,
+    );
   }
   if (check && (vsStatic < 0.95 || vsApp < 5)) process.exitCode = 1;
 } finally {

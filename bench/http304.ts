@@ -7,7 +7,15 @@
  *   npx tsc -b bench && node bench/dist/http304.js [--seconds 5] [--rounds 5] [--check]
  */
 import { ETAG } from './servers/benchSite.js';
-import { contender, cpuPerRequest, httpBenchOptions, report, reportCpu, results, withServers } from './lib/httpBench.js';
+import {
+  contender,
+  cpuPerRequest,
+  httpBenchOptions,
+  report,
+  reportCpu,
+  results,
+  withServers,
+} from './lib/httpBench.js';
 
 const options = httpBenchOptions();
 const BAR = 0.9;
@@ -24,7 +32,11 @@ const ratio = await withServers(
     if (base === undefined || ours === undefined) throw new Error('no results');
     console.log(`304 answers, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s`);
     const ratio = report('304 through the node:http adapter vs raw node:http', ours, base, BAR);
-    reportCpu('server CPU time per 304', { name: adapter.name, ...(await cpuPerRequest(adapter, headers, options)) }, { name: raw.name, ...(await cpuPerRequest(raw, headers, options)) });
+    reportCpu(
+      'server CPU time per 304',
+      { name: adapter.name, ...(await cpuPerRequest(adapter, headers, options)) },
+      { name: raw.name, ...(await cpuPerRequest(raw, headers, options)) },
+    );
     return ratio;
   },
 );

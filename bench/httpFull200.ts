@@ -6,7 +6,15 @@
  *
  *   npx tsc -b bench && node bench/dist/httpFull200.js [--seconds 5] [--rounds 5] [--check]
  */
-import { contender, cpuPerRequest, httpBenchOptions, report, reportCpu, results, withServers } from './lib/httpBench.js';
+import {
+  contender,
+  cpuPerRequest,
+  httpBenchOptions,
+  report,
+  reportCpu,
+  results,
+  withServers,
+} from './lib/httpBench.js';
 
 const options = httpBenchOptions();
 const AIM = 0.9;
@@ -24,11 +32,18 @@ const ratios = await withServers(
       options,
     );
     const [raw, node, plain, plugin] = measured;
-    if (raw === undefined || node === undefined || plain === undefined || plugin === undefined) throw new Error('no results');
-    console.log(`full 200, 20 KB body, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s`);
-    const found = [report('200 through the node:http adapter vs raw node:http', node, raw, AIM), report('200 through the Fastify plugin vs plain Fastify', plugin, plain, AIM)];
+    if (raw === undefined || node === undefined || plain === undefined || plugin === undefined)
+      throw new Error('no results');
+    console.log(
+      `full 200, 20 KB body, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s`,
+    );
+    const found = [
+      report('200 through the node:http adapter vs raw node:http', node, raw, AIM),
+      report('200 through the Fastify plugin vs plain Fastify', plugin, plain, AIM),
+    ];
     const [rawServer, nodeServer, plainServer, pluginServer] = servers;
-    if (rawServer === undefined || nodeServer === undefined || plainServer === undefined || pluginServer === undefined) throw new Error('servers did not start');
+    if (rawServer === undefined || nodeServer === undefined || plainServer === undefined || pluginServer === undefined)
+      throw new Error('servers did not start');
     const cpu = async (s: typeof rawServer) => ({ name: s.name, ...(await cpuPerRequest(s, {}, options)) });
     reportCpu('server CPU time per 200, node:http', await cpu(nodeServer), await cpu(rawServer));
     reportCpu('server CPU time per 200, Fastify', await cpu(pluginServer), await cpu(plainServer));

@@ -12,7 +12,14 @@ import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { cachingHandler } from '@cacheset/http';
 import { RamCacheManager } from '@cacheset/ram';
-import { BODY, CONTENT_TYPE, createBenchCaching, createRamBenchCaching, ETAG, rawPageHandler } from './servers/benchSite.js';
+import {
+  BODY,
+  CONTENT_TYPE,
+  createBenchCaching,
+  createRamBenchCaching,
+  ETAG,
+  rawPageHandler,
+} from './servers/benchSite.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -34,7 +41,11 @@ class NullSocket extends Writable {
     super({ decodeStrings: false });
   }
   override _write(chunk: Buffer | string, encoding: BufferEncoding | 'buffer', done: () => void): void {
-    if (this.keep) this.kept += typeof chunk === 'string' ? Buffer.from(chunk, encoding as BufferEncoding).toString('latin1') : chunk.toString('latin1');
+    if (this.keep)
+      this.kept +=
+        typeof chunk === 'string'
+          ? Buffer.from(chunk, encoding as BufferEncoding).toString('latin1')
+          : chunk.toString('latin1');
     done();
   }
   override _writev(chunks: { chunk: Buffer | string; encoding: BufferEncoding | 'buffer' }[], done: () => void): void {
@@ -43,7 +54,10 @@ class NullSocket extends Writable {
   }
 }
 
-function exchange(headers: IncomingHttpHeaders, keep = false): { req: IncomingMessage; res: ServerResponse; socket: NullSocket } {
+function exchange(
+  headers: IncomingHttpHeaders,
+  keep = false,
+): { req: IncomingMessage; res: ServerResponse; socket: NullSocket } {
   const socket = new NullSocket();
   socket.keep = keep;
   const req = new IncomingMessage(socket as unknown as Socket);
@@ -83,12 +97,19 @@ async function timePerRequest(handler: Handler, headers: IncomingHttpHeaders): P
   return Number(process.hrtime.bigint() - started) / 1e3 / REQUESTS;
 }
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /** `--only 304|200|ram` runs one comparison (for a profiler). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
-async function compare(label: string, key: string, baseline: Handler, ours: Handler, headers: IncomingHttpHeaders): Promise<void> {
+async function compare(
+  label: string,
+  key: string,
+  baseline: Handler,
+  ours: Handler,
+  headers: IncomingHttpHeaders,
+): Promise<void> {
   if (only !== undefined && only !== key) return;
   const base: number[] = [];
   const mine: number[] = [];

@@ -49,7 +49,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 const varnish = await BenchVarnish.start(await freeLoopbackPort());
@@ -60,9 +63,15 @@ const servers = [
 let serial = 0;
 try {
   const agents = servers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
-  for (const [i, server] of servers.entries()) for (let n = 0; n < 1_000; n += 1) await get(agents[i] as Agent, server.port, `/warmup/${serial++}`);
+  for (const [i, server] of servers.entries())
+    for (let n = 0; n < 1_000; n += 1) await get(agents[i] as Agent, server.port, `/warmup/${serial++}`);
   for (const mode of ['isolated', 'back-to-back'] as const) {
-    const stats = servers.map(() => ({ p50: [] as number[], p90: [] as number[], p99: [] as number[], mean: [] as number[] }));
+    const stats = servers.map(() => ({
+      p50: [] as number[],
+      p90: [] as number[],
+      p99: [] as number[],
+      mean: [] as number[],
+    }));
     for (let r = 0; r < rounds; r += 1) {
       const order = r % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
@@ -80,15 +89,23 @@ try {
         s.mean.push(samples.reduce((a, b) => a + b, 0) / samples.length);
       }
     }
-    console.log(`${mode} requests${mode === 'isolated' ? ` (${pauseMs} ms pause after each)` : ''}, ${perRound} per round, ${rounds} rounds; medians over rounds, microseconds`);
-    console.log(`  ${'server'.padEnd(14)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'mean'.padStart(8)}   per-round p50`);
+    console.log(
+      `${mode} requests${mode === 'isolated' ? ` (${pauseMs} ms pause after each)` : ''}, ${perRound} per round, ${rounds} rounds; medians over rounds, microseconds`,
+    );
+    console.log(
+      `  ${'server'.padEnd(14)} ${'p50'.padStart(8)} ${'p90'.padStart(8)} ${'p99'.padStart(8)} ${'mean'.padStart(8)}   per-round p50`,
+    );
     for (const [i, server] of servers.entries()) {
       const s = stats[i] as (typeof stats)[number];
-      console.log(`  ${server.name.padEnd(14)} ${median(s.p50).toFixed(0).padStart(8)} ${median(s.p90).toFixed(0).padStart(8)} ${median(s.p99).toFixed(0).padStart(8)} ${median(s.mean).toFixed(0).padStart(8)}   ${s.p50.map((v) => v.toFixed(0)).join(', ')}`);
+      console.log(
+        `  ${server.name.padEnd(14)} ${median(s.p50).toFixed(0).padStart(8)} ${median(s.p90).toFixed(0).padStart(8)} ${median(s.p99).toFixed(0).padStart(8)} ${median(s.mean).toFixed(0).padStart(8)}   ${s.p50.map((v) => v.toFixed(0)).join(', ')}`,
+      );
     }
     const [off, on] = stats as [(typeof stats)[number], (typeof stats)[number]];
     const spread = (values: readonly number[]): number => Math.max(...values) - Math.min(...values);
-    console.log(`  added p50: ${(median(on.p50) - median(off.p50)).toFixed(0)} µs; round-to-round spread of p50: off ${spread(off.p50).toFixed(0)} µs, on ${spread(on.p50).toFixed(0)} µs`);
+    console.log(
+      `  added p50: ${(median(on.p50) - median(off.p50)).toFixed(0)} µs; round-to-round spread of p50: off ${spread(off.p50).toFixed(0)} µs, on ${spread(on.p50).toFixed(0)} µs`,
+    );
   }
   for (const agent of agents) agent.destroy();
 
@@ -97,10 +114,16 @@ try {
       servers.map((s) => ({ name: s.name, url: `${s.url}/edit/wrk` })),
       { rounds: 3, seconds: wrkSeconds, connections: 32, warmupSeconds: 1 },
     );
-    console.log(`wrk, 32 connections, ${wrkSeconds} s x 3 rounds (median requests/s; every request fires a purge of the same page)`);
-    for (const r of results) console.log(`  ${r.name.padEnd(14)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   rounds: ${r.rounds.map((v) => v.toFixed(0)).join(', ')}`);
+    console.log(
+      `wrk, 32 connections, ${wrkSeconds} s x 3 rounds (median requests/s; every request fires a purge of the same page)`,
+    );
+    for (const r of results)
+      console.log(
+        `  ${r.name.padEnd(14)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   rounds: ${r.rounds.map((v) => v.toFixed(0)).join(', ')}`,
+      );
     const [a, b] = results;
-    if (a !== undefined && b !== undefined) console.log(`  ratio on/off: ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(2)}`);
+    if (a !== undefined && b !== undefined)
+      console.log(`  ratio on/off: ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(2)}`);
   }
 } finally {
   for (const server of servers) await server.stop();

@@ -30,10 +30,23 @@ let serial = 0;
 try {
   const purgers = settings.map((s) =>
     // maxQueue holds a whole round: the benchmark hands over all paths at once (a real site trickles them).
-    createPurger({ proxies: [{ url: varnish.url, name: s.name, concurrency: s.concurrency, pipelining: s.pipelining, maxQueue: Math.max(10_000, pathsPerRound) }], bus: false, historySize: 0 }),
+    createPurger({
+      proxies: [
+        {
+          url: varnish.url,
+          name: s.name,
+          concurrency: s.concurrency,
+          pipelining: s.pipelining,
+          maxQueue: Math.max(10_000, pathsPerRound),
+        },
+      ],
+      bus: false,
+      historySize: 0,
+    }),
   );
   // Warm-up: connections open, JIT warm.
-  for (const purger of purgers) await purger.purgeNow({ paths: Array.from({ length: 2_000 }, () => `/warmup/${serial++}`) });
+  for (const purger of purgers)
+    await purger.purgeNow({ paths: Array.from({ length: 2_000 }, () => `/warmup/${serial++}`) });
   const samples = settings.map(() => [] as number[]);
   for (let r = 0; r < rounds; r += 1) {
     const order = r % 2 === 0 ? settings.map((_, i) => i) : settings.map((_, i) => settings.length - 1 - i);
@@ -43,15 +56,21 @@ try {
       const report = await (purgers[i] as (typeof purgers)[number]).purgeNow({ paths });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (report.succeeded !== pathsPerRound || report.requests !== pathsPerRound) {
-        throw new Error(`${settings[i]?.name}: ${report.succeeded} of ${pathsPerRound} purges succeeded (${report.failed} failed, ${report.dropped} dropped)`);
+        throw new Error(
+          `${settings[i]?.name}: ${report.succeeded} of ${pathsPerRound} purges succeeded (${report.failed} failed, ${report.dropped} dropped)`,
+        );
       }
       (samples[i] as number[]).push(pathsPerRound / seconds);
     }
   }
-  console.log(`purges to one local Varnish, ${pathsPerRound} distinct paths per round, ${rounds} rounds (median; each path sent once, all answered 200)`);
+  console.log(
+    `purges to one local Varnish, ${pathsPerRound} distinct paths per round, ${rounds} rounds (median; each path sent once, all answered 200)`,
+  );
   for (const [i, s] of settings.entries()) {
     const rate = median(samples[i] as number[]);
-    console.log(`  ${s.name.padEnd(30)} ${rate.toFixed(0).padStart(7)} paths/s   rounds: ${(samples[i] as number[]).map((v) => v.toFixed(0)).join(', ')}${i === 0 ? `   bar ≥ 5000: ${rate >= 5_000 ? 'met' : 'NOT MET'}` : ''}`);
+    console.log(
+      `  ${s.name.padEnd(30)} ${rate.toFixed(0).padStart(7)} paths/s   rounds: ${(samples[i] as number[]).map((v) => v.toFixed(0)).join(', ')}${i === 0 ? `   bar ≥ 5000: ${rate >= 5_000 ? 'met' : 'NOT MET'}` : ''}`,
+    );
   }
   for (const purger of purgers) await purger.close();
 } finally {

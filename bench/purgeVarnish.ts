@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort, waitForPort } from './lib/ports.js';
 
-
-
 function varnishdPath(): string {
   for (const candidate of ['/usr/sbin/varnishd', '/usr/local/sbin/varnishd', '/usr/bin/varnishd']) {
     try {
@@ -48,7 +46,23 @@ export class BenchVarnish {
     await writeFile(join(dir, 'default.vcl'), vcl, { mode: 0o644 });
     const port = await freeLoopbackPort();
     const admin = await freeLoopbackPort();
-    const child = spawn(varnishdPath(), ['-F', '-a', `127.0.0.1:${port}`, '-T', `127.0.0.1:${admin}`, '-f', join(dir, 'default.vcl'), '-n', join(dir, 'work'), '-s', 'malloc,256m'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(
+      varnishdPath(),
+      [
+        '-F',
+        '-a',
+        `127.0.0.1:${port}`,
+        '-T',
+        `127.0.0.1:${admin}`,
+        '-f',
+        join(dir, 'default.vcl'),
+        '-n',
+        join(dir, 'work'),
+        '-s',
+        'malloc,256m',
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
     await waitForPort(port, 'varnishd', { child, timeoutMs: 20_000 });
     return new BenchVarnish(port, child, dir);
   }

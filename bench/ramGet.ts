@@ -23,7 +23,15 @@ const keys: string[] = [];
 const responses: StoredResponse[] = [];
 for (let i = 0; i < COUNT; i += 1) {
   const key = `|"|1793525400|v1"||www.example.com/section${i % 50}/page${i}?view=full\naccept-language:en`;
-  const response: StoredResponse = { status: 200, headers: [['content-type', 'text/html; charset=utf-8'], ['cache-control', 'max-age=0, s-maxage=3600']], body: new Uint8Array(512 + (i % 7) * 100).fill(60), storedAt: Date.now() };
+  const response: StoredResponse = {
+    status: 200,
+    headers: [
+      ['content-type', 'text/html; charset=utf-8'],
+      ['cache-control', 'max-age=0, s-maxage=3600'],
+    ],
+    body: new Uint8Array(512 + (i % 7) * 100).fill(60),
+    storedAt: Date.now(),
+  };
   const lookup = ram.lookup(key) as ResponseCacheLookup;
   lookup.fill?.store({ key, path: `/section${i % 50}/page${i}`, ruleset: 'bench.page', surrogateKeys: [] }, response);
   keys.push(key);
@@ -32,7 +40,12 @@ for (let i = 0; i < COUNT; i += 1) {
 if (ram.statistics().entries !== COUNT) throw new Error(`expected ${COUNT} entries, got ${ram.statistics().entries}`);
 
 // The same limits as the store's LRU: count, bytes with a size function, a one-hour TTL.
-const lru = new LRUCache<string, StoredResponse>({ max: 20_000, maxSize: 256 * 1024 * 1024, sizeCalculation: (r) => r.body.byteLength + 1000, ttl: 3_600_000 });
+const lru = new LRUCache<string, StoredResponse>({
+  max: 20_000,
+  maxSize: 256 * 1024 * 1024,
+  sizeCalculation: (r) => r.body.byteLength + 1000,
+  ttl: 3_600_000,
+});
 const plain = new LRUCache<string, StoredResponse>({ max: 20_000 });
 for (let i = 0; i < COUNT; i += 1) {
   lru.set(keys[i] as string, responses[i] as StoredResponse);
@@ -51,13 +64,20 @@ const loop = (iterations: number, body: (key: string) => number): number => {
 const results = compareThroughput(
   [
     { name: 'lru-cache get (same options)', run: (it) => loop(it, (k) => lru.get(k)?.status ?? 0) },
-    { name: 'RamCacheManager.lookup (hit)', run: (it) => loop(it, (k) => (ram.lookup(k) as ResponseCacheLookup).response?.status ?? 0) },
+    {
+      name: 'RamCacheManager.lookup (hit)',
+      run: (it) => loop(it, (k) => (ram.lookup(k) as ResponseCacheLookup).response?.status ?? 0),
+    },
     { name: 'lru-cache get (no TTL, no sizes)', run: (it) => loop(it, (k) => plain.get(k)?.status ?? 0) },
   ],
   { iterations: 1_000_000, rounds: 11 },
 );
 
-const [baseline, ours, bare] = results as [(typeof results)[number], (typeof results)[number], (typeof results)[number]];
+const [baseline, ours, bare] = results as [
+  (typeof results)[number],
+  (typeof results)[number],
+  (typeof results)[number],
+];
 const ratio = ours.opsPerSecond / baseline.opsPerSecond;
 console.log(`${COUNT} stored responses, the same keys read in the same order`);
 for (const r of [baseline, ours, bare]) console.log(`  ${r.name.padEnd(36)} ${formatOps(r.opsPerSecond)}`);

@@ -24,7 +24,8 @@ function get(url: string): Promise<{ status: number; headers: [string, string][]
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const headers: [string, string][] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
+        for (let i = 0; i < res.rawHeaders.length; i += 2)
+          headers.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
         resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
       });
       res.on('error', reject);
@@ -42,19 +43,25 @@ try {
   servers.push(ram);
   const first = await get(`${ram.url}/`);
   const hit = await get(`${ram.url}/`);
-  if (first.status !== 200 || hit.status !== 200 || !hit.headers.some(([n]) => n.toLowerCase() === 'x-ramcache')) throw new Error('the RAM server does not answer from its cache');
+  if (first.status !== 200 || hit.status !== 200 || !hit.headers.some(([n]) => n.toLowerCase() === 'x-ramcache'))
+    throw new Error('the RAM server does not answer from its cache');
   if (hit.body.toString() !== BODY) throw new Error('the RAM hit body differs from the page');
   // Everything but what node:http writes itself (Date, Connection, Keep-Alive).
   const sent = hit.headers.filter(([n]) => !['date', 'connection', 'keep-alive'].includes(n.toLowerCase()));
-  const raw = await BenchServer.start('raw node:http, same bytes', script('ramRawNode.js'), (port += 1), [JSON.stringify(sent)]);
+  const raw = await BenchServer.start('raw node:http, same bytes', script('ramRawNode.js'), (port += 1), [
+    JSON.stringify(sent),
+  ]);
   servers.push(raw);
   const rawHit = await get(`${raw.url}/`);
-  if (rawHit.body.toString() !== BODY || rawHit.headers.length !== hit.headers.length) throw new Error('the raw server does not send the same response');
+  if (rawHit.body.toString() !== BODY || rawHit.headers.length !== hit.headers.length)
+    throw new Error('the raw server does not send the same response');
   const apicache = await BenchServer.start('express + apicache hit', script('ramExpressApicache.js'), (port += 1));
   servers.push(apicache);
   await get(`${apicache.url}/`);
 
-  console.log(`RAM-cache hit of a ${BODY.length} byte page, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s`);
+  console.log(
+    `RAM-cache hit of a ${BODY.length} byte page, ${options.connections} connections, ${options.rounds} rounds of ${options.seconds} s`,
+  );
   console.log(`headers of the hit: ${sent.map(([n]) => n).join(', ')}`);
   const [baseline, ours, theirs] = await results(
     [raw, ram, apicache].map((s) => ({ name: s.name, url: `${s.url}/` })),
@@ -62,8 +69,14 @@ try {
   );
   if (baseline === undefined || ours === undefined || theirs === undefined) throw new Error('no results');
   const ratio = report('RAM-cache hit through the node:http adapter vs raw node:http', ours, baseline, BAR);
-  console.log(`  express + apicache hit: ${Math.round(theirs.requestsPerSecond)} req/s = ${(theirs.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)} x raw node:http; cacheset RAM hit = ${(ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)} x express + apicache`);
-  reportCpu('server CPU time per RAM hit', { name: ram.name, ...(await cpuPerRequest(ram, {}, options)) }, { name: raw.name, ...(await cpuPerRequest(raw, {}, options)) });
+  console.log(
+    `  express + apicache hit: ${Math.round(theirs.requestsPerSecond)} req/s = ${(theirs.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)} x raw node:http; cacheset RAM hit = ${(ours.requestsPerSecond / theirs.requestsPerSecond).toFixed(2)} x express + apicache`,
+  );
+  reportCpu(
+    'server CPU time per RAM hit',
+    { name: ram.name, ...(await cpuPerRequest(ram, {}, options)) },
+    { name: raw.name, ...(await cpuPerRequest(raw, {}, options)) },
+  );
   if (options.check && ratio < BAR) process.exitCode = 1;
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

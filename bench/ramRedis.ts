@@ -51,19 +51,40 @@ async function measure(op: (i: number) => Promise<unknown>, concurrency: number)
 }
 
 /** Alternating rounds, median per candidate (the same noise hits both). */
-async function compare(candidates: readonly (readonly [string, (i: number) => Promise<unknown>])[], concurrency: number): Promise<number[]> {
+async function compare(
+  candidates: readonly (readonly [string, (i: number) => Promise<unknown>])[],
+  concurrency: number,
+): Promise<number[]> {
   const samples = candidates.map(() => [] as number[]);
   for (const [, op] of candidates) await measure(op, concurrency);
   for (let r = 0; r < ROUNDS; r += 1) {
     const order = r % 2 === 0 ? candidates.map((_, i) => i) : candidates.map((_, i) => candidates.length - 1 - i);
-    for (const i of order) (samples[i] as number[]).push(await measure((candidates[i] as (typeof candidates)[number])[1], concurrency));
+    for (const i of order)
+      (samples[i] as number[]).push(await measure((candidates[i] as (typeof candidates)[number])[1], concurrency));
   }
   return samples.map((s) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)] as number);
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'cacheset-bench-redis-'));
 const port = await freeLoopbackPort();
-const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: 'ignore' });
+const server = spawn(
+  'redis-server',
+  [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+  ],
+  { stdio: 'ignore' },
+);
 // Should this process die on an error, the server must not outlive it.
 process.once('exit', () => server.kill('SIGKILL'));
 const managers: RamCacheManager[] = [];
@@ -74,14 +95,31 @@ try {
   const url = `redis://127.0.0.1:${port}`;
   const writer = new RamCacheManager({ bus: false, logger: quiet, redis: { url, prefix: 'bench:' } });
   // The reader's own tier holds 16 pages: cycling through 1 000, every lookup is an L2 hit.
-  const reader = new RamCacheManager({ bus: false, logger: quiet, maxEntries: 16, maxBytes: '16MB', redis: { url, prefix: 'bench:', commandTimeoutMs: 2_000 } });
+  const reader = new RamCacheManager({
+    bus: false,
+    logger: quiet,
+    maxEntries: 16,
+    maxBytes: '16MB',
+    redis: { url, prefix: 'bench:', commandTimeoutMs: 2_000 },
+  });
   managers.push(writer, reader);
   while (writer.redisState !== 'up' || reader.redisState !== 'up') await new Promise((r) => setTimeout(r, 20));
   const body = Buffer.from(BODY);
   const keys = Array.from({ length: PAGES }, (_, i) => `www.example.com/pages/${i}`);
   for (const [i, key] of keys.entries()) {
     const lookup = (await writer.lookup(key)) as ResponseCacheLookup;
-    lookup.fill?.store({ key, path: `/pages/${i}`, ruleset: 'bench.page', surrogateKeys: [] }, { status: 200, headers: [['content-type', 'text/html; charset=utf-8'], ['cache-control', 'max-age=0, s-maxage=3600']], body, storedAt: Date.now() });
+    lookup.fill?.store(
+      { key, path: `/pages/${i}`, ruleset: 'bench.page', surrogateKeys: [] },
+      {
+        status: 200,
+        headers: [
+          ['content-type', 'text/html; charset=utf-8'],
+          ['cache-control', 'max-age=0, s-maxage=3600'],
+        ],
+        body,
+        storedAt: Date.now(),
+      },
+    );
   }
   while ((writer.statistics().redis?.writes ?? 0) < PAGES) await new Promise((r) => setTimeout(r, 20));
   // The raw baseline reads the very same stored bytes under plain string keys.
@@ -101,16 +139,32 @@ try {
     if (lookup.response === undefined) throw new Error('L2 miss');
     return lookup;
   };
-  console.log(`${PAGES} pages of ${body.length} bytes in a local redis-server, ${ROUNDS} rounds of ${SECONDS} s, median`);
+  console.log(
+    `${PAGES} pages of ${body.length} bytes in a local redis-server, ${ROUNDS} rounds of ${SECONDS} s, median`,
+  );
   for (const concurrency of [1, 32]) {
-    const [base, ours] = (await compare([['raw GET', raw], ['L2 hit', l2]], concurrency)) as [number, number];
-    console.log(`${concurrency === 1 ? 'one at a time (round-trip latency)' : `${concurrency} in flight (throughput)`}`);
-    console.log(`  raw Redis GET (ioredis getBuffer)   ${Math.round(base).toString().padStart(7)} ops/s  (${(1e6 / base).toFixed(0)} us each)`);
-    console.log(`  RAM manager L2 hit                  ${Math.round(ours).toString().padStart(7)} ops/s  (${(1e6 / ours).toFixed(0)} us each)`);
+    const [base, ours] = (await compare(
+      [
+        ['raw GET', raw],
+        ['L2 hit', l2],
+      ],
+      concurrency,
+    )) as [number, number];
+    console.log(
+      `${concurrency === 1 ? 'one at a time (round-trip latency)' : `${concurrency} in flight (throughput)`}`,
+    );
+    console.log(
+      `  raw Redis GET (ioredis getBuffer)   ${Math.round(base).toString().padStart(7)} ops/s  (${(1e6 / base).toFixed(0)} us each)`,
+    );
+    console.log(
+      `  RAM manager L2 hit                  ${Math.round(ours).toString().padStart(7)} ops/s  (${(1e6 / ours).toFixed(0)} us each)`,
+    );
     console.log(`  ratio: ${(ours / base).toFixed(2)}`);
   }
   const stats = reader.statistics();
-  console.log(`reader: ${stats.redis?.hits ?? 0} L2 hits, ${stats.hits} hits in all, ${stats.redis?.errors ?? 0} Redis errors`);
+  console.log(
+    `reader: ${stats.redis?.hits ?? 0} L2 hits, ${stats.hits} hits in all, ${stats.redis?.errors ?? 0} Redis errors`,
+  );
 } finally {
   await Promise.all(managers.map((m) => m.close()));
   client.disconnect();

@@ -42,8 +42,16 @@ const strictLogger = {
 async function exchange(modules, c) {
   const { http, core } = modules;
   const container = new Container();
-  core.bindAdapter(container, { provides: core.ILastModified, for: Page, factory: () => ({ lastModified: () => LAST_MODIFIED }) });
-  core.bindAdapter(container, { provides: core.ISurrogateKeys, for: Page, factory: () => ({ getKeys: () => ['page:1', 'pages'] }) });
+  core.bindAdapter(container, {
+    provides: core.ILastModified,
+    for: Page,
+    factory: () => ({ lastModified: () => LAST_MODIFIED }),
+  });
+  core.bindAdapter(container, {
+    provides: core.ISurrogateKeys,
+    for: Page,
+    factory: () => ({ getKeys: () => ['page:1', 'pages'] }),
+  });
   const caching = http.createHttpCaching({
     policy: c.policy ?? {
       operationMapping: { [RULESET]: c.operation },
@@ -59,7 +67,12 @@ async function exchange(modules, c) {
   });
   const response = core.memoryResponse();
   const exchange = core.createExchange({
-    request: core.memoryRequest({ method: c.method ?? 'GET', url: c.url ?? '/page', headers: c.headers ?? {}, ...(c.user ? { user: ALICE } : {}) }),
+    request: core.memoryRequest({
+      method: c.method ?? 'GET',
+      url: c.url ?? '/page',
+      headers: c.headers ?? {},
+      ...(c.user ? { user: ALICE } : {}),
+    }),
     response,
     published: new Page(),
     rulesetHint: c.ruleset ?? RULESET,
@@ -81,7 +94,8 @@ async function run(modules, c) {
   const [a, b] = [await exchange(modules, c), await exchange(modules, c)];
   const headers = { ...a.headers };
   for (const [name, value] of Object.entries(headers)) {
-    if (b.headers[name] !== value) headers[name] = name === 'etag' ? (value.startsWith('W/') ? 'W/"<random>"' : '"<random>"') : '<varies>';
+    if (b.headers[name] !== value)
+      headers[name] = name === 'etag' ? (value.startsWith('W/') ? 'W/"<random>"' : '"<random>"') : '<varies>';
   }
   return { ...a, headers };
 }
@@ -94,14 +108,23 @@ function expires(value) {
 }
 
 function duration(seconds) {
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]]) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ]) {
     if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;
 }
 
 /** A value as it would be written in a policy in code. */
-const literal = (value) => (Array.isArray(value) ? `[${value.map(literal).join(', ')}]` : typeof value === 'string' ? `'${value}'` : String(value));
+const literal = (value) =>
+  Array.isArray(value)
+    ? `[${value.map(literal).join(', ')}]`
+    : typeof value === 'string'
+      ? `'${value}'`
+      : String(value);
 const code = (value) => (value === undefined || value === '' ? '—' : `\`${String(value).replaceAll('|', '\\|')}\``);
 const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 const row = (cells) => `| ${cells.join(' | ')} |`;
@@ -123,7 +146,10 @@ function showDefault(spec) {
 
 function operationsOf(modules) {
   const registry = modules.http.registerHttpOperations(new modules.core.OperationRegistry());
-  return registry.names().map((name) => registry.get(name)).sort((a, b) => a.sort - b.sort);
+  return registry
+    .names()
+    .map((name) => registry.get(name))
+    .sort((a, b) => a.sort - b.sort);
 }
 
 /** The operations, then every option with its default per operation ("·": not an option of it). */
@@ -140,7 +166,12 @@ function optionsSection(modules) {
     ['option', 'kind', ...operations.map((op) => code(op.name)), 'meaning'],
     names.map((name) => {
       const spec = described(name);
-      return [code(name), cell(spec.kind), ...operations.map((op) => (op.options[name] === undefined ? '·' : showDefault(op.options[name]))), cell(spec.description)];
+      return [
+        code(name),
+        cell(spec.kind),
+        ...operations.map((op) => (op.options[name] === undefined ? '·' : showDefault(op.options[name]))),
+        cell(spec.description),
+      ];
     }),
   );
   return `${list}\n\n${matrix}`;
@@ -158,7 +189,11 @@ async function headersSection(modules) {
     for (const validators of validatorChoices) {
       for (const user of [false, true]) {
         const results = [];
-        for (const method of METHODS) results.push({ method, result: await run(modules, { operation: op.name, options: validators ? VALIDATORS : {}, method, user }) });
+        for (const method of METHODS)
+          results.push({
+            method,
+            result: await run(modules, { operation: op.name, options: validators ? VALIDATORS : {}, method, user }),
+          });
         // Methods with identical headers share a row (HEAD always gets GET's).
         const groups = [];
         for (const { method, result } of results) {
@@ -182,7 +217,16 @@ async function headersSection(modules) {
         }
       }
     }
-    const head = [...(op.options.etags === undefined ? [] : ['validators']), 'user', 'method', 'Cache-Control', 'Expires', 'ETag', 'Last-Modified', 'Vary'];
+    const head = [
+      ...(op.options.etags === undefined ? [] : ['validators']),
+      'user',
+      'method',
+      'Cache-Control',
+      'Expires',
+      'ETag',
+      'Last-Modified',
+      'Vary',
+    ];
     parts.push(`#### \`${op.name}\`\n\n${table(head, rows)}`);
   }
   return parts.join('\n\n');
@@ -202,14 +246,44 @@ async function effectsSection(modules) {
     ['moderateCaching', { staleWhileRevalidate: 60, staleIfError: '1d' }, {}, 'anonymous GET'],
     ['moderateCaching', { surrogateMaxage: '1d', cdnMaxage: '1h' }, {}, 'anonymous GET'],
     ['moderateCaching', {}, { settings: { behindProxy: true } }, 'anonymous GET, `behindProxy: true`'],
-    ['moderateCaching', {}, { settings: { behindProxy: true, surrogateKeyHeader: 'Surrogate-Key' } }, "anonymous GET, `behindProxy: true, surrogateKeyHeader: 'Surrogate-Key'`"],
-    ['moderateCaching', {}, { settings: { behindProxy: true, surrogateKeyHeader: 'Cache-Tag' } }, "anonymous GET, `behindProxy: true, surrogateKeyHeader: 'Cache-Tag'`"],
-    ['moderateCaching', { surrogateKeys: false }, { settings: { behindProxy: true } }, 'anonymous GET, `behindProxy: true`'],
-    ['moderateCaching', {}, { render: { headers: { 'Set-Cookie': 'cart=1' } } }, 'anonymous GET; the view sets a cookie'],
-    ['moderateCaching', {}, { render: { headers: { 'Cache-Control': 'private' } } }, 'anonymous GET; the view sent `Cache-Control: private`'],
+    [
+      'moderateCaching',
+      {},
+      { settings: { behindProxy: true, surrogateKeyHeader: 'Surrogate-Key' } },
+      "anonymous GET, `behindProxy: true, surrogateKeyHeader: 'Surrogate-Key'`",
+    ],
+    [
+      'moderateCaching',
+      {},
+      { settings: { behindProxy: true, surrogateKeyHeader: 'Cache-Tag' } },
+      "anonymous GET, `behindProxy: true, surrogateKeyHeader: 'Cache-Tag'`",
+    ],
+    [
+      'moderateCaching',
+      { surrogateKeys: false },
+      { settings: { behindProxy: true } },
+      'anonymous GET, `behindProxy: true`',
+    ],
+    [
+      'moderateCaching',
+      {},
+      { render: { headers: { 'Set-Cookie': 'cart=1' } } },
+      'anonymous GET; the view sets a cookie',
+    ],
+    [
+      'moderateCaching',
+      {},
+      { render: { headers: { 'Cache-Control': 'private' } } },
+      'anonymous GET; the view sent `Cache-Control: private`',
+    ],
     ['moderateCaching', {}, { render: { status: 404 } }, 'anonymous GET; the view answers 404'],
     ['moderateCaching', { publicErrors: true }, { render: { status: 404 } }, 'anonymous GET; the view answers 404'],
-    ['moderateCaching', VALIDATORS, { url: '/page?statusmessages=saved', settings: { cacheStopRequestVariables: ['statusmessages'] } }, 'anonymous GET `/page?statusmessages=saved`, `cacheStopRequestVariables: [statusmessages]`'],
+    [
+      'moderateCaching',
+      VALIDATORS,
+      { url: '/page?statusmessages=saved', settings: { cacheStopRequestVariables: ['statusmessages'] } },
+      'anonymous GET `/page?statusmessages=saved`, `cacheStopRequestVariables: [statusmessages]`',
+    ],
     ['weakCaching', { etags: ['resourceVersion'], weakETag: true }, {}, 'anonymous GET'],
     ['terseCaching', {}, { user: true }, 'authenticated GET'],
     ['noCaching', { noStore: true }, {}, 'anonymous GET'],
@@ -217,10 +291,25 @@ async function effectsSection(modules) {
   const rows = [];
   for (const [operation, options, extra, request] of cases) {
     const { headers: h, status } = await run(modules, { operation, options, ...extra });
-    const shown = Object.entries(options).map(([k, v]) => `${k}: ${literal(v)}`).join(', ');
-    rows.push([code(operation), shown === '' ? 'defaults' : code(`{ ${shown} }`), cell(request), String(status), code(h['cache-control']), expires(h.expires), code(h.etag), code(h.vary), others(h)]);
+    const shown = Object.entries(options)
+      .map(([k, v]) => `${k}: ${literal(v)}`)
+      .join(', ');
+    rows.push([
+      code(operation),
+      shown === '' ? 'defaults' : code(`{ ${shown} }`),
+      cell(request),
+      String(status),
+      code(h['cache-control']),
+      expires(h.expires),
+      code(h.etag),
+      code(h.vary),
+      others(h),
+    ]);
   }
-  return table(['operation', 'options', 'request', 'status', 'Cache-Control', 'Expires', 'ETag', 'Vary', 'other headers'], rows);
+  return table(
+    ['operation', 'options', 'request', 'status', 'Cache-Control', 'Expires', 'ETag', 'Vary', 'other headers'],
+    rows,
+  );
 }
 
 /** RFC 9110 §13.2.2 in practice, against a page whose ETag is "|v42" and Last-Modified is known. */
@@ -250,11 +339,30 @@ async function conditionalSection(modules) {
   ];
   const rows = [];
   for (const [method, headers] of cases) {
-    const result = await run(modules, { operation: 'moderateCaching', options: { etags: ['resourceVersion'], lastModified: true, vary: 'Accept-Language' }, method, headers });
-    const sent = Object.keys(result.headers).filter((name) => !['x-cache-rule', 'x-cache-operation'].includes(name)).sort();
+    const result = await run(modules, {
+      operation: 'moderateCaching',
+      options: { etags: ['resourceVersion'], lastModified: true, vary: 'Accept-Language' },
+      method,
+      headers,
+    });
+    const sent = Object.keys(result.headers)
+      .filter((name) => !['x-cache-rule', 'x-cache-operation'].includes(name))
+      .sort();
     const request = Object.entries(headers).map(([name, value]) => (value === '' ? `${name}:` : `${name}: ${value}`));
     const outcome = result.status === 304 ? '**304**' : result.status === 412 ? '**412**' : String(result.status);
-    rows.push([method, request.length === 0 ? '—' : request.map((r) => `${code(r.replace(lm, '<Last-Modified>').replace(earlier, '<a day earlier>'))}${r.endsWith(':') ? ' (empty)' : ''}`).join('<br>'), `${outcome}${result.ignoreRange ? ', Range ignored (full body)' : ''}`, sent.length === 0 ? '—' : sent.join(', ')]);
+    rows.push([
+      method,
+      request.length === 0
+        ? '—'
+        : request
+            .map(
+              (r) =>
+                `${code(r.replace(lm, '<Last-Modified>').replace(earlier, '<a day earlier>'))}${r.endsWith(':') ? ' (empty)' : ''}`,
+            )
+            .join('<br>'),
+      `${outcome}${result.ignoreRange ? ', Range ignored (full body)' : ''}`,
+      sent.length === 0 ? '—' : sent.join(', '),
+    ]);
   }
   return table(['method', 'request headers', 'answer', 'headers sent'], rows);
 }
@@ -264,19 +372,52 @@ async function debugSection(modules) {
   const page = { operationMapping: { [RULESET]: 'moderateCaching' } };
   const cases = [
     ['`moderateCaching`', page, {}],
-    ['`moderateCaching`, `debugHeaders: { rule: false, operation: false }`', { ...page, debugHeaders: { rule: false, operation: false } }, {}],
-    ['`moderateCaching` with `etags: [resourceVersion]`, answered 304', { ...page, operations: { moderateCaching: { options: { etags: ['resourceVersion'] } } } }, { headers: { 'If-None-Match': '"|v42"' } }],
-    ['`chain` of `strongCaching`, `moderateCaching`', { operationMapping: { [RULESET]: 'chain' }, operations: { chain: { options: { operations: ['strongCaching', 'moderateCaching'] } } } }, {}],
-    ['`chain`, `debugHeaders: { chainOperations: false }`', { operationMapping: { [RULESET]: 'chain' }, operations: { chain: { options: { operations: ['strongCaching', 'moderateCaching'] } } }, debugHeaders: { chainOperations: false } }, {}],
+    [
+      '`moderateCaching`, `debugHeaders: { rule: false, operation: false }`',
+      { ...page, debugHeaders: { rule: false, operation: false } },
+      {},
+    ],
+    [
+      '`moderateCaching` with `etags: [resourceVersion]`, answered 304',
+      { ...page, operations: { moderateCaching: { options: { etags: ['resourceVersion'] } } } },
+      { headers: { 'If-None-Match': '"|v42"' } },
+    ],
+    [
+      '`chain` of `strongCaching`, `moderateCaching`',
+      {
+        operationMapping: { [RULESET]: 'chain' },
+        operations: { chain: { options: { operations: ['strongCaching', 'moderateCaching'] } } },
+      },
+      {},
+    ],
+    [
+      '`chain`, `debugHeaders: { chainOperations: false }`',
+      {
+        operationMapping: { [RULESET]: 'chain' },
+        operations: { chain: { options: { operations: ['strongCaching', 'moderateCaching'] } } },
+        debugHeaders: { chainOperations: false },
+      },
+      {},
+    ],
     ['ruleset found but not mapped to an operation', { operationMapping: { 'docs.other': 'moderateCaching' } }, {}],
     ['`enabled: false`', { ...page, enabled: false }, {}],
   ];
   const rows = [];
   for (const [label, policy, extra] of cases) {
     const { headers: h, status } = await run(modules, { policy, ...extra });
-    rows.push([label, String(status), code(h['x-cache-rule']), code(h['x-cache-operation']), code(h['x-cache-chain-operations']), code(h['cache-control'])]);
+    rows.push([
+      label,
+      String(status),
+      code(h['x-cache-rule']),
+      code(h['x-cache-operation']),
+      code(h['x-cache-chain-operations']),
+      code(h['cache-control']),
+    ]);
   }
-  return table(['policy', 'status', 'X-Cache-Rule', 'X-Cache-Operation', 'X-Cache-Chain-Operations', 'Cache-Control'], rows);
+  return table(
+    ['policy', 'status', 'X-Cache-Rule', 'X-Cache-Operation', 'X-Cache-Chain-Operations', 'Cache-Control'],
+    rows,
+  );
 }
 
 /** Every generated section by name, in document order. */
@@ -298,7 +439,8 @@ export function applySections(text, sections) {
     const end = `<!-- END generated: ${name} -->`;
     const from = out.indexOf(begin);
     const to = out.indexOf(end, from);
-    if (from < 0 || to < 0) throw new Error(`docs/http.md lacks the markers of the generated section '${name}':\n${begin}\n${end}`);
+    if (from < 0 || to < 0)
+      throw new Error(`docs/http.md lacks the markers of the generated section '${name}':\n${begin}\n${end}`);
     out = `${out.slice(0, from + begin.length)}\n${body}\n${out.slice(to)}`;
   }
   return out;

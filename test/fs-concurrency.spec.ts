@@ -38,19 +38,37 @@ function verify(body: string, expectedPath: string): Checked {
   if (header === null) throw new Error(`no header line: ${JSON.stringify(body.slice(0, 80))}`);
   const [, path, version, sha] = header as unknown as [string, string, string, string];
   if (path !== expectedPath) throw new Error(`body of ${path} served for ${expectedPath}`);
-  const digest = createHash('sha256').update(body.slice(newline + 1)).digest('hex');
-  if (digest !== sha) throw new Error(`checksum mismatch for ${path} v${version} (${body.length} bytes): partial or mixed body`);
+  const digest = createHash('sha256')
+    .update(body.slice(newline + 1))
+    .digest('hex');
+  if (digest !== sha)
+    throw new Error(`checksum mismatch for ${path} v${version} (${body.length} bytes): partial or mixed body`);
   return { path, version: Number(version) };
 }
 
-function get(agent: Agent, port: number, path: string, gzip: boolean): Promise<{ status: number; body: Buffer; fromApp: boolean; encoding: string | undefined }> {
+function get(
+  agent: Agent,
+  port: number,
+  path: string,
+  gzip: boolean,
+): Promise<{ status: number; body: Buffer; fromApp: boolean; encoding: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, headers: gzip ? { 'Accept-Encoding': 'gzip' } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), fromApp: res.headers['x-served-by'] === 'app', encoding: res.headers['content-encoding'] }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, agent, headers: gzip ? { 'Accept-Encoding': 'gzip' } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks),
+            fromApp: res.headers['x-served-by'] === 'app',
+            encoding: res.headers['content-encoding'],
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`timeout ${path}`)));
     req.on('error', reject);
     req.end();
@@ -61,20 +79,35 @@ describeWithServers('@cacheset/fs: concurrent requests and purges through real n
   let site: FsSite;
   beforeAll(async () => {
     site = await startFsSite({
-      policy: { operationMapping: { 'site.item': 'chain' }, operations: { chain: { rulesets: { 'site.item': { operations: ['moderateCaching', 'fsCache'] } } } } },
+      policy: {
+        operationMapping: { 'site.item': 'chain' },
+        operations: { chain: { rulesets: { 'site.item': { operations: ['moderateCaching', 'fsCache'] } } } },
+      },
       cache: { gzip: true, durable: false },
       app: (caching, { container }) => {
-        bindAdapter(container, { provides: IPurgePaths, for: Item, name: 'test.item', factory: (item: Item) => ({ getRelativePaths: () => [item.path], getAbsolutePaths: () => [] }) });
-        return cachingHandler(caching, (req, res) => {
-          const path = req.url ?? '/';
-          const key = path.replace(/\/$/, '');
-          // Read the data, then yield (a database round trip), then render: purges land mid-render.
-          const version = versions.get(key) ?? 0;
-          setTimeout(() => {
-            res.setHeader('Content-Type', 'text/html; charset=utf-8');
-            res.end(render(path, version));
-          }, Math.floor(Math.random() * 3));
-        }, { ruleset: 'site.item' });
+        bindAdapter(container, {
+          provides: IPurgePaths,
+          for: Item,
+          name: 'test.item',
+          factory: (item: Item) => ({ getRelativePaths: () => [item.path], getAbsolutePaths: () => [] }),
+        });
+        return cachingHandler(
+          caching,
+          (req, res) => {
+            const path = req.url ?? '/';
+            const key = path.replace(/\/$/, '');
+            // Read the data, then yield (a database round trip), then render: purges land mid-render.
+            const version = versions.get(key) ?? 0;
+            setTimeout(
+              () => {
+                res.setHeader('Content-Type', 'text/html; charset=utf-8');
+                res.end(render(path, version));
+              },
+              Math.floor(Math.random() * 3),
+            );
+          },
+          { ruleset: 'site.item' },
+        );
       },
     });
   });
@@ -90,7 +123,10 @@ describeWithServers('@cacheset/fs: concurrent requests and purges through real n
     const purger = (async () => {
       while (running) {
         // Change the data first, then announce it (what domain code does); half the time the hot page.
-        const key = Math.random() < 0.3 ? '/c/hot' : (PATHS[Math.floor(Math.random() * PATHS.length)] as string).replace(/\/$/, '');
+        const key =
+          Math.random() < 0.3
+            ? '/c/hot'
+            : (PATHS[Math.floor(Math.random() * PATHS.length)] as string).replace(/\/$/, '');
         versions.set(key, (versions.get(key) ?? 0) + 1);
         site.bus.notify(new Purge(new Item(key)));
         seen.purges += 1;
@@ -107,7 +143,8 @@ describeWithServers('@cacheset/fs: concurrent requests and purges through real n
           const body = response.encoding === 'gzip' ? gunzipSync(response.body) : response.body;
           const checked = verify(body.toString('utf8'), path);
           const current = versions.get(path.replace(/\/$/, '')) ?? 0;
-          if (checked.version > current) throw new Error(`version ${checked.version} from the future (current ${current})`);
+          if (checked.version > current)
+            throw new Error(`version ${checked.version} from the future (current ${current})`);
           if (response.fromApp) seen.app += 1;
           else seen.nginx += 1;
           if (response.encoding === 'gzip') seen.gzip += 1;
@@ -136,13 +173,18 @@ describeWithServers('@cacheset/fs: concurrent requests and purges through real n
       const current = versions.get(path.replace(/\/$/, '')) as number;
       for (let i = 0; i < 2; i += 1) {
         const response = await get(agent, site.nginx.port, path, false);
-        expect(verify(response.body.toString('utf8'), path).version, `${path} (attempt ${i}, ${response.fromApp ? 'app' : 'nginx'})`).toBe(current);
+        expect(
+          verify(response.body.toString('utf8'), path).version,
+          `${path} (attempt ${i}, ${response.fromApp ? 'app' : 'nginx'})`,
+        ).toBe(current);
         await new Promise((resolve) => setTimeout(resolve, 20));
         await site.cache.settled();
       }
     }
     // No temporary file or trash was left behind.
-    const leftovers = (await readdir(join(site.root, 'c'), { recursive: true })).filter((name) => String(name).includes('.cs-'));
+    const leftovers = (await readdir(join(site.root, 'c'), { recursive: true })).filter((name) =>
+      String(name).includes('.cs-'),
+    );
     expect(leftovers).toEqual([]);
     agent.destroy();
   });

@@ -11,7 +11,10 @@ import { rawRequest } from './support/httpRequest.js';
 import { startFsSite, type FsSite } from './support/nginx.js';
 
 // A 2×2 PNG and a tiny (arithmetic-coded) baseline JPEG: real image files, byte for byte.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==',
+  'base64',
+);
 const JPEG = Buffer.from(
   'FFD8FFDB004300030202020203020202030303030406040404040408060605060908' +
     '0A0A090809090A0C0F0C0A0B0E0B09090D110D0E0F101011100A0C12131210130F10' +
@@ -53,7 +56,13 @@ function pageBody(slug: string, directory: boolean): string {
 }
 
 const policy = {
-  operationMapping: { 'site.page': 'chain', 'site.picture': 'chain', 'site.data': 'fsCache', 'site.gallery': 'chain', 'site.private': 'chain' },
+  operationMapping: {
+    'site.page': 'chain',
+    'site.picture': 'chain',
+    'site.data': 'fsCache',
+    'site.gallery': 'chain',
+    'site.private': 'chain',
+  },
   operations: {
     chain: {
       rulesets: {
@@ -73,40 +82,81 @@ function startSite(extra: { gzip?: boolean } = {}): Promise<FsSite> {
     cache: { gzip: extra.gzip ?? true, durable: false },
     server: { queryVariants: true, bypassCookies: ['session'] },
     app: (caching, { container }) => {
-      bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'test.page', factory: (p: Page) => ({ getRelativePaths: () => [`/pages/${p.slug}`], getAbsolutePaths: () => ['http://cdn.example/ignored'] }) });
-      bindAdapter(container, { provides: IPurgePaths, for: Picture, name: 'test.picture', factory: (p: Picture) => ({ getRelativePaths: () => [`/pictures/${p.slug}.png`, `/pictures/${p.slug}.jpg`], getAbsolutePaths: () => [] }) });
-      bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'test.gallery', factory: () => ({ getRelativePaths: () => ['/gallery'], getAbsolutePaths: () => [] }) });
-      const page = cachingHandler(caching, (req, res) => {
-        const path = (req.url ?? '/').split('?')[0] as string;
-        const directory = path.endsWith('/');
-        const slug = path.slice('/pages/'.length).replace(/\/$/, '');
-        if (slug === 'missing') {
-          res.statusCode = 404;
+      bindAdapter(container, {
+        provides: IPurgePaths,
+        for: Page,
+        name: 'test.page',
+        factory: (p: Page) => ({
+          getRelativePaths: () => [`/pages/${p.slug}`],
+          getAbsolutePaths: () => ['http://cdn.example/ignored'],
+        }),
+      });
+      bindAdapter(container, {
+        provides: IPurgePaths,
+        for: Picture,
+        name: 'test.picture',
+        factory: (p: Picture) => ({
+          getRelativePaths: () => [`/pictures/${p.slug}.png`, `/pictures/${p.slug}.jpg`],
+          getAbsolutePaths: () => [],
+        }),
+      });
+      bindAdapter(container, {
+        provides: IPurgePaths,
+        for: Page,
+        name: 'test.gallery',
+        factory: () => ({ getRelativePaths: () => ['/gallery'], getAbsolutePaths: () => [] }),
+      });
+      const page = cachingHandler(
+        caching,
+        (req, res) => {
+          const path = (req.url ?? '/').split('?')[0] as string;
+          const directory = path.endsWith('/');
+          const slug = path.slice('/pages/'.length).replace(/\/$/, '');
+          if (slug === 'missing') {
+            res.statusCode = 404;
+            res.setHeader('Content-Type', 'text/html; charset=utf-8');
+            res.end('<h1>not found</h1>');
+            return;
+          }
           res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.end('<h1>not found</h1>');
-          return;
-        }
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.end(pageBody(slug, directory));
-      }, { ruleset: 'site.page' });
-      const picture = cachingHandler(caching, (req, res) => {
-        const png = (req.url ?? '').endsWith('.png');
-        res.setHeader('Content-Type', png ? 'image/png' : 'image/jpeg');
-        res.end(png ? PNG : JPEG);
-      }, { ruleset: 'site.picture' });
-      const data = cachingHandler(caching, (req, res) => {
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify({ url: (req.url ?? '').split('?')[0], items: [1, 2, 3] }));
-      }, { ruleset: 'site.data' });
-      const gallery = cachingHandler(caching, (req, res) => {
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.end(`<h1>gallery ${req.url ?? ''} v${versionOf('gallery')}</h1>`);
-      }, { ruleset: 'site.gallery' });
-      const privateView = cachingHandler(caching, (_req, res) => {
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.setHeader('Set-Cookie', 'seen=1; Path=/');
-        res.end('<h1>hello, you</h1>');
-      }, { ruleset: 'site.private' });
+          res.end(pageBody(slug, directory));
+        },
+        { ruleset: 'site.page' },
+      );
+      const picture = cachingHandler(
+        caching,
+        (req, res) => {
+          const png = (req.url ?? '').endsWith('.png');
+          res.setHeader('Content-Type', png ? 'image/png' : 'image/jpeg');
+          res.end(png ? PNG : JPEG);
+        },
+        { ruleset: 'site.picture' },
+      );
+      const data = cachingHandler(
+        caching,
+        (req, res) => {
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify({ url: (req.url ?? '').split('?')[0], items: [1, 2, 3] }));
+        },
+        { ruleset: 'site.data' },
+      );
+      const gallery = cachingHandler(
+        caching,
+        (req, res) => {
+          res.setHeader('Content-Type', 'text/html; charset=utf-8');
+          res.end(`<h1>gallery ${req.url ?? ''} v${versionOf('gallery')}</h1>`);
+        },
+        { ruleset: 'site.gallery' },
+      );
+      const privateView = cachingHandler(
+        caching,
+        (_req, res) => {
+          res.setHeader('Content-Type', 'text/html; charset=utf-8');
+          res.setHeader('Set-Cookie', 'seen=1; Path=/');
+          res.end('<h1>hello, you</h1>');
+        },
+        { ruleset: 'site.private' },
+      );
       return (req, res) => {
         const url = req.url ?? '/';
         if (url.startsWith('/pages/')) page(req, res);
@@ -132,7 +182,8 @@ describeWithServers('@cacheset/fs: dumped pages served by real nginx', ['nginx']
     await site?.stop();
   });
 
-  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(`${site.nginx.url}${path}`, { headers, method });
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    rawRequest(`${site.nginx.url}${path}`, { headers, method });
 
   it('writes the page on the first request and serves the second from disk without the app', async () => {
     const first = await get('/pages/alpha');
@@ -173,7 +224,10 @@ describeWithServers('@cacheset/fs: dumped pages served by real nginx', ['nginx']
   it('keeps /a and /a/ apart (file a.html, directory index a/index.html), and never answers /a/index from /a/', async () => {
     await get('/pages/docs');
     await get('/pages/docs/');
-    await until(() => existsSync(join(site.root, 'pages/docs.html')) && existsSync(join(site.root, 'pages/docs/index.html')), 'both files');
+    await until(
+      () => existsSync(join(site.root, 'pages/docs.html')) && existsSync(join(site.root, 'pages/docs/index.html')),
+      'both files',
+    );
     const page = await get('/pages/docs');
     const index = await get('/pages/docs/');
     expect(page.headers['x-served-by']).toBeUndefined();
@@ -213,13 +267,17 @@ describeWithServers('@cacheset/fs: dumped pages served by real nginx', ['nginx']
   it('deletes the files of a purged object (page, directory index, gzip siblings) and the next request reaches the app', async () => {
     await get('/pages/beta');
     await get('/pages/beta/');
-    await until(() => existsSync(join(site.root, 'pages/beta.html')) && existsSync(join(site.root, 'pages/beta/index.html')), 'beta files');
+    await until(
+      () => existsSync(join(site.root, 'pages/beta.html')) && existsSync(join(site.root, 'pages/beta/index.html')),
+      'beta files',
+    );
     expect(existsSync(join(site.root, 'pages/beta.html.gz'))).toBe(true);
     expect((await get('/pages/beta')).headers['x-served-by']).toBeUndefined();
     versions.set('beta', 2);
     site.bus.notify(new Purge(new Page('beta')));
     await site.cache.settled();
-    for (const file of ['pages/beta.html', 'pages/beta.html.gz', 'pages/beta/index.html', 'pages/beta/index.html.gz']) expect(existsSync(join(site.root, file)), file).toBe(false);
+    for (const file of ['pages/beta.html', 'pages/beta.html.gz', 'pages/beta/index.html', 'pages/beta/index.html.gz'])
+      expect(existsSync(join(site.root, file)), file).toBe(false);
     const after = await get('/pages/beta');
     expect(after.headers['x-served-by']).toBe('app');
     expect(after.text).toContain('beta v2');
@@ -232,7 +290,10 @@ describeWithServers('@cacheset/fs: dumped pages served by real nginx', ['nginx']
   it('purges every IPurgePaths path of an object, and images in both types', async () => {
     await get('/pictures/dog.png');
     await get('/pictures/dog.jpg');
-    await until(() => existsSync(join(site.root, 'pictures/dog.png.png')) && existsSync(join(site.root, 'pictures/dog.jpg.jpg')), 'dog pictures');
+    await until(
+      () => existsSync(join(site.root, 'pictures/dog.png.png')) && existsSync(join(site.root, 'pictures/dog.jpg.jpg')),
+      'dog pictures',
+    );
     site.bus.notify(new Purge(new Picture('dog')));
     await site.cache.settled();
     expect(existsSync(join(site.root, 'pictures/dog.png.png'))).toBe(false);
@@ -286,7 +347,10 @@ describeWithServers('@cacheset/fs: dumped pages served by real nginx', ['nginx']
     const post = await get('/pages/gamma', {}, 'POST');
     expect(post.headers['x-served-by']).toBe('app');
     expect(post.status).toBe(200);
-    await until(() => (site.cache.stats().refused.authenticated ?? 0) >= 1 && (site.cache.stats().refused.method ?? 0) >= 1, 'authenticated and method refusals');
+    await until(
+      () => (site.cache.stats().refused.authenticated ?? 0) >= 1 && (site.cache.stats().refused.method ?? 0) >= 1,
+      'authenticated and method refusals',
+    );
 
     expect((await get('/pages/missing')).status).toBe(404);
     expect((await get('/pages/missing')).status).toBe(404);
@@ -334,20 +398,33 @@ describeWithServers('@cacheset/fs: the static copy carries the Cache-Control of 
         operationMapping: { 'site.page': 'chain', 'site.other': 'chain' },
         operations: {
           moderateCaching: { options: { smaxage: '1h' } },
-          chain: { rulesets: { 'site.page': { operations: ['moderateCaching', 'fsCache'] }, 'site.other': { operations: ['strongCaching', 'fsCache'] } } },
+          chain: {
+            rulesets: {
+              'site.page': { operations: ['moderateCaching', 'fsCache'] },
+              'site.other': { operations: ['strongCaching', 'fsCache'] },
+            },
+          },
         },
       },
       cache: { durable: false },
       configure: async ({ cache, caching }) => cache.setCacheControl(await staticCacheControl(caching, 'site.page')),
       app: (caching) => {
-        const page = cachingHandler(caching, (_req, res) => {
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.end('<h1>policy page</h1>');
-        }, { ruleset: 'site.page' });
-        const other = cachingHandler(caching, (_req, res) => {
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.end('<h1>other</h1>');
-        }, { ruleset: 'site.other' });
+        const page = cachingHandler(
+          caching,
+          (_req, res) => {
+            res.setHeader('Content-Type', 'text/html; charset=utf-8');
+            res.end('<h1>policy page</h1>');
+          },
+          { ruleset: 'site.page' },
+        );
+        const other = cachingHandler(
+          caching,
+          (_req, res) => {
+            res.setHeader('Content-Type', 'text/html; charset=utf-8');
+            res.end('<h1>other</h1>');
+          },
+          { ruleset: 'site.other' },
+        );
         return (req, res) => ((req.url ?? '').startsWith('/other') ? other(req, res) : page(req, res));
       },
     });
@@ -372,4 +449,3 @@ describeWithServers('@cacheset/fs: the static copy carries the Cache-Control of 
     expect(existsSync(join(site.root, 'other.html'))).toBe(false);
   });
 });
-

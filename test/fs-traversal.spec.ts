@@ -23,7 +23,13 @@ function rawExchange(port: number, target: string): Promise<{ status: number; te
     socket.on('close', finish);
     socket.on('error', () => undefined);
     socket.on('connect', () => {
-      socket.write(Buffer.concat([Buffer.from('GET ', 'latin1'), Buffer.from(target, 'latin1'), Buffer.from(' HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', 'latin1')]));
+      socket.write(
+        Buffer.concat([
+          Buffer.from('GET ', 'latin1'),
+          Buffer.from(target, 'latin1'),
+          Buffer.from(' HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', 'latin1'),
+        ]),
+      );
     });
   });
 }
@@ -42,19 +48,78 @@ async function walk(dir: string, base = dir): Promise<string[]> {
 const long = 'a'.repeat(300);
 const longUtf8 = '%C3%A9'.repeat(130); // 260 bytes once decoded
 const payloads = [
-  '..', '../..', '../../..', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '%252e%252e', '%25252e%25252e', '..%2f', '..%2F', '%2e%2e%2f', '%2e%2e/%2e%2e',
-  '..%5c', '..\\', '%5c..%5c', '..%255c', '..%252f', '%c0%ae%c0%ae', '%e0%80%ae%e0%80%ae', '%c0%2f', '%ff%fe', '..;', '..%00', '%00', 'a%00.html',
-  'a%0d%0aX-Injected:%201', '%2f', '%2fetc%2fpasswd', '/etc/passwd', '//etc/passwd', '.htaccess', '.git/config', '.cs-trash-000000000000/x', '.cs-0123456789abcdef.tmp',
-  'a!b', 'index', long, longUtf8, `${'b'.repeat(250)}`, 'C:', 'c:%5cwindows%5cwin.ini', '.', './.', '%2e', 'x/../../outside/owned', 'x/%2e%2e/%2e%2e/outside/owned',
-  'evil', 'evil/secret', 'evil/owned', 'evil/../evil/owned', 'trap', 'ok-name', 'caf%C3%A9', '~user', 'a;b=c',
+  '..',
+  '../..',
+  '../../..',
+  '%2e%2e',
+  '%2E%2E',
+  '.%2e',
+  '%2e.',
+  '%252e%252e',
+  '%25252e%25252e',
+  '..%2f',
+  '..%2F',
+  '%2e%2e%2f',
+  '%2e%2e/%2e%2e',
+  '..%5c',
+  '..\\',
+  '%5c..%5c',
+  '..%255c',
+  '..%252f',
+  '%c0%ae%c0%ae',
+  '%e0%80%ae%e0%80%ae',
+  '%c0%2f',
+  '%ff%fe',
+  '..;',
+  '..%00',
+  '%00',
+  'a%00.html',
+  'a%0d%0aX-Injected:%201',
+  '%2f',
+  '%2fetc%2fpasswd',
+  '/etc/passwd',
+  '//etc/passwd',
+  '.htaccess',
+  '.git/config',
+  '.cs-trash-000000000000/x',
+  '.cs-0123456789abcdef.tmp',
+  'a!b',
+  'index',
+  long,
+  longUtf8,
+  `${'b'.repeat(250)}`,
+  'C:',
+  'c:%5cwindows%5cwin.ini',
+  '.',
+  './.',
+  '%2e',
+  'x/../../outside/owned',
+  'x/%2e%2e/%2e%2e/outside/owned',
+  'evil',
+  'evil/secret',
+  'evil/owned',
+  'evil/../evil/owned',
+  'trap',
+  'ok-name',
+  'caf%C3%A9',
+  '~user',
+  'a;b=c',
 ];
 const prefixes = ['/', '/pages/', '/evil/', '/deep/er/'];
 const suffixes = ['', '/', '.html', '?q=1'];
 
 function corpus(): string[] {
   const set = new Set<string>();
-  for (const prefix of prefixes) for (const payload of payloads) for (const suffix of suffixes) set.add(`${prefix}${payload}${suffix}`);
-  for (const extra of ['http://evil.example/owned', '*', 'owned', '/%2e%2e%2f%2e%2e%2foutside%2fowned', '/pages/..%2f..%2f..%2foutside%2fowned']) set.add(extra);
+  for (const prefix of prefixes)
+    for (const payload of payloads) for (const suffix of suffixes) set.add(`${prefix}${payload}${suffix}`);
+  for (const extra of [
+    'http://evil.example/owned',
+    '*',
+    'owned',
+    '/%2e%2e%2f%2e%2e%2foutside%2fowned',
+    '/pages/..%2f..%2f..%2foutside%2fowned',
+  ])
+    set.add(extra);
   return [...set];
 }
 
@@ -63,7 +128,10 @@ describeWithServers('@cacheset/fs: nothing is ever written outside the document 
   let outsideBefore: string[];
   beforeAll(async () => {
     site = await startFsSite({
-      policy: { operationMapping: { 'site.any': 'chain' }, operations: { chain: { rulesets: { 'site.any': { operations: ['moderateCaching', 'fsCache'] } } } } },
+      policy: {
+        operationMapping: { 'site.any': 'chain' },
+        operations: { chain: { rulesets: { 'site.any': { operations: ['moderateCaching', 'fsCache'] } } } },
+      },
       cache: { durable: false },
       server: { disableSymlinks: true },
       // Links planted inside the root: a directory link and a file link to a sibling tree.
@@ -77,10 +145,15 @@ describeWithServers('@cacheset/fs: nothing is ever written outside the document 
         await mkdir(join(root, 'deep'), { mode: 0o755 });
         await symlink(outside, join(root, 'deep', 'er'));
       },
-      app: (caching) => cachingHandler(caching, (_req, res) => {
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.end('<h1>any page</h1>');
-      }, { ruleset: 'site.any' }),
+      app: (caching) =>
+        cachingHandler(
+          caching,
+          (_req, res) => {
+            res.setHeader('Content-Type', 'text/html; charset=utf-8');
+            res.end('<h1>any page</h1>');
+          },
+          { ruleset: 'site.any' },
+        ),
     });
     outsideBefore = await walk(join(site.base, 'outside'));
   });
@@ -128,7 +201,9 @@ describeWithServers('@cacheset/fs: nothing is ever written outside the document 
     expect((await readdir(site.base)).sort()).toEqual(['outside', 'root']);
 
     // Whatever was written under the root is a plain name: no dot names, NUL, backslash or over-long names.
-    const written = (await walk(site.root)).filter((p) => !['evil', 'trap.html', 'deep', join('deep', 'er')].includes(p));
+    const written = (await walk(site.root)).filter(
+      (p) => !['evil', 'trap.html', 'deep', join('deep', 'er')].includes(p),
+    );
     for (const path of written) {
       for (const segment of path.split(sep)) {
         expect(segment.startsWith('.'), path).toBe(false);
@@ -140,7 +215,22 @@ describeWithServers('@cacheset/fs: nothing is ever written outside the document 
     expect(stats.writes).toBeGreaterThan(0);
 
     // And each defence was exercised (counted with its reason, never thrown).
-    for (const reason of ['symlink', 'dot-segment', 'encoded-dot', 'encoded-slash', 'backslash', 'double-encoded', 'control-character', 'bad-encoding', 'hidden-name', 'reserved-name', 'name-too-long', 'empty-segment', 'not-origin-form', 'query'] as const) {
+    for (const reason of [
+      'symlink',
+      'dot-segment',
+      'encoded-dot',
+      'encoded-slash',
+      'backslash',
+      'double-encoded',
+      'control-character',
+      'bad-encoding',
+      'hidden-name',
+      'reserved-name',
+      'name-too-long',
+      'empty-segment',
+      'not-origin-form',
+      'query',
+    ] as const) {
       expect(stats.refused[reason] ?? 0, reason).toBeGreaterThan(0);
     }
   });

@@ -26,9 +26,17 @@ console.log(JSON.stringify({ ruleset: registry.lookup(new View()), enabled: poli
 
 describe('the built @cacheset/core package', () => {
   it('loads from dist through its exports map with plain Node, as ESM and through require()', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { cwd: root, timeout: 20_000 });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], {
+      cwd: root,
+      timeout: 20_000,
+    });
     const result = JSON.parse(stdout) as Record<string, unknown>;
-    expect(result).toMatchObject({ ruleset: 'site.view', enabled: true, lm: '2026-01-02T03:04:05.000Z', cjs: 'function' });
+    expect(result).toMatchObject({
+      ruleset: 'site.view',
+      enabled: true,
+      lm: '2026-01-02T03:04:05.000Z',
+      cjs: 'function',
+    });
     expect(String(result.resolved)).toMatch(/packages\/core\/dist\/index\.js$/);
   });
 });

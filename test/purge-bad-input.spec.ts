@@ -39,7 +39,12 @@ class Sloppy {
 describeWithServers('@cacheset/purge: bad input against a real Varnish', ['varnishd', 'varnishadm'], () => {
   const bus = new EventBus();
   const container = pageContainer();
-  bindAdapter(container, { provides: IPurgePaths, for: Sloppy, name: 'test.sloppy', factory: (s: Sloppy) => ({ getRelativePaths: () => [`pages/${s.slug}`], getAbsolutePaths: () => [] }) });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Sloppy,
+    name: 'test.sloppy',
+    factory: (s: Sloppy) => ({ getRelativePaths: () => [`pages/${s.slug}`], getAbsolutePaths: () => [] }),
+  });
   let app: PurgeApp;
   let varnish: Varnish;
   const purgers: Purger[] = [];
@@ -61,7 +66,12 @@ describeWithServers('@cacheset/purge: bad input against a real Varnish', ['varni
   async function expectCachedHit(path: string): Promise<void> {
     const before = app.renders(path);
     const response = await get(path);
-    expect([response.status, isHit(response), age(response) > 0, app.renders(path)], path).toEqual([200, true, true, before]);
+    expect([response.status, isHit(response), age(response) > 0, app.renders(path)], path).toEqual([
+      200,
+      true,
+      true,
+      before,
+    ]);
   }
   async function expectReachesApp(path: string): Promise<void> {
     const before = app.renders(path);
@@ -95,7 +105,9 @@ describeWithServers('@cacheset/purge: bad input against a real Varnish', ['varni
     await expectCachedHit('/pages/prefixed');
     const purger = make({ proxies: [`${varnish.url}/pages/`], bus: false, logger: quiet });
     const report = await purger.purgeNow({ paths: ['/prefixed'] });
-    expect(report.records.map((r) => [r.url, r.outcome, r.detail])).toEqual([[`${varnish.url}/pages/prefixed`, 'succeeded', 'Purged']]);
+    expect(report.records.map((r) => [r.url, r.outcome, r.detail])).toEqual([
+      [`${varnish.url}/pages/prefixed`, 'succeeded', 'Purged'],
+    ]);
     await expectReachesApp('/pages/prefixed');
   });
 
@@ -112,7 +124,12 @@ describeWithServers('@cacheset/purge: bad input against a real Varnish', ['varni
     await expectCachedHit('/pages/big-tag');
     await expectCachedHit('/pages/bystander');
     const tags = [...Array.from({ length: 3_000 }, (_, i) => `unused-tag-${i}`), 'the-last-tag'];
-    const unsplit = make({ proxies: [{ url: varnish.url, maxHeaderBytes: 1_048_576 }], bus: false, logger: quiet, delivery: { retry: { attempts: 1 } } });
+    const unsplit = make({
+      proxies: [{ url: varnish.url, maxHeaderBytes: 1_048_576 }],
+      bus: false,
+      logger: quiet,
+      delivery: { retry: { attempts: 1 } },
+    });
     const refused = await unsplit.purgeNow({ tags });
     expect(refused.records).toHaveLength(1);
     // Varnish resets the connection on a header over http_req_hdr_len (8 KiB): counted as failed.
@@ -146,12 +163,16 @@ describeWithServers('@cacheset/purge: bad input against a real Varnish', ['varni
         delivery: { retry: { attempts: 2, initialDelayMs: 20 } },
       });
       const started = Date.now();
-      expect((await rawRequest(`http://127.0.0.1:${app.port}/pages/resilient/purge`, { method: 'POST' })).status).toBe(200);
+      expect((await rawRequest(`http://127.0.0.1:${app.port}/pages/resilient/purge`, { method: 'POST' })).status).toBe(
+        200,
+      );
       expect(Date.now() - started).toBeLessThan(500);
       await sleep(50);
       await purger.flush();
       const history = purger.history();
-      const outcome = (name: string): string[] => [...new Set(history.filter((r) => r.proxy === name).map((r) => `${r.outcome}:${r.code ?? ''}`))];
+      const outcome = (name: string): string[] => [
+        ...new Set(history.filter((r) => r.proxy === name).map((r) => `${r.outcome}:${r.code ?? ''}`)),
+      ];
       expect(outcome('varnish')).toEqual(['succeeded:']);
       expect(outcome('garbage')).toEqual(['failed:ERR_CACHESET_PURGE_DELIVERY_FAILED']);
       expect(outcome('hang')).toEqual(['failed:ERR_CACHESET_PURGE_DELIVERY_FAILED']);

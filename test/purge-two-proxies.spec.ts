@@ -34,8 +34,10 @@ describeWithServers('@cacheset/purge with two real Varnish instances', ['varnish
   const outage = new Page(2, 'outage', 'Outage');
 
   const get = (varnish: Varnish, path: string): Promise<RawResponse> => rawRequest(`${varnish.url}${path}`);
-  const post = (path: string): Promise<RawResponse> => rawRequest(`http://127.0.0.1:${app.port}${path}`, { method: 'POST' });
-  const statsOf = (varnish: Varnish): ProxyStatistics | undefined => purger.statistics().proxies.find((p) => p.name === `v${varnish === v1 ? 1 : 2}`);
+  const post = (path: string): Promise<RawResponse> =>
+    rawRequest(`http://127.0.0.1:${app.port}${path}`, { method: 'POST' });
+  const statsOf = (varnish: Varnish): ProxyStatistics | undefined =>
+    purger.statistics().proxies.find((p) => p.name === `v${varnish === v1 ? 1 : 2}`);
 
   async function expectCachedHit(varnish: Varnish, path: string): Promise<void> {
     const before = app.renders(path);
@@ -67,7 +69,8 @@ describeWithServers('@cacheset/purge with two real Varnish instances', ['varnish
       // A retry window of about 15 s: long enough for a restart, short enough for a test.
       delivery: { timeoutMs: 2_000, retry: { attempts: 40, initialDelayMs: 100, maxDelayMs: 400, jitter: 0.2 } },
     });
-    for (const varnish of [v1, v2]) for (const path of ['/pages/both', '/pages/outage']) expect((await get(varnish, path)).status).toBe(200);
+    for (const varnish of [v1, v2])
+      for (const path of ['/pages/both', '/pages/outage']) expect((await get(varnish, path)).status).toBe(200);
     await sleep(1_100);
   });
 
@@ -106,7 +109,10 @@ describeWithServers('@cacheset/purge with two real Varnish instances', ['varnish
     // A BAN queued in a background unit during the outage, to find on the restarted instance.
     await runInUnitOfWork(() => purger.ban('^/pages/outage$'));
 
-    await waitUntil('v1 to be purged', () => statsOf(v1)?.pending === 0 && (statsOf(v1)?.succeeded ?? 0) >= v1Before + 4);
+    await waitUntil(
+      'v1 to be purged',
+      () => statsOf(v1)?.pending === 0 && (statsOf(v1)?.succeeded ?? 0) >= v1Before + 4,
+    );
     await expectReachesApp(v1, '/pages/outage');
     const ended = app.endedAt.get('/pages/outage/edit') ?? Number.POSITIVE_INFINITY;
     const firstV1 = purger.history().filter((r) => r.proxy === 'v1' && r.target.startsWith('/pages/outage'));
@@ -118,7 +124,9 @@ describeWithServers('@cacheset/purge with two real Varnish instances', ['varnish
     v2 = await Varnish.start({ vcl, backendPort: app.port, port });
     await waitUntil('v2 to get its purges', () => statsOf(v2)?.pending === 0, 20_000);
     expect(statsOf(v2)).toMatchObject({ failed: 0, dropped: 0, succeeded: v2Before + 4 });
-    const delivered = purger.history().filter((r) => r.proxy === 'v2' && (r.target.includes('outage') || r.target === 'page-2'));
+    const delivered = purger
+      .history()
+      .filter((r) => r.proxy === 'v2' && (r.target.includes('outage') || r.target === 'page-2'));
     expect(delivered.map((r) => [r.method, r.target, r.outcome, r.detail]).sort()).toEqual(
       [
         ['BAN', '^/pages/outage$', 'succeeded', 'Banned'],
@@ -155,7 +163,12 @@ describeWithServers('@cacheset/purge with two real Varnish instances', ['varnish
       const dead = short.statistics().proxies.find((p) => p.name === 'dead');
       expect(dead).toMatchObject({ queued: 2, sent: 6, retried: 4, failed: 2, pending: 0 });
       expect(accounted(dead)).toBe(true);
-      expect(short.history().filter((r) => r.proxy === 'dead').every((r) => r.outcome === 'failed' && r.attempts === 3 && /ECONNREFUSED/.test(r.detail))).toBe(true);
+      expect(
+        short
+          .history()
+          .filter((r) => r.proxy === 'dead')
+          .every((r) => r.outcome === 'failed' && r.attempts === 3 && /ECONNREFUSED/.test(r.detail)),
+      ).toBe(true);
       expect(local.lines.some((l) => l.includes('to dead failed after 3 attempts'))).toBe(true);
     } finally {
       await short.close();

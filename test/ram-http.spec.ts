@@ -25,7 +25,12 @@ describe('ramCache through a real node:http server', () => {
 
   beforeAll(async () => {
     const container = new Container();
-    bindAdapter(container, { provides: IPurgePaths, for: Article, name: 'article', factory: (a: Article) => ({ getRelativePaths: () => [`/articles/${a.slug}`], getAbsolutePaths: () => [] }) });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Article,
+      name: 'article',
+      factory: (a: Article) => ({ getRelativePaths: () => [`/articles/${a.slug}`], getAbsolutePaths: () => [] }),
+    });
     ram = new RamCacheManager({ bus, container, logger: quiet, maxAge: 600, waitTimeoutMs: 5_000 });
     const caching = createHttpCaching({
       rulesets: new RulesetRegistry(),
@@ -78,7 +83,12 @@ describe('ramCache through a real node:http server', () => {
     const date = Date.parse(second.headers.date ?? '');
     expect(Math.round((expires - date) / 1000)).toBe(60 - age);
     expect(second.headers['content-length']).toBe(String(Buffer.byteLength(first.text)));
-    expect(ram.report().find((r) => r.path === '/articles/cats')).toMatchObject({ hits: 1, misses: 1, entries: 1, views: ['site.article'] });
+    expect(ram.report().find((r) => r.path === '/articles/cats')).toMatchObject({
+      hits: 1,
+      misses: 1,
+      entries: 1,
+      views: ['site.article'],
+    });
   });
 
   it('renders concurrent requests for a cold page once; the others wait and get it', async () => {

@@ -42,9 +42,19 @@ async function bundleScript(entry: string): Promise<BundledScript> {
     root: repository,
     resolve: { conditions: ['@cacheset/source'] },
     ssr: { resolve: { conditions: ['@cacheset/source'] }, noExternal: [/^@cacheset\//] },
-    build: { ssr: entry, outDir, emptyOutDir: false, write: true, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } } },
+    build: {
+      ssr: entry,
+      outDir,
+      emptyOutDir: false,
+      write: true,
+      minify: false,
+      rollupOptions: { output: { format: 'es', entryFileNames: '[name].mjs' } },
+    },
   });
-  return { file: join(outDir, `${basename(entry, '.ts')}.mjs`), remove: () => rm(outDir, { recursive: true, force: true }) };
+  return {
+    file: join(outDir, `${basename(entry, '.ts')}.mjs`),
+    remove: () => rm(outDir, { recursive: true, force: true }),
+  };
 }
 
 interface Status {
@@ -75,10 +85,17 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
     [redis, bundle] = await Promise.all([RedisServer.start({ persistent: true }), bundleScript(fixture)]);
     for (const label of ['one', 'two']) {
       const port = await freePort();
-      const child = await ServerProcess.start({ name: `ram site ${label}`, command: process.execPath, args: [bundle.file, String(port), label, redis.url, 'site:'], port });
+      const child = await ServerProcess.start({
+        name: `ram site ${label}`,
+        command: process.execPath,
+        args: [bundle.file, String(port), label, redis.url, 'site:'],
+        port,
+      });
       servers.push({ process: child, url: `http://127.0.0.1:${port}`, label });
     }
-    await waitFor('both servers to reach Redis', async () => (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'up'));
+    await waitFor('both servers to reach Redis', async () =>
+      (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'up'),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -89,8 +106,10 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
 
   const [one, two] = [() => servers[0] as (typeof servers)[number], () => servers[1] as (typeof servers)[number]];
   // Behind a load balancer every process sees the site's Host; the response key includes it.
-  const get = (server: { url: string }, path: string): Promise<RawResponse> => rawRequest(`${server.url}${path}`, { headers: { host: 'www.example.com' } });
-  const purge = (server: { url: string }, slug: string): Promise<RawResponse> => rawRequest(`${server.url}/purge/${slug}`, { method: 'POST' });
+  const get = (server: { url: string }, path: string): Promise<RawResponse> =>
+    rawRequest(`${server.url}${path}`, { headers: { host: 'www.example.com' } });
+  const purge = (server: { url: string }, slug: string): Promise<RawResponse> =>
+    rawRequest(`${server.url}/purge/${slug}`, { method: 'POST' });
   async function status(url: string): Promise<Status> {
     return JSON.parse((await rawRequest(`${url}/status`)).text) as Status;
   }
@@ -121,7 +140,11 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
     expect(shared.text).toBe(rendered.text);
     expect(shared.headers['x-ramcache']).toBe('cacheset.ramcache');
     expect((await purge(one(), 'about')).status).toBe(204);
-    await waitFor('two to render it afresh', async () => (await get(two(), '/pages/about')).text !== rendered.text, 5_000);
+    await waitFor(
+      'two to render it afresh',
+      async () => (await get(two(), '/pages/about')).text !== rendered.text,
+      5_000,
+    );
     const fresh = await get(two(), '/pages/about');
     expect(fresh.text).not.toBe(rendered.text);
     // The other page is untouched.
@@ -148,7 +171,9 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
     );
     await new Promise((r) => setTimeout(r, 200));
     await redis.kill();
-    await waitFor('both to notice the outage', async () => (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'down'));
+    await waitFor('both to notice the outage', async () =>
+      (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'down'),
+    );
     await new Promise((r) => setTimeout(r, 300));
     // The news changes while Redis is away: one process purges it.
     expect((await purge(one(), 'news')).status).toBe(204);
@@ -156,7 +181,9 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
     await new Promise((r) => setTimeout(r, 300));
 
     await redis.restart();
-    await waitFor('both to reconnect and resynchronise', async () => (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'up'));
+    await waitFor('both to reconnect and resynchronise', async () =>
+      (await Promise.all(servers.map((s) => status(s.url)))).every((s) => s.redis === 'up'),
+    );
     await new Promise((r) => setTimeout(r, 200));
     stop = true;
     await load;

@@ -18,11 +18,20 @@ interface Lines {
 }
 function logger(): CachesetLogger & Lines {
   const lines: { level: string; message: string }[] = [];
-  return { lines, warn: (message) => lines.push({ level: 'warn', message }), error: (message) => lines.push({ level: 'error', message }) };
+  return {
+    lines,
+    warn: (message) => lines.push({ level: 'warn', message }),
+    error: (message) => lines.push({ level: 'error', message }),
+  };
 }
 
 function page(text: string | Uint8Array): StoredResponse {
-  return { status: 200, headers: [['content-type', 'text/html']], body: typeof text === 'string' ? new TextEncoder().encode(text) : text, storedAt: Date.now() };
+  return {
+    status: 200,
+    headers: [['content-type', 'text/html']],
+    body: typeof text === 'string' ? new TextEncoder().encode(text) : text,
+    storedAt: Date.now(),
+  };
 }
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -52,13 +61,34 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
   /** Managers of one site (same prefix); each test gets its own site. */
   async function processes(count: number, options: RamCacheOptions = {}, url = redis.url): Promise<RamCacheManager[]> {
     site += 1;
-    const created = Array.from({ length: count }, () => new RamCacheManager({ bus: false, logger: logger(), ...options, redis: { url, prefix: `test:${site}:`, commandTimeoutMs: 300, reconnectDelayMs: { min: 50, max: 200 }, ...options.redis } }));
+    const created = Array.from(
+      { length: count },
+      () =>
+        new RamCacheManager({
+          bus: false,
+          logger: logger(),
+          ...options,
+          redis: {
+            url,
+            prefix: `test:${site}:`,
+            commandTimeoutMs: 300,
+            reconnectDelayMs: { min: 50, max: 200 },
+            ...options.redis,
+          },
+        }),
+    );
     managers.push(...created);
     await waitFor('the managers to connect', () => created.every((m) => m.redisState === 'up'));
     return created;
   }
 
-  async function render(ram: RamCacheManager, key: string, path: string, body: string | Uint8Array, tags: readonly string[] = []): Promise<void> {
+  async function render(
+    ram: RamCacheManager,
+    key: string,
+    path: string,
+    body: string | Uint8Array,
+    tags: readonly string[] = [],
+  ): Promise<void> {
     const lookup = await ram.lookup(key);
     if (lookup.fill === undefined) throw new Error(`expected a miss for ${key}`);
     lookup.fill.store({ key, path, ruleset: 'site.page', surrogateKeys: tags }, page(body));
@@ -71,7 +101,8 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     return lookup;
   }
 
-  const text = (l: ResponseCacheLookup): string | undefined => (l.response === undefined ? undefined : new TextDecoder().decode(l.response.body));
+  const text = (l: ResponseCacheLookup): string | undefined =>
+    l.response === undefined ? undefined : new TextDecoder().decode(l.response.body);
 
   /** The shared writes are fire-and-forget: wait until Redis has them. */
   async function written(ram: RamCacheManager, count: number): Promise<void> {
@@ -118,7 +149,12 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
 
   it('broadcasts a path invalidation to every process, with sub-path semantics, and Redis stops serving the entry', async () => {
     const [a, b] = (await processes(2)) as [RamCacheManager, RamCacheManager];
-    for (const [key, path] of [['k1', '/news/today'], ['k2', '/news'], ['k3', '/newsletter']] as const) await render(a, key, path, `page ${path}`);
+    for (const [key, path] of [
+      ['k1', '/news/today'],
+      ['k2', '/news'],
+      ['k3', '/newsletter'],
+    ] as const)
+      await render(a, key, path, `page ${path}`);
     await written(a, 3);
     for (const key of ['k1', 'k2', 'k3']) expect(text(await look(b, key))).toBeDefined();
     a.invalidatePaths(['/news']);
@@ -149,7 +185,10 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     const lookup = await a.lookup('k');
     b.invalidatePaths(['/slow']);
     await waitFor('a to hear of it', () => (a.statistics().redis?.invalidationsReceived ?? 0) === 1);
-    lookup.fill?.store({ key: 'k', path: '/slow/page', ruleset: 'r', surrogateKeys: [] }, page('rendered from old data'));
+    lookup.fill?.store(
+      { key: 'k', path: '/slow/page', ruleset: 'r', surrogateKeys: [] },
+      page('rendered from old data'),
+    );
     expect((await look(b, 'k')).response).toBeUndefined();
     expect(a.statistics().refusalsBy['invalidated-while-rendering']).toBe(1);
   });
@@ -158,7 +197,16 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     const port = await freePort();
     const log = logger();
     site += 1;
-    const ram = new RamCacheManager({ bus: false, logger: log, redis: { url: `redis://127.0.0.1:${port}`, prefix: `test:${site}:`, reconnectDelayMs: { min: 50, max: 100 }, connectTimeoutMs: 200 } });
+    const ram = new RamCacheManager({
+      bus: false,
+      logger: log,
+      redis: {
+        url: `redis://127.0.0.1:${port}`,
+        prefix: `test:${site}:`,
+        reconnectDelayMs: { min: 50, max: 100 },
+        connectTimeoutMs: 200,
+      },
+    });
     managers.push(ram);
     for (let i = 0; i < 20; i += 1) {
       const lookup = await ram.lookup(`k${i}`);
@@ -203,70 +251,87 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
   });
 });
 
-describeWithServers('RAM cache shared tier: Redis killed mid-run (real redis-server with persistence)', ['redis-server'], () => {
-  let redis: RedisServer;
-  const managers: RamCacheManager[] = [];
+describeWithServers(
+  'RAM cache shared tier: Redis killed mid-run (real redis-server with persistence)',
+  ['redis-server'],
+  () => {
+    let redis: RedisServer;
+    const managers: RamCacheManager[] = [];
 
-  beforeAll(async () => {
-    redis = await RedisServer.start({ persistent: true });
-  });
-  afterAll(async () => {
-    await Promise.all(managers.map((m) => m.close()));
-    await redis.stop();
-  });
+    beforeAll(async () => {
+      redis = await RedisServer.start({ persistent: true });
+    });
+    afterAll(async () => {
+      await Promise.all(managers.map((m) => m.close()));
+      await redis.stop();
+    });
 
-  it('keeps answering during the outage, and after Redis returns no process serves what was purged meanwhile', async () => {
-    const logs = [logger(), logger(), logger()];
-    const [a, b, doomed] = logs.map((log) => new RamCacheManager({ bus: false, logger: log, redis: { url: redis.url, prefix: 'killed:', commandTimeoutMs: 300, reconnectDelayMs: { min: 50, max: 200 } } })) as [RamCacheManager, RamCacheManager, RamCacheManager];
-    managers.push(a, b, doomed);
-    await waitFor('all to connect', () => [a, b, doomed].every((m) => m.redisState === 'up'));
-    const store = async (ram: RamCacheManager, key: string, body: string): Promise<void> => {
-      const lookup = await ram.lookup(key);
-      lookup.fill?.store({ key, path: `/${key}`, ruleset: 'r', surrogateKeys: [] }, page(body));
-    };
-    const read = async (ram: RamCacheManager, key: string): Promise<string | undefined> => {
-      const lookup = await ram.lookup(key);
-      lookup.fill?.abandon('read only');
-      return lookup.response === undefined ? undefined : new TextDecoder().decode(lookup.response.body);
-    };
-    await store(a, 'news', 'old news');
-    await store(a, 'sports', 'old sports');
-    await waitFor('the shared writes', () => (a.statistics().redis?.writes ?? 0) === 2);
-    expect(await read(b, 'news')).toBe('old news');
-    expect(await read(b, 'sports')).toBe('old sports');
-
-    await redis.kill();
-    await waitFor('all to notice', () => [a, b, doomed].every((m) => m.redisState === 'down'));
-    // Requests keep succeeding: from each process's own tier, or by rendering.
-    for (let i = 0; i < 50; i += 1) {
+    it('keeps answering during the outage, and after Redis returns no process serves what was purged meanwhile', async () => {
+      const logs = [logger(), logger(), logger()];
+      const [a, b, doomed] = logs.map(
+        (log) =>
+          new RamCacheManager({
+            bus: false,
+            logger: log,
+            redis: {
+              url: redis.url,
+              prefix: 'killed:',
+              commandTimeoutMs: 300,
+              reconnectDelayMs: { min: 50, max: 200 },
+            },
+          }),
+      ) as [RamCacheManager, RamCacheManager, RamCacheManager];
+      managers.push(a, b, doomed);
+      await waitFor('all to connect', () => [a, b, doomed].every((m) => m.redisState === 'up'));
+      const store = async (ram: RamCacheManager, key: string, body: string): Promise<void> => {
+        const lookup = await ram.lookup(key);
+        lookup.fill?.store({ key, path: `/${key}`, ruleset: 'r', surrogateKeys: [] }, page(body));
+      };
+      const read = async (ram: RamCacheManager, key: string): Promise<string | undefined> => {
+        const lookup = await ram.lookup(key);
+        lookup.fill?.abandon('read only');
+        return lookup.response === undefined ? undefined : new TextDecoder().decode(lookup.response.body);
+      };
+      await store(a, 'news', 'old news');
+      await store(a, 'sports', 'old sports');
+      await waitFor('the shared writes', () => (a.statistics().redis?.writes ?? 0) === 2);
       expect(await read(b, 'news')).toBe('old news');
-      await store(a, `during${i}`, 'rendered during the outage');
-      expect(await read(a, `during${i}`)).toBe('rendered during the outage');
-    }
-    // Both change during the outage. a purges the sports and will tell the others when Redis is
-    // back; another process purges the news and dies before Redis returns, so nobody will ever be
-    // told: only the fence each process records on reconnecting keeps the stored copy from coming back.
-    a.invalidatePaths(['/sports']);
-    doomed.invalidatePaths(['/news']);
-    await doomed.close();
-    expect(await read(a, 'sports')).toBeUndefined();
-    expect(a.statistics().redis?.pendingInvalidations).toBe(1);
-    for (const log of logs) expect(log.lines.filter((l) => l.message.includes('unavailable'))).toHaveLength(1);
-    expect(b.statistics().redis?.errors).toBeGreaterThan(0);
+      expect(await read(b, 'sports')).toBe('old sports');
 
-    // Redis comes back with its data: the old pages are still stored in it.
-    await redis.restart();
-    expect(await redis.command('DBSIZE')).toBeGreaterThanOrEqual(2);
-    await waitFor('both to resynchronise', () => a.redisState === 'up' && b.redisState === 'up', 15_000);
-    for (const ram of [a, b]) {
-      expect(await read(ram, 'news')).toBeUndefined();
-      expect(await read(ram, 'sports')).toBeUndefined();
-    }
-    expect(a.statistics().redis?.pendingInvalidations).toBe(0);
-    for (const log of logs.slice(0, 2)) expect(log.lines.filter((l) => l.message.includes('is back'))).toHaveLength(1);
-    // And the tier works again.
-    await store(b, 'fresh', 'after the outage');
-    await waitFor('the shared write', () => (b.statistics().redis?.writes ?? 0) >= 1);
-    expect(await read(a, 'fresh')).toBe('after the outage');
-  });
-});
+      await redis.kill();
+      await waitFor('all to notice', () => [a, b, doomed].every((m) => m.redisState === 'down'));
+      // Requests keep succeeding: from each process's own tier, or by rendering.
+      for (let i = 0; i < 50; i += 1) {
+        expect(await read(b, 'news')).toBe('old news');
+        await store(a, `during${i}`, 'rendered during the outage');
+        expect(await read(a, `during${i}`)).toBe('rendered during the outage');
+      }
+      // Both change during the outage. a purges the sports and will tell the others when Redis is
+      // back; another process purges the news and dies before Redis returns, so nobody will ever be
+      // told: only the fence each process records on reconnecting keeps the stored copy from coming back.
+      a.invalidatePaths(['/sports']);
+      doomed.invalidatePaths(['/news']);
+      await doomed.close();
+      expect(await read(a, 'sports')).toBeUndefined();
+      expect(a.statistics().redis?.pendingInvalidations).toBe(1);
+      for (const log of logs) expect(log.lines.filter((l) => l.message.includes('unavailable'))).toHaveLength(1);
+      expect(b.statistics().redis?.errors).toBeGreaterThan(0);
+
+      // Redis comes back with its data: the old pages are still stored in it.
+      await redis.restart();
+      expect(await redis.command('DBSIZE')).toBeGreaterThanOrEqual(2);
+      await waitFor('both to resynchronise', () => a.redisState === 'up' && b.redisState === 'up', 15_000);
+      for (const ram of [a, b]) {
+        expect(await read(ram, 'news')).toBeUndefined();
+        expect(await read(ram, 'sports')).toBeUndefined();
+      }
+      expect(a.statistics().redis?.pendingInvalidations).toBe(0);
+      for (const log of logs.slice(0, 2))
+        expect(log.lines.filter((l) => l.message.includes('is back'))).toHaveLength(1);
+      // And the tier works again.
+      await store(b, 'fresh', 'after the outage');
+      await waitFor('the shared write', () => (b.statistics().redis?.writes ?? 0) >= 1);
+      expect(await read(a, 'fresh')).toBe('after the outage');
+    });
+  },
+);

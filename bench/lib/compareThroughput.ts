@@ -29,10 +29,15 @@ function timeRound(candidate: Candidate, iterations: number): number {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function compareThroughput(candidates: readonly Candidate[], options: { iterations: number; rounds: number; warmupRounds?: number }): ThroughputResult[] {
+export function compareThroughput(
+  candidates: readonly Candidate[],
+  options: { iterations: number; rounds: number; warmupRounds?: number },
+): ThroughputResult[] {
   for (let i = 0; i < (options.warmupRounds ?? 3); i += 1) for (const c of candidates) timeRound(c, options.iterations);
   const rounds = candidates.map(() => [] as number[]);
   for (let r = 0; r < options.rounds; r += 1) {
@@ -41,7 +46,11 @@ export function compareThroughput(candidates: readonly Candidate[], options: { i
     for (const i of order) (rounds[i] as number[]).push(timeRound(candidates[i] as Candidate, options.iterations));
   }
   if (sink === Number.MIN_SAFE_INTEGER) console.log(sink);
-  return candidates.map((c, i) => ({ name: c.name, opsPerSecond: median(rounds[i] as number[]), rounds: rounds[i] as number[] }));
+  return candidates.map((c, i) => ({
+    name: c.name,
+    opsPerSecond: median(rounds[i] as number[]),
+    rounds: rounds[i] as number[],
+  }));
 }
 
 export function formatOps(ops: number): string {

@@ -15,10 +15,16 @@ export function httpBenchOptions(argv: readonly string[] = process.argv.slice(2)
     const i = argv.indexOf(flag);
     if (i < 0) return fallback;
     const value = Number(argv[i + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number, got ${String(argv[i + 1])}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`${flag} needs a positive number, got ${String(argv[i + 1])}`);
     return value;
   };
-  return { seconds: number('--seconds', 5), rounds: number('--rounds', 5), connections: number('--connections', 32), check: argv.includes('--check') };
+  return {
+    seconds: number('--seconds', 5),
+    rounds: number('--rounds', 5),
+    connections: number('--connections', 32),
+    check: argv.includes('--check'),
+  };
 }
 
 /** A server script in bench/dist/servers, started in its own process. */
@@ -30,7 +36,10 @@ export interface ServerSpec {
 let nextPort = 20_000 + Math.floor(Math.random() * 20_000);
 
 /** Starts every server, runs `compare`, and stops them all whatever happens. */
-export async function withServers<T>(specs: readonly ServerSpec[], run: (servers: readonly BenchServer[]) => Promise<T>): Promise<T> {
+export async function withServers<T>(
+  specs: readonly ServerSpec[],
+  run: (servers: readonly BenchServer[]) => Promise<T>,
+): Promise<T> {
   const servers: BenchServer[] = [];
   try {
     for (const spec of specs) {
@@ -48,14 +57,22 @@ export function contender(server: BenchServer, headers: Readonly<Record<string, 
 }
 
 export function results(contenders: readonly Contender[], options: HttpBenchOptions): Promise<ContenderResult[]> {
-  return compareServers(contenders, { seconds: options.seconds, rounds: options.rounds, connections: options.connections, warmupSeconds: Math.min(2, options.seconds) });
+  return compareServers(contenders, {
+    seconds: options.seconds,
+    rounds: options.rounds,
+    connections: options.connections,
+    warmupSeconds: Math.min(2, options.seconds),
+  });
 }
 
 /** Prints one comparison and returns the ratio ours / baseline. */
 export function report(label: string, ours: ContenderResult, baseline: ContenderResult, bar: number): number {
   const ratio = ours.requestsPerSecond / baseline.requestsPerSecond;
   console.log(label);
-  for (const r of [baseline, ours]) console.log(`  ${r.name.padEnd(34)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  (rounds: ${r.rounds.map((n) => Math.round(n)).join(', ')})`);
+  for (const r of [baseline, ours])
+    console.log(
+      `  ${r.name.padEnd(34)} ${Math.round(r.requestsPerSecond).toString().padStart(7)} req/s  (rounds: ${r.rounds.map((n) => Math.round(n)).join(', ')})`,
+    );
   console.log(`  ratio: ${ratio.toFixed(2)} (bar >= ${bar.toFixed(2)})`);
   return ratio;
 }
@@ -99,7 +116,11 @@ const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.f
  * reported too: on loopback the kernel's share of a response write grows when a slower server lets
  * wrk fall asleep between responses (each write then wakes it), which is not work the server does.
  */
-export async function cpuPerRequest(server: BenchServer, headers: Readonly<Record<string, string>>, options: HttpBenchOptions): Promise<CpuPerRequest> {
+export async function cpuPerRequest(
+  server: BenchServer,
+  headers: Readonly<Record<string, string>>,
+  options: HttpBenchOptions,
+): Promise<CpuPerRequest> {
   const pid = serverPid(server);
   const totals: number[] = [];
   const users: number[] = [];
@@ -118,10 +139,19 @@ export async function cpuPerRequest(server: BenchServer, headers: Readonly<Recor
 }
 
 /** Prints the CPU-time view of one comparison and returns baseline µs / ours µs (higher is better). */
-export function reportCpu(label: string, ours: { name: string } & CpuPerRequest, baseline: { name: string } & CpuPerRequest): number {
+export function reportCpu(
+  label: string,
+  ours: { name: string } & CpuPerRequest,
+  baseline: { name: string } & CpuPerRequest,
+): number {
   const ratio = baseline.micros / ours.micros;
   console.log(label);
-  for (const r of [baseline, ours]) console.log(`  ${r.name.padEnd(34)} ${r.micros.toFixed(1).padStart(7)} µs CPU per request (user space ${r.userMicros.toFixed(1)} µs)`);
-  console.log(`  ratio (baseline CPU / ours): ${ratio.toFixed(2)}; user space only: ${(baseline.userMicros / ours.userMicros).toFixed(2)}`);
+  for (const r of [baseline, ours])
+    console.log(
+      `  ${r.name.padEnd(34)} ${r.micros.toFixed(1).padStart(7)} µs CPU per request (user space ${r.userMicros.toFixed(1)} µs)`,
+    );
+  console.log(
+    `  ratio (baseline CPU / ours): ${ratio.toFixed(2)}; user space only: ${(baseline.userMicros / ours.userMicros).toFixed(2)}`,
+  );
   return ratio;
 }

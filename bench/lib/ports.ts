@@ -29,10 +29,15 @@ function canConnect(port: number): Promise<boolean> {
  * Waits until something accepts connections on `port`. With `child`, fails at once when the child
  * exits first and kills it when the time is up, so a broken server never leaves the run waiting.
  */
-export async function waitForPort(port: number, what: string, options: { child?: ChildProcess; timeoutMs?: number } = {}): Promise<void> {
+export async function waitForPort(
+  port: number,
+  what: string,
+  options: { child?: ChildProcess; timeoutMs?: number } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   while (Date.now() < deadline) {
-    if (options.child !== undefined && options.child.exitCode !== null) throw new Error(`${what} exited with ${options.child.exitCode}`);
+    if (options.child !== undefined && options.child.exitCode !== null)
+      throw new Error(`${what} exited with ${options.child.exitCode}`);
     if (await canConnect(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -21,7 +21,14 @@ export interface WrkResult {
 
 /** Runs wrk (Debian package `wrk`) against `url` and parses its summary. */
 export async function runWrk(url: string, options: WrkOptions = {}): Promise<WrkResult> {
-  const args = ['-t', String(options.threads ?? 1), '-c', String(options.connections ?? 32), '-d', `${options.seconds ?? 3}s`];
+  const args = [
+    '-t',
+    String(options.threads ?? 1),
+    '-c',
+    String(options.connections ?? 32),
+    '-d',
+    `${options.seconds ?? 3}s`,
+  ];
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   if (options.method !== undefined && options.method !== 'GET') {
     throw new Error('runWrk: only GET is supported without a Lua script');
@@ -70,7 +77,6 @@ export class BenchServer {
   }
 }
 
-
 export interface Contender {
   readonly name: string;
   readonly url: string;
@@ -89,21 +95,40 @@ export interface ContenderResult {
  * median per contender: both sides see the same machine noise. Any non-2xx/3xx answer or socket error
  * fails the run (a benchmark of errors measures nothing).
  */
-export async function compareServers(contenders: readonly Contender[], options: { rounds?: number; seconds?: number; connections?: number; warmupSeconds?: number } = {}): Promise<ContenderResult[]> {
+export async function compareServers(
+  contenders: readonly Contender[],
+  options: { rounds?: number; seconds?: number; connections?: number; warmupSeconds?: number } = {},
+): Promise<ContenderResult[]> {
   const rounds = options.rounds ?? 5;
-  for (const c of contenders) await runWrk(c.url, { seconds: options.warmupSeconds ?? 1, connections: options.connections ?? 32, headers: c.headers ?? {} });
+  for (const c of contenders)
+    await runWrk(c.url, {
+      seconds: options.warmupSeconds ?? 1,
+      connections: options.connections ?? 32,
+      headers: c.headers ?? {},
+    });
   const samples = contenders.map(() => [] as number[]);
   for (let r = 0; r < rounds; r += 1) {
     const order = r % 2 === 0 ? contenders.map((_, i) => i) : contenders.map((_, i) => contenders.length - 1 - i);
     for (const i of order) {
       const c = contenders[i] as Contender;
-      const result = await runWrk(c.url, { seconds: options.seconds ?? 3, connections: options.connections ?? 32, headers: c.headers ?? {} });
-      if (result.non2xx3xx > 0 || result.socketErrors > 0) throw new Error(`${c.name}: ${result.non2xx3xx} error responses and ${result.socketErrors} socket errors during the run`);
+      const result = await runWrk(c.url, {
+        seconds: options.seconds ?? 3,
+        connections: options.connections ?? 32,
+        headers: c.headers ?? {},
+      });
+      if (result.non2xx3xx > 0 || result.socketErrors > 0)
+        throw new Error(
+          `${c.name}: ${result.non2xx3xx} error responses and ${result.socketErrors} socket errors during the run`,
+        );
       (samples[i] as number[]).push(result.requestsPerSecond);
     }
   }
   return contenders.map((c, i) => {
     const sorted = [...(samples[i] as number[])].sort((a, b) => a - b);
-    return { name: c.name, requestsPerSecond: sorted[Math.floor(sorted.length / 2)] as number, rounds: samples[i] as number[] };
+    return {
+      name: c.name,
+      requestsPerSecond: sorted[Math.floor(sorted.length / 2)] as number,
+      rounds: samples[i] as number[],
+    };
   });
 }

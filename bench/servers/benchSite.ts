@@ -26,7 +26,11 @@ export const LAST_MODIFIED = UPDATED.toHTTP() ?? '';
 export const CONTENT_TYPE = 'text/html; charset=utf-8';
 
 /** A 20 KB page. */
-export const BODY = `<!doctype html><title>bench</title>${'<p>cacheset benchmark page, twenty kilobytes of markup.</p>'.repeat(340)}`.slice(0, 20 * 1024);
+export const BODY =
+  `<!doctype html><title>bench</title>${'<p>cacheset benchmark page, twenty kilobytes of markup.</p>'.repeat(340)}`.slice(
+    0,
+    20 * 1024,
+  );
 
 /** The port to listen on: the first argument (BenchServer passes it). */
 export function portArgument(): number {
@@ -37,7 +41,11 @@ export function portArgument(): number {
 
 export function createBenchCaching(): { caching: HttpCaching; view: PageView } {
   const container = new Container();
-  bindAdapter(container, { provides: ILastModified, for: Page, factory: (page: Page) => ({ lastModified: () => page.updatedAt }) });
+  bindAdapter(container, {
+    provides: ILastModified,
+    for: Page,
+    factory: (page: Page) => ({ lastModified: () => page.updatedAt }),
+  });
   const caching = createHttpCaching({
     rulesets: new RulesetRegistry(),
     operations: registerHttpOperations(new OperationRegistry()),
@@ -46,7 +54,16 @@ export function createBenchCaching(): { caching: HttpCaching; view: PageView } {
     policy: {
       operationMapping: { 'bench.page': 'moderateCaching' },
       operations: {
-        moderateCaching: { rulesets: { 'bench.page': { smaxage: 3600, etags: ['lastModified', 'resourceVersion'], lastModified: true, vary: ['Accept-Language'] } } },
+        moderateCaching: {
+          rulesets: {
+            'bench.page': {
+              smaxage: 3600,
+              etags: ['lastModified', 'resourceVersion'],
+              lastModified: true,
+              vary: ['Accept-Language'],
+            },
+          },
+        },
       },
     },
   });

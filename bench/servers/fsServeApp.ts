@@ -26,9 +26,16 @@ interface Photo {
 }
 
 const [portArg, root, database] = process.argv.slice(2);
-if (portArg === undefined || root === undefined || database === undefined) throw new Error('usage: fsServeApp.js <port> <root> <database.json>');
+if (portArg === undefined || root === undefined || database === undefined)
+  throw new Error('usage: fsServeApp.js <port> <root> <database.json>');
 
-const escapes: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapes: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => escapes[c] as string);
 
 /** What "rendering from the database" costs here: read, parse, fill the template. */
@@ -57,7 +64,10 @@ const cache = await FsCache.open({ root, durable: false });
 const operations = registerHttpOperations(new OperationRegistry());
 operations.register(createFsCacheOperation(cache));
 const caching = createHttpCaching({
-  policy: { operationMapping: { 'bench.gallery': 'chain' }, operations: { chain: { rulesets: { 'bench.gallery': { operations: ['moderateCaching', 'fsCache'] } } } } },
+  policy: {
+    operationMapping: { 'bench.gallery': 'chain' },
+    operations: { chain: { rulesets: { 'bench.gallery': { operations: ['moderateCaching', 'fsCache'] } } } },
+  },
   operations,
   rulesets: new RulesetRegistry(),
 });

@@ -24,8 +24,21 @@ class Page {
 }
 
 const container = new Container();
-bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'bench.page', factory: (p: Page) => ({ getRelativePaths: () => [`/pages/${p.id}`, `/pages/${p.id}/view`], getAbsolutePaths: () => [] }) });
-bindAdapter(container, { provides: ISurrogateKeys, for: Page, name: 'bench.page', factory: (p: Page) => ({ getKeys: () => [`page-${p.id}`] }) });
+bindAdapter(container, {
+  provides: IPurgePaths,
+  for: Page,
+  name: 'bench.page',
+  factory: (p: Page) => ({
+    getRelativePaths: () => [`/pages/${p.id}`, `/pages/${p.id}/view`],
+    getAbsolutePaths: () => [],
+  }),
+});
+bindAdapter(container, {
+  provides: ISurrogateKeys,
+  for: Page,
+  name: 'bench.page',
+  factory: (p: Page) => ({ getKeys: () => [`page-${p.id}`] }),
+});
 const bus = new EventBus();
 const purger = createPurger({ proxies: [varnishUrl], container, bus, enabled: mode === 'purge', historySize: 0 });
 const caching = createHttpCaching({ policy: { operationMapping: {} }, rulesets: new RulesetRegistry(), container });
@@ -47,7 +60,10 @@ process.once('SIGTERM', () => {
   server.close();
   void purger.close().then((report) => {
     const [stats] = purger.statistics().proxies;
-    if (mode === 'purge') console.error(`purgeLatencyServer: ${stats?.succeeded ?? 0} purges succeeded, ${stats?.failed ?? 0} failed, ${stats?.dropped ?? 0} dropped${report.clean ? '' : ', some abandoned'}`);
+    if (mode === 'purge')
+      console.error(
+        `purgeLatencyServer: ${stats?.succeeded ?? 0} purges succeeded, ${stats?.failed ?? 0} failed, ${stats?.dropped ?? 0} dropped${report.clean ? '' : ', some abandoned'}`,
+      );
     process.exit(0);
   });
 });

@@ -45,7 +45,11 @@ export class ServerProcess {
   }
 
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
-    const child = spawn(options.command, [...options.args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.command, [...options.args], {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const server = new ServerProcess(options, child);
     const deadline = Date.now() + (options.startTimeout ?? 15_000);
     let exitCode: number | null | undefined;
@@ -53,12 +57,17 @@ export class ServerProcess {
       exitCode = code;
     });
     while (Date.now() < deadline) {
-      if (exitCode !== undefined) throw new Error(`${options.name} exited with code ${String(exitCode)} before listening on ${options.port}:\n${server.output}`);
+      if (exitCode !== undefined)
+        throw new Error(
+          `${options.name} exited with code ${String(exitCode)} before listening on ${options.port}:\n${server.output}`,
+        );
       if (await canConnect(options.port)) return server;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await server.stop();
-    throw new Error(`${options.name} did not listen on 127.0.0.1:${options.port} within ${options.startTimeout ?? 15_000} ms:\n${server.output}`);
+    throw new Error(
+      `${options.name} did not listen on 127.0.0.1:${options.port} within ${options.startTimeout ?? 15_000} ms:\n${server.output}`,
+    );
   }
 
   get output(): string {

@@ -8,7 +8,15 @@ import { freePort } from './freePort.js';
 import { ServerProcess } from './ServerProcess.js';
 import { EventBus, OperationRegistry, RulesetRegistry, type PolicyData } from '@cacheset/core';
 import { createHttpCaching, registerHttpOperations, type HttpCaching } from '@cacheset/http';
-import { createFsCacheOperation, FsCache, nginxConfig, serverConfigOf, subscribePurges, type FsCacheOptions, type ServerConfigOptions } from '@cacheset/fs';
+import {
+  createFsCacheOperation,
+  FsCache,
+  nginxConfig,
+  serverConfigOf,
+  subscribePurges,
+  type FsCacheOptions,
+  type ServerConfigOptions,
+} from '@cacheset/fs';
 import { Container } from 'inversify';
 
 export interface NginxOptions {
@@ -52,7 +60,11 @@ export class Nginx {
     try {
       const configPath = join(dir, 'nginx.conf');
       await writeFile(configPath, Nginx.#config(dir, http, 1));
-      const result = spawnSync(nginx, ['-t', '-q', '-p', dir, '-c', configPath, '-e', join(dir, 'logs', 'startup.log')], { encoding: 'utf8', timeout: 15_000 });
+      const result = spawnSync(
+        nginx,
+        ['-t', '-q', '-p', dir, '-c', configPath, '-e', join(dir, 'logs', 'startup.log')],
+        { encoding: 'utf8', timeout: 15_000 },
+      );
       return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -62,7 +74,8 @@ export class Nginx {
   static async #prefix(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'cacheset-nginx-'));
     await chmod(dir, 0o755);
-    for (const sub of ['logs', 'temp', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi']) await mkdir(join(dir, sub), { recursive: true });
+    for (const sub of ['logs', 'temp', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi'])
+      await mkdir(join(dir, sub), { recursive: true });
     return dir;
   }
 
@@ -93,11 +106,19 @@ ${http}
     if (nginx === undefined) throw new Error('nginx is not installed (apt-get install -y nginx)');
     const dir = await Nginx.#prefix();
     const port = options.port ?? (await freePort());
-    const http = typeof options.http === 'function' ? options.http(port, dir) : options.http.replaceAll('${PORT}', String(port)).replaceAll('${DIR}', dir);
+    const http =
+      typeof options.http === 'function'
+        ? options.http(port, dir)
+        : options.http.replaceAll('${PORT}', String(port)).replaceAll('${DIR}', dir);
     const configPath = join(dir, 'nginx.conf');
     await writeFile(configPath, Nginx.#config(dir, http, options.workers ?? 1, options.main));
     try {
-      const process = await ServerProcess.start({ name: 'nginx', command: nginx, args: ['-p', dir, '-c', configPath, '-e', join(dir, 'logs', 'startup.log'), '-g', 'daemon off;'], port });
+      const process = await ServerProcess.start({
+        name: 'nginx',
+        command: nginx,
+        args: ['-p', dir, '-c', configPath, '-e', join(dir, 'logs', 'startup.log'), '-g', 'daemon off;'],
+        port,
+      });
       return new Nginx(port, dir, process);
     } catch (error) {
       const log = await readFile(join(dir, 'logs', 'error.log'), 'utf8').catch(() => '');
@@ -125,13 +146,15 @@ ${http}
 // A whole site for the @cacheset/fs tests: an FsCache, a node:http application running the policy
 // through @cacheset/http with the fsCache operation, and nginx in front with the generated config.
 
-
 export interface FsSiteOptions {
   /** FsCache options besides the root (a fresh temporary directory). */
   readonly cache?: Omit<FsCacheOptions, 'root'>;
   readonly policy: PolicyData;
   /** Builds the application's handler once the caching layer exists. */
-  readonly app: (caching: HttpCaching, site: { readonly container: Container }) => (req: IncomingMessage, res: ServerResponse) => void;
+  readonly app: (
+    caching: HttpCaching,
+    site: { readonly container: Container },
+  ) => (req: IncomingMessage, res: ServerResponse) => void;
   /** Generator options besides root, app and listen. */
   readonly server?: Omit<ServerConfigOptions, 'root' | 'app' | 'listen'>;
   /** Where Purge events come from. Default: a fresh bus. */
@@ -179,11 +202,21 @@ export async function startFsSite(options: FsSiteOptions): Promise<FsSite> {
   await options.prepare?.({ base, root });
   const bus = options.bus ?? new EventBus();
   const container = new Container();
-  const cache = await FsCache.open({ ...options.cache, root, logger: options.cache?.logger ?? { warn: () => undefined, error: (m) => console.error(m) } });
+  const cache = await FsCache.open({
+    ...options.cache,
+    root,
+    logger: options.cache?.logger ?? { warn: () => undefined, error: (m) => console.error(m) },
+  });
   subscribePurges(cache, { container, bus });
   const operations = registerHttpOperations(new OperationRegistry());
   operations.register(createFsCacheOperation(cache));
-  const caching = createHttpCaching({ policy: options.policy, operations, rulesets: new RulesetRegistry(), container, logger: { warn: () => undefined, error: (m) => console.error(m) } });
+  const caching = createHttpCaching({
+    policy: options.policy,
+    operations,
+    rulesets: new RulesetRegistry(),
+    container,
+    logger: { warn: () => undefined, error: (m) => console.error(m) },
+  });
   await options.configure?.({ cache, caching });
   const handler = options.app(caching, { container });
   const appHits = new Map<string, number>();
@@ -200,7 +233,13 @@ export async function startFsSite(options: FsSiteOptions): Promise<FsSite> {
   let nginx: Nginx;
   try {
     nginx = await Nginx.start({
-      http: (port) => (config = nginxConfig({ ...serverConfigOf(cache), ...options.server, app: `127.0.0.1:${appPort}`, listen: `127.0.0.1:${port}` })),
+      http: (port) =>
+        (config = nginxConfig({
+          ...serverConfigOf(cache),
+          ...options.server,
+          app: `127.0.0.1:${appPort}`,
+          listen: `127.0.0.1:${port}`,
+        })),
     });
   } catch (error) {
     server.close();

@@ -34,8 +34,18 @@ export function pagePaths(page: Page): string[] {
 
 export function pageContainer(): Container {
   const container = new Container();
-  bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'test.page', factory: (page: Page) => ({ getRelativePaths: () => pagePaths(page), getAbsolutePaths: () => [] }) });
-  bindAdapter(container, { provides: ISurrogateKeys, for: Page, name: 'test.page', factory: (page: Page) => ({ getKeys: () => [`page-${page.id}`, ...page.tags] }) });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Page,
+    name: 'test.page',
+    factory: (page: Page) => ({ getRelativePaths: () => pagePaths(page), getAbsolutePaths: () => [] }),
+  });
+  bindAdapter(container, {
+    provides: ISurrogateKeys,
+    for: Page,
+    name: 'test.page',
+    factory: (page: Page) => ({ getKeys: () => [`page-${page.id}`, ...page.tags] }),
+  });
   return container;
 }
 
@@ -76,7 +86,10 @@ export class PurgeApp {
     const rulesets = new RulesetRegistry();
     rulesets.declareType('site.page', 'Page');
     const caching = createHttpCaching({
-      policy: { operationMapping: { 'site.page': 'moderateCaching' }, operations: { moderateCaching: { options: { smaxage: '1d' } } } },
+      policy: {
+        operationMapping: { 'site.page': 'moderateCaching' },
+        operations: { moderateCaching: { options: { smaxage: '1d' } } },
+      },
       rulesets,
       container: options.container,
       behindProxy: true,
@@ -102,7 +115,10 @@ export class PurgeApp {
 
   handle(req: IncomingMessage, res: ServerResponse, bus: EventBus): void {
     const url = new URL(req.url ?? '/', 'http://app.invalid');
-    const segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segments = url.pathname
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     const [root, slug, action] = segments;
     const page = root === 'pages' && slug !== undefined ? this.pages.get(slug) : undefined;
     if (page === undefined) {

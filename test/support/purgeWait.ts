@@ -2,7 +2,12 @@ import type { Purger } from '@cacheset/purge';
 import type { RawResponse } from './httpRequest.js';
 
 /** Polls `check` until it returns true or `timeoutMs` passes; then throws with `what`. */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, intervalMs = 20): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  intervalMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

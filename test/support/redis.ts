@@ -54,7 +54,9 @@ export function redisCommand(port: number, args: readonly string[], timeoutMs = 
       socket.destroy();
       reject(error);
     };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`redis on ${port}: no answer to ${args[0] ?? ''} within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      fail(new Error(`redis on ${port}: no answer to ${args[0] ?? ''} within ${timeoutMs} ms`)),
+    );
     socket.once('error', fail);
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -127,7 +129,23 @@ export class RedisServer {
     this.#process = await ServerProcess.start({
       name: 'redis-server',
       command: binary,
-      args: ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.#dir, '--save', '', ...persistence, '--protected-mode', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+      args: [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.#dir,
+        '--save',
+        '',
+        ...persistence,
+        '--protected-mode',
+        'no',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
       port: this.port,
     });
     await this.#waitUntilLoaded();

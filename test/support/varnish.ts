@@ -35,7 +35,8 @@ export class Varnish {
 
   static async start(options: VarnishOptions): Promise<Varnish> {
     const varnishd = findBinary('varnishd');
-    if (varnishd === undefined) throw new Error('varnishd is not installed (apt-get install -y varnish varnish-modules)');
+    if (varnishd === undefined)
+      throw new Error('varnishd is not installed (apt-get install -y varnish varnish-modules)');
     const dir = await mkdtemp(join(tmpdir(), 'cacheset-varnish-'));
     // varnishd drops root privileges to its own user before reading the VCL; mkdtemp's 0700 would hide it.
     await chmod(dir, 0o755);
@@ -47,7 +48,25 @@ export class Varnish {
     const process = await ServerProcess.start({
       name: 'varnishd',
       command: varnishd,
-      args: ['-F', '-a', `127.0.0.1:${port}`, '-T', `127.0.0.1:${adminPort}`, '-S', join(dir, 'secret'), '-f', vclPath, '-n', join(dir, 'work'), '-s', 'malloc,64m', '-p', 'default_grace=0', '-p', 'default_keep=0'],
+      args: [
+        '-F',
+        '-a',
+        `127.0.0.1:${port}`,
+        '-T',
+        `127.0.0.1:${adminPort}`,
+        '-S',
+        join(dir, 'secret'),
+        '-f',
+        vclPath,
+        '-n',
+        join(dir, 'work'),
+        '-s',
+        'malloc,64m',
+        '-p',
+        'default_grace=0',
+        '-p',
+        'default_keep=0',
+      ],
       port,
     });
     return new Varnish(port, adminPort, process, dir);
@@ -60,7 +79,11 @@ export class Varnish {
   /** Runs a varnishadm command (e.g. 'ban.list'). */
   async admin(...command: string[]): Promise<string> {
     const varnishadm = findBinary('varnishadm') ?? 'varnishadm';
-    const { stdout } = await run(varnishadm, ['-T', `127.0.0.1:${this.adminPort}`, '-S', join(this.#dir, 'secret'), ...command], { timeout: 10_000 });
+    const { stdout } = await run(
+      varnishadm,
+      ['-T', `127.0.0.1:${this.adminPort}`, '-S', join(this.#dir, 'secret'), ...command],
+      { timeout: 10_000 },
+    );
     return stdout;
   }
 

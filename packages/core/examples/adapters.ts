@@ -1,5 +1,12 @@
 // 2. Cache-aware code describes itself through adapters bound in an inversify container.
-import { AdapterLookup, bindAdapter, ILastModified, IPurgePaths, resolveLastModified, resolvePurgePaths } from '@cacheset/core';
+import {
+  AdapterLookup,
+  bindAdapter,
+  ILastModified,
+  IPurgePaths,
+  resolveLastModified,
+  resolvePurgePaths,
+} from '@cacheset/core';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 

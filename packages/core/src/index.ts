@@ -9,25 +9,61 @@ import 'reflect-metadata/lite';
 
 export { CachesetError, type CachesetErrorCode, type CachesetErrorOptions } from './errors/CachesetError.js';
 export { CoreErrorCodes, type CoreErrorCode } from './errors/errorCodes.js';
-export { CachesetWarning, CoreWarningCodes, emitProcessWarning, type CachesetWarningCode } from './errors/CachesetWarning.js';
+export {
+  CachesetWarning,
+  CoreWarningCodes,
+  emitProcessWarning,
+  type CachesetWarningCode,
+} from './errors/CachesetWarning.js';
 export { consoleLogger, type CachesetLogger } from './logging/CachesetLogger.js';
 export { isPromiseLike, type MaybePromise } from './async/isPromiseLike.js';
 export { assertDottedName, describeValue, dottedNameProblem, isDottedName } from './names/dottedName.js';
 
-export { defineInterface, Interface, isInterfaceToken, tokenResolutionOrder, type DefineInterfaceOptions, type InterfaceToken } from './interfaces/InterfaceToken.js';
+export {
+  defineInterface,
+  Interface,
+  isInterfaceToken,
+  tokenResolutionOrder,
+  type DefineInterfaceOptions,
+  type InterfaceToken,
+} from './interfaces/InterfaceToken.js';
 export { isClass, isSpec, specName, type AnyClass, type Spec } from './interfaces/Spec.js';
-export { alsoProvides, classImplements, declaredInterfaces, directlyProvidedBy, implementedBy, implementer, noLongerProvides } from './interfaces/declarations.js';
+export {
+  alsoProvides,
+  classImplements,
+  declaredInterfaces,
+  directlyProvidedBy,
+  implementedBy,
+  implementer,
+  noLongerProvides,
+} from './interfaces/declarations.js';
 export { classOf, implementsSpec, providedBy, provides } from './interfaces/resolutionOrder.js';
 
 export { RulesetRegistry, type RuleMatch, type RulesetRegistryOptions } from './registry/RulesetRegistry.js';
 export type { RulesetType } from './registry/RulesetType.js';
-export { declareType, enumerateTypes, getDefaultRegistry, lookup, register, resetDefaultRegistry, setDefaultRegistry, setExplicitMode, unregister } from './registry/defaultRegistry.js';
+export {
+  declareType,
+  enumerateTypes,
+  getDefaultRegistry,
+  lookup,
+  register,
+  resetDefaultRegistry,
+  setDefaultRegistry,
+  setExplicitMode,
+  unregister,
+} from './registry/defaultRegistry.js';
 export { cacheRuleset, declaredRuleset, decoratedClasses } from './decorators/cacheRuleset.js';
 
 export { defineAdapterToken, type AdapterToken } from './adapters/AdapterToken.js';
 export { ILastModified } from './adapters/ILastModified.js';
 export { IPurgePaths } from './adapters/IPurgePaths.js';
-export { adapter, adapterModule, AdapterRegistration, bindAdapter, type AdapterSpec } from './adapters/AdapterRegistration.js';
+export {
+  adapter,
+  adapterModule,
+  AdapterRegistration,
+  bindAdapter,
+  type AdapterSpec,
+} from './adapters/AdapterRegistration.js';
 export { AdapterLookup, type AdapterMatch, type NamedAdapter } from './adapters/AdapterLookup.js';
 export { checkLastModified, resolveLastModified, resolveLastModifiedNow } from './adapters/resolveLastModified.js';
 export { resolvePurgePaths, type PurgePaths } from './adapters/resolvePurgePaths.js';
@@ -54,7 +90,12 @@ export { getDefaultBus, notify, resetDefaultBus, subscribe } from './events/defa
 export type { CacheRequest, CacheUser } from './exchange/CacheRequest.js';
 export type { CacheResponse } from './exchange/CacheResponse.js';
 export { createExchange, type CacheExchange, type CreateExchangeOptions } from './exchange/CacheExchange.js';
-export { memoryRequest, memoryResponse, type MemoryRequestInit, type MemoryResponse } from './exchange/memoryExchange.js';
+export {
+  memoryRequest,
+  memoryResponse,
+  type MemoryRequestInit,
+  type MemoryResponse,
+} from './exchange/memoryExchange.js';
 
 export type {
   CachingOperation,
@@ -67,7 +108,15 @@ export type {
   OptionValues,
 } from './operations/CachingOperation.js';
 export { defineOperation } from './operations/defineOperation.js';
-export { booleanOption, durationOption, integerOption, stringListOption, stringOption, type OptionCheckContext, type OptionSpec } from './operations/OptionSpec.js';
+export {
+  booleanOption,
+  durationOption,
+  integerOption,
+  stringListOption,
+  stringOption,
+  type OptionCheckContext,
+  type OptionSpec,
+} from './operations/OptionSpec.js';
 export { MAX_DELTA_SECONDS, parseDuration } from './operations/parseDuration.js';
 export { OperationRegistry, type OperationRegistryOptions } from './operations/OperationRegistry.js';
 export { CHAIN_HEADER, chainOperation } from './operations/chainOperation.js';
@@ -86,7 +135,13 @@ export {
   type RulesetLookup,
 } from './policy/CachingEngine.js';
 
-export { currentUnitOfWork, runInUnitOfWork, UnitOfWork, type UnitOfWorkOptions, type UnitOfWorkState } from './unitOfWork/UnitOfWork.js';
+export {
+  currentUnitOfWork,
+  runInUnitOfWork,
+  UnitOfWork,
+  type UnitOfWorkOptions,
+  type UnitOfWorkState,
+} from './unitOfWork/UnitOfWork.js';
 
 export { configError, formatConfigPath, type ConfigPath, type ConfigSource } from './config/ConfigSource.js';
 export { loadConfig, loadConfigFile, type LoadConfigOptions, type LoadedConfig } from './config/loadConfig.js';

@@ -157,7 +157,9 @@ describe('RulesetRegistry', () => {
     });
 
     it('rejects non-classes with a typed error', () => {
-      expect(() => registry.lookupClass((() => 1) as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }));
+      expect(() => registry.lookupClass((() => 1) as never)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }),
+      );
     });
   });
 
@@ -166,7 +168,11 @@ describe('RulesetRegistry', () => {
       @cacheRuleset('tests.decorated')
       class Decorated extends TestView {}
       registry.register(ITestView, 'iface');
-      expect(registry.match(new Decorated())).toEqual({ ruleset: 'tests.decorated', spec: Decorated, source: 'decorator' });
+      expect(registry.match(new Decorated())).toEqual({
+        ruleset: 'tests.decorated',
+        spec: Decorated,
+        source: 'decorator',
+      });
       expect(registry.match(new TestView())).toEqual({ ruleset: 'iface', spec: ITestView, source: 'register' });
     });
   });
@@ -209,7 +215,9 @@ describe('RulesetRegistry', () => {
 
     it('validates the ruleset name wherever it enters (DESIGN §3 overrules Z-16)', () => {
       for (const bad of ['', 'a..b', '.a', 'a.', 'front-page', 'site.1st', '1site', 'a b', 'naïve']) {
-        expect(() => registry.register(TestView, bad), bad).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME' }));
+        expect(() => registry.register(TestView, bad), bad).toThrowError(
+          expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME' }),
+        );
       }
       expect(() => registry.register(TestView, 42 as never)).toThrowError(/not a string/);
       expect(registry.lookup(new TestView())).toBeUndefined();
@@ -217,7 +225,9 @@ describe('RulesetRegistry', () => {
 
     it('rejects targets that are neither classes nor interface tokens', () => {
       for (const bad of [{}, 'TestView', null, undefined, 3, () => 1, new TestView()]) {
-        expect(() => registry.register(bad as never, 'frop')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }));
+        expect(() => registry.register(bad as never, 'frop')).toThrowError(
+          expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }),
+        );
       }
     });
   });
@@ -265,9 +275,15 @@ describe('RulesetRegistry', () => {
     });
 
     it('validates names, titles and descriptions', () => {
-      expect(() => registry.declareType('bad-name', 'x')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME' }));
-      expect(() => registry.declareType('ok', 3 as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
-      expect(() => registry.declareType('ok', 'x', {} as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+      expect(() => registry.declareType('bad-name', 'x')).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME' }),
+      );
+      expect(() => registry.declareType('ok', 3 as never)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+      );
+      expect(() => registry.declareType('ok', 'x', {} as never)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+      );
     });
   });
 
@@ -298,7 +314,9 @@ describe('RulesetRegistry', () => {
       expect(registry.explicit).toBe(true);
       registry.explicit = false;
       expect(registry.explicit).toBe(false);
-      expect(() => registry.setExplicitMode('yes' as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+      expect(() => registry.setExplicitMode('yes' as never)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+      );
     });
 
     it('applies to @cacheRuleset: a lookup reaching an undeclared decorator name throws', () => {
@@ -306,7 +324,9 @@ describe('RulesetRegistry', () => {
       class Undeclared {}
       expect(registry.lookup(new Undeclared())).toBe('tests.undeclared.view');
       registry.setExplicitMode();
-      expect(() => registry.lookup(new Undeclared())).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_DECLARED' }));
+      expect(() => registry.lookup(new Undeclared())).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_DECLARED' }),
+      );
       registry.declareType('tests.undeclared.view', 'Declared now');
       expect(registry.lookup(new Undeclared())).toBe('tests.undeclared.view');
     });
@@ -338,7 +358,9 @@ describe('RulesetRegistry', () => {
     it('returns the ruleset, or throws a typed error saying how to give one', () => {
       registry.register(TestView, 'frop');
       expect(registry.require(new TestView())).toBe('frop');
-      expect(() => registry.require(new OtherTestView())).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_FOUND' }));
+      expect(() => registry.require(new OtherTestView())).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_FOUND' }),
+      );
     });
   });
 });

@@ -23,7 +23,10 @@ const IContent = defineInterface('tests.adapters.IContent');
 
 @implementer(IContent)
 class Page {
-  constructor(readonly path: string, readonly modified: DateTime) {}
+  constructor(
+    readonly path: string,
+    readonly modified: DateTime,
+  ) {}
 }
 class NewsItem extends Page {}
 
@@ -37,8 +40,16 @@ const fixed = (dt: DateTime): ILastModified => ({ lastModified: () => dt });
 describe('adapters bound in an inversify container', () => {
   it('resolves the most specific ILastModified adapter for an object', async () => {
     const container = new Container();
-    bindAdapter(container, { provides: ILastModified, for: IContent, factory: () => fixed(at('2020-01-01T00:00:00Z')) });
-    bindAdapter(container, { provides: ILastModified, for: NewsItem, factory: (item: NewsItem) => fixed(item.modified) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: IContent,
+      factory: () => fixed(at('2020-01-01T00:00:00Z')),
+    });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: NewsItem,
+      factory: (item: NewsItem) => fixed(item.modified),
+    });
     const adapters = new AdapterLookup(container);
     const news = new NewsItem('/news/1', at('2024-05-06T07:08:09+02:00'));
     const page = new Page('/about', at('2023-01-01T00:00:00Z'));
@@ -86,15 +97,24 @@ describe('adapters bound in an inversify container', () => {
 
   it('a declining factory (undefined) means no adapter; it does not fall back to a less specific one', () => {
     const container = new Container();
-    bindAdapter(container, { provides: ILastModified, for: IContent, factory: () => fixed(at('2020-01-01T00:00:00Z')) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: IContent,
+      factory: () => fixed(at('2020-01-01T00:00:00Z')),
+    });
     bindAdapter(container, { provides: ILastModified, for: Page, factory: () => undefined });
-    expect(new AdapterLookup(container).query(new Page('/', at('2024-01-01T00:00:00Z')), ILastModified)).toBeUndefined();
+    expect(
+      new AdapterLookup(container).query(new Page('/', at('2024-01-01T00:00:00Z')), ILastModified),
+    ).toBeUndefined();
   });
 
   it('get() throws ERR_CACHESET_ADAPTER_NOT_FOUND saying how to bind one', () => {
     const adapters = new AdapterLookup(new Container());
     expect(() => adapters.get(new Page('/', at('2024-01-01T00:00:00Z')), ILastModified)).toThrowError(
-      expect.objectContaining({ code: 'ERR_CACHESET_ADAPTER_NOT_FOUND', message: expect.stringContaining('bindAdapter(container, { provides: cacheset.ILastModified') }),
+      expect.objectContaining({
+        code: 'ERR_CACHESET_ADAPTER_NOT_FOUND',
+        message: expect.stringContaining('bindAdapter(container, { provides: cacheset.ILastModified'),
+      }),
     );
   });
 
@@ -109,21 +129,46 @@ describe('adapters bound in an inversify container', () => {
       }
     }
     const container = new Container();
-    container.load(adapterModule(adapter({ provides: IPurgePaths, for: Page, name: 'tests.page', useClass: PagePaths })));
+    container.load(
+      adapterModule(adapter({ provides: IPurgePaths, for: Page, name: 'tests.page', useClass: PagePaths })),
+    );
     const paths = resolvePurgePaths(new AdapterLookup(container), new Page('/about', at('2024-01-01T00:00:00Z')));
     expect(paths).toEqual({ relative: ['/about', '/about/view'], absolute: [], errors: [] });
   });
 });
 
 describe('named IPurgePaths adapters', () => {
-  const paths = (relative: string[], absolute: string[] = []): IPurgePaths => ({ getRelativePaths: () => relative, getAbsolutePaths: () => absolute });
+  const paths = (relative: string[], absolute: string[] = []): IPurgePaths => ({
+    getRelativePaths: () => relative,
+    getAbsolutePaths: () => absolute,
+  });
 
   it('returns every name once, the most specific binding winning per name, most specific first', () => {
     const container = new Container();
-    bindAdapter(container, { provides: IPurgePaths, for: Interface, name: 'default', factory: (o: { path?: string }) => paths([o.path ?? '/']) });
-    bindAdapter(container, { provides: IPurgePaths, for: IContent, name: 'content', factory: (p: Page) => paths([`${p.path}/`, `${p.path}/view`]) });
-    bindAdapter(container, { provides: IPurgePaths, for: NewsItem, name: 'content', factory: (p: Page) => paths([`${p.path}/`], ['/_purge_news']) });
-    bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'files', factory: (p: Page) => paths([`${p.path}/@@download`]) });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Interface,
+      name: 'default',
+      factory: (o: { path?: string }) => paths([o.path ?? '/']),
+    });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: IContent,
+      name: 'content',
+      factory: (p: Page) => paths([`${p.path}/`, `${p.path}/view`]),
+    });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: NewsItem,
+      name: 'content',
+      factory: (p: Page) => paths([`${p.path}/`], ['/_purge_news']),
+    });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Page,
+      name: 'files',
+      factory: (p: Page) => paths([`${p.path}/@@download`]),
+    });
     const adapters = new AdapterLookup(container);
     const news = new NewsItem('/news/1', at('2024-01-01T00:00:00Z'));
     expect(adapters.getAll(news, IPurgePaths).map((a) => a.name)).toEqual(['content', 'files', 'default']);
@@ -133,13 +178,23 @@ describe('named IPurgePaths adapters', () => {
       errors: [],
     });
     const page = new Page('/about', at('2024-01-01T00:00:00Z'));
-    expect(resolvePurgePaths(adapters, page).relative).toEqual(['/about/@@download', '/about/', '/about/view', '/about']);
+    expect(resolvePurgePaths(adapters, page).relative).toEqual([
+      '/about/@@download',
+      '/about/',
+      '/about/view',
+      '/about',
+    ]);
   });
 
   it('instance markers add adapters: alsoProvides brings the token its bindings', () => {
     const IFeatured = defineInterface('tests.adapters.IFeatured');
     const container = new Container();
-    bindAdapter(container, { provides: IPurgePaths, for: IFeatured, name: 'featured', factory: () => paths(['/', '/featured']) });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: IFeatured,
+      name: 'featured',
+      factory: () => paths(['/', '/featured']),
+    });
     const page = new Page('/about', at('2024-01-01T00:00:00Z'));
     const adapters = new AdapterLookup(container);
     expect(resolvePurgePaths(adapters, page).relative).toEqual([]);
@@ -150,9 +205,26 @@ describe('named IPurgePaths adapters', () => {
   it('a failing adapter is reported and costs nothing of the others', () => {
     const container = new Container();
     bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'a', factory: () => paths(['/a']) });
-    bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'throws', factory: () => { throw new Error('db down'); } });
-    bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'bad', factory: () => ({ getRelativePaths: () => ['/ok', 5 as never], getAbsolutePaths: () => ['/abs'] }) });
-    bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'string', factory: () => ({ getRelativePaths: () => '/oops' as never, getAbsolutePaths: () => [] }) });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Page,
+      name: 'throws',
+      factory: () => {
+        throw new Error('db down');
+      },
+    });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Page,
+      name: 'bad',
+      factory: () => ({ getRelativePaths: () => ['/ok', 5 as never], getAbsolutePaths: () => ['/abs'] }),
+    });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Page,
+      name: 'string',
+      factory: () => ({ getRelativePaths: () => '/oops' as never, getAbsolutePaths: () => [] }),
+    });
     bindAdapter(container, { provides: IPurgePaths, for: Page, name: 'shapeless', factory: () => ({}) as never });
     const result = resolvePurgePaths(new AdapterLookup(container), new Page('/p', at('2024-01-01T00:00:00Z')));
     expect(result.relative).toEqual(['/a']);
@@ -176,7 +248,9 @@ describe('ILastModified for views (Z-17)', () => {
     const adapters = new AdapterLookup(container);
     const page = new Page('/', at('2024-03-03T03:03:03Z'));
     expect((await resolveLastModified(adapters, new PageView(page)))?.toISO()).toBe('2024-03-03T03:03:03.000Z');
-    expect((await resolveLastModified(adapters, new PageView(new PageView(page))))?.toISO()).toBe('2024-03-03T03:03:03.000Z');
+    expect((await resolveLastModified(adapters, new PageView(new PageView(page))))?.toISO()).toBe(
+      '2024-03-03T03:03:03.000Z',
+    );
   });
 
   it('no adapter for the context gives undefined', async () => {
@@ -189,13 +263,21 @@ describe('ILastModified for views (Z-17)', () => {
 
   it("a view's own adapter wins over delegation; a catch-all on Interface comes after delegation", async () => {
     const container = new Container();
-    bindAdapter(container, { provides: ILastModified, for: Interface, factory: () => fixed(at('2000-01-01T00:00:00Z')) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: Interface,
+      factory: () => fixed(at('2000-01-01T00:00:00Z')),
+    });
     bindAdapter(container, { provides: ILastModified, for: Page, factory: (p: Page) => fixed(p.modified) });
     const adapters = new AdapterLookup(container);
     const page = new Page('/', at('2024-03-03T03:03:03Z'));
     expect((await resolveLastModified(adapters, new PageView(page)))?.year).toBe(2024);
     expect((await resolveLastModified(adapters, new PageView({})))?.year).toBe(2000);
-    bindAdapter(container, { provides: ILastModified, for: PageView, factory: () => fixed(at('2010-01-01T00:00:00Z')) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: PageView,
+      factory: () => fixed(at('2010-01-01T00:00:00Z')),
+    });
     expect((await resolveLastModified(adapters, new PageView(page)))?.year).toBe(2010);
   });
 });
@@ -203,7 +285,11 @@ describe('ILastModified for views (Z-17)', () => {
 describe('bad ILastModified results are typed errors', () => {
   const lookupReturning = (value: unknown): AdapterLookup => {
     const container = new Container();
-    bindAdapter(container, { provides: ILastModified, for: Page, factory: () => ({ lastModified: () => value as DateTime }) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: Page,
+      factory: () => ({ lastModified: () => value as DateTime }),
+    });
     return new AdapterLookup(container);
   };
   const page = new Page('/', at('2024-01-01T00:00:00Z'));
@@ -216,7 +302,8 @@ describe('bad ILastModified results are typed errors', () => {
     ['a DateTime in an unknown zone', DateTime.now().setZone('Mars/Olympus'), 'unsupported zone'],
   ])('%s', async (_label, value, hint) => {
     await expect(resolveLastModified(lookupReturning(value), page)).rejects.toSatisfy(
-      (error: unknown) => CachesetError.is(error, 'ERR_CACHESET_INVALID_LAST_MODIFIED') && (error as Error).message.includes(hint),
+      (error: unknown) =>
+        CachesetError.is(error, 'ERR_CACHESET_INVALID_LAST_MODIFIED') && (error as Error).message.includes(hint),
     );
   });
 
@@ -226,14 +313,35 @@ describe('bad ILastModified results are typed errors', () => {
 
   it('a throwing adapter or factory is ERR_CACHESET_ADAPTER_FAILED with the cause kept', async () => {
     const container = new Container();
-    bindAdapter(container, { provides: ILastModified, for: Page, factory: () => ({ lastModified: () => { throw new TypeError('boom'); } }) });
-    await expect(resolveLastModified(new AdapterLookup(container), page)).rejects.toMatchObject({ code: 'ERR_CACHESET_ADAPTER_FAILED', cause: expect.any(TypeError) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: Page,
+      factory: () => ({
+        lastModified: () => {
+          throw new TypeError('boom');
+        },
+      }),
+    });
+    await expect(resolveLastModified(new AdapterLookup(container), page)).rejects.toMatchObject({
+      code: 'ERR_CACHESET_ADAPTER_FAILED',
+      cause: expect.any(TypeError),
+    });
     const other = new Container();
-    bindAdapter(other, { provides: ILastModified, for: Page, factory: () => { throw new Error('factory'); } });
-    await expect(resolveLastModified(new AdapterLookup(other), page)).rejects.toMatchObject({ code: 'ERR_CACHESET_ADAPTER_FAILED' });
+    bindAdapter(other, {
+      provides: ILastModified,
+      for: Page,
+      factory: () => {
+        throw new Error('factory');
+      },
+    });
+    await expect(resolveLastModified(new AdapterLookup(other), page)).rejects.toMatchObject({
+      code: 'ERR_CACHESET_ADAPTER_FAILED',
+    });
     const shapeless = new Container();
     bindAdapter(shapeless, { provides: ILastModified, for: Page, factory: () => ({}) as ILastModified });
-    await expect(resolveLastModified(new AdapterLookup(shapeless), page)).rejects.toMatchObject({ code: 'ERR_CACHESET_INVALID_ADAPTER' });
+    await expect(resolveLastModified(new AdapterLookup(shapeless), page)).rejects.toMatchObject({
+      code: 'ERR_CACHESET_INVALID_ADAPTER',
+    });
   });
 });
 
@@ -263,7 +371,11 @@ describe('adapter descriptions are validated', () => {
   it('a raw value bound under AdapterRegistration is rejected at lookup with a typed error', () => {
     const raw = new Container();
     raw.bind(AdapterRegistration).toConstantValue({ provides: ILastModified });
-    expect(() => new AdapterLookup(raw).query({}, ILastModified)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ADAPTER' }));
-    expect(() => new AdapterLookup({} as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+    expect(() => new AdapterLookup(raw).query({}, ILastModified)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ADAPTER' }),
+    );
+    expect(() => new AdapterLookup({} as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -44,12 +44,16 @@ describe('@cacheRuleset', () => {
       ['site.1st', 'starts with a digit'],
       [7, 'not a string'],
     ] as const) {
-      expect(() => cacheRuleset(bad as string), String(bad)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME', message: expect.stringContaining(why) }));
+      expect(() => cacheRuleset(bad as string), String(bad)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME', message: expect.stringContaining(why) }),
+      );
     }
   });
 
   it('rejects non-class targets', () => {
     const decorate = cacheRuleset('site.x');
-    expect(() => decorate((() => 1) as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }));
+    expect(() => decorate((() => 1) as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }),
+    );
   });
 });

@@ -50,7 +50,8 @@ describe('loadConfig', () => {
   beforeEach(() => {
     registry = new RulesetRegistry({ warn: () => {} });
   });
-  const load = (text: string, file = 'cacheset.yaml') => loadConfig(text, file, { registry, operations: operations(), components });
+  const load = (text: string, file = 'cacheset.yaml') =>
+    loadConfig(text, file, { registry, operations: operations(), components });
 
   it('declares types, registers rules and compiles the policy from YAML', () => {
     const loaded = load(`
@@ -76,14 +77,24 @@ policy:
     expect(registry.lookup(new FrontpageView())).toBe('site.frontpage');
     expect(registry.directLookup(IContent)).toBe('site.content');
     expect(loaded.policy.operationFor('site.frontpage')).toBe('moderateCaching');
-    expect(loaded.policy.resolveOptions(moderate, 'site.frontpage')).toEqual({ smaxage: 600, etags: ['userid', 'language'] });
+    expect(loaded.policy.resolveOptions(moderate, 'site.frontpage')).toEqual({
+      smaxage: 600,
+      etags: ['userid', 'language'],
+    });
     expect(loaded.policy.resolveOptions(moderate, 'site.content')).toEqual({ smaxage: 86_400, etags: null });
-    expect(loaded.rules.map((r) => [r.for, r.ruleset])).toEqual([['FrontpageView', 'site.frontpage'], ['IContent', 'site.content']]);
+    expect(loaded.rules.map((r) => [r.for, r.ruleset])).toEqual([
+      ['FrontpageView', 'site.frontpage'],
+      ['IContent', 'site.content'],
+    ]);
   });
 
   it('reads the same document as JSON', () => {
     const loaded = load(
-      JSON.stringify({ rulesetTypes: [{ name: 'site.news', title: 'News' }], rulesets: [{ for: 'NewsView', ruleset: 'site.news' }], policy: { operationMapping: { 'site.news': 'moderateCaching' } } }),
+      JSON.stringify({
+        rulesetTypes: [{ name: 'site.news', title: 'News' }],
+        rulesets: [{ for: 'NewsView', ruleset: 'site.news' }],
+        policy: { operationMapping: { 'site.news': 'moderateCaching' } },
+      }),
       'cacheset.json',
     );
     expect(registry.lookup(new NewsView())).toBe('site.news');
@@ -109,8 +120,16 @@ rulesetTypes:
 `),
     );
     expect(error.code).toBe('ERR_CACHESET_CONFIG_CONFLICT');
-    expect(error.message).toBe("cacheset.yaml:3:13: rulesetTypes[1].name: ruleset type 'site.news' is already declared at rulesetTypes[0] in this file; declare each type once");
-    expect(error.details).toMatchObject({ file: 'cacheset.yaml', key: 'rulesetTypes[1].name', value: 'site.news', line: 3, column: 13 });
+    expect(error.message).toBe(
+      "cacheset.yaml:3:13: rulesetTypes[1].name: ruleset type 'site.news' is already declared at rulesetTypes[0] in this file; declare each type once",
+    );
+    expect(error.details).toMatchObject({
+      file: 'cacheset.yaml',
+      key: 'rulesetTypes[1].name',
+      value: 'site.news',
+      line: 3,
+      column: 13,
+    });
   });
 
   it('Z-15: two rulesets for the same component conflict', () => {
@@ -125,24 +144,76 @@ rulesetTypes:
   });
 
   it('a key repeated in one mapping is a conflict (JSON.parse would silently keep the last)', () => {
-    const error = errorOf(() => load('{"policy": {"operationMapping": {"site.a": "moderateCaching",\n "site.a": "chain"}}}', 'cacheset.json'));
+    const error = errorOf(() =>
+      load('{"policy": {"operationMapping": {"site.a": "moderateCaching",\n "site.a": "chain"}}}', 'cacheset.json'),
+    );
     expect(error.code).toBe('ERR_CACHESET_CONFIG_CONFLICT');
     expect(error.message).toMatch(/^cacheset\.json:2:2: a key is declared twice/);
   });
 
   it.each([
-    ['an unknown top-level key', 'rulesetType: []', 'ERR_CACHESET_CONFIG_INVALID', 'cacheset.yaml:1:1: rulesetType: unknown key. Did you mean "rulesetTypes"?'],
+    [
+      'an unknown top-level key',
+      'rulesetType: []',
+      'ERR_CACHESET_CONFIG_INVALID',
+      'cacheset.yaml:1:1: rulesetType: unknown key. Did you mean "rulesetTypes"?',
+    ],
     ['a non-mapping document', '- a\n- b', 'ERR_CACHESET_CONFIG_INVALID', 'the file must hold a mapping'],
     ['broken YAML', 'policy: {', 'ERR_CACHESET_CONFIG_INVALID', 'not valid JSON or YAML'],
-    ['an invalid ruleset type name', 'rulesetTypes:\n  - { name: site.front-page, title: x }', 'ERR_CACHESET_INVALID_RULESET_NAME', 'cacheset.yaml:2:13: rulesetTypes[0].name: invalid ruleset name "site.front-page": segment "front-page" contains a hyphen'],
-    ['a name with a leading digit', 'rulesets:\n  - { for: NewsView, ruleset: 2fast }', 'ERR_CACHESET_INVALID_RULESET_NAME', 'rulesets[0].ruleset: invalid ruleset name "2fast"'],
-    ['a non-string name', 'rulesetTypes:\n  - { name: 12, title: x }', 'ERR_CACHESET_INVALID_RULESET_NAME', 'invalid ruleset name 12: it is 12, not a string'],
-    ['a missing title', 'rulesetTypes:\n  - { name: site.x }', 'ERR_CACHESET_CONFIG_INVALID', 'rulesetTypes[0].title: every ruleset type needs a title'],
-    ['an unknown component', 'rulesets:\n  - { for: FrontPageView, ruleset: site.x }', 'ERR_CACHESET_CONFIG_INVALID', 'rulesets[0].for: unknown component \'FrontPageView\'. Did you mean "FrontpageView"?'],
-    ['a list where a mapping belongs', 'rulesets: { for: NewsView }', 'ERR_CACHESET_CONFIG_INVALID', 'rulesets: must be a list, got an object'],
-    ['a non-boolean explicit', 'explicit: "yes"', 'ERR_CACHESET_CONFIG_INVALID', 'explicit: must be true or false, got "yes"'],
-    ['a bad option value', 'policy:\n  operations:\n    moderateCaching:\n      options: { smaxage: soon }', 'ERR_CACHESET_INVALID_OPTION', 'cacheset.yaml:4:27: policy.operations.moderateCaching.options.smaxage: option \'smaxage\' of operation \'moderateCaching\' (duration): "soon" is not a duration'],
-    ['an unknown operation', 'policy:\n  operationMapping: { site.x: strongCaching }', 'ERR_CACHESET_UNKNOWN_OPERATION', 'policy.operationMapping["site.x"]: unknown operation "strongCaching"'],
+    [
+      'an invalid ruleset type name',
+      'rulesetTypes:\n  - { name: site.front-page, title: x }',
+      'ERR_CACHESET_INVALID_RULESET_NAME',
+      'cacheset.yaml:2:13: rulesetTypes[0].name: invalid ruleset name "site.front-page": segment "front-page" contains a hyphen',
+    ],
+    [
+      'a name with a leading digit',
+      'rulesets:\n  - { for: NewsView, ruleset: 2fast }',
+      'ERR_CACHESET_INVALID_RULESET_NAME',
+      'rulesets[0].ruleset: invalid ruleset name "2fast"',
+    ],
+    [
+      'a non-string name',
+      'rulesetTypes:\n  - { name: 12, title: x }',
+      'ERR_CACHESET_INVALID_RULESET_NAME',
+      'invalid ruleset name 12: it is 12, not a string',
+    ],
+    [
+      'a missing title',
+      'rulesetTypes:\n  - { name: site.x }',
+      'ERR_CACHESET_CONFIG_INVALID',
+      'rulesetTypes[0].title: every ruleset type needs a title',
+    ],
+    [
+      'an unknown component',
+      'rulesets:\n  - { for: FrontPageView, ruleset: site.x }',
+      'ERR_CACHESET_CONFIG_INVALID',
+      'rulesets[0].for: unknown component \'FrontPageView\'. Did you mean "FrontpageView"?',
+    ],
+    [
+      'a list where a mapping belongs',
+      'rulesets: { for: NewsView }',
+      'ERR_CACHESET_CONFIG_INVALID',
+      'rulesets: must be a list, got an object',
+    ],
+    [
+      'a non-boolean explicit',
+      'explicit: "yes"',
+      'ERR_CACHESET_CONFIG_INVALID',
+      'explicit: must be true or false, got "yes"',
+    ],
+    [
+      'a bad option value',
+      'policy:\n  operations:\n    moderateCaching:\n      options: { smaxage: soon }',
+      'ERR_CACHESET_INVALID_OPTION',
+      "cacheset.yaml:4:27: policy.operations.moderateCaching.options.smaxage: option 'smaxage' of operation 'moderateCaching' (duration): \"soon\" is not a duration",
+    ],
+    [
+      'an unknown operation',
+      'policy:\n  operationMapping: { site.x: strongCaching }',
+      'ERR_CACHESET_UNKNOWN_OPERATION',
+      'policy.operationMapping["site.x"]: unknown operation "strongCaching"',
+    ],
   ])('%s is a typed error naming file, position, key and value', (_label, text, code, message) => {
     const error = errorOf(() => load(text));
     expect(error.code).toBe(code);
@@ -151,8 +222,12 @@ rulesetTypes:
   });
 
   it('explicit mode rejects undeclared rulesets in rules and in the policy', () => {
-    expect(errorOf(() => load('explicit: true\nrulesets:\n  - { for: NewsView, ruleset: site.news }'))).toMatchObject({ code: 'ERR_CACHESET_RULESET_NOT_DECLARED' });
-    expect(errorOf(() => load('explicit: true\npolicy:\n  operationMapping: { site.news: moderateCaching }'))).toMatchObject({
+    expect(errorOf(() => load('explicit: true\nrulesets:\n  - { for: NewsView, ruleset: site.news }'))).toMatchObject({
+      code: 'ERR_CACHESET_RULESET_NOT_DECLARED',
+    });
+    expect(
+      errorOf(() => load('explicit: true\npolicy:\n  operationMapping: { site.news: moderateCaching }')),
+    ).toMatchObject({
       code: 'ERR_CACHESET_RULESET_NOT_DECLARED',
       message: expect.stringContaining('policy.operationMapping["site.news"]'),
     });
@@ -192,7 +267,9 @@ describe('loadConfigFile', () => {
   it('reads a file and names it in errors', async () => {
     const file = join(dir, 'site.yml');
     await writeFile(file, 'rulesetTypes:\n  - { name: site.x, title: X }\n  - { name: site.x, title: Y }\n');
-    await expect(loadConfigFile(file, { registry: new RulesetRegistry(), operations: operations() })).rejects.toMatchObject({
+    await expect(
+      loadConfigFile(file, { registry: new RulesetRegistry(), operations: operations() }),
+    ).rejects.toMatchObject({
       code: 'ERR_CACHESET_CONFIG_CONFLICT',
       message: expect.stringContaining(`${file}:3:`),
     });
@@ -200,7 +277,9 @@ describe('loadConfigFile', () => {
 
   it('a missing file is ERR_CACHESET_CONFIG_READ naming the path', async () => {
     const file = join(dir, 'absent.yaml');
-    await expect(loadConfigFile(file, { registry: new RulesetRegistry(), operations: operations() })).rejects.toMatchObject({
+    await expect(
+      loadConfigFile(file, { registry: new RulesetRegistry(), operations: operations() }),
+    ).rejects.toMatchObject({
       code: 'ERR_CACHESET_CONFIG_READ',
       message: expect.stringContaining(file),
     });

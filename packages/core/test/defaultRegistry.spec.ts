@@ -31,7 +31,9 @@ describe('module-level functions on the default registry', () => {
     expect(getDefaultRegistry()?.explicit).toBe(true);
     unregister(View);
     expect(lookup(new View())).toBeUndefined();
-    expect(() => register(View, 'site.other')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_DECLARED' }));
+    expect(() => register(View, 'site.other')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_DECLARED' }),
+    );
   });
 
   it('resetDefaultRegistry gives tests a fresh, empty registry', () => {
@@ -54,6 +56,8 @@ describe('module-level functions on the default registry', () => {
     ]) {
       expect(call).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_NO_DEFAULT_REGISTRY' }));
     }
-    expect(() => setDefaultRegistry({} as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+    expect(() => setDefaultRegistry({} as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 
 describe('dotted names', () => {
   it('accepts letters, digits and underscores in dot-separated segments starting with a letter or _', () => {
-    for (const good of ['a', 'site.frontpage', 'plone.content.itemView', '_private.x_1', 'A.B.C9']) expect(isDottedName(good), good).toBe(true);
+    for (const good of ['a', 'site.frontpage', 'plone.content.itemView', '_private.x_1', 'A.B.C9'])
+      expect(isDottedName(good), good).toBe(true);
   });
 
   it.each([
@@ -37,7 +38,11 @@ describe('dotted names', () => {
     expect((caught as Error).message).toBe(
       'Invalid ruleset name "front-page" (config.yaml): segment "front-page" contains a hyphen. Use a dotted name: segments of letters, digits and underscores separated by dots, each starting with a letter or underscore, e.g. "site.frontpage".',
     );
-    expect((caught as CachesetError).details).toEqual({ value: 'front-page', what: 'ruleset name', where: 'config.yaml' });
+    expect((caught as CachesetError).details).toEqual({
+      value: 'front-page',
+      what: 'ruleset name',
+      where: 'config.yaml',
+    });
   });
 
   it('describeValue renders values safely for messages', () => {

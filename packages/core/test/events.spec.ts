@@ -19,7 +19,9 @@ import {
 } from '@cacheset/core';
 import { afterEach, describe, expect, it } from 'vitest';
 
-function recordingLogger(): CachesetLogger & { errors: { message: string; details: Readonly<Record<string, unknown>> | undefined }[] } {
+function recordingLogger(): CachesetLogger & {
+  errors: { message: string; details: Readonly<Record<string, unknown>> | undefined }[];
+} {
   const errors: { message: string; details: Readonly<Record<string, unknown>> | undefined }[] = [];
   return { errors, warn: () => {}, error: (message, details) => void errors.push({ message, details }) };
 }
@@ -78,7 +80,11 @@ describe('EventBus', () => {
     expect(after).toEqual([target]);
     expect(bus.listenerFailures).toBe(1);
     expect(logger.errors[0]?.message).toContain('a listener for Purge failed');
-    expect(logger.errors[0]?.details).toMatchObject({ event: 'Purge', listener: 'explodingListener', error: expect.any(Error) });
+    expect(logger.errors[0]?.details).toMatchObject({
+      event: 'Purge',
+      listener: 'explodingListener',
+      error: expect.any(Error),
+    });
   });
 
   it('a rejecting async listener is reported too, without an unhandled rejection', async () => {
@@ -103,7 +109,14 @@ describe('EventBus', () => {
   });
 
   it('a logger that throws does not turn a reported failure into a thrown one', () => {
-    const bus = new EventBus({ logger: { warn: () => {}, error: () => { throw new Error('logger down'); } } });
+    const bus = new EventBus({
+      logger: {
+        warn: () => {},
+        error: () => {
+          throw new Error('logger down');
+        },
+      },
+    });
     bus.subscribe(Purge, () => {
       throw new Error('x');
     });
@@ -113,14 +126,36 @@ describe('EventBus', () => {
 
   it('rejects events and arguments that are not objects, classes or functions, with typed errors', () => {
     const bus = new EventBus();
-    expect(() => bus.notify('purge' as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }));
-    expect(() => new Purge(null as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }));
-    expect(() => new ObjectModifiedEvent(5 as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT', message: expect.stringContaining('ObjectModifiedEvent') }));
-    expect(() => new ObjectMovedEvent({}, undefined, 3 as never, undefined, 'x')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }));
-    expect(() => new ObjectWillBeMovedEvent({}, undefined, 'x', undefined, {} as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT', message: expect.stringContaining('ObjectWillBeMovedEvent') }));
-    expect(() => new Purge(null as never)).toThrowError(expect.objectContaining({ message: expect.stringContaining('new Purge(...): expected the object') }));
-    expect(() => bus.subscribe('Purge' as never, () => {})).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
-    expect(() => bus.subscribe(Purge, 'listener' as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+    expect(() => bus.notify('purge' as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }),
+    );
+    expect(() => new Purge(null as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }),
+    );
+    expect(() => new ObjectModifiedEvent(5 as never)).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_CACHESET_INVALID_EVENT',
+        message: expect.stringContaining('ObjectModifiedEvent'),
+      }),
+    );
+    expect(() => new ObjectMovedEvent({}, undefined, 3 as never, undefined, 'x')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_EVENT' }),
+    );
+    expect(() => new ObjectWillBeMovedEvent({}, undefined, 'x', undefined, {} as never)).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_CACHESET_INVALID_EVENT',
+        message: expect.stringContaining('ObjectWillBeMovedEvent'),
+      }),
+    );
+    expect(() => new Purge(null as never)).toThrowError(
+      expect.objectContaining({ message: expect.stringContaining('new Purge(...): expected the object') }),
+    );
+    expect(() => bus.subscribe('Purge' as never, () => {})).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
+    expect(() => bus.subscribe(Purge, 'listener' as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
   });
 
   it('clear() removes listeners but keeps the purge redispatch', () => {
@@ -141,7 +176,11 @@ describe('IPurgeable redispatch (Z-18)', () => {
     ['renamed', (o) => new ObjectRenamedEvent(o, {}, 'old', 'new'), 1],
     ['removed', (o) => new ObjectRemovedEvent(o, {}, 'doc'), 1],
     ['will be moved', (o) => new ObjectWillBeMovedEvent(o, {}, 'old', {}, 'new'), 1],
-    ['moved from nowhere (an add spelled as a move)', (o) => new ObjectMovedEvent(o, undefined, undefined, {}, 'doc'), 0],
+    [
+      'moved from nowhere (an add spelled as a move)',
+      (o) => new ObjectMovedEvent(o, undefined, undefined, {}, 'doc'),
+      0,
+    ],
   ];
 
   it.each(cases)('%s → %i Purge for a marked object, none for an unmarked one', (_label, make, expected) => {

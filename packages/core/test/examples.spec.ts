@@ -11,7 +11,11 @@ const docsPath = fileURLToPath(new URL('../../../docs/core.md', import.meta.url)
 
 describe('docs/core.md examples', () => {
   it('decorators: views declare rulesets; explicit mode catches a typo', () => {
-    expect(decorators.main()).toEqual({ frontpage: 'site.frontpage', featured: 'site.gallery', typo: 'ERR_CACHESET_RULESET_NOT_DECLARED' });
+    expect(decorators.main()).toEqual({
+      frontpage: 'site.frontpage',
+      featured: 'site.gallery',
+      typo: 'ERR_CACHESET_RULESET_NOT_DECLARED',
+    });
   });
 
   it('adapters: ILastModified and named IPurgePaths bound in a container', async () => {
@@ -23,11 +27,21 @@ describe('docs/core.md examples', () => {
   });
 
   it('purge events: Purge, lifecycle redispatch and a rename purge old and new paths, once each', () => {
-    expect(purgeEvents.main()).toEqual(['/images/cat', '/images/cat/thumbnail', '/gallery', '/images/kitten', '/images/kitten/thumbnail']);
+    expect(purgeEvents.main()).toEqual([
+      '/images/cat',
+      '/images/cat/thumbnail',
+      '/gallery',
+      '/images/kitten',
+      '/images/kitten/thumbnail',
+    ]);
   });
 
   it('policy: a configuration file maps the ruleset to an operation', async () => {
-    expect(await policy.main()).toEqual({ 'x-cache-rule': 'site.news', 'x-cache-operation': 'publicFor', 'cache-control': 'public, max-age=300' });
+    expect(await policy.main()).toEqual({
+      'x-cache-rule': 'site.news',
+      'x-cache-operation': 'publicFor',
+      'cache-control': 'public, max-age=300',
+    });
   });
 
   it('unit of work: purges are sent once each at commit, and not at all when the work fails', async () => {

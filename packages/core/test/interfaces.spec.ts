@@ -38,14 +38,22 @@ describe('defineInterface', () => {
   });
 
   it('rejects bad names, non-token bases and contradictory base orders with typed errors', () => {
-    expect(() => defineInterface('bad-name')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME' }));
-    expect(() => defineInterface('tests.X', { extends: [class A {}] as never })).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_INTERFACE' }));
-    expect(() => defineInterface('tests.X', { extends: IContent as never })).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_INTERFACE' }));
+    expect(() => defineInterface('bad-name')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_RULESET_NAME' }),
+    );
+    expect(() => defineInterface('tests.X', { extends: [class A {}] as never })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_INTERFACE' }),
+    );
+    expect(() => defineInterface('tests.X', { extends: IContent as never })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_INTERFACE' }),
+    );
     const IA = defineInterface('tests.IA');
     const IB = defineInterface('tests.IB');
     const IAB = defineInterface('tests.IAB', { extends: [IA, IB] });
     const IBA = defineInterface('tests.IBA', { extends: [IB, IA] });
-    expect(() => defineInterface('tests.IX', { extends: [IAB, IBA] })).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INCONSISTENT_HIERARCHY' }));
+    expect(() => defineInterface('tests.IX', { extends: [IAB, IBA] })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INCONSISTENT_HIERARCHY' }),
+    );
   });
 });
 
@@ -76,14 +84,20 @@ describe('class declarations', () => {
     const IBA = defineInterface('tests.cls.IBA', { extends: [IB, IA] });
     class Victim {}
     classImplements(Victim, IAB);
-    expect(() => classImplements(Victim, IBA)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INCONSISTENT_HIERARCHY' }));
+    expect(() => classImplements(Victim, IBA)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INCONSISTENT_HIERARCHY' }),
+    );
     expect(declaredInterfaces(Victim)).toEqual([IAB]);
   });
 
   it('validates its arguments', () => {
     expect(() => implementer()).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
-    expect(() => implementer('tests.IContent' as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_INTERFACE' }));
-    expect(() => classImplements({} as never, IContent)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }));
+    expect(() => implementer('tests.IContent' as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_INTERFACE' }),
+    );
+    expect(() => classImplements({} as never, IContent)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_TARGET' }),
+    );
   });
 });
 
@@ -99,7 +113,9 @@ describe('instance declarations', () => {
     expect(provides(new Page(), IPublic)).toBe(false);
     noLongerProvides(page, IPublic);
     expect(provides(page, IPublic)).toBe(false);
-    expect(() => noLongerProvides(page, IContent)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+    expect(() => noLongerProvides(page, IContent)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
   });
 
   it('works for frozen objects and class objects, and refuses primitives', () => {
@@ -110,7 +126,9 @@ describe('instance declarations', () => {
     alsoProvides(Resource, IPublic);
     expect(provides(Resource, IPublic)).toBe(true);
     expect(provides(new Resource(), IPublic)).toBe(false);
-    expect(() => alsoProvides(3 as never, IPublic)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+    expect(() => alsoProvides(3 as never, IPublic)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
   });
 
   it('providedBy of null, primitives and null-prototype objects', () => {

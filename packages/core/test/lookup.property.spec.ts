@@ -78,14 +78,25 @@ function refLookup(model: Model, rules: Map<Node, string>, order: Node[]): strin
 const world = fc.record({
   tokens: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { maxLength: 7 }),
   classes: fc.array(
-    fc.record({ parent: fc.option(fc.nat(), { nil: undefined }), tokens: fc.array(fc.nat(), { maxLength: 3 }), decorator: fc.option(fc.constantFrom('d.x', 'd.y'), { nil: undefined }) }),
+    fc.record({
+      parent: fc.option(fc.nat(), { nil: undefined }),
+      tokens: fc.array(fc.nat(), { maxLength: 3 }),
+      decorator: fc.option(fc.constantFrom('d.x', 'd.y'), { nil: undefined }),
+    }),
     { minLength: 1, maxLength: 7 },
   ),
-  instances: fc.array(fc.record({ cls: fc.nat(), direct: fc.array(fc.nat(), { maxLength: 2 }) }), { minLength: 1, maxLength: 6 }),
+  instances: fc.array(fc.record({ cls: fc.nat(), direct: fc.array(fc.nat(), { maxLength: 2 }) }), {
+    minLength: 1,
+    maxLength: 6,
+  }),
 });
 
 const operation = fc.oneof(
-  fc.record({ kind: fc.constant('register' as const), target: fc.nat(), ruleset: fc.constantFrom('r.a', 'r.b', 'r.c', 'r.d') }),
+  fc.record({
+    kind: fc.constant('register' as const),
+    target: fc.nat(),
+    ruleset: fc.constantFrom('r.a', 'r.b', 'r.c', 'r.d'),
+  }),
   fc.record({ kind: fc.constant('unregister' as const), target: fc.nat() }),
   fc.record({ kind: fc.constant('clear' as const) }),
   fc.record({ kind: fc.constant('provide' as const), instance: fc.nat(), token: fc.nat() }),
@@ -99,7 +110,12 @@ describe('ruleset lookup (property)', () => {
   it('agrees with a straightforward C3 walk over random hierarchies, across register/unregister/clear', () => {
     fc.assert(
       fc.property(world, fc.array(operation, { maxLength: 25 }), (w, ops) => {
-        const model: Model = { tokenBases: new Map(), classParent: new Map(), classTokens: new Map(), decorators: new Map() };
+        const model: Model = {
+          tokenBases: new Map(),
+          classParent: new Map(),
+          classTokens: new Map(),
+          decorators: new Map(),
+        };
         const tokens: InterfaceToken[] = [];
         for (const baseIndexes of w.tokens) {
           const bases = tokens.length === 0 ? [] : baseIndexes.map((n) => tokens[n % tokens.length] as InterfaceToken);
@@ -114,15 +130,20 @@ describe('ruleset lookup (property)', () => {
             expect(expectedOrder, 'library rejected a token the reference accepts').toBeUndefined();
             token = defineInterface(name);
           }
-          model.tokenBases.set(token, token.bases.filter((b) => b !== Interface));
+          model.tokenBases.set(
+            token,
+            token.bases.filter((b) => b !== Interface),
+          );
           tokens.push(token);
         }
         const classes: AnyClass[] = [];
         for (const spec of w.classes) {
-          const parent = spec.parent === undefined || classes.length === 0 ? undefined : classes[spec.parent % classes.length];
+          const parent =
+            spec.parent === undefined || classes.length === 0 ? undefined : classes[spec.parent % classes.length];
           const cls: AnyClass = parent === undefined ? class {} : class extends (parent as new () => object) {};
           if (parent !== undefined) model.classParent.set(cls, parent);
-          const declared = tokens.length === 0 ? [] : spec.tokens.map((n) => tokens[n % tokens.length] as InterfaceToken);
+          const declared =
+            tokens.length === 0 ? [] : spec.tokens.map((n) => tokens[n % tokens.length] as InterfaceToken);
           if (declared.length > 0) {
             model.classTokens.set(cls, declared);
             const consistent = refOrder(model, cls) !== undefined;
@@ -147,7 +168,10 @@ describe('ruleset lookup (property)', () => {
           const cls = classes[spec.cls % classes.length] as new () => object;
           const value = new cls();
           const direct: InterfaceToken[] = [];
-          const wanted = tokens.length === 0 ? [] : [...new Set(spec.direct.map((n) => tokens[n % tokens.length] as InterfaceToken))];
+          const wanted =
+            tokens.length === 0
+              ? []
+              : [...new Set(spec.direct.map((n) => tokens[n % tokens.length] as InterfaceToken))];
           if (wanted.length > 0) {
             const consistent = refLinearize(model, [...wanted, cls]) !== undefined;
             try {
@@ -167,7 +191,11 @@ describe('ruleset lookup (property)', () => {
           const classOrder = refOrder(model, inst.cls);
           if (classOrder === undefined) return undefined;
           if (inst.direct.length === 0) return classOrder;
-          return refLinearize(model, [...inst.direct, inst.cls]) ?? [...new Set<Node>([...inst.direct.flatMap((t) => refOrder(model, t) as Node[]), ...classOrder])];
+          return (
+            refLinearize(model, [...inst.direct, inst.cls]) ?? [
+              ...new Set<Node>([...inst.direct.flatMap((t) => refOrder(model, t) as Node[]), ...classOrder]),
+            ]
+          );
         };
 
         const registry = new RulesetRegistry({ warn: () => {} });
@@ -187,13 +215,14 @@ describe('ruleset lookup (property)', () => {
         check();
         // Enough lookups to promote every object into the per-object cache, which later
         // declarations and registrations must invalidate like every other cache.
-        for (let i = 0; i < 130; i += 1) for (const inst of instances) {
-          try {
-            registry.lookup(inst.value);
-          } catch {
-            // an inconsistent hierarchy, already checked above
+        for (let i = 0; i < 130; i += 1)
+          for (const inst of instances) {
+            try {
+              registry.lookup(inst.value);
+            } catch {
+              // an inconsistent hierarchy, already checked above
+            }
           }
-        }
         check();
         for (const op of ops) {
           if (op.kind === 'clear') {

@@ -63,7 +63,9 @@ describe('option kinds', () => {
   it('parse valid values, accept null as "none", and reject the rest with a typed error', () => {
     expect(booleanOption(false).parse(true)).toBe(true);
     expect(booleanOption(false).parse(null)).toBeNull();
-    expect(() => booleanOption(false).parse('yes')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_OPTION' }));
+    expect(() => booleanOption(false).parse('yes')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_OPTION' }),
+    );
     expect(durationOption(60).parse('1m')).toBe(60);
     expect(integerOption(1, '', { min: 0, max: 5 }).parse(5)).toBe(5);
     expect(() => integerOption(1, '', { min: 0, max: 5 }).parse(6)).toThrowError(/an integer from 0 to 5/);
@@ -75,7 +77,14 @@ describe('option kinds', () => {
   });
 });
 
-const noop: CachingOperation = { name: 'tests.noop', title: 'No-op', description: '', sort: 1, options: {}, modify() {} };
+const noop: CachingOperation = {
+  name: 'tests.noop',
+  title: 'No-op',
+  description: '',
+  sort: 1,
+  options: {},
+  modify() {},
+};
 
 describe('defineOperation', () => {
   it.each([
@@ -84,7 +93,11 @@ describe('defineOperation', () => {
     ['no hooks', { ...noop, modify: undefined }, 'ERR_CACHESET_INVALID_OPERATION'],
     ['a non-function hook', { ...noop, intercept: 'x' }, 'ERR_CACHESET_INVALID_OPERATION'],
     ['a malformed option', { ...noop, options: { maxage: 60 } }, 'ERR_CACHESET_INVALID_OPERATION'],
-    ['a default its parser rejects', { ...noop, options: { maxage: { ...durationOption(60), default: 'soon' } } }, 'ERR_CACHESET_INVALID_OPERATION'],
+    [
+      'a default its parser rejects',
+      { ...noop, options: { maxage: { ...durationOption(60), default: 'soon' } } },
+      'ERR_CACHESET_INVALID_OPERATION',
+    ],
   ])('rejects %s', (_label, operation, code) => {
     expect(() => defineOperation(operation as never)).toThrowError(expect.objectContaining({ code }));
   });
@@ -98,7 +111,9 @@ describe('OperationRegistry', () => {
     registry.register({ ...noop, name: 'tests.a', sort: 2 });
     registry.register({ ...noop, name: 'tests.first', sort: 0 });
     expect(registry.list().map((o) => o.name)).toEqual(['tests.first', 'tests.a', 'tests.b', 'chain']);
-    expect(() => registry.register({ ...noop, name: 'tests.a' })).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_DUPLICATE_OPERATION' }));
+    expect(() => registry.register({ ...noop, name: 'tests.a' })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_DUPLICATE_OPERATION' }),
+    );
     expect(registry.unregister('tests.a')).toBe(true);
     expect(registry.has('tests.a')).toBe(false);
     expect(new OperationRegistry({ chain: false }).names()).toEqual([]);
@@ -108,7 +123,10 @@ describe('OperationRegistry', () => {
     const registry = new OperationRegistry();
     registry.register({ ...noop, name: 'moderateCaching' });
     expect(() => registry.require('moderatCaching')).toThrowError(
-      expect.objectContaining({ code: 'ERR_CACHESET_UNKNOWN_OPERATION', message: expect.stringContaining('Did you mean "moderateCaching"?') }),
+      expect.objectContaining({
+        code: 'ERR_CACHESET_UNKNOWN_OPERATION',
+        message: expect.stringContaining('Did you mean "moderateCaching"?'),
+      }),
     );
   });
 });

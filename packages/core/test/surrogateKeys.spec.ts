@@ -1,9 +1,19 @@
-import { AdapterLookup, bindAdapter, Interface, isSurrogateKey, ISurrogateKeys, resolveSurrogateKeys } from '@cacheset/core';
+import {
+  AdapterLookup,
+  bindAdapter,
+  Interface,
+  isSurrogateKey,
+  ISurrogateKeys,
+  resolveSurrogateKeys,
+} from '@cacheset/core';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 
 class Image {
-  constructor(readonly id: number, readonly galleryId: number) {}
+  constructor(
+    readonly id: number,
+    readonly galleryId: number,
+  ) {}
 }
 class ImageView {
   constructor(readonly context: Image) {}
@@ -14,8 +24,18 @@ describe('ISurrogateKeys', () => {
 
   it('collects the keys of every named adapter, and views use their context', () => {
     const container = new Container();
-    bindAdapter(container, { provides: ISurrogateKeys, for: Image, name: 'image', factory: (i: Image) => keys(`image:${i.id}`) });
-    bindAdapter(container, { provides: ISurrogateKeys, for: Image, name: 'gallery', factory: (i: Image) => keys(`gallery:${i.galleryId}`, `image:${i.id}`) });
+    bindAdapter(container, {
+      provides: ISurrogateKeys,
+      for: Image,
+      name: 'image',
+      factory: (i: Image) => keys(`image:${i.id}`),
+    });
+    bindAdapter(container, {
+      provides: ISurrogateKeys,
+      for: Image,
+      name: 'gallery',
+      factory: (i: Image) => keys(`gallery:${i.galleryId}`, `image:${i.id}`),
+    });
     bindAdapter(container, { provides: ISurrogateKeys, for: Interface, name: 'site', factory: () => keys('site') });
     const adapters = new AdapterLookup(container);
     const image = new Image(42, 7);
@@ -27,17 +47,39 @@ describe('ISurrogateKeys', () => {
 
   it.each([['with space'], ['a,b'], ['café'], [''], [7]])('rejects the key %j with a typed error', (bad) => {
     const container = new Container();
-    bindAdapter(container, { provides: ISurrogateKeys, for: Image, factory: () => ({ getKeys: () => [bad as string] }) });
-    expect(() => resolveSurrogateKeys(new AdapterLookup(container), new Image(1, 1))).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_SURROGATE_KEYS' }));
+    bindAdapter(container, {
+      provides: ISurrogateKeys,
+      for: Image,
+      factory: () => ({ getKeys: () => [bad as string] }),
+    });
+    expect(() => resolveSurrogateKeys(new AdapterLookup(container), new Image(1, 1))).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_SURROGATE_KEYS' }),
+    );
   });
 
   it('a throwing adapter is ERR_CACHESET_ADAPTER_FAILED; a string instead of a list is invalid', () => {
     const throwing = new Container();
-    bindAdapter(throwing, { provides: ISurrogateKeys, for: Image, factory: () => ({ getKeys: () => { throw new Error('db'); } }) });
-    expect(() => resolveSurrogateKeys(new AdapterLookup(throwing), new Image(1, 1))).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_ADAPTER_FAILED' }));
+    bindAdapter(throwing, {
+      provides: ISurrogateKeys,
+      for: Image,
+      factory: () => ({
+        getKeys: () => {
+          throw new Error('db');
+        },
+      }),
+    });
+    expect(() => resolveSurrogateKeys(new AdapterLookup(throwing), new Image(1, 1))).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_ADAPTER_FAILED' }),
+    );
     const stringy = new Container();
-    bindAdapter(stringy, { provides: ISurrogateKeys, for: Image, factory: () => ({ getKeys: () => 'image:1' as never }) });
-    expect(() => resolveSurrogateKeys(new AdapterLookup(stringy), new Image(1, 1))).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_SURROGATE_KEYS' }));
+    bindAdapter(stringy, {
+      provides: ISurrogateKeys,
+      for: Image,
+      factory: () => ({ getKeys: () => 'image:1' as never }),
+    });
+    expect(() => resolveSurrogateKeys(new AdapterLookup(stringy), new Image(1, 1))).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_SURROGATE_KEYS' }),
+    );
   });
 
   it('isSurrogateKey accepts visible ASCII without commas', () => {

@@ -14,10 +14,12 @@ describe('UnitOfWork', () => {
       expect(currentUnitOfWork()).toBe(unit);
       await new Promise((resolve) => setTimeout(resolve, 1));
       expect(currentUnitOfWork()).toBe(unit);
-      await new Promise<void>((resolve) => setImmediate(() => {
-        expect(currentUnitOfWork()).toBe(unit);
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          expect(currentUnitOfWork()).toBe(unit);
+          resolve();
+        }),
+      );
     });
     expect(currentUnitOfWork()).toBeUndefined();
   });
@@ -65,15 +67,18 @@ describe('UnitOfWork', () => {
 
   it('runInUnitOfWork commits on success, aborts and re-throws on failure, and joins an open outer unit', async () => {
     const seen: string[] = [];
-    const result = await runInUnitOfWork(async () => {
-      const unit = currentUnitOfWork();
-      unit?.onCommit(() => void seen.push('committed'));
-      await runInUnitOfWork(() => {
-        expect(currentUnitOfWork()).toBe(unit);
-      });
-      expect(seen).toEqual([]);
-      return 42;
-    }, { label: 'script' });
+    const result = await runInUnitOfWork(
+      async () => {
+        const unit = currentUnitOfWork();
+        unit?.onCommit(() => void seen.push('committed'));
+        await runInUnitOfWork(() => {
+          expect(currentUnitOfWork()).toBe(unit);
+        });
+        expect(seen).toEqual([]);
+        return 42;
+      },
+      { label: 'script' },
+    );
     expect(result).toBe(42);
     expect(seen).toEqual(['committed']);
     const failure = new Error('import failed');
@@ -88,6 +93,8 @@ describe('UnitOfWork', () => {
   });
 
   it('rejects non-function callbacks', () => {
-    expect(() => new UnitOfWork().onCommit('x' as never)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }));
+    expect(() => new UnitOfWork().onCommit('x' as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
   });
 });

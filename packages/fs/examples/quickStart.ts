@@ -4,7 +4,15 @@ import { readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { bindAdapter, EventBus, IPurgePaths, OperationRegistry, Purge, RulesetRegistry } from '@cacheset/core';
 import { cachingHandler, createHttpCaching, registerHttpOperations } from '@cacheset/http';
-import { createFsCacheOperation, FsCache, nginxConfig, serverConfigOf, staticCacheControl, subscribePurges, type FsCacheStats } from '@cacheset/fs';
+import {
+  createFsCacheOperation,
+  FsCache,
+  nginxConfig,
+  serverConfigOf,
+  staticCacheControl,
+  subscribePurges,
+  type FsCacheStats,
+} from '@cacheset/fs';
 import { Container } from 'inversify';
 
 export class Image {
@@ -16,7 +24,9 @@ export class Image {
 
 const images = new Map([['cat', new Image('cat', 'A cat')]]);
 
-export async function main(root: string): Promise<{ written: readonly string[]; cacheControl: string; stats: FsCacheStats; config: string }> {
+export async function main(
+  root: string,
+): Promise<{ written: readonly string[]; cacheControl: string; stats: FsCacheStats; config: string }> {
   const container = new Container();
   // Which URLs show an image: its page (and, with a trailing slash, its directory index).
   bindAdapter(container, {
@@ -53,11 +63,17 @@ export async function main(root: string): Promise<{ written: readonly string[]; 
   subscribePurges(cache, { container, bus });
 
   const server: Server = createServer(
-    cachingHandler(caching, (req, res) => {
-      const image = images.get((req.url ?? '').slice('/images/'.length));
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><title>${image?.title ?? '?'}</title><h1>${image?.title ?? '?'}</h1>${'<p>Photographed in the garden.</p>'.repeat(20)}`);
-    }, { ruleset: 'gallery.image' }),
+    cachingHandler(
+      caching,
+      (req, res) => {
+        const image = images.get((req.url ?? '').slice('/images/'.length));
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.end(
+          `<!doctype html><title>${image?.title ?? '?'}</title><h1>${image?.title ?? '?'}</h1>${'<p>Photographed in the garden.</p>'.repeat(20)}`,
+        );
+      },
+      { ruleset: 'gallery.image' },
+    ),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

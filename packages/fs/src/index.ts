@@ -17,7 +17,12 @@ export { decodeUrlPath, locateUrl, purgeKeyOf, type Located } from './paths/loca
 export type { PathProblem } from './paths/PathProblem.js';
 export type { PathRules } from './paths/PathRules.js';
 
-export { normalizeCacheControl, resolveFsCacheOptions, type FsCacheOptions, type ResolvedFsCacheOptions } from './options/FsCacheOptions.js';
+export {
+  normalizeCacheControl,
+  resolveFsCacheOptions,
+  type FsCacheOptions,
+  type ResolvedFsCacheOptions,
+} from './options/FsCacheOptions.js';
 export { FsCache, type FsWriteInput, type FsWriteResult } from './store/FsCache.js';
 export type { FsWriteTicket } from './store/PurgeGenerations.js';
 export type { SiblingSettings } from './store/compressSiblings.js';
@@ -27,12 +32,23 @@ export type { RefusalReason, SharingProblem, StoreProblem } from './stats/Refusa
 
 export { subscribePurges, type PurgeSubscriptionOptions } from './invalidation/subscribePurges.js';
 
-export { createFsCacheOperation, type CreateFsCacheOperationOptions, type FsCacheOperationOptions } from './operation/fsCacheOperation.js';
+export {
+  createFsCacheOperation,
+  type CreateFsCacheOperationOptions,
+  type FsCacheOperationOptions,
+} from './operation/fsCacheOperation.js';
 export { responseProblem } from './operation/sharingProblems.js';
 export { staticCacheControl, type StaticCacheControlOptions } from './operation/staticCacheControl.js';
 
 export { nginxConfig } from './serverConfig/nginxConfig.js';
 export { apacheConfig } from './serverConfig/apacheConfig.js';
-export { parseAppAddress, resolveServerConfig, serverConfigOf, type AppAddress, type ResolvedServerConfig, type ServerConfigOptions } from './serverConfig/ServerConfigOptions.js';
+export {
+  parseAppAddress,
+  resolveServerConfig,
+  serverConfigOf,
+  type AppAddress,
+  type ResolvedServerConfig,
+  type ServerConfigOptions,
+} from './serverConfig/ServerConfigOptions.js';
 
 export { CLI_USAGE, runCli, type CliOutput } from './cli/runCli.js';

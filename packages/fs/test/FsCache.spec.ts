@@ -17,7 +17,8 @@ afterEach(async () => {
   await tmp.cleanup();
 });
 
-const html = (n: number | string): string => `<!doctype html><h1>page ${n}</h1>${'<p>filler text for compression</p>'.repeat(20)}`;
+const html = (n: number | string): string =>
+  `<!doctype html><h1>page ${n}</h1>${'<p>filler text for compression</p>'.repeat(20)}`;
 
 describe('opening a cache', () => {
   it('creates the root (with parents) and resolves it to a real path', async () => {
@@ -51,7 +52,9 @@ describe('opening a cache', () => {
     expect(await code({ root, cacheControl: 'public"; evil' })).toBe('ERR_CACHESET_FS_INVALID_OPTIONS');
     expect(await code({ root, fileMode: 0o200 })).toBe('ERR_CACHESET_FS_INVALID_OPTIONS');
     expect(await code({ root, logger: console.log })).toBe('ERR_CACHESET_FS_INVALID_OPTIONS');
-    expect(await code({ root, contentTypes: [{ extension: 'gz', mediaType: 'application/gzip' }] })).toBe('ERR_CACHESET_FS_INVALID_CONTENT_TYPES');
+    expect(await code({ root, contentTypes: [{ extension: 'gz', mediaType: 'application/gzip' }] })).toBe(
+      'ERR_CACHESET_FS_INVALID_CONTENT_TYPES',
+    );
     expect(existsSync(root)).toBe(false);
   });
 });
@@ -73,7 +76,13 @@ describe('writing pages', () => {
 
   it('lets /a, /a/ and /a/b coexist (the wsgi_cache collision)', async () => {
     const cache = await openCache(root);
-    for (const [url, n] of [['/a', 1], ['/a/', 2], ['/a/b', 3], ['/a/b/', 4]] as const) expect((await put(cache, url, html(n))).written).toBe(true);
+    for (const [url, n] of [
+      ['/a', 1],
+      ['/a/', 2],
+      ['/a/b', 3],
+      ['/a/b/', 4],
+    ] as const)
+      expect((await put(cache, url, html(n))).written).toBe(true);
     expect(await tree(root)).toEqual(['a.html', 'a/b.html', 'a/b/index.html', 'a/index.html']);
     expect(await readFile(join(root, 'a.html'), 'utf8')).toBe(html(1));
     expect(await readFile(join(root, 'a/index.html'), 'utf8')).toBe(html(2));
@@ -105,7 +114,10 @@ describe('writing pages', () => {
     expect(await put(cache, '/empty', '')).toEqual({ written: false, reason: 'empty-body' });
     expect(await put(cache, '/huge', 'x'.repeat(1001))).toEqual({ written: false, reason: 'too-large' });
     expect(await put(cache, '/pdf', 'x', 'application/pdf')).toEqual({ written: false, reason: 'content-type' });
-    expect(await put(cache, '/latin', 'x', 'text/html; charset=iso-8859-1')).toEqual({ written: false, reason: 'charset' });
+    expect(await put(cache, '/latin', 'x', 'text/html; charset=iso-8859-1')).toEqual({
+      written: false,
+      reason: 'charset',
+    });
     expect(cache.stats().refused).toEqual({ 'empty-body': 1, 'too-large': 1, 'content-type': 1, charset: 1 });
     expect(cache.stats().refusedTotal).toBe(4);
     expect(await tree(root)).toEqual([]);
@@ -143,7 +155,11 @@ describe('writing pages', () => {
     })();
     for (const body of bodies.slice(1)) {
       // Several writers of one URL at once, with different bodies.
-      const results = await Promise.all([put(cache, '/race', body), put(cache, '/race', bodies[0] as string), put(cache, '/race', body)]);
+      const results = await Promise.all([
+        put(cache, '/race', body),
+        put(cache, '/race', bodies[0] as string),
+        put(cache, '/race', body),
+      ]);
       expect(results.filter((r) => r.written).length).toBeGreaterThanOrEqual(1);
     }
     reading = false;
@@ -159,7 +175,10 @@ describe('purging', () => {
     const cache = await openCache(root, { gzip: true, compressMinBytes: 10 });
     await put(cache, '/a', html(1));
     await put(cache, '/a/', html(2));
-    await cache.write(cache.begin(), locate(cache, '/a?page=2', ['page']), { contentType: 'text/html', body: Buffer.from(html(3)) });
+    await cache.write(cache.begin(), locate(cache, '/a?page=2', ['page']), {
+      contentType: 'text/html',
+      body: Buffer.from(html(3)),
+    });
     await put(cache, '/a/b', html(4));
     await put(cache, '/ab', html(5));
     expect(await tree(root)).toHaveLength(10);
@@ -190,7 +209,10 @@ describe('purging', () => {
     // Rendered before the purge, written after it.
     const early = cache.begin();
     await cache.purge(['/news']);
-    expect(await cache.write(early, location, { contentType: 'text/html', body: Buffer.from(html('old')) })).toEqual({ written: false, reason: 'purged' });
+    expect(await cache.write(early, location, { contentType: 'text/html', body: Buffer.from(html('old')) })).toEqual({
+      written: false,
+      reason: 'purged',
+    });
     // The purge lands while the write is on its way to the disk.
     const ticket = cache.begin();
     const writing = cache.write(ticket, location, { contentType: 'text/html', body: Buffer.from(html('old')) });
@@ -200,14 +222,19 @@ describe('purging', () => {
     expect(existsSync(join(root, 'news.html'))).toBe(false);
     // A request that started after the purge writes normally, and another page is unaffected.
     expect((await put(cache, '/news', html('new'))).written).toBe(true);
-    expect((await cache.write(early, locate(cache, '/other'), { contentType: 'text/html', body: Buffer.from('x') })).written).toBe(true);
+    expect(
+      (await cache.write(early, locate(cache, '/other'), { contentType: 'text/html', body: Buffer.from('x') })).written,
+    ).toBe(true);
     expect(cache.stats().refused.purged).toBe(2);
   });
 
   it('deletes a page that was written while a purge waited for its lock', async () => {
     const cache = await openCache(root);
     const ticket = cache.begin();
-    const writing = cache.write(ticket, locate(cache, '/late'), { contentType: 'text/html', body: Buffer.from(html(1)) });
+    const writing = cache.write(ticket, locate(cache, '/late'), {
+      contentType: 'text/html',
+      body: Buffer.from(html(1)),
+    });
     // Let the write pass its checks and start installing, then purge.
     await new Promise((resolve) => setImmediate(resolve));
     const purged = cache.purge(['/late']);
@@ -244,7 +271,13 @@ describe('the byte budget and the index', () => {
     await writeFile(join(root, 'orphan.html.gz'), 'gz');
     await writeFile(join(root, 'notes.unknown'), 'not ours');
     const second = await openCache(root, { maxBytes: 1_000_000 });
-    expect(await tree(root)).toEqual(['dir/index.html', 'dir/index.html.gz', 'kept.html', 'kept.html.gz', 'notes.unknown']);
+    expect(await tree(root)).toEqual([
+      'dir/index.html',
+      'dir/index.html.gz',
+      'kept.html',
+      'kept.html.gz',
+      'notes.unknown',
+    ]);
     expect(second.stats()).toMatchObject({ files: 4 });
     expect(await second.purge(['/dir'])).toBe(2);
     expect(second.stats().files).toBe(2);
@@ -271,7 +304,9 @@ describe('clear() and close()', () => {
     await cache.clear();
     expect(await tree(root)).toEqual([]);
     expect(existsSync(root)).toBe(true);
-    expect(await cache.write(before, locate(cache, '/d'), { contentType: 'text/html', body: Buffer.from('stale') })).toEqual({ written: false, reason: 'purged' });
+    expect(
+      await cache.write(before, locate(cache, '/d'), { contentType: 'text/html', body: Buffer.from('stale') }),
+    ).toEqual({ written: false, reason: 'purged' });
     expect(cache.stats()).toMatchObject({ files: 0, bytes: 0, clears: 1, deletes: 2 });
     expect((await put(cache, '/d', html(3))).written).toBe(true);
   });
@@ -287,28 +322,37 @@ describe('clear() and close()', () => {
     const cache = await openCache(root);
     cache.setCacheControl(' max-age=0, s-maxage=60 ');
     expect(cache.cacheControl).toBe('max-age=0, s-maxage=60');
-    expect(() => cache.setCacheControl('a\nb')).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error);
+    expect(() => cache.setCacheControl('a\nb')).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error,
+    );
     cache.setCacheControl(undefined);
     expect(cache.cacheControl).toBeUndefined();
   });
 
   // Make one file undeletable: an immutable file for root (who ignores permissions), a read-only
   // directory for anybody else.
-  const undeletable = process.getuid?.() === 0 ? (spawnSync('chattr', ['-h']).error === undefined ? 'chattr' : undefined) : 'chmod';
-  it.skipIf(undeletable === undefined)('reports filesystem errors to the logger and counts them, without throwing', async () => {
-    const logger = memoryLogger();
-    const cache = await openCache(root, { logger });
-    await put(cache, '/locked/page', html(1));
-    const file = join(root, 'locked', 'page.html');
-    const lock = (on: boolean): unknown => (undeletable === 'chattr' ? spawnSync('chattr', [on ? '+i' : '-i', file]) : chmod(join(root, 'locked'), on ? 0o500 : 0o755));
-    await lock(true);
-    try {
-      expect(await cache.purge(['/locked/page'])).toBe(0);
-      expect(existsSync(file)).toBe(true);
-      expect(cache.stats().errors).toBeGreaterThan(0);
-      expect(logger.errors.join('\n')).toContain(`deleting ${file}`);
-    } finally {
-      await lock(false);
-    }
-  });
+  const undeletable =
+    process.getuid?.() === 0 ? (spawnSync('chattr', ['-h']).error === undefined ? 'chattr' : undefined) : 'chmod';
+  it.skipIf(undeletable === undefined)(
+    'reports filesystem errors to the logger and counts them, without throwing',
+    async () => {
+      const logger = memoryLogger();
+      const cache = await openCache(root, { logger });
+      await put(cache, '/locked/page', html(1));
+      const file = join(root, 'locked', 'page.html');
+      const lock = (on: boolean): unknown =>
+        undeletable === 'chattr'
+          ? spawnSync('chattr', [on ? '+i' : '-i', file])
+          : chmod(join(root, 'locked'), on ? 0o500 : 0o755);
+      await lock(true);
+      try {
+        expect(await cache.purge(['/locked/page'])).toBe(0);
+        expect(existsSync(file)).toBe(true);
+        expect(cache.stats().errors).toBeGreaterThan(0);
+        expect(logger.errors.join('\n')).toContain(`deleting ${file}`);
+      } finally {
+        await lock(false);
+      }
+    },
+  );
 });

@@ -5,13 +5,34 @@ import { CLI_USAGE, nginxConfig, runCli } from '../src/index.js';
 function cli(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = runCli(argv, { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } });
+  const code = runCli(argv, {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  });
   return { code, out, err };
 }
 
 describe('the cacheset-fs command line', () => {
   it('prints the nginx configuration the function generates', () => {
-    const result = cli('nginx', '--root', '/srv/cache', '--app', 'http://127.0.0.1:3000', '--listen', '8080', '--gzip', '--query-variants', '--bypass-cookie', 'sid', '--bypass-cookie', 'auth', '--types', 'html,png', '--cache-control', 'max-age=0, s-maxage=60');
+    const result = cli(
+      'nginx',
+      '--root',
+      '/srv/cache',
+      '--app',
+      'http://127.0.0.1:3000',
+      '--listen',
+      '8080',
+      '--gzip',
+      '--query-variants',
+      '--bypass-cookie',
+      'sid',
+      '--bypass-cookie',
+      'auth',
+      '--types',
+      'html,png',
+      '--cache-control',
+      'max-age=0, s-maxage=60',
+    );
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toBe(
       nginxConfig({
@@ -54,8 +75,12 @@ describe('the cacheset-fs command line', () => {
   });
 
   it('is installed as the cacheset-fs bin, from the compiled entry point', async () => {
-    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { bin?: Record<string, string> };
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      bin?: Record<string, string>;
+    };
     expect(manifest.bin).toEqual({ 'cacheset-fs': './dist/cli/main.js' });
-    expect((await readFile(new URL('../src/cli/main.ts', import.meta.url), 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(
+      (await readFile(new URL('../src/cli/main.ts', import.meta.url), 'utf8')).startsWith('#!/usr/bin/env node\n'),
+    ).toBe(true);
   });
 });

@@ -13,7 +13,10 @@ describe('content types', () => {
   it('parses Content-Type headers leniently, normalizing case and the utf8 spelling', () => {
     expect(parseContentType('Text/HTML; Charset="UTF8"')).toEqual({ mediaType: 'text/html', charset: 'utf-8' });
     expect(parseContentType('application/json')).toEqual({ mediaType: 'application/json', charset: undefined });
-    expect(parseContentType('text/html;foo=bar; charset=ISO-8859-1')).toEqual({ mediaType: 'text/html', charset: 'iso-8859-1' });
+    expect(parseContentType('text/html;foo=bar; charset=ISO-8859-1')).toEqual({
+      mediaType: 'text/html',
+      charset: 'iso-8859-1',
+    });
     expect(parseContentType('garbage')).toBeUndefined();
     expect(parseContentType(undefined)).toBeUndefined();
   });
@@ -49,7 +52,12 @@ describe('content types', () => {
     expect(bad([])).toContain('non-empty');
     expect(bad([{ extension: 'tar.gz', mediaType: 'application/gzip' }])).toContain('without a dot');
     expect(bad([{ extension: 'gz', mediaType: 'application/gzip' }])).toContain('reserved');
-    expect(bad([{ extension: 'html', mediaType: 'text/html' }, { extension: 'html', mediaType: 'text/plain' }])).toContain('twice');
+    expect(
+      bad([
+        { extension: 'html', mediaType: 'text/html' },
+        { extension: 'html', mediaType: 'text/plain' },
+      ]),
+    ).toContain('twice');
     expect(bad([{ extension: 'x', mediaType: 'Text/HTML' }])).toContain('mediaType');
     expect(bad([{ extension: 'x', mediaType: 'text/x', charset: 'utf 8' }])).toContain('charset');
     const custom = new ContentTypeTable([{ extension: 'htm', mediaType: 'text/html', charset: 'ISO-8859-1' }]);

@@ -1,14 +1,35 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bindAdapter, createExchange, EventBus, memoryRequest, memoryResponse, OperationRegistry, Purge, RulesetRegistry, type CacheUser, type PolicyData } from '@cacheset/core';
-import { attachHttpSettings, createHttpCaching, IAnonymousAccess, registerHttpOperations, settleCaptures, type HttpCaching } from '@cacheset/http';
+import {
+  bindAdapter,
+  createExchange,
+  EventBus,
+  memoryRequest,
+  memoryResponse,
+  OperationRegistry,
+  Purge,
+  RulesetRegistry,
+  type CacheUser,
+  type PolicyData,
+} from '@cacheset/core';
+import {
+  attachHttpSettings,
+  createHttpCaching,
+  IAnonymousAccess,
+  registerHttpOperations,
+  settleCaptures,
+  type HttpCaching,
+} from '@cacheset/http';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsCacheOperation, FsCache, staticCacheControl, subscribePurges } from '../src/index.js';
 import { openCache, tempDir, tree } from './support.js';
 
 class Article {
-  constructor(readonly slug: string, readonly published = true) {}
+  constructor(
+    readonly slug: string,
+    readonly published = true,
+  ) {}
 }
 
 const policy: PolicyData = {
@@ -55,7 +76,14 @@ beforeEach(async () => {
   subscribePurges(cache, { container, bus });
   const operations = registerHttpOperations(new OperationRegistry());
   operations.register(createFsCacheOperation(cache));
-  caching = createHttpCaching({ policy, operations, rulesets: new RulesetRegistry(), container, cacheStopRequestVariables: ['portal_status_message'], resourceVersion: '7' });
+  caching = createHttpCaching({
+    policy,
+    operations,
+    rulesets: new RulesetRegistry(),
+    container,
+    cacheStopRequestVariables: ['portal_status_message'],
+    resourceVersion: '7',
+  });
 });
 afterEach(async () => {
   await cache.close();
@@ -63,10 +91,18 @@ afterEach(async () => {
 });
 
 /** One request through the policy, as the node:http adapter runs it, with a memory request and response. */
-async function run(url: string, r: Rendered = {}): Promise<{ readonly status: number; readonly headers: Readonly<Record<string, string>> }> {
+async function run(
+  url: string,
+  r: Rendered = {},
+): Promise<{ readonly status: number; readonly headers: Readonly<Record<string, string>> }> {
   const response = memoryResponse();
   const exchange = createExchange({
-    request: memoryRequest({ method: r.method ?? 'GET', url, headers: r.requestHeaders ?? {}, ...(r.user === undefined ? {} : { user: r.user }) }),
+    request: memoryRequest({
+      method: r.method ?? 'GET',
+      url,
+      headers: r.requestHeaders ?? {},
+      ...(r.user === undefined ? {} : { user: r.user }),
+    }),
     response,
     published: r.published,
     rulesetHint: r.ruleset ?? 'site.page',
@@ -82,7 +118,11 @@ async function run(url: string, r: Rendered = {}): Promise<{ readonly status: nu
     caching.engine.modify(exchange);
   }
   const body = r.abandon === undefined ? Buffer.from(r.body ?? `<h1>${url}</h1>`) : undefined;
-  settleCaptures(exchange, { status: response.status, headers: Object.entries(response.headers()), body }, r.abandon ?? 'aborted');
+  settleCaptures(
+    exchange,
+    { status: response.status, headers: Object.entries(response.headers()), body },
+    r.abandon ?? 'aborted',
+  );
   await cache.settled();
   return { status: response.status, headers: response.headers() };
 }
@@ -136,7 +176,11 @@ describe('the fsCache operation', () => {
   });
 
   it('refuses content anonymous visitors may not see (IAnonymousAccess)', async () => {
-    bindAdapter(container, { provides: IAnonymousAccess, for: Article, factory: (a: Article) => ({ allowsAnonymous: async () => a.published }) });
+    bindAdapter(container, {
+      provides: IAnonymousAccess,
+      for: Article,
+      factory: (a: Article) => ({ allowsAnonymous: async () => a.published }),
+    });
     await run('/draft', { published: new Article('draft', false) });
     await run('/public', { published: new Article('public', true) });
     expect(refused()).toEqual({ 'not-public': 1 });
@@ -155,7 +199,12 @@ describe('the fsCache operation', () => {
 
   it('discards the body of a request that was rendering when its page was purged', async () => {
     const { IPurgePaths } = await import('@cacheset/core');
-    bindAdapter(container, { provides: IPurgePaths, for: Article, name: 'test.article', factory: (a: Article) => ({ getRelativePaths: () => [`/articles/${a.slug}`], getAbsolutePaths: () => [] }) });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Article,
+      name: 'test.article',
+      factory: (a: Article) => ({ getRelativePaths: () => [`/articles/${a.slug}`], getAbsolutePaths: () => [] }),
+    });
     await run('/articles/news', { during: () => bus.notify(new Purge(new Article('news'))) });
     expect(refused()).toEqual({ purged: 1 });
     expect(existsSync(join(cache.root, 'articles/news.html'))).toBe(false);
@@ -164,7 +213,10 @@ describe('the fsCache operation', () => {
   });
 
   it('writes nothing when intercept answered (a 304 has no body to keep)', async () => {
-    const etagPolicy: PolicyData = { ...policy, operations: { ...policy.operations, moderateCaching: { options: { smaxage: '1h', etags: ['resourceVersion'] } } } };
+    const etagPolicy: PolicyData = {
+      ...policy,
+      operations: { ...policy.operations, moderateCaching: { options: { smaxage: '1h', etags: ['resourceVersion'] } } },
+    };
     caching.setPolicy(etagPolicy);
     const first = await run('/etag', { ruleset: 'site.etag' });
     const etag = first.headers.etag as string;
@@ -182,13 +234,18 @@ describe('the fsCache operation', () => {
     expect(cache.cacheControl).toBe('max-age=0, s-maxage=3600, must-revalidate');
     await run('/same');
     await run('/bare', { ruleset: 'site.bare', headers: { 'Cache-Control': 'public, max-age=60' } });
-    await run('/reordered', { ruleset: 'site.bare', headers: { 'Cache-Control': 'must-revalidate,max-age=0 ,S-MAXAGE=3600' } });
+    await run('/reordered', {
+      ruleset: 'site.bare',
+      headers: { 'Cache-Control': 'must-revalidate,max-age=0 ,S-MAXAGE=3600' },
+    });
     expect(await tree(cache.root)).toEqual(['reordered.html', 'same.html']);
     expect(refused()).toEqual({ 'cache-control-mismatch': 1 });
   });
 
   it('is built only around an open FsCache', () => {
-    expect(() => createFsCacheOperation({} as FsCache)).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error);
+    expect(() => createFsCacheOperation({} as FsCache)).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error,
+    );
     expect(createFsCacheOperation(cache, { name: 'diskCache' }).name).toBe('diskCache');
   });
 });
@@ -196,7 +253,11 @@ describe('the fsCache operation', () => {
 describe('staticCacheControl', () => {
   it('reads what the policy sends, and says when it cannot', async () => {
     expect(await staticCacheControl(caching, 'site.page')).toBe('max-age=0, s-maxage=3600, must-revalidate');
-    await expect(staticCacheControl(caching, 'site.unknown')).rejects.toMatchObject({ code: 'ERR_CACHESET_FS_INVALID_RULESET' });
-    await expect(staticCacheControl(caching, 'site.bare')).rejects.toMatchObject({ code: 'ERR_CACHESET_FS_INVALID_RULESET' });
+    await expect(staticCacheControl(caching, 'site.unknown')).rejects.toMatchObject({
+      code: 'ERR_CACHESET_FS_INVALID_RULESET',
+    });
+    await expect(staticCacheControl(caching, 'site.bare')).rejects.toMatchObject({
+      code: 'ERR_CACHESET_FS_INVALID_RULESET',
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalQuery, fileOf, locateUrl, purgeKeyOf, type PathRules } from '../src/index.js';
 
-const rules: PathRules = { indexName: 'index', maxNameBytes: 255, maxPathBytes: 1024, suffixBytes: 5, directSuffix: '.html' };
+const rules: PathRules = {
+  indexName: 'index',
+  maxNameBytes: 255,
+  maxPathBytes: 1024,
+  suffixBytes: 5,
+  directSuffix: '.html',
+};
 
 function file(url: string, extension = 'html', allowed: readonly string[] | null = null): string {
   const located = locateUrl(url, rules, allowed);

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { apacheConfig, nginxConfig, parseAppAddress, resolveServerConfig, type ServerConfigOptions } from '../src/index.js';
+import {
+  apacheConfig,
+  nginxConfig,
+  parseAppAddress,
+  resolveServerConfig,
+  type ServerConfigOptions,
+} from '../src/index.js';
 
 const base: ServerConfigOptions = { root: '/var/cache/site', app: '127.0.0.1:3000' };
 
 describe('the nginx configuration generator', () => {
   it('opens <uri>[index][!query].<first ext> directly, tries the other types in order, then the app', () => {
-    const text = nginxConfig({ ...base, contentTypes: [{ extension: 'html', mediaType: 'text/html', charset: 'utf-8' }, { extension: 'png', mediaType: 'image/png' }] });
+    const text = nginxConfig({
+      ...base,
+      contentTypes: [
+        { extension: 'html', mediaType: 'text/html', charset: 'utf-8' },
+        { extension: 'png', mediaType: 'image/png' },
+      ],
+    });
     expect(text).toContain('root "/var/cache/site";');
     expect(text).toContain('0 "$uri$cacheset_index";');
     expect(text).toContain('rewrite ^ "$cacheset_file.html" break;');
@@ -23,10 +35,21 @@ describe('the nginx configuration generator', () => {
   });
 
   it('adds query variants, session cookies, compression and a custom name and index when asked', () => {
-    const text = nginxConfig({ ...base, queryVariants: true, bypassCookies: ['session', 'wp.logged-in'], gzip: true, brotli: true, name: 'mysite', indexName: '__index', cacheControl: 'max-age=0, s-maxage=600' });
+    const text = nginxConfig({
+      ...base,
+      queryVariants: true,
+      bypassCookies: ['session', 'wp.logged-in'],
+      gzip: true,
+      brotli: true,
+      name: 'mysite',
+      indexName: '__index',
+      cacheControl: 'max-age=0, s-maxage=600',
+    });
     expect(text).toContain('0 "$uri$mysite_index$mysite_query";');
     expect(text).toContain('rewrite ^ "$mysite_file.html" break;');
-    expect(nginxConfig({ ...base, contentTypes: [{ extension: 'png', mediaType: 'image/png' }] })).not.toMatch(/^\s*try_files /m);
+    expect(nginxConfig({ ...base, contentTypes: [{ extension: 'png', mediaType: 'image/png' }] })).not.toMatch(
+      /^\s*try_files /m,
+    );
     expect(text).toContain('"~(^|;)\\s*(session|wp\\.logged\\-in)=" 1;');
     expect(text).toContain('gzip_static on;');
     expect(text).toContain('brotli_static on;');
@@ -68,17 +91,29 @@ describe('the nginx configuration generator', () => {
       [{ contentTypes: [] }, 'non-empty'],
     ];
     for (const [options, message] of bad) {
-      expect(() => resolveServerConfig({ ...base, ...options }), JSON.stringify(options)).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_SERVER_CONFIG', message: expect.stringContaining(message) as string }) as Error);
+      expect(() => resolveServerConfig({ ...base, ...options }), JSON.stringify(options)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_CACHESET_FS_INVALID_SERVER_CONFIG',
+          message: expect.stringContaining(message) as string,
+        }) as Error,
+      );
     }
   });
 });
 
 describe('the Apache configuration generator', () => {
   it('prints RewriteCond -f lookups in type order, and proxies the raw request target otherwise', () => {
-    const text = apacheConfig({ ...base, queryVariants: true, bypassCookies: ['session'], serverName: 'example.org www.example.org' });
+    const text = apacheConfig({
+      ...base,
+      queryVariants: true,
+      bypassCookies: ['session'],
+      serverName: 'example.org www.example.org',
+    });
     expect(text).toContain('DocumentRoot "/var/cache/site"');
     expect(text).toContain('ServerName example.org');
-    expect(text).toContain('RewriteCond "/var/cache/site%{REQUEST_URI}%{ENV:CACHESET_INDEX}%{ENV:CACHESET_QUERY}.html" -f');
+    expect(text).toContain(
+      'RewriteCond "/var/cache/site%{REQUEST_URI}%{ENV:CACHESET_INDEX}%{ENV:CACHESET_QUERY}.html" -f',
+    );
     expect(text.indexOf('.html" -f')).toBeLessThan(text.indexOf('.json" -f'));
     expect(text).toContain('ForceType "text/html; charset=utf-8"');
     expect(text).toContain('RewriteRule ^ "http://127.0.0.1:3000%1" [P,NE,END]');

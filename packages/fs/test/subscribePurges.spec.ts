@@ -1,5 +1,16 @@
 import { join } from 'node:path';
-import { AdapterLookup, bindAdapter, EventBus, getDefaultBus, IPurgePaths, ObjectModifiedEvent, implementer, IPurgeable, Purge, resetDefaultBus } from '@cacheset/core';
+import {
+  AdapterLookup,
+  bindAdapter,
+  EventBus,
+  getDefaultBus,
+  IPurgePaths,
+  ObjectModifiedEvent,
+  implementer,
+  IPurgeable,
+  Purge,
+  resetDefaultBus,
+} from '@cacheset/core';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { subscribePurges, type FsCache } from '../src/index.js';
@@ -20,9 +31,23 @@ beforeEach(async () => {
   logger = memoryLogger();
   cache = await openCache(join(tmp.dir, 'root'), { logger });
   container = new Container();
-  bindAdapter(container, { provides: IPurgePaths, for: Photo, name: 'test.photo', factory: (p: Photo) => ({ getRelativePaths: () => [`/photos/${p.slug}`, `/photos/${p.slug}/`], getAbsolutePaths: () => ['/photos'] }) });
-  bindAdapter(container, { provides: IPurgePaths, for: Photo, name: 'test.listing', factory: () => ({ getRelativePaths: () => ['/photos/'], getAbsolutePaths: () => [] }) });
-  for (const url of ['/photos/cat', '/photos/cat/', '/photos/', '/photos', '/photos/dog']) await put(cache, url, `<p>${url}</p>`);
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Photo,
+    name: 'test.photo',
+    factory: (p: Photo) => ({
+      getRelativePaths: () => [`/photos/${p.slug}`, `/photos/${p.slug}/`],
+      getAbsolutePaths: () => ['/photos'],
+    }),
+  });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Photo,
+    name: 'test.listing',
+    factory: () => ({ getRelativePaths: () => ['/photos/'], getAbsolutePaths: () => [] }),
+  });
+  for (const url of ['/photos/cat', '/photos/cat/', '/photos/', '/photos', '/photos/dog'])
+    await put(cache, url, `<p>${url}</p>`);
 });
 afterEach(async () => {
   await cache.close();
@@ -87,8 +112,14 @@ describe('subscribePurges', () => {
   });
 
   it('rejects incomplete options at start-up', () => {
-    expect(() => subscribePurges(cache, {})).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error);
-    expect(() => subscribePurges(cache, { container, adapters: new AdapterLookup(container) })).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error);
-    expect(() => subscribePurges(cache, { container, bus: {} as EventBus })).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error);
+    expect(() => subscribePurges(cache, {})).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error,
+    );
+    expect(() => subscribePurges(cache, { container, adapters: new AdapterLookup(container) })).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error,
+    );
+    expect(() => subscribePurges(cache, { container, bus: {} as EventBus })).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_FS_INVALID_OPTIONS' }) as Error,
+    );
   });
 });

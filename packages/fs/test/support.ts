@@ -27,8 +27,16 @@ export function locate(cache: FsCache, url: string, allowed: readonly string[] |
 }
 
 /** Writes a page now (ticket taken now). */
-export function put(cache: FsCache, url: string, body: string | Buffer, contentType = 'text/html; charset=utf-8'): ReturnType<FsCache['write']> {
-  return cache.write(cache.begin(), locate(cache, url), { contentType, body: typeof body === 'string' ? Buffer.from(body) : body });
+export function put(
+  cache: FsCache,
+  url: string,
+  body: string | Buffer,
+  contentType = 'text/html; charset=utf-8',
+): ReturnType<FsCache['write']> {
+  return cache.write(cache.begin(), locate(cache, url), {
+    contentType,
+    body: typeof body === 'string' ? Buffer.from(body) : body,
+  });
 }
 
 /** Every file under `dir`, relative and sorted (links listed, never followed). */

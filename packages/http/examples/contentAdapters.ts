@@ -38,9 +38,17 @@ function userOf(req: IncomingMessage): CacheUser | undefined {
 export function createApp(): Server {
   const container = new Container();
   // Images shared by link are not public content: never marked public, even for anonymous requests.
-  bindAdapter(container, { provides: IAnonymousAccess, for: Image, factory: (image: Image) => ({ allowsAnonymous: () => image.linkKey === undefined }) });
+  bindAdapter(container, {
+    provides: IAnonymousAccess,
+    for: Image,
+    factory: (image: Image) => ({ allowsAnonymous: () => image.linkKey === undefined }),
+  });
   // Cache tags: a purge of `gallery:7` reaches every page showing one of its images.
-  bindAdapter(container, { provides: ISurrogateKeys, for: Image, factory: (image: Image) => ({ getKeys: () => [`image:${image.id}`, `gallery:${image.gallery.id}`] }) });
+  bindAdapter(container, {
+    provides: ISurrogateKeys,
+    for: Image,
+    factory: (image: Image) => ({ getKeys: () => [`image:${image.id}`, `gallery:${image.gallery.id}`] }),
+  });
   // An ETag component of your own, named in the policy like the built-in ones.
   container.bind<ETagComponent>(ETagComponent).toConstantValue({
     name: 'galleryVersion',

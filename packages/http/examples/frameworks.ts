@@ -39,7 +39,9 @@ export function expressApp(caching: HttpCaching = createCaching()): express.Expr
 export async function fastifyApp(caching: HttpCaching = createCaching()): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(cachesetFastify, { caching });
-  app.get('/', { config: { cachePublished: FrontpageView } }, async (_request, reply) => reply.type('text/html').send('<h1>Welcome</h1>'));
+  app.get('/', { config: { cachePublished: FrontpageView } }, async (_request, reply) =>
+    reply.type('text/html').send('<h1>Welcome</h1>'),
+  );
   app.get('/search', async (request) => {
     request.cacheRuleset = 'site.search';
     return '3 results';

@@ -22,8 +22,14 @@ class ImageView {
 }
 
 // The "database".
-const images = new Map([['cat', new Image('cat', '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>', new Date('2026-11-01T09:30:00Z'))]]);
-const imageOf = (req: IncomingMessage): Image | undefined => images.get(/^\/images\/([a-z]+)$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname)?.[1] ?? '');
+const images = new Map([
+  [
+    'cat',
+    new Image('cat', '<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>', new Date('2026-11-01T09:30:00Z')),
+  ],
+]);
+const imageOf = (req: IncomingMessage): Image | undefined =>
+  images.get(/^\/images\/([a-z]+)$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname)?.[1] ?? '');
 
 /** How many responses were rendered (a 304 answered before rendering does not count). */
 export const stats = { renders: 0 };
@@ -37,14 +43,22 @@ function send(res: ServerResponse, type: string, body: string): void {
 export function createApp(): Server {
   const container = new Container();
   // The image's modification time: Last-Modified, and 304s for If-Modified-Since (ImageView delegates to its context).
-  bindAdapter(container, { provides: ILastModified, for: Image, factory: (image: Image) => ({ lastModified: () => DateTime.fromJSDate(image.updatedAt, { zone: 'utc' }) }) });
+  bindAdapter(container, {
+    provides: ILastModified,
+    for: Image,
+    factory: (image: Image) => ({ lastModified: () => DateTime.fromJSDate(image.updatedAt, { zone: 'utc' }) }),
+  });
 
   const caching = createHttpCaching({
     rulesets: new RulesetRegistry(), // reads the @cacheRuleset decorators
     container,
     resourceVersion: '2026.11.1', // changes with each deployment, and so do the ETags built from it
     policy: {
-      operationMapping: { 'site.frontpage': 'moderateCaching', 'site.image': 'strongCaching', 'site.account': 'noCaching' },
+      operationMapping: {
+        'site.frontpage': 'moderateCaching',
+        'site.image': 'strongCaching',
+        'site.account': 'noCaching',
+      },
       operations: {
         moderateCaching: { options: { smaxage: '10m', etags: ['userid', 'resourceVersion'] } },
         strongCaching: { options: { maxage: '1d', lastModified: true } },
@@ -53,8 +67,14 @@ export function createApp(): Server {
   });
 
   // One wrapped handler per route; the route names its view class or its ruleset.
-  const frontpage = cachingHandler(caching, (_req, res) => send(res, 'text/html; charset=utf-8', '<h1>Welcome</h1>'), { published: FrontpageView });
-  const account = cachingHandler(caching, (_req, res) => send(res, 'text/html; charset=utf-8', '<h1>Your account</h1>'), { ruleset: 'site.account' });
+  const frontpage = cachingHandler(caching, (_req, res) => send(res, 'text/html; charset=utf-8', '<h1>Welcome</h1>'), {
+    published: FrontpageView,
+  });
+  const account = cachingHandler(
+    caching,
+    (_req, res) => send(res, 'text/html; charset=utf-8', '<h1>Your account</h1>'),
+    { ruleset: 'site.account' },
+  );
   const image = cachingHandler(caching, (req, res) => send(res, 'image/svg+xml', imageOf(req)?.svg ?? ''));
 
   return createServer((req, res) => {

@@ -1,7 +1,13 @@
 // Administrators write the policy in a file; the application loads it at start-up, and a mistake stops it there.
 import { createServer, type Server } from 'node:http';
 import { CachesetError, loadConfig, OperationRegistry, RulesetRegistry } from '@cacheset/core';
-import { cachingHandler, createHttpCaching, registerHttpOperations, type HttpCaching, type RouteCaching } from '@cacheset/http';
+import {
+  cachingHandler,
+  createHttpCaching,
+  registerHttpOperations,
+  type HttpCaching,
+  type RouteCaching,
+} from '@cacheset/http';
 
 export class GalleryView {}
 
@@ -47,7 +53,8 @@ export function checkConfig(text: string): string {
 }
 
 export function createApp(caching: HttpCaching = loadCaching()): Server {
-  const page = (body: string, route: RouteCaching) => cachingHandler(caching, (_req, res) => res.setHeader('Content-Type', 'text/html; charset=utf-8').end(body), route);
+  const page = (body: string, route: RouteCaching) =>
+    cachingHandler(caching, (_req, res) => res.setHeader('Content-Type', 'text/html; charset=utf-8').end(body), route);
   const routes = new Map([
     ['/gallery', page('<ul><li>cat</li></ul>', { published: GalleryView })],
     ['/feed', page('<rss/>', { ruleset: 'site.feed' })],

@@ -46,7 +46,10 @@ function expiresIn(response: MemoryResponse): number {
   return (expires - Math.floor(NOW / 1000) * 1000) / 1000;
 }
 
-function write(overrides: Partial<CachingHeaderInput>, prepare?: (r: MemoryResponse) => void): { form: string; response: MemoryResponse } {
+function write(
+  overrides: Partial<CachingHeaderInput>,
+  prepare?: (r: MemoryResponse) => void,
+): { form: string; response: MemoryResponse } {
   const response = memoryResponse();
   prepare?.(response);
   const form = writeCachingHeaders(response, input(overrides));
@@ -56,7 +59,8 @@ function write(overrides: Partial<CachingHeaderInput>, prepare?: (r: MemoryRespo
 describe('writeCachingHeaders', () => {
   it('gives each combination its own Cache-Control when one rule writes them in turn (values are remembered per rule)', () => {
     const rule = modern({ staleIfError: 30 });
-    const seen = (overrides: Partial<CachingHeaderInput>): string | undefined => write({ modern: rule, ...overrides }).response.getHeader('cache-control');
+    const seen = (overrides: Partial<CachingHeaderInput>): string | undefined =>
+      write({ modern: rule, ...overrides }).response.getHeader('cache-control');
     expect(seen({ smaxage: 60 })).toBe('max-age=0, s-maxage=60, stale-if-error=30');
     expect(seen({ smaxage: 60, noStore: true })).toBe('max-age=0, s-maxage=60, stale-if-error=30, no-store');
     expect(seen({ smaxage: 120 })).toBe('max-age=0, s-maxage=120, stale-if-error=30');
@@ -64,7 +68,9 @@ describe('writeCachingHeaders', () => {
     expect(seen({ maxage: 60 })).toBe('max-age=60, public, stale-if-error=30');
     expect(seen({ smaxage: 60 })).toBe('max-age=0, s-maxage=60, stale-if-error=30');
     // Another rule with the same numbers but other directives.
-    expect(write({ modern: modern({ noTransform: true }), smaxage: 60 }).response.getHeader('cache-control')).toBe('max-age=0, s-maxage=60, must-revalidate, no-transform');
+    expect(write({ modern: modern({ noTransform: true }), smaxage: 60 }).response.getHeader('cache-control')).toBe(
+      'max-age=0, s-maxage=60, must-revalidate, no-transform',
+    );
   });
 
   describe('dispatch (PAC-1)', () => {
@@ -100,7 +106,10 @@ describe('writeCachingHeaders', () => {
 
     it('drops Vary, ETag and Last-Modified given to it', () => {
       const { response } = write({ vary: ['Accept'] });
-      expect(response.headers()).toEqual({ 'cache-control': 'max-age=0, must-revalidate, private', expires: response.getHeader('expires') });
+      expect(response.headers()).toEqual({
+        'cache-control': 'max-age=0, must-revalidate, private',
+        expires: response.getHeader('expires'),
+      });
     });
 
     it('adds no-store when asked', () => {
@@ -124,10 +133,14 @@ describe('writeCachingHeaders', () => {
     });
 
     it('sends no ETag when none is given and removes a stale Last-Modified', () => {
-      const { response } = write({ lastModified: LM }, (r) => r.setHeader('Last-Modified', 'Thu, 01 Jan 1970 00:00:00 GMT'));
+      const { response } = write({ lastModified: LM }, (r) =>
+        r.setHeader('Last-Modified', 'Thu, 01 Jan 1970 00:00:00 GMT'),
+      );
       expect(response.getHeader('etag')).toBeUndefined();
       expect(response.getHeader('last-modified')).toBe('Mon, 09 Mar 2026 12:00:00 GMT');
-      const { response: etagOnly } = write({ etag: '|a' }, (r) => r.setHeader('Last-Modified', 'Thu, 01 Jan 1970 00:00:00 GMT'));
+      const { response: etagOnly } = write({ etag: '|a' }, (r) =>
+        r.setHeader('Last-Modified', 'Thu, 01 Jan 1970 00:00:00 GMT'),
+      );
       expect(etagOnly.getHeader('last-modified')).toBeUndefined();
     });
 
@@ -136,7 +149,12 @@ describe('writeCachingHeaders', () => {
     });
 
     it('sends none of the proxy-only headers', () => {
-      const { response } = write({ etag: '|a', modern: modern({ surrogateMaxage: 60, cdnMaxage: 60, staleWhileRevalidate: 5, immutable: true }), surrogateKeys: ['k'], surrogateKeyHeader: SURROGATE_KEY_HEADERS.xkey });
+      const { response } = write({
+        etag: '|a',
+        modern: modern({ surrogateMaxage: 60, cdnMaxage: 60, staleWhileRevalidate: 5, immutable: true }),
+        surrogateKeys: ['k'],
+        surrogateKeyHeader: SURROGATE_KEY_HEADERS.xkey,
+      });
       expect([...response.headerNames()].sort()).toEqual(['cache-control', 'etag', 'expires']);
     });
   });
@@ -165,8 +183,12 @@ describe('writeCachingHeaders', () => {
     });
 
     it('prints s-maxage when given, even 0', () => {
-      expect(write({ maxage: 60, smaxage: 120 }).response.getHeader('cache-control')).toBe('max-age=60, s-maxage=120, proxy-revalidate, public');
-      expect(write({ maxage: 60, smaxage: 0 }).response.getHeader('cache-control')).toBe('max-age=60, s-maxage=0, proxy-revalidate, public');
+      expect(write({ maxage: 60, smaxage: 120 }).response.getHeader('cache-control')).toBe(
+        'max-age=60, s-maxage=120, proxy-revalidate, public',
+      );
+      expect(write({ maxage: 60, smaxage: 0 }).response.getHeader('cache-control')).toBe(
+        'max-age=60, s-maxage=0, proxy-revalidate, public',
+      );
     });
 
     it('sends Vary, ETag and Last-Modified when given', () => {
@@ -179,7 +201,9 @@ describe('writeCachingHeaders', () => {
 
   describe('Vary', () => {
     it('merges into the application’s Vary additively and case-insensitively', () => {
-      const { response } = write({ maxage: 60, vary: ['accept-encoding', 'Accept'] }, (r) => r.setHeader('Vary', 'Accept-Encoding, Cookie'));
+      const { response } = write({ maxage: 60, vary: ['accept-encoding', 'Accept'] }, (r) =>
+        r.setHeader('Vary', 'Accept-Encoding, Cookie'),
+      );
       expect(response.getHeader('vary')).toBe('Accept-Encoding, Cookie, Accept');
     });
 
@@ -191,35 +215,68 @@ describe('writeCachingHeaders', () => {
 
   describe('modern directives', () => {
     it('appends stale-while-revalidate and stale-if-error and drops the revalidate keyword that would void them', () => {
-      expect(write({ maxage: 60, modern: modern({ staleWhileRevalidate: 30, staleIfError: 600 }) }).response.getHeader('cache-control')).toBe(
-        'max-age=60, public, stale-while-revalidate=30, stale-if-error=600',
-      );
-      expect(write({ smaxage: 60, modern: modern({ staleWhileRevalidate: 30 }) }).response.getHeader('cache-control')).toBe('max-age=0, s-maxage=60, stale-while-revalidate=30');
+      expect(
+        write({ maxage: 60, modern: modern({ staleWhileRevalidate: 30, staleIfError: 600 }) }).response.getHeader(
+          'cache-control',
+        ),
+      ).toBe('max-age=60, public, stale-while-revalidate=30, stale-if-error=600');
+      expect(
+        write({ smaxage: 60, modern: modern({ staleWhileRevalidate: 30 }) }).response.getHeader('cache-control'),
+      ).toBe('max-age=0, s-maxage=60, stale-while-revalidate=30');
     });
 
     it('appends immutable and no-transform to the browser-and-proxy form, and no-transform to the proxy form', () => {
-      expect(write({ maxage: 31_536_000, modern: modern({ immutable: true, noTransform: true }) }).response.getHeader('cache-control')).toBe(
-        'max-age=31536000, proxy-revalidate, public, immutable, no-transform',
-      );
-      expect(write({ smaxage: 60, modern: modern({ immutable: true, noTransform: true }) }).response.getHeader('cache-control')).toBe('max-age=0, s-maxage=60, must-revalidate, no-transform');
+      expect(
+        write({ maxage: 31_536_000, modern: modern({ immutable: true, noTransform: true }) }).response.getHeader(
+          'cache-control',
+        ),
+      ).toBe('max-age=31536000, proxy-revalidate, public, immutable, no-transform');
+      expect(
+        write({ smaxage: 60, modern: modern({ immutable: true, noTransform: true }) }).response.getHeader(
+          'cache-control',
+        ),
+      ).toBe('max-age=0, s-maxage=60, must-revalidate, no-transform');
     });
 
     it('sends Surrogate-Control and CDN-Cache-Control for proxies, with the stale directives', () => {
-      const { response } = write({ smaxage: 60, modern: modern({ surrogateMaxage: 3600, cdnMaxage: 600, staleIfError: 86_400 }) });
+      const { response } = write({
+        smaxage: 60,
+        modern: modern({ surrogateMaxage: 3600, cdnMaxage: 600, staleIfError: 86_400 }),
+      });
       expect(response.getHeader('surrogate-control')).toBe('max-age=3600, stale-if-error=86400');
       expect(response.getHeader('cdn-cache-control')).toBe('max-age=600, stale-if-error=86400');
     });
 
     it('sends surrogate keys only when a proxy is configured', () => {
       expect(write({ maxage: 60, surrogateKeys: ['image:1', 'gallery:2'] }).response.getHeader('xkey')).toBeUndefined();
-      expect(write({ maxage: 60, surrogateKeys: ['image:1', 'gallery:2'], surrogateKeyHeader: SURROGATE_KEY_HEADERS.xkey }).response.getHeader('xkey')).toBe('image:1 gallery:2');
-      expect(write({ maxage: 60, surrogateKeys: ['a', 'b'], surrogateKeyHeader: SURROGATE_KEY_HEADERS['Cache-Tag'] }).response.getHeader('cache-tag')).toBe('a,b');
-      expect(write({ maxage: 60, surrogateKeys: [], surrogateKeyHeader: SURROGATE_KEY_HEADERS.xkey }).response.getHeader('xkey')).toBeUndefined();
+      expect(
+        write({
+          maxage: 60,
+          surrogateKeys: ['image:1', 'gallery:2'],
+          surrogateKeyHeader: SURROGATE_KEY_HEADERS.xkey,
+        }).response.getHeader('xkey'),
+      ).toBe('image:1 gallery:2');
+      expect(
+        write({
+          maxage: 60,
+          surrogateKeys: ['a', 'b'],
+          surrogateKeyHeader: SURROGATE_KEY_HEADERS['Cache-Tag'],
+        }).response.getHeader('cache-tag'),
+      ).toBe('a,b');
+      expect(
+        write({ maxage: 60, surrogateKeys: [], surrogateKeyHeader: SURROGATE_KEY_HEADERS.xkey }).response.getHeader(
+          'xkey',
+        ),
+      ).toBeUndefined();
     });
 
     it('adds no-store to every form when asked', () => {
-      expect(write({ etag: '|a', noStore: true }).response.getHeader('cache-control')).toBe('max-age=0, must-revalidate, private, no-store');
-      expect(write({ noStore: true }).response.getHeader('cache-control')).toBe('max-age=0, must-revalidate, private, no-store');
+      expect(write({ etag: '|a', noStore: true }).response.getHeader('cache-control')).toBe(
+        'max-age=0, must-revalidate, private, no-store',
+      );
+      expect(write({ noStore: true }).response.getHeader('cache-control')).toBe(
+        'max-age=0, must-revalidate, private, no-store',
+      );
     });
   });
 });

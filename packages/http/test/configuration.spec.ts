@@ -1,7 +1,20 @@
 import type { IncomingMessage } from 'node:http';
-import { CachePolicy, CachesetError, loadConfig, OperationRegistry, RulesetRegistry, type PolicyData } from '@cacheset/core';
+import {
+  CachePolicy,
+  CachesetError,
+  loadConfig,
+  OperationRegistry,
+  RulesetRegistry,
+  type PolicyData,
+} from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
-import { createHttpCaching, ETagComponent, HttpErrorCodes, registerHttpOperations, type HttpCachingOptions } from '../src/index.js';
+import {
+  createHttpCaching,
+  ETagComponent,
+  HttpErrorCodes,
+  registerHttpOperations,
+  type HttpCachingOptions,
+} from '../src/index.js';
 import { makeCaching, pageContainer, policyFor, run } from './fixtures/harness.js';
 
 /** The CachesetError `fn` throws (fails the test if it throws anything else or nothing). */
@@ -15,7 +28,10 @@ function errorOf(fn: () => unknown): CachesetError {
   throw new Error('expected a CachesetError, nothing was thrown');
 }
 
-const start = (policy: PolicyData, extra: Partial<HttpCachingOptions> = {}) => () => createHttpCaching({ policy, rulesets: new RulesetRegistry(), ...extra });
+const start =
+  (policy: PolicyData, extra: Partial<HttpCachingOptions> = {}) =>
+  () =>
+    createHttpCaching({ policy, rulesets: new RulesetRegistry(), ...extra });
 
 describe('TTL options', () => {
   it.each<[unknown, string]>([
@@ -26,26 +42,48 @@ describe('TTL options', () => {
     ['1d', 'max-age=86400, proxy-revalidate, public'],
     ['2w', 'max-age=1209600, proxy-revalidate, public'],
   ])('accepts %j', async (maxage, cacheControl) => {
-    expect((await run(makeCaching({ policy: policyFor('strongCaching', { maxage }) }))).headers['cache-control']).toBe(cacheControl);
+    expect((await run(makeCaching({ policy: policyFor('strongCaching', { maxage }) }))).headers['cache-control']).toBe(
+      cacheControl,
+    );
   });
 
-  it.each<unknown>(['soon', '10 parsecs', -5, 1.5, '', '1d-2h', true, [60], { seconds: 60 }, 2 ** 40])('rejects %j at start-up, naming the operation and option', (maxage) => {
-    const error = errorOf(start(policyFor('strongCaching', { maxage })));
-    expect(error.code).toBe('ERR_CACHESET_INVALID_OPTION');
-    expect(error.message).toContain('strongCaching');
-    expect(error.message).toContain("'maxage'");
-  });
+  it.each<unknown>(['soon', '10 parsecs', -5, 1.5, '', '1d-2h', true, [60], { seconds: 60 }, 2 ** 40])(
+    'rejects %j at start-up, naming the operation and option',
+    (maxage) => {
+      const error = errorOf(start(policyFor('strongCaching', { maxage })));
+      expect(error.code).toBe('ERR_CACHESET_INVALID_OPTION');
+      expect(error.message).toContain('strongCaching');
+      expect(error.message).toContain("'maxage'");
+    },
+  );
 
   it('names the ruleset of a per-ruleset option', () => {
-    const error = errorOf(start({ operationMapping: { 'site.page': 'moderateCaching' }, operations: { moderateCaching: { rulesets: { 'site.page': { smaxage: 'soon' } } } } }));
+    const error = errorOf(
+      start({
+        operationMapping: { 'site.page': 'moderateCaching' },
+        operations: { moderateCaching: { rulesets: { 'site.page': { smaxage: 'soon' } } } },
+      }),
+    );
     expect(error.code).toBe('ERR_CACHESET_INVALID_OPTION');
     expect(error.message).toContain('operations.moderateCaching.rulesets["site.page"].smaxage');
     expect(error.message).toContain('"soon" is not a duration');
   });
 
   it('names the file, line and column in a configuration file', () => {
-    const text = ['policy:', '  operationMapping: { site.page: moderateCaching }', '  operations:', '    moderateCaching:', '      options: { smaxage: soon }', ''].join('\n');
-    const error = errorOf(() => loadConfig(text, 'cacheset.yaml', { registry: new RulesetRegistry(), operations: registerHttpOperations(new OperationRegistry()) }));
+    const text = [
+      'policy:',
+      '  operationMapping: { site.page: moderateCaching }',
+      '  operations:',
+      '    moderateCaching:',
+      '      options: { smaxage: soon }',
+      '',
+    ].join('\n');
+    const error = errorOf(() =>
+      loadConfig(text, 'cacheset.yaml', {
+        registry: new RulesetRegistry(),
+        operations: registerHttpOperations(new OperationRegistry()),
+      }),
+    );
     expect(error.code).toBe('ERR_CACHESET_INVALID_OPTION');
     expect(error.message).toMatch(/^cacheset\.yaml:5:\d+: policy\.operations\.moderateCaching\.options\.smaxage: /);
   });
@@ -83,8 +121,13 @@ describe('policy validation at start-up', () => {
   });
 
   it('accepts vary as "A, B" or as a list', async () => {
-    expect((await run(makeCaching({ policy: policyFor('terseCaching', { vary: 'Accept-Language, Accept-Encoding' }) }))).headers.vary).toBe('Accept-Language, Accept-Encoding');
-    expect((await run(makeCaching({ policy: policyFor('terseCaching', { vary: ['Cookie'] }) }))).headers.vary).toBe('Cookie');
+    expect(
+      (await run(makeCaching({ policy: policyFor('terseCaching', { vary: 'Accept-Language, Accept-Encoding' }) })))
+        .headers.vary,
+    ).toBe('Accept-Language, Accept-Encoding');
+    expect((await run(makeCaching({ policy: policyFor('terseCaching', { vary: ['Cookie'] }) }))).headers.vary).toBe(
+      'Cookie',
+    );
   });
 
   it('rejects an unknown ETag component, naming the ruleset, operation and component, with a suggestion', () => {
@@ -101,7 +144,10 @@ describe('policy validation at start-up', () => {
     const chained = errorOf(
       start({
         operationMapping: { 'site.page': 'chain' },
-        operations: { chain: { rulesets: { 'site.page': { operations: ['weakCaching'] } } }, weakCaching: { options: { etags: ['catalogCounter'] } } },
+        operations: {
+          chain: { rulesets: { 'site.page': { operations: ['weakCaching'] } } },
+          weakCaching: { options: { etags: ['catalogCounter'] } },
+        },
       }),
     );
     expect(chained.code).toBe('ERR_CACHESET_UNKNOWN_ETAG_COMPONENT');
@@ -111,19 +157,31 @@ describe('policy validation at start-up', () => {
   it('accepts ETag components bound in the container or given as options', () => {
     const container = pageContainer();
     container.bind(ETagComponent).toConstantValue({ name: 'catalogCounter', value: () => '42' });
-    expect(() => createHttpCaching({ policy: policyFor('weakCaching', { etags: ['catalogCounter', 'skin'] }), container, etagComponents: [{ name: 'skin', value: () => 'x' }] })).not.toThrow();
+    expect(() =>
+      createHttpCaching({
+        policy: policyFor('weakCaching', { etags: ['catalogCounter', 'skin'] }),
+        container,
+        etagComponents: [{ name: 'skin', value: () => 'x' }],
+      }),
+    ).not.toThrow();
   });
 
   it('validates a policy swapped in later the same way', () => {
     const caching = makeCaching({ policy: policyFor('weakCaching') });
-    expect(errorOf(() => caching.setPolicy(policyFor('weakCaching', { etags: ['nope'] }))).code).toBe('ERR_CACHESET_UNKNOWN_ETAG_COMPONENT');
-    expect(errorOf(() => caching.setPolicy(policyFor('weakCaching', { ramCache: 'yes' }))).code).toBe('ERR_CACHESET_INVALID_OPTION');
+    expect(errorOf(() => caching.setPolicy(policyFor('weakCaching', { etags: ['nope'] }))).code).toBe(
+      'ERR_CACHESET_UNKNOWN_ETAG_COMPONENT',
+    );
+    expect(errorOf(() => caching.setPolicy(policyFor('weakCaching', { ramCache: 'yes' }))).code).toBe(
+      'ERR_CACHESET_INVALID_OPTION',
+    );
   });
 
   it('validates a compiled policy too', () => {
     const operations = registerHttpOperations(new OperationRegistry());
     const policy = CachePolicy.compile(policyFor('weakCaching', { etags: ['nope'] }), { operations });
-    expect(errorOf(() => createHttpCaching({ policy, operations, rulesets: new RulesetRegistry() })).code).toBe('ERR_CACHESET_UNKNOWN_ETAG_COMPONENT');
+    expect(errorOf(() => createHttpCaching({ policy, operations, rulesets: new RulesetRegistry() })).code).toBe(
+      'ERR_CACHESET_UNKNOWN_ETAG_COMPONENT',
+    );
   });
 
   it('rejects undeclared rulesets in explicit mode', () => {
@@ -131,21 +189,39 @@ describe('policy validation at start-up', () => {
     rulesets.declareType('site.page', 'Page');
     rulesets.setExplicitMode();
     expect(() => createHttpCaching({ policy: policyFor('weakCaching'), rulesets })).not.toThrow();
-    expect(errorOf(() => createHttpCaching({ policy: { operationMapping: { 'site.pgae': 'weakCaching' } }, rulesets })).code).toBe('ERR_CACHESET_RULESET_NOT_DECLARED');
+    expect(
+      errorOf(() => createHttpCaching({ policy: { operationMapping: { 'site.pgae': 'weakCaching' } }, rulesets })).code,
+    ).toBe('ERR_CACHESET_RULESET_NOT_DECLARED');
   });
 });
 
 describe('ETag component definitions', () => {
   it('reject a component named like a built-in or like another one', () => {
-    const duplicate = errorOf(start(policyFor('weakCaching'), { etagComponents: [{ name: 'userid', value: () => 'x' }] }));
+    const duplicate = errorOf(
+      start(policyFor('weakCaching'), { etagComponents: [{ name: 'userid', value: () => 'x' }] }),
+    );
     expect(duplicate.code).toBe('ERR_CACHESET_INVALID_ETAG_COMPONENT');
     expect(duplicate.message).toContain("'userid'");
-    expect(errorOf(start(policyFor('weakCaching'), { etagComponents: [{ name: 'a', value: () => 'x' }, { name: 'a', value: () => 'y' }] })).code).toBe('ERR_CACHESET_INVALID_ETAG_COMPONENT');
+    expect(
+      errorOf(
+        start(policyFor('weakCaching'), {
+          etagComponents: [
+            { name: 'a', value: () => 'x' },
+            { name: 'a', value: () => 'y' },
+          ],
+        }),
+      ).code,
+    ).toBe('ERR_CACHESET_INVALID_ETAG_COMPONENT');
   });
 
-  it.each<unknown>([null, 'skin', { name: 'skin' }, { name: '', value: () => 'x' }, { name: 7, value: () => 'x' }])('reject the malformed component %j', (component) => {
-    expect(errorOf(start(policyFor('weakCaching'), { etagComponents: [component as ETagComponent] })).code).toBe('ERR_CACHESET_INVALID_ETAG_COMPONENT');
-  });
+  it.each<unknown>([null, 'skin', { name: 'skin' }, { name: '', value: () => 'x' }, { name: 7, value: () => 'x' }])(
+    'reject the malformed component %j',
+    (component) => {
+      expect(errorOf(start(policyFor('weakCaching'), { etagComponents: [component as ETagComponent] })).code).toBe(
+        'ERR_CACHESET_INVALID_ETAG_COMPONENT',
+      );
+    },
+  );
 });
 
 describe('createHttpCaching options', () => {
@@ -180,11 +256,18 @@ describe('createHttpCaching options', () => {
   });
 
   it('reject something that is not an options object', () => {
-    expect(errorOf(() => createHttpCaching(null as unknown as HttpCachingOptions)).code).toBe('ERR_CACHESET_INVALID_HTTP_OPTIONS');
+    expect(errorOf(() => createHttpCaching(null as unknown as HttpCachingOptions)).code).toBe(
+      'ERR_CACHESET_INVALID_HTTP_OPTIONS',
+    );
   });
 
   it('accept the known surrogate-key headers and a custom one', () => {
-    for (const surrogateKeyHeader of ['xkey', 'Surrogate-Key', 'Cache-Tag', { name: 'X-Cache-Tags', separator: ',', maxLength: 4096 }] as const) {
+    for (const surrogateKeyHeader of [
+      'xkey',
+      'Surrogate-Key',
+      'Cache-Tag',
+      { name: 'X-Cache-Tags', separator: ',', maxLength: 4096 },
+    ] as const) {
       expect(() => start(policy, { surrogateKeyHeader })()).not.toThrow();
     }
   });
@@ -214,6 +297,8 @@ describe('the default user resolver', () => {
     expect(caching.userOf(message({ cookie: 'theme=dark; session=abc' }))?.id).toMatch(/^cookie:/);
     expect(caching.userOf(message({ cookie: 'sessionX=abc; xsession=1' }))).toBeUndefined();
     expect(caching.userOf(message({ cookie: 'theme=dark' }))).toBeUndefined();
-    expect(makeCaching({ policy: policyFor('weakCaching') }).userOf(message({ cookie: 'session=abc' }))).toBeUndefined();
+    expect(
+      makeCaching({ policy: policyFor('weakCaching') }).userOf(message({ cookie: 'session=abc' })),
+    ).toBeUndefined();
   });
 });

@@ -34,8 +34,12 @@ describe('parseHttpDate', () => {
     const thisYear = new Date().getUTCFullYear();
     const soon = String((thisYear + 10) % 100).padStart(2, '0');
     const far = String((thisYear + 60) % 100).padStart(2, '0');
-    expect(new Date(parseHttpDate(`Monday, 01-Jan-${soon} 00:00:00 GMT`) ?? Number.NaN).getUTCFullYear()).toBe(thisYear + 10);
-    expect(new Date(parseHttpDate(`Monday, 01-Jan-${far} 00:00:00 GMT`) ?? Number.NaN).getUTCFullYear()).toBe(thisYear + 60 - 100);
+    expect(new Date(parseHttpDate(`Monday, 01-Jan-${soon} 00:00:00 GMT`) ?? Number.NaN).getUTCFullYear()).toBe(
+      thisYear + 10,
+    );
+    expect(new Date(parseHttpDate(`Monday, 01-Jan-${far} 00:00:00 GMT`) ?? Number.NaN).getUTCFullYear()).toBe(
+      thisYear + 60 - 100,
+    );
     expect(new Date(parseHttpDate('Wednesday, 24-Nov-10 03:04:05 GMT') ?? Number.NaN).getUTCFullYear()).toBe(2010);
   });
 
@@ -59,7 +63,22 @@ describe('parseHttpDate', () => {
   });
 
   it('returns undefined for garbage, never throwing', () => {
-    for (const garbage of [undefined, '', ' ', 'foo', '0', '-1', '1994-11-06T08:49:37Z', 'Sun, 06 Nov 1994', '""', "'", 'Sun, 06 Foo 1994 08:49:37 GMT', 'Sun, 06 Nov 1994 08:49:37 PST', '\u0000\u0001', 'Sun, 06 Nov 1994 08:49:37 GMT GMT']) {
+    for (const garbage of [
+      undefined,
+      '',
+      ' ',
+      'foo',
+      '0',
+      '-1',
+      '1994-11-06T08:49:37Z',
+      'Sun, 06 Nov 1994',
+      '""',
+      "'",
+      'Sun, 06 Foo 1994 08:49:37 GMT',
+      'Sun, 06 Nov 1994 08:49:37 PST',
+      '\u0000\u0001',
+      'Sun, 06 Nov 1994 08:49:37 GMT GMT',
+    ]) {
       expect(parseHttpDate(garbage), JSON.stringify(garbage)).toBeUndefined();
     }
   });

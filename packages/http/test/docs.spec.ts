@@ -6,7 +6,10 @@ import * as http from '../src/index.js';
 /** scripts/generate-http-docs.mjs, typed for this test. */
 interface DocsGenerator {
   readonly DOCS_PATH: string;
-  renderSections(modules: { readonly http: typeof http; readonly core: typeof core }): Promise<ReadonlyMap<string, string>>;
+  renderSections(modules: {
+    readonly http: typeof http;
+    readonly core: typeof core;
+  }): Promise<ReadonlyMap<string, string>>;
   applySections(text: string, sections: ReadonlyMap<string, string>): string;
 }
 
@@ -17,8 +20,15 @@ describe('docs/http.md generated tables', () => {
     const generator = (await import(/* @vite-ignore */ generatorUrl)) as DocsGenerator;
     const docs = await readFile(generator.DOCS_PATH, 'utf8');
     const sections = await generator.renderSections({ http, core });
-    expect([...sections.keys()]).toEqual(['operations-and-options', 'headers-by-operation', 'option-effects', 'conditional-requests', 'debug-headers']);
-    const regenerate = 'regenerate it with: npx tsc -b packages/http/tsconfig.build.json && node scripts/generate-http-docs.mjs';
+    expect([...sections.keys()]).toEqual([
+      'operations-and-options',
+      'headers-by-operation',
+      'option-effects',
+      'conditional-requests',
+      'debug-headers',
+    ]);
+    const regenerate =
+      'regenerate it with: npx tsc -b packages/http/tsconfig.build.json && node scripts/generate-http-docs.mjs';
     for (const [name, body] of sections) {
       const begin = `<!-- BEGIN generated: ${name} (scripts/generate-http-docs.mjs) -->\n`;
       const from = docs.indexOf(begin);
@@ -34,8 +44,12 @@ describe('docs/http.md generated tables', () => {
     const generator = (await import(/* @vite-ignore */ generatorUrl)) as DocsGenerator;
     const sections = await generator.renderSections({ http, core });
     const headers = sections.get('headers-by-operation') ?? '';
-    expect(headers).toContain('| no | anonymous | GET, HEAD | `max-age=0, s-maxage=86400, must-revalidate` | past | — | — | — |');
-    expect(headers).toContain('| yes | authenticated | GET, HEAD | `max-age=0, must-revalidate, private` | past | `"\\|alice\\|v42"` | yes | — |');
+    expect(headers).toContain(
+      '| no | anonymous | GET, HEAD | `max-age=0, s-maxage=86400, must-revalidate` | past | — | — | — |',
+    );
+    expect(headers).toContain(
+      '| yes | authenticated | GET, HEAD | `max-age=0, must-revalidate, private` | past | `"\\|alice\\|v42"` | yes | — |',
+    );
     expect(sections.get('conditional-requests')).toContain('| POST | `If-None-Match: "\\|v42"` | **412** | — |');
   });
 });

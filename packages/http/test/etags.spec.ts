@@ -1,4 +1,12 @@
-import { CachePolicy, CachingEngine, createExchange, memoryRequest, memoryResponse, OperationRegistry, RulesetRegistry } from '@cacheset/core';
+import {
+  CachePolicy,
+  CachingEngine,
+  createExchange,
+  memoryRequest,
+  memoryResponse,
+  OperationRegistry,
+  RulesetRegistry,
+} from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
 import {
   attachHttpSettings,
@@ -9,7 +17,18 @@ import {
   registerHttpOperations,
   type ETagComponentContext,
 } from '../src/index.js';
-import { ALICE, BOB, collectingLogger, LAST_MODIFIED, makeCaching, Page, PageView, pageContainer, policyFor, run } from './fixtures/harness.js';
+import {
+  ALICE,
+  BOB,
+  collectingLogger,
+  LAST_MODIFIED,
+  makeCaching,
+  Page,
+  PageView,
+  pageContainer,
+  policyFor,
+  run,
+} from './fixtures/harness.js';
 
 const ETAGC = /^[\x21\x23-\x7e]*$/;
 
@@ -84,10 +103,21 @@ describe('joinETagTokens', () => {
 
 describe('built-in ETag components', () => {
   it('are named as in plone.app.caching, plus resourceVersion', () => {
-    expect(builtinETagComponents.map((c) => c.name)).toEqual(['userid', 'roles', 'language', 'lastModified', 'resourceVersion', 'anonymousOrRandom']);
+    expect(builtinETagComponents.map((c) => c.name)).toEqual([
+      'userid',
+      'roles',
+      'language',
+      'lastModified',
+      'resourceVersion',
+      'anonymousOrRandom',
+    ]);
   });
 
-  const etagFor = async (etags: string[], init: Parameters<typeof run>[1] = {}, extra: Parameters<typeof makeCaching>[0] extends infer O ? Partial<O> : never = {}): Promise<string | undefined> => {
+  const etagFor = async (
+    etags: string[],
+    init: Parameters<typeof run>[1] = {},
+    extra: Parameters<typeof makeCaching>[0] extends infer O ? Partial<O> : never = {},
+  ): Promise<string | undefined> => {
     const caching = makeCaching({ policy: policyFor('weakCaching', { etags }), ...extra });
     return (await run(caching, init)).headers.etag;
   };
@@ -104,7 +134,9 @@ describe('built-in ETag components', () => {
   });
 
   it('language: the raw Accept-Language, or an empty token', async () => {
-    expect(await etagFor(['language'], { headers: { 'Accept-Language': 'de-CH, en;q=0.5' } })).toBe('"|de-CH;%20en;q=0.5"');
+    expect(await etagFor(['language'], { headers: { 'Accept-Language': 'de-CH, en;q=0.5' } })).toBe(
+      '"|de-CH;%20en;q=0.5"',
+    );
     expect(await etagFor(['language'])).toBe('"|"');
   });
 
@@ -256,7 +288,12 @@ describe('ETag memoisation (PAC-11)', () => {
     });
     let hint: string | undefined;
     const response = memoryResponse();
-    const base = createExchange({ request: memoryRequest({ url: '/page' }), response, published: new PageView(new Page()), adapters: caching.adapters });
+    const base = createExchange({
+      request: memoryRequest({ url: '/page' }),
+      response,
+      published: new PageView(new Page()),
+      adapters: caching.adapters,
+    });
     const exchange = Object.defineProperty(base, 'rulesetHint', { get: () => hint });
     attachHttpSettings(exchange, caching.settings);
     expect(await caching.engine.intercept(exchange)).toBeUndefined();
@@ -275,7 +312,11 @@ describe('an unknown ETag component on a bare engine (no start-up validation)', 
     const logger = collectingLogger();
     for (let i = 0; i < 2; i += 1) {
       const response = memoryResponse();
-      const exchange = createExchange({ request: memoryRequest({ url: '/', user: ALICE }), response, rulesetHint: 'site.page' });
+      const exchange = createExchange({
+        request: memoryRequest({ url: '/', user: ALICE }),
+        response,
+        rulesetHint: 'site.page',
+      });
       attachHttpSettings(exchange, { ...defaultHttpSettings, logger });
       await engine.intercept(exchange);
       engine.modify(exchange);
@@ -303,7 +344,9 @@ describe('anonOnly (PAC-12)', () => {
   });
 
   it('gives moderate caching the proxy form for anonymous visitors and private headers with an ETag for users', async () => {
-    const caching = makeCaching({ policy: policyFor('moderateCaching', { anonOnly: true, smaxage: 60, vary: 'X-Anonymous' }) });
+    const caching = makeCaching({
+      policy: policyFor('moderateCaching', { anonOnly: true, smaxage: 60, vary: 'X-Anonymous' }),
+    });
     const anonymous = await run(caching);
     expect(anonymous.headers['cache-control']).toBe('max-age=0, s-maxage=60, must-revalidate');
     expect(anonymous.headers.vary).toBe('X-Anonymous');
@@ -324,7 +367,9 @@ describe('anonOnly (PAC-12)', () => {
   });
 
   it('appends anonymousOrRandom only once', async () => {
-    const caching = makeCaching({ policy: policyFor('weakCaching', { anonOnly: true, etags: ['anonymousOrRandom', 'roles'] }) });
+    const caching = makeCaching({
+      policy: policyFor('weakCaching', { anonOnly: true, etags: ['anonymousOrRandom', 'roles'] }),
+    });
     expect((await run(caching)).headers.etag).toBe('"||Anonymous"');
   });
 });

@@ -67,7 +67,10 @@ describe('examples/nodeServer.ts: a node:http site', () => {
     expect(again.status).toBe(304);
     expect(nodeServer.stats.renders, 'the view did not run').toBe(renders);
     expect(again.body).toBe('');
-    expect(again.headers).toMatchObject({ etag: '"||2026.11.1"', 'cache-control': 'max-age=0, s-maxage=600, must-revalidate' });
+    expect(again.headers).toMatchObject({
+      etag: '"||2026.11.1"',
+      'cache-control': 'max-age=0, s-maxage=600, must-revalidate',
+    });
     expect(again.headers.date).toBeDefined();
   });
 
@@ -75,17 +78,33 @@ describe('examples/nodeServer.ts: a node:http site', () => {
     const page = await fetchRaw(app.base(), '/', { Authorization: 'Basic YWxpY2U6c2VjcmV0' });
     expect(page.headers['cache-control']).toBe('max-age=0, must-revalidate, private');
     expect(page.headers.etag).toMatch(/^"\|auth:[\w-]+\|2026\.11\.1"$/);
-    expect((await fetchRaw(app.base(), '/', { Authorization: 'Basic YWxpY2U6c2VjcmV0', 'If-None-Match': '"||2026.11.1"' })).status).toBe(200);
+    expect(
+      (await fetchRaw(app.base(), '/', { Authorization: 'Basic YWxpY2U6c2VjcmV0', 'If-None-Match': '"||2026.11.1"' }))
+        .status,
+    ).toBe(200);
   });
 
   it('caches images for a day with Last-Modified from the ILastModified adapter; HEAD gets the same headers', async () => {
     const image = await fetchRaw(app.base(), '/images/cat');
     expect(image.status).toBe(200);
-    expect(image.headers).toMatchObject({ 'cache-control': 'max-age=86400, proxy-revalidate, public', 'last-modified': LAST_MODIFIED, 'content-type': 'image/svg+xml', 'x-cache-rule': 'site.image' });
+    expect(image.headers).toMatchObject({
+      'cache-control': 'max-age=86400, proxy-revalidate, public',
+      'last-modified': LAST_MODIFIED,
+      'content-type': 'image/svg+xml',
+      'x-cache-rule': 'site.image',
+    });
     expect(Date.parse(String(image.headers.expires)) - Date.now()).toBeGreaterThan(86_000_000);
     const head = await fetchRaw(app.base(), '/images/cat', {}, 'HEAD');
     expect(head.body).toBe('');
-    for (const name of ['cache-control', 'last-modified', 'content-type', 'content-length', 'x-cache-rule', 'x-cache-operation']) expect(head.headers[name], name).toBe(image.headers[name]);
+    for (const name of [
+      'cache-control',
+      'last-modified',
+      'content-type',
+      'content-length',
+      'x-cache-rule',
+      'x-cache-operation',
+    ])
+      expect(head.headers[name], name).toBe(image.headers[name]);
   });
 
   it('answers If-Modified-Since with 304 before rendering', async () => {
@@ -95,13 +114,18 @@ describe('examples/nodeServer.ts: a node:http site', () => {
     expect(nodeServer.stats.renders).toBe(renders);
     expect(answer.body).toBe('');
     expect(answer.headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
-    expect((await fetchRaw(app.base(), '/images/cat', { 'If-Modified-Since': 'Sat, 31 Oct 2026 09:30:00 GMT' })).status).toBe(200);
+    expect(
+      (await fetchRaw(app.base(), '/images/cat', { 'If-Modified-Since': 'Sat, 31 Oct 2026 09:30:00 GMT' })).status,
+    ).toBe(200);
     expect(nodeServer.stats.renders).toBe(renders + 1);
   });
 
   it('never caches the account page, and leaves unknown paths alone', async () => {
     const account = await fetchRaw(app.base(), '/account');
-    expect(account.headers).toMatchObject({ 'cache-control': 'max-age=0, must-revalidate, private', 'x-cache-operation': 'noCaching' });
+    expect(account.headers).toMatchObject({
+      'cache-control': 'max-age=0, must-revalidate, private',
+      'x-cache-operation': 'noCaching',
+    });
     const missing = await fetchRaw(app.base(), '/nothing');
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control']).toBeUndefined();
@@ -114,13 +138,21 @@ describe('examples/policyFile.ts: a policy loaded from a configuration file', ()
 
   it('maps each ruleset to its operation with the options from the file', async () => {
     const gallery = await fetchRaw(app.base(), '/gallery');
-    expect(gallery.headers).toMatchObject({ 'cache-control': 'max-age=0, s-maxage=86400, must-revalidate', etag: '"||2026.11.1"', 'x-cache-rule': 'site.gallery' });
+    expect(gallery.headers).toMatchObject({
+      'cache-control': 'max-age=0, s-maxage=86400, must-revalidate',
+      etag: '"||2026.11.1"',
+      'x-cache-rule': 'site.gallery',
+    });
     // Per-ruleset options beat the operation's: a shorter smaxage, stale-while-revalidate, and no ETag.
     const feed = await fetchRaw(app.base(), '/feed');
     expect(feed.headers['cache-control']).toBe('max-age=0, s-maxage=600, stale-while-revalidate=60');
     expect(feed.headers.etag).toBeUndefined();
     const search = await fetchRaw(app.base(), '/search');
-    expect(search.headers).toMatchObject({ 'cache-control': 'max-age=30, s-maxage=120, proxy-revalidate, public', vary: 'Accept, Accept-Language', 'x-cache-operation': 'terseCaching' });
+    expect(search.headers).toMatchObject({
+      'cache-control': 'max-age=30, s-maxage=120, proxy-revalidate, public',
+      vary: 'Accept, Accept-Language',
+      'x-cache-operation': 'terseCaching',
+    });
   });
 
   it('stops at start-up on a mistake in the file, saying where and what', () => {
@@ -128,9 +160,15 @@ describe('examples/policyFile.ts: a policy loaded from a configuration file', ()
     const badDuration = policyFile.checkConfig(policyFile.config.replace('smaxage: 2m', 'smaxage: soon'));
     expect(badDuration).toMatch(/^cacheset\.yaml:\d+:\d+: policy\.operations\.terseCaching\.options\.smaxage: /);
     expect(badDuration).toContain('"soon" is not a duration');
-    const badComponent = policyFile.checkConfig(policyFile.config.replace('[userid, resourceVersion]', '[userid, resourceVersoin]'));
-    expect(badComponent).toContain("Ruleset 'site.gallery', operation 'moderateCaching', option 'etags': there is no ETag component 'resourceVersoin'. Did you mean \"resourceVersion\"?");
-    const undeclared = policyFile.checkConfig(policyFile.config.replace('site.search: terseCaching', 'site.serach: terseCaching'));
+    const badComponent = policyFile.checkConfig(
+      policyFile.config.replace('[userid, resourceVersion]', '[userid, resourceVersoin]'),
+    );
+    expect(badComponent).toContain(
+      "Ruleset 'site.gallery', operation 'moderateCaching', option 'etags': there is no ETag component 'resourceVersoin'. Did you mean \"resourceVersion\"?",
+    );
+    const undeclared = policyFile.checkConfig(
+      policyFile.config.replace('site.search: terseCaching', 'site.serach: terseCaching'),
+    );
     expect(undeclared).toContain("ruleset 'site.serach' is not declared");
   });
 });
@@ -140,7 +178,11 @@ describe('examples/contentAdapters.ts: adapters and ETag components bound in the
 
   it('builds the ETag from a bound component and sends the ISurrogateKeys as xkey', async () => {
     const image = await fetchRaw(app.base(), '/images/1');
-    expect(image.headers).toMatchObject({ 'cache-control': 'max-age=0, s-maxage=3600, must-revalidate', etag: '"||1"', xkey: 'image:1 gallery:7' });
+    expect(image.headers).toMatchObject({
+      'cache-control': 'max-age=0, s-maxage=3600, must-revalidate',
+      etag: '"||1"',
+      xkey: 'image:1 gallery:7',
+    });
     const gallery = contentAdapters.images.get(1)?.gallery;
     if (gallery === undefined) throw new Error('no gallery');
     gallery.version += 1;
@@ -160,7 +202,7 @@ describe('examples/contentAdapters.ts: adapters and ETag components bound in the
     expect((await fetchRaw(app.base(), '/images/2')).status).toBe(404);
   });
 
-  it('knows the user from the application\'s own session', async () => {
+  it("knows the user from the application's own session", async () => {
     const image = await fetchRaw(app.base(), '/images/1', { Cookie: 'session=alice' });
     expect(image.headers).toMatchObject({ 'cache-control': 'max-age=0, must-revalidate, private', etag: '"|alice|1"' });
     expect(image.headers.xkey).toBeUndefined();
@@ -172,7 +214,10 @@ describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
     express: async () => {
       const server = frameworks.expressApp().listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
-      return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+      return {
+        base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((resolve) => server.close(resolve)),
+      };
     },
     fastify: async () => {
       const app = await frameworks.fastifyApp();
@@ -181,7 +226,10 @@ describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
     koa: async () => {
       const server = frameworks.koaApp().listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
-      return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+      return {
+        base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((resolve) => server.close(resolve)),
+      };
     },
   };
 
@@ -197,7 +245,11 @@ describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
     it('applies the policy to a route that names its view, and answers its validators with 304', async () => {
       const page = await fetchRaw(app?.base ?? '', '/');
       expect(page.body).toBe('<h1>Welcome</h1>');
-      expect(page.headers).toMatchObject({ 'cache-control': 'max-age=0, s-maxage=600, must-revalidate', etag: '"|2026.11.1"', 'x-cache-rule': 'site.frontpage' });
+      expect(page.headers).toMatchObject({
+        'cache-control': 'max-age=0, s-maxage=600, must-revalidate',
+        etag: '"|2026.11.1"',
+        'x-cache-rule': 'site.frontpage',
+      });
       const again = await fetchRaw(app?.base ?? '', '/', { 'If-None-Match': '"|2026.11.1"' });
       expect([again.status, again.body]).toEqual([304, '']);
     });
@@ -205,7 +257,11 @@ describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
     it('applies it to a ruleset the handler names while rendering', async () => {
       const search = await fetchRaw(app?.base ?? '', '/search');
       expect(search.body).toBe('3 results');
-      expect(search.headers).toMatchObject({ 'cache-control': 'max-age=10, s-maxage=60, proxy-revalidate, public', vary: 'Accept', 'x-cache-operation': 'terseCaching' });
+      expect(search.headers).toMatchObject({
+        'cache-control': 'max-age=10, s-maxage=60, proxy-revalidate, public',
+        vary: 'Accept',
+        'x-cache-operation': 'terseCaching',
+      });
     });
   });
 });
@@ -218,6 +274,9 @@ describe('docs/http.md quotes the examples verbatim', () => {
     const at = docs.indexOf(marker);
     expect(at, `docs/http.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
     const block = /^```ts\n([\s\S]*?)```/.exec(docs.slice(at + marker.length + 1));
-    expect(block?.[1], `the code block after ${marker} differs from the example file; run node scripts/sync-doc-examples.mjs`).toBe(source);
+    expect(
+      block?.[1],
+      `the code block after ${marker} differs from the example file; run node scripts/sync-doc-examples.mjs`,
+    ).toBe(source);
   });
 });

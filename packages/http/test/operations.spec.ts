@@ -1,6 +1,14 @@
 import { bindAdapter, ISurrogateKeys, type CacheUser } from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
-import { IAnonymousAccess, moderateCaching, noCaching, shouldIgnoreRange, strongCaching, terseCaching, weakCaching } from '../src/index.js';
+import {
+  IAnonymousAccess,
+  moderateCaching,
+  noCaching,
+  shouldIgnoreRange,
+  strongCaching,
+  terseCaching,
+  weakCaching,
+} from '../src/index.js';
 import {
   ALICE,
   collectingLogger,
@@ -43,7 +51,11 @@ const EXPECTED: Readonly<Record<Op, { anonymous: Expectation; authenticated: Exp
     authenticated: { cacheControl: PRIVATE, expires: EXPIRED_HTTP },
   },
   terseCaching: {
-    anonymous: { cacheControl: 'max-age=10, s-maxage=60, proxy-revalidate, public', expires: httpAfter(10), vary: 'Accept' },
+    anonymous: {
+      cacheControl: 'max-age=10, s-maxage=60, proxy-revalidate, public',
+      expires: httpAfter(10),
+      vary: 'Accept',
+    },
     authenticated: { cacheControl: PRIVATE, expires: EXPIRED_HTTP },
   },
   noCaching: {
@@ -59,19 +71,26 @@ const USERS: readonly [string, CacheUser | undefined][] = [
 ];
 
 function cachingFor(op: Op, withValidators: boolean, options: Readonly<Record<string, unknown>> = {}) {
-  return makeCaching({ policy: policyFor(op, op !== 'noCaching' && withValidators ? { ...VALIDATORS, ...options } : options), resourceVersion: 'v1' });
+  return makeCaching({
+    policy: policyFor(op, op !== 'noCaching' && withValidators ? { ...VALIDATORS, ...options } : options),
+    resourceVersion: 'v1',
+  });
 }
 
 describe('the standard operations', () => {
   it('are named, titled and sorted as in plone.app.caching', () => {
-    expect([strongCaching, moderateCaching, weakCaching, terseCaching, noCaching].map((o) => [o.name, o.sort])).toEqual([
-      ['strongCaching', 1],
-      ['moderateCaching', 2],
-      ['weakCaching', 3],
-      ['terseCaching', 4],
-      ['noCaching', 5],
-    ]);
-    expect(Object.keys(strongCaching.options)).toEqual(expect.arrayContaining(['maxage', 'smaxage', 'etags', 'lastModified', 'ramCache', 'vary', 'anonOnly']));
+    expect([strongCaching, moderateCaching, weakCaching, terseCaching, noCaching].map((o) => [o.name, o.sort])).toEqual(
+      [
+        ['strongCaching', 1],
+        ['moderateCaching', 2],
+        ['weakCaching', 3],
+        ['terseCaching', 4],
+        ['noCaching', 5],
+      ],
+    );
+    expect(Object.keys(strongCaching.options)).toEqual(
+      expect.arrayContaining(['maxage', 'smaxage', 'etags', 'lastModified', 'ramCache', 'vary', 'anonOnly']),
+    );
     expect(Object.keys(moderateCaching.options)).not.toContain('maxage');
     expect(Object.keys(weakCaching.options)).not.toContain('maxage');
     expect(Object.keys(weakCaching.options)).not.toContain('smaxage');
@@ -130,7 +149,11 @@ describe('the standard operations', () => {
       if (op !== 'noCaching') {
         it('answers a matching If-None-Match with a 304 that carries the 200’s caching headers and no body', async () => {
           for (const method of ['GET', 'HEAD']) {
-            const result = await run(cachingFor(op, true), { method, headers: { 'If-None-Match': ETAG }, ...(user ? { user } : {}) });
+            const result = await run(cachingFor(op, true), {
+              method,
+              headers: { 'If-None-Match': ETAG },
+              ...(user ? { user } : {}),
+            });
             expect(result.status).toBe(304);
             expect(result.intercepted).toBe(true);
             expect(result.body).toBe('');
@@ -147,14 +170,21 @@ describe('the standard operations', () => {
 
         it('answers a fresh If-Modified-Since with a 304 that keeps Last-Modified when there is no ETag', async () => {
           const caching = makeCaching({ policy: policyFor(op, { lastModified: true }) });
-          const result = await run(caching, { headers: { 'If-Modified-Since': LAST_MODIFIED_HTTP }, ...(user ? { user } : {}) });
+          const result = await run(caching, {
+            headers: { 'If-Modified-Since': LAST_MODIFIED_HTTP },
+            ...(user ? { user } : {}),
+          });
           expect(result.status).toBe(304);
           expect(result.headers['last-modified']).toBe(LAST_MODIFIED_HTTP);
           expect(result.headers['cache-control']).toBe(expected.cacheControl);
         });
 
         it('answers a matching If-None-Match on POST with 412, without rendering', async () => {
-          const result = await run(cachingFor(op, true), { method: 'POST', headers: { 'If-None-Match': ETAG }, ...(user ? { user } : {}) });
+          const result = await run(cachingFor(op, true), {
+            method: 'POST',
+            headers: { 'If-None-Match': ETAG },
+            ...(user ? { user } : {}),
+          });
           expect(result.status).toBe(412);
           expect(result.rendered).toBe(false);
           expect(result.headers['x-cache-operation']).toBe(op);
@@ -165,7 +195,9 @@ describe('the standard operations', () => {
 
   describe('noCaching', () => {
     it('never answers a conditional request with a 304', async () => {
-      const result = await run(makeCaching({ policy: policyFor('noCaching') }), { headers: { 'If-None-Match': '*', 'If-Modified-Since': LAST_MODIFIED_HTTP } });
+      const result = await run(makeCaching({ policy: policyFor('noCaching') }), {
+        headers: { 'If-None-Match': '*', 'If-Modified-Since': LAST_MODIFIED_HTTP },
+      });
       expect(result.status).toBe(200);
       expect(result.rendered).toBe(true);
     });
@@ -192,7 +224,9 @@ describe('option resolution', () => {
   it('applies the defaults written in the operations when the policy sets no options (the ancestors’ were dead)', async () => {
     const bare = (op: Op) => makeCaching({ policy: { operationMapping: { 'site.page': op } } });
     expect((await run(bare('strongCaching'))).headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
-    expect((await run(bare('moderateCaching'))).headers['cache-control']).toBe('max-age=0, s-maxage=86400, must-revalidate');
+    expect((await run(bare('moderateCaching'))).headers['cache-control']).toBe(
+      'max-age=0, s-maxage=86400, must-revalidate',
+    );
     const terse = await run(bare('terseCaching'));
     expect(terse.headers['cache-control']).toBe('max-age=10, s-maxage=60, proxy-revalidate, public');
     expect(terse.headers.vary).toBe('Accept');
@@ -202,11 +236,15 @@ describe('option resolution', () => {
     const caching = makeCaching({
       policy: {
         operationMapping: { 'site.page': 'strongCaching', 'site.other': 'strongCaching' },
-        operations: { strongCaching: { options: { maxage: '1h' }, rulesets: { 'site.page': { maxage: '10m', smaxage: '1d' } } } },
+        operations: {
+          strongCaching: { options: { maxage: '1h' }, rulesets: { 'site.page': { maxage: '10m', smaxage: '1d' } } },
+        },
       },
     });
     expect((await run(caching)).headers['cache-control']).toBe('max-age=600, s-maxage=86400, proxy-revalidate, public');
-    expect((await run(caching, { ruleset: 'site.other' })).headers['cache-control']).toBe('max-age=3600, proxy-revalidate, public');
+    expect((await run(caching, { ruleset: 'site.other' })).headers['cache-control']).toBe(
+      'max-age=3600, proxy-revalidate, public',
+    );
   });
 
   it('lets an explicit null switch an option off', async () => {
@@ -228,7 +266,11 @@ describe('option resolution', () => {
 });
 
 describe('the public check (PAC-13, DESIGN §3)', () => {
-  const strong = () => makeCaching({ policy: policyFor('strongCaching', { etags: ['resourceVersion'], vary: 'Accept-Language' }), resourceVersion: 'v1' });
+  const strong = () =>
+    makeCaching({
+      policy: policyFor('strongCaching', { etags: ['resourceVersion'], vary: 'Accept-Language' }),
+      resourceVersion: 'v1',
+    });
 
   it('downgrades to private headers for an authenticated request, keeping the ETag and dropping Vary', async () => {
     const result = await run(strong(), { user: ALICE });
@@ -247,21 +289,29 @@ describe('the public check (PAC-13, DESIGN §3)', () => {
     expect(priv.headers['cache-control']).toBe(PRIVATE);
     const noStore = await run(strong(), { render: (r) => r.setHeader('Cache-Control', 'No-Store') });
     expect(noStore.headers['cache-control']).toBe(`${PRIVATE}, no-store`);
-    const noStoreWithoutValidators = await run(makeCaching({ policy: policyFor('moderateCaching') }), { render: (r) => r.setHeader('Cache-Control', 'no-store') });
+    const noStoreWithoutValidators = await run(makeCaching({ policy: policyFor('moderateCaching') }), {
+      render: (r) => r.setHeader('Cache-Control', 'no-store'),
+    });
     expect(noStoreWithoutValidators.headers['cache-control']).toBe(`${PRIVATE}, no-store`);
   });
 
   it('downgrades content whose IAnonymousAccess adapter says no', async () => {
     const result = await run(strong(), { published: new PageView(new Page(undefined, false)) });
     expect(result.headers['cache-control']).toBe(PRIVATE);
-    const proxy = await run(makeCaching({ policy: policyFor('moderateCaching') }), { published: new PageView(new Page(undefined, false)) });
+    const proxy = await run(makeCaching({ policy: policyFor('moderateCaching') }), {
+      published: new PageView(new Page(undefined, false)),
+    });
     expect(proxy.headers['cache-control']).toBe(PRIVATE);
   });
 
   it('waits for an async IAnonymousAccess adapter', async () => {
     class Secret {}
     const container = pageContainer();
-    bindAdapter(container, { provides: IAnonymousAccess, for: Secret, factory: () => ({ allowsAnonymous: async () => false }) });
+    bindAdapter(container, {
+      provides: IAnonymousAccess,
+      for: Secret,
+      factory: () => ({ allowsAnonymous: async () => false }),
+    });
     const caching = makeCaching({ policy: policyFor('strongCaching'), container });
     expect((await run(caching, { published: new Secret() })).headers['cache-control']).toBe(PRIVATE);
   });
@@ -286,11 +336,18 @@ describe('the public check (PAC-13, DESIGN §3)', () => {
 
   it('counts content without an adapter as public', async () => {
     class Plain {}
-    expect((await run(makeCaching({ policy: policyFor('strongCaching') }), { published: new Plain() })).headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
+    expect(
+      (await run(makeCaching({ policy: policyFor('strongCaching') }), { published: new Plain() })).headers[
+        'cache-control'
+      ],
+    ).toBe('max-age=86400, proxy-revalidate, public');
   });
 
   it('fixes the terse smaxage 0 quirk: an authenticated request is private even when smaxage is 0', async () => {
-    const caching = makeCaching({ policy: policyFor('terseCaching', { smaxage: 0, etags: ['resourceVersion'] }), resourceVersion: 'v1' });
+    const caching = makeCaching({
+      policy: policyFor('terseCaching', { smaxage: 0, etags: ['resourceVersion'] }),
+      resourceVersion: 'v1',
+    });
     const anonymous = await run(caching);
     expect(anonymous.headers['cache-control']).toBe('max-age=10, s-maxage=0, proxy-revalidate, public');
     expect(anonymous.headers.vary).toBe('Accept');
@@ -303,11 +360,17 @@ describe('the public check (PAC-13, DESIGN §3)', () => {
 describe('error responses', () => {
   it('are not given caching headers unless publicErrors is set', async () => {
     for (const status of [400, 403, 404, 410, 500, 503]) {
-      const result = await run(makeCaching({ policy: policyFor('strongCaching', { etags: ['resourceVersion'], lastModified: true }), resourceVersion: 'v1' }), {
-        render: (r) => {
-          r.status = status;
+      const result = await run(
+        makeCaching({
+          policy: policyFor('strongCaching', { etags: ['resourceVersion'], lastModified: true }),
+          resourceVersion: 'v1',
+        }),
+        {
+          render: (r) => {
+            r.status = status;
+          },
         },
-      });
+      );
       expect(result.headers['cache-control'], String(status)).toBe(PRIVATE);
       expect(result.headers['last-modified']).toBeUndefined();
       expect(result.headers.etag).toBeUndefined();
@@ -338,7 +401,10 @@ describe('error responses', () => {
 describe('cache-stop variables (PAC-14 adapted)', () => {
   const caching = (etags: boolean) =>
     makeCaching({
-      policy: policyFor('strongCaching', etags ? { etags: ['resourceVersion'], lastModified: true } : { lastModified: true }),
+      policy: policyFor(
+        'strongCaching',
+        etags ? { etags: ['resourceVersion'], lastModified: true } : { lastModified: true },
+      ),
       resourceVersion: 'v1',
       cacheStopRequestVariables: ['statusmessages', 'SearchableText'],
     });
@@ -364,15 +430,26 @@ describe('cache-stop variables (PAC-14 adapted)', () => {
   });
 
   it('does not stop on names that merely start like a stop variable', async () => {
-    const result = await run(caching(true), { url: '/page?SearchableTextual=1', headers: { Cookie: 'statusmessagesX=1' } });
+    const result = await run(caching(true), {
+      url: '/page?SearchableTextual=1',
+      headers: { Cookie: 'statusmessagesX=1' },
+    });
     expect(result.headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
   });
 });
 
 describe('Last-Modified', () => {
   it('is sent only with the lastModified option', async () => {
-    expect((await run(makeCaching({ policy: policyFor('weakCaching', { etags: ['resourceVersion'] }), resourceVersion: 'v1' }))).headers['last-modified']).toBeUndefined();
-    const noIms = await run(makeCaching({ policy: policyFor('weakCaching', {}) }), { headers: { 'If-Modified-Since': LAST_MODIFIED_HTTP } });
+    expect(
+      (
+        await run(
+          makeCaching({ policy: policyFor('weakCaching', { etags: ['resourceVersion'] }), resourceVersion: 'v1' }),
+        )
+      ).headers['last-modified'],
+    ).toBeUndefined();
+    const noIms = await run(makeCaching({ policy: policyFor('weakCaching', {}) }), {
+      headers: { 'If-Modified-Since': LAST_MODIFIED_HTTP },
+    });
     expect(noIms.status).toBe(200);
   });
 
@@ -400,7 +477,10 @@ describe('Last-Modified', () => {
         },
       }),
     });
-    const result = await run(makeCaching({ policy: policyFor('strongCaching', { lastModified: true }), container, logger }), { published: new Flaky() });
+    const result = await run(
+      makeCaching({ policy: policyFor('strongCaching', { lastModified: true }), container, logger }),
+      { published: new Flaky() },
+    );
     expect(result.status).toBe(200);
     expect(result.headers['last-modified']).toBeUndefined();
     expect(result.headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
@@ -425,7 +505,10 @@ describe('If-Match, If-Unmodified-Since and If-Range through the operations', ()
   });
 
   it('answers a failed If-Unmodified-Since with 412', async () => {
-    const result = await run(caching(), { method: 'DELETE', headers: { 'If-Unmodified-Since': 'Sun, 01 Mar 2026 00:00:00 GMT' } });
+    const result = await run(caching(), {
+      method: 'DELETE',
+      headers: { 'If-Unmodified-Since': 'Sun, 01 Mar 2026 00:00:00 GMT' },
+    });
     expect(result.status).toBe(412);
   });
 
@@ -441,7 +524,10 @@ describe('If-Match, If-Unmodified-Since and If-Range through the operations', ()
 
 describe('weak ETags', () => {
   it('are sent as W/"..." and still answer If-None-Match', async () => {
-    const caching = makeCaching({ policy: policyFor('weakCaching', { etags: ['resourceVersion'], weakETag: true }), resourceVersion: 'v1' });
+    const caching = makeCaching({
+      policy: policyFor('weakCaching', { etags: ['resourceVersion'], weakETag: true }),
+      resourceVersion: 'v1',
+    });
     expect((await run(caching)).headers.etag).toBe('W/"|v1"');
     const conditional = await run(caching, { headers: { 'If-None-Match': 'W/"|v1"' } });
     expect(conditional.status).toBe(304);
@@ -452,10 +538,19 @@ describe('weak ETags', () => {
 describe('modern directives through the operations', () => {
   it('sends stale-while-revalidate, stale-if-error, immutable, no-transform, Surrogate-Control and CDN-Cache-Control as configured', async () => {
     const caching = makeCaching({
-      policy: policyFor('strongCaching', { maxage: '1y', immutable: true, noTransform: true, staleIfError: '1d', surrogateMaxage: '1h', cdnMaxage: '10m' }),
+      policy: policyFor('strongCaching', {
+        maxage: '1y',
+        immutable: true,
+        noTransform: true,
+        staleIfError: '1d',
+        surrogateMaxage: '1h',
+        cdnMaxage: '10m',
+      }),
     });
     const result = await run(caching);
-    expect(result.headers['cache-control']).toBe('max-age=31536000, public, stale-if-error=86400, immutable, no-transform');
+    expect(result.headers['cache-control']).toBe(
+      'max-age=31536000, public, stale-if-error=86400, immutable, no-transform',
+    );
     expect(result.headers['surrogate-control']).toBe('max-age=3600, stale-if-error=86400');
     expect(result.headers['cdn-cache-control']).toBe('max-age=600, stale-if-error=86400');
     const moderate = await run(makeCaching({ policy: policyFor('moderateCaching', { staleWhileRevalidate: 30 }) }));
@@ -463,7 +558,10 @@ describe('modern directives through the operations', () => {
   });
 
   it('keeps proxy-only headers off private responses', async () => {
-    const caching = makeCaching({ policy: policyFor('strongCaching', { surrogateMaxage: '1h', cdnMaxage: '10m', staleWhileRevalidate: 30 }), behindProxy: true });
+    const caching = makeCaching({
+      policy: policyFor('strongCaching', { surrogateMaxage: '1h', cdnMaxage: '10m', staleWhileRevalidate: 30 }),
+      behindProxy: true,
+    });
     const result = await run(caching, { user: ALICE });
     expect(result.headers['cache-control']).toBe(PRIVATE);
     expect(result.headers['surrogate-control']).toBeUndefined();
@@ -476,17 +574,33 @@ describe('modern directives through the operations', () => {
     }
     const container = () => {
       const c = pageContainer();
-      bindAdapter(c, { provides: ISurrogateKeys, for: Image, name: 'image', factory: (image: Image) => ({ getKeys: () => [`image:${image.id}`, 'gallery'] }) });
+      bindAdapter(c, {
+        provides: ISurrogateKeys,
+        for: Image,
+        name: 'image',
+        factory: (image: Image) => ({ getKeys: () => [`image:${image.id}`, 'gallery'] }),
+      });
       return c;
     };
 
     it('are sent in xkey behind a proxy, from the ISurrogateKeys adapters of the published object', async () => {
-      const result = await run(makeCaching({ policy: policyFor('moderateCaching'), container: container(), behindProxy: true }), { published: new Image(7) });
+      const result = await run(
+        makeCaching({ policy: policyFor('moderateCaching'), container: container(), behindProxy: true }),
+        { published: new Image(7) },
+      );
       expect(result.headers.xkey).toBe('image:7 gallery');
     });
 
     it('use the configured header', async () => {
-      const result = await run(makeCaching({ policy: policyFor('moderateCaching'), container: container(), behindProxy: true, surrogateKeyHeader: 'Cache-Tag' }), { published: new Image(7) });
+      const result = await run(
+        makeCaching({
+          policy: policyFor('moderateCaching'),
+          container: container(),
+          behindProxy: true,
+          surrogateKeyHeader: 'Cache-Tag',
+        }),
+        { published: new Image(7) },
+      );
       expect(result.headers['cache-tag']).toBe('image:7,gallery');
     });
 
@@ -515,16 +629,42 @@ describe('modern directives through the operations', () => {
     });
 
     it('are not sent without a proxy, with surrogateKeys off, or on private responses', async () => {
-      expect((await run(makeCaching({ policy: policyFor('moderateCaching'), container: container() }), { published: new Image(7) })).headers.xkey).toBeUndefined();
-      expect((await run(makeCaching({ policy: policyFor('moderateCaching', { surrogateKeys: false }), container: container(), behindProxy: true }), { published: new Image(7) })).headers.xkey).toBeUndefined();
-      expect((await run(makeCaching({ policy: policyFor('moderateCaching'), container: container(), behindProxy: true }), { published: new Image(7), user: ALICE })).headers.xkey).toBeUndefined();
+      expect(
+        (
+          await run(makeCaching({ policy: policyFor('moderateCaching'), container: container() }), {
+            published: new Image(7),
+          })
+        ).headers.xkey,
+      ).toBeUndefined();
+      expect(
+        (
+          await run(
+            makeCaching({
+              policy: policyFor('moderateCaching', { surrogateKeys: false }),
+              container: container(),
+              behindProxy: true,
+            }),
+            { published: new Image(7) },
+          )
+        ).headers.xkey,
+      ).toBeUndefined();
+      expect(
+        (
+          await run(makeCaching({ policy: policyFor('moderateCaching'), container: container(), behindProxy: true }), {
+            published: new Image(7),
+            user: ALICE,
+          })
+        ).headers.xkey,
+      ).toBeUndefined();
     });
   });
 });
 
 describe('debug headers', () => {
   it('can be switched off one by one', async () => {
-    const caching = makeCaching({ policy: policyFor('strongCaching', {}, { debugHeaders: { rule: false, operation: false } }) });
+    const caching = makeCaching({
+      policy: policyFor('strongCaching', {}, { debugHeaders: { rule: false, operation: false } }),
+    });
     const result = await run(caching);
     expect(result.headers['x-cache-rule']).toBeUndefined();
     expect(result.headers['x-cache-operation']).toBeUndefined();
@@ -532,7 +672,13 @@ describe('debug headers', () => {
   });
 
   it('and caching headers are all absent with enabled: false (PAC-24) or without an operation mapping (PC-2)', async () => {
-    const disabled = await run(makeCaching({ policy: policyFor('strongCaching', { etags: ['resourceVersion'] }, { enabled: false }), resourceVersion: 'v1' }), { headers: { 'If-None-Match': '"|v1"' } });
+    const disabled = await run(
+      makeCaching({
+        policy: policyFor('strongCaching', { etags: ['resourceVersion'] }, { enabled: false }),
+        resourceVersion: 'v1',
+      }),
+      { headers: { 'If-None-Match': '"|v1"' } },
+    );
     expect(disabled.status).toBe(200);
     expect(disabled.headers).toEqual({});
     const unmapped = await run(makeCaching({ policy: { operations: { strongCaching: { options: { maxage: 60 } } } } }));
@@ -540,7 +686,10 @@ describe('debug headers', () => {
   });
 
   it('are absent when no ruleset applies, and the operation does nothing', async () => {
-    const result = await run(makeCaching({ policy: policyFor('strongCaching') }), { ruleset: null, published: undefined });
+    const result = await run(makeCaching({ policy: policyFor('strongCaching') }), {
+      ruleset: null,
+      published: undefined,
+    });
     expect(result.headers).toEqual({});
   });
 });
@@ -568,7 +717,10 @@ describe('chain', () => {
         },
       });
       expect((await run(caching)).headers['cache-control'], first).toBe('max-age=0, s-maxage=86400, must-revalidate');
-      expect((await run(caching, { render: (r) => r.setHeader('Cache-Control', 'private') })).headers['cache-control'], first).toBe(PRIVATE);
+      expect(
+        (await run(caching, { render: (r) => r.setHeader('Cache-Control', 'private') })).headers['cache-control'],
+        first,
+      ).toBe(PRIVATE);
     }
   });
 
@@ -594,7 +746,10 @@ describe('requests the engine never sees as cacheable', () => {
   it('leave methods other than GET/HEAD private whatever the operation, also for an unknown method', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND']) {
       const init: RunInit = { method };
-      expect((await run(makeCaching({ policy: policyFor('strongCaching') }), init)).headers['cache-control'], method).toBe(PRIVATE);
+      expect(
+        (await run(makeCaching({ policy: policyFor('strongCaching') }), init)).headers['cache-control'],
+        method,
+      ).toBe(PRIVATE);
     }
   });
 });

@@ -10,7 +10,14 @@ import CachePolicy from 'http-cache-semantics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, rawRequest, serveRoutes, type RawResponse } from './fixtures/wire.js';
 import { cachingHandler } from '../src/index.js';
-import { collectingLogger, LAST_MODIFIED, makeCaching, Page, PageView, type CollectingLogger } from './fixtures/harness.js';
+import {
+  collectingLogger,
+  LAST_MODIFIED,
+  makeCaching,
+  Page,
+  PageView,
+  type CollectingLogger,
+} from './fixtures/harness.js';
 
 interface Route {
   readonly ruleset: string;
@@ -29,19 +36,99 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { ruleset: 'o.strong', operation: 'strongCaching', options: { etags: ['resourceVersion'], lastModified: true }, validators: true, shared: 86_400, browser: 86_400 },
-  { ruleset: 'o.strongProxy', operation: 'strongCaching', options: { maxage: '1h', smaxage: '1d' }, validators: false, shared: 86_400, browser: 3_600 },
-  { ruleset: 'o.immutable', operation: 'strongCaching', options: { maxage: '1y', immutable: true }, validators: false, shared: 31_536_000, browser: 31_536_000 },
-  { ruleset: 'o.moderate', operation: 'moderateCaching', options: { smaxage: '1h', etags: ['resourceVersion'], lastModified: true }, validators: true, shared: 3_600, browser: 0 },
-  { ruleset: 'o.moderatePlain', operation: 'moderateCaching', options: {}, validators: false, shared: 86_400, browser: 0 },
-  { ruleset: 'o.weak', operation: 'weakCaching', options: { etags: ['resourceVersion'], lastModified: true }, validators: true, shared: null, browser: 0 },
+  {
+    ruleset: 'o.strong',
+    operation: 'strongCaching',
+    options: { etags: ['resourceVersion'], lastModified: true },
+    validators: true,
+    shared: 86_400,
+    browser: 86_400,
+  },
+  {
+    ruleset: 'o.strongProxy',
+    operation: 'strongCaching',
+    options: { maxage: '1h', smaxage: '1d' },
+    validators: false,
+    shared: 86_400,
+    browser: 3_600,
+  },
+  {
+    ruleset: 'o.immutable',
+    operation: 'strongCaching',
+    options: { maxage: '1y', immutable: true },
+    validators: false,
+    shared: 31_536_000,
+    browser: 31_536_000,
+  },
+  {
+    ruleset: 'o.moderate',
+    operation: 'moderateCaching',
+    options: { smaxage: '1h', etags: ['resourceVersion'], lastModified: true },
+    validators: true,
+    shared: 3_600,
+    browser: 0,
+  },
+  {
+    ruleset: 'o.moderatePlain',
+    operation: 'moderateCaching',
+    options: {},
+    validators: false,
+    shared: 86_400,
+    browser: 0,
+  },
+  {
+    ruleset: 'o.weak',
+    operation: 'weakCaching',
+    options: { etags: ['resourceVersion'], lastModified: true },
+    validators: true,
+    shared: null,
+    browser: 0,
+  },
   { ruleset: 'o.weakPlain', operation: 'weakCaching', options: {}, validators: false, shared: null, browser: 0 },
-  { ruleset: 'o.terse', operation: 'terseCaching', options: { etags: ['resourceVersion'] }, validators: true, shared: 60, browser: 10 },
+  {
+    ruleset: 'o.terse',
+    operation: 'terseCaching',
+    options: { etags: ['resourceVersion'] },
+    validators: true,
+    shared: 60,
+    browser: 10,
+  },
   { ruleset: 'o.none', operation: 'noCaching', options: {}, validators: false, shared: null, browser: 0 },
-  { ruleset: 'o.noStore', operation: 'noCaching', options: { noStore: true }, validators: false, shared: null, browser: null },
-  { ruleset: 'o.cookie', operation: 'strongCaching', options: {}, view: 'sets-cookie', validators: false, shared: null, browser: 0 },
-  { ruleset: 'o.secret', operation: 'moderateCaching', options: {}, view: 'members-only', validators: false, shared: null, browser: 0 },
-  { ruleset: 'o.missing', operation: 'strongCaching', options: {}, view: 'not-found', validators: false, shared: null, browser: 0 },
+  {
+    ruleset: 'o.noStore',
+    operation: 'noCaching',
+    options: { noStore: true },
+    validators: false,
+    shared: null,
+    browser: null,
+  },
+  {
+    ruleset: 'o.cookie',
+    operation: 'strongCaching',
+    options: {},
+    view: 'sets-cookie',
+    validators: false,
+    shared: null,
+    browser: 0,
+  },
+  {
+    ruleset: 'o.secret',
+    operation: 'moderateCaching',
+    options: {},
+    view: 'members-only',
+    validators: false,
+    shared: null,
+    browser: 0,
+  },
+  {
+    ruleset: 'o.missing',
+    operation: 'strongCaching',
+    options: {},
+    view: 'not-found',
+    validators: false,
+    shared: null,
+    browser: 0,
+  },
 ];
 
 const WHO = {
@@ -50,7 +137,11 @@ const WHO = {
 } as const;
 
 /** What the policy intends for a request: authenticated requests and unsafe methods are never shared. */
-function intent(route: Route, who: keyof typeof WHO, method: string): { shared: number | null; browser: number | null } {
+function intent(
+  route: Route,
+  who: keyof typeof WHO,
+  method: string,
+): { shared: number | null; browser: number | null } {
   const never = route.browser === null ? null : 0;
   if (who === 'authenticated' || method === 'POST') return { shared: null, browser: never };
   return { shared: route.shared, browser: route.browser };
@@ -95,10 +186,13 @@ describe('http-cache-semantics verdicts on the operations’ responses', () => {
     logger = collectingLogger();
     const policy: PolicyData = {
       operationMapping: Object.fromEntries(ROUTES.map((r) => [r.ruleset, r.operation])),
-      operations: ROUTES.reduce<Record<string, { rulesets: Record<string, Readonly<Record<string, unknown>>> }>>((ops, r) => {
-        (ops[r.operation] ??= { rulesets: {} }).rulesets[r.ruleset] = r.options;
-        return ops;
-      }, {}),
+      operations: ROUTES.reduce<Record<string, { rulesets: Record<string, Readonly<Record<string, unknown>>> }>>(
+        (ops, r) => {
+          (ops[r.operation] ??= { rulesets: {} }).rulesets[r.ruleset] = r.options;
+          return ops;
+        },
+        {},
+      ),
     };
     const caching = makeCaching({ policy, logger, resourceVersion: 'v1', now: () => Date.now() });
     const publicPage = new PageView(new Page(LAST_MODIFIED, true));
@@ -155,7 +249,11 @@ describe('http-cache-semantics verdicts on the operations’ responses', () => {
   describe('revalidation', () => {
     const withValidators = ROUTES.filter((r) => r.validators);
 
-    it.each(withValidators.flatMap((route) => (['anonymous', 'authenticated'] as const).map((who) => [route.ruleset, who, route] as const)))(
+    it.each(
+      withValidators.flatMap((route) =>
+        (['anonymous', 'authenticated'] as const).map((who) => [route.ruleset, who, route] as const),
+      ),
+    )(
       '%s (%s): the conditional request a cache builds gets a 304 that keeps the policy’s verdict',
       async (_name, who, route) => {
         const headers = WHO[who];
@@ -180,16 +278,31 @@ describe('http-cache-semantics verdicts on the operations’ responses', () => {
     );
 
     it('never lets a logged-in user’s random ETag (anonOnly) revalidate', async () => {
-      const caching = makeCaching({ policy: { operationMapping: { 'o.anon': 'weakCaching' }, operations: { weakCaching: { options: { anonOnly: true } } } } });
+      const caching = makeCaching({
+        policy: {
+          operationMapping: { 'o.anon': 'weakCaching' },
+          operations: { weakCaching: { options: { anonOnly: true } } },
+        },
+      });
       const port = await freePort();
-      const anonServer = createServer(cachingHandler(caching, (_req, res) => res.end('body'), { ruleset: 'o.anon', published: new PageView(new Page()) }));
+      const anonServer = createServer(
+        cachingHandler(caching, (_req, res) => res.end('body'), {
+          ruleset: 'o.anon',
+          published: new PageView(new Page()),
+        }),
+      );
       await new Promise<void>((resolve) => anonServer.listen(port, '127.0.0.1', resolve));
       try {
         const url = `http://127.0.0.1:${port}/`;
         const req: Req = { method: 'GET', url: '/', headers: { host: 'oracle.test', ...WHO.authenticated } };
         const first = await rawRequest(url, { headers: WHO.authenticated });
         const policy = new CachePolicy(req, first, { shared: false });
-        const second = await rawRequest(url, { headers: { ...WHO.authenticated, 'if-none-match': policy.revalidationHeaders(req)['if-none-match'] as string } });
+        const second = await rawRequest(url, {
+          headers: {
+            ...WHO.authenticated,
+            'if-none-match': policy.revalidationHeaders(req)['if-none-match'] as string,
+          },
+        });
         expect(second.status).toBe(200);
         expect(policy.revalidatedPolicy(req, second).modified).toBe(true);
       } finally {

@@ -6,7 +6,18 @@
 import type { PolicyData } from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
 import type { ETagComponent } from '../src/index.js';
-import { ALICE, EXPIRED_HTTP, httpAfter, LAST_MODIFIED, LAST_MODIFIED_HTTP, makeCaching, Page, PageView, run, TestResponseCache } from './fixtures/harness.js';
+import {
+  ALICE,
+  EXPIRED_HTTP,
+  httpAfter,
+  LAST_MODIFIED,
+  LAST_MODIFIED_HTTP,
+  makeCaching,
+  Page,
+  PageView,
+  run,
+  TestResponseCache,
+} from './fixtures/harness.js';
 
 const PRIVATE = 'max-age=0, must-revalidate, private';
 
@@ -45,8 +56,16 @@ function profile(withProxy: boolean): PolicyData {
       weakCaching: {
         rulesets: {
           'plone.content.itemView': { etags: ITEM_ETAGS, ramCache: true },
-          'plone.content.folderView': { etags: [...ITEM_ETAGS.slice(0, 5), 'copy', 'resourceRegistries'], ramCache: true },
-          ...(withProxy ? {} : { 'plone.content.feed': { etags: FEED_ETAGS, ramCache: true }, 'plone.content.file': { lastModified: true } }),
+          'plone.content.folderView': {
+            etags: [...ITEM_ETAGS.slice(0, 5), 'copy', 'resourceRegistries'],
+            ramCache: true,
+          },
+          ...(withProxy
+            ? {}
+            : {
+                'plone.content.feed': { etags: FEED_ETAGS, ramCache: true },
+                'plone.content.file': { lastModified: true },
+              }),
         },
       },
       ...(withProxy
@@ -60,7 +79,15 @@ function profile(withProxy: boolean): PolicyData {
           }
         : {}),
       terseCaching: {
-        rulesets: { 'plone.content.dynamic': { etags: DYNAMIC_ETAGS, ramCache: !withProxy, vary: 'Accept', maxage: 10, smaxage: withProxy ? 60 : 0 } },
+        rulesets: {
+          'plone.content.dynamic': {
+            etags: DYNAMIC_ETAGS,
+            ramCache: !withProxy,
+            vary: 'Accept',
+            maxage: 10,
+            smaxage: withProxy ? 60 : 0,
+          },
+        },
       },
     },
   };
@@ -82,7 +109,11 @@ describe('the with-caching-proxy profile', () => {
     expect(anonymous.headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
     expect(anonymous.headers.expires).toBe(httpAfter(86_400));
     expect(anonymous.headers['last-modified']).toBe(LAST_MODIFIED_HTTP);
-    const conditional = await run(caching, { ruleset: 'plone.resource', published: publicPage, headers: { 'If-Modified-Since': LAST_MODIFIED_HTTP } });
+    const conditional = await run(caching, {
+      ruleset: 'plone.resource',
+      published: publicPage,
+      headers: { 'If-Modified-Since': LAST_MODIFIED_HTTP },
+    });
     expect(conditional.status).toBe(304);
     expect(conditional.body).toBe('');
     expect(conditional.headers['x-cache-rule']).toBe('plone.resource');
@@ -95,7 +126,9 @@ describe('the with-caching-proxy profile', () => {
 
   it('plone.stableResource: public for a year', async () => {
     const { caching } = site(true);
-    expect((await run(caching, { ruleset: 'plone.stableResource' })).headers['cache-control']).toBe('max-age=31536000, proxy-revalidate, public');
+    expect((await run(caching, { ruleset: 'plone.stableResource' })).headers['cache-control']).toBe(
+      'max-age=31536000, proxy-revalidate, public',
+    );
   });
 
   it('plone.content.file: proxy-cached for a day with Last-Modified, private inside an unpublished folder', async () => {
@@ -104,7 +137,9 @@ describe('the with-caching-proxy profile', () => {
     expect(anonymous.headers['cache-control']).toBe('max-age=0, s-maxage=86400, must-revalidate');
     expect(anonymous.headers['last-modified']).toBe(LAST_MODIFIED_HTTP);
     expect(anonymous.headers.expires).toBe(EXPIRED_HTTP);
-    expect((await run(caching, { ruleset: 'plone.content.file', published: privatePage })).headers['cache-control']).toBe(PRIVATE);
+    expect(
+      (await run(caching, { ruleset: 'plone.content.file', published: privatePage })).headers['cache-control'],
+    ).toBe(PRIVATE);
   });
 
   it('plone.content.itemView: private with the composite ETag, 304 for it, RAM-cached for anonymous visitors', async () => {
@@ -112,7 +147,10 @@ describe('the with-caching-proxy profile', () => {
     const first = await run(caching, { ruleset: 'plone.content.itemView', render: () => '<p>item</p>' });
     expect(first.headers['cache-control']).toBe(PRIVATE);
     expect(first.headers.etag).toBe('"||42|en|Plone%20Default|0|1700000000.1"');
-    const conditional = await run(caching, { ruleset: 'plone.content.itemView', headers: { 'If-None-Match': first.headers.etag ?? '' } });
+    const conditional = await run(caching, {
+      ruleset: 'plone.content.itemView',
+      headers: { 'If-None-Match': first.headers.etag ?? '' },
+    });
     expect(conditional.status).toBe(304);
     const repeat = await run(caching, { ruleset: 'plone.content.itemView' });
     expect(repeat.intercepted).toBe(true);
@@ -125,7 +163,9 @@ describe('the with-caching-proxy profile', () => {
 
   it('plone.content.folderView: the copy component sits before resourceRegistries', async () => {
     const { caching } = site(true);
-    expect((await run(caching, { ruleset: 'plone.content.folderView' })).headers.etag).toBe('"||42|en|Plone%20Default|0|0|1700000000.1"');
+    expect((await run(caching, { ruleset: 'plone.content.folderView' })).headers.etag).toBe(
+      '"||42|en|Plone%20Default|0|0|1700000000.1"',
+    );
   });
 
   it('plone.content.feed: proxy-cached with an ETag and RAM-cached for anonymous visitors; private and not RAM-cached for members', async () => {

@@ -34,33 +34,73 @@ describe('evaluatePreconditions', () => {
       ['etag, no validators sent', { etag: '|a' }, 'proceed'],
       ['etag, INM matches', { etag: '|a', headers: { 'If-None-Match': '"|a"' } }, 'not-modified'],
       ['etag, INM does not match', { etag: '|a', headers: { 'If-None-Match': '"|b"' } }, 'proceed'],
-      ['etag, INM lists the tag among others', { etag: '|a', headers: { 'If-None-Match': '"x", "|a", "y"' } }, 'not-modified'],
+      [
+        'etag, INM lists the tag among others',
+        { etag: '|a', headers: { 'If-None-Match': '"x", "|a", "y"' } },
+        'not-modified',
+      ],
       ['etag, INM unquoted (lazy client)', { etag: '|a', headers: { 'If-None-Match': '|a' } }, 'not-modified'],
-      ['etag + lm, INM matches, IMS fresh', { etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|a"', 'If-Modified-Since': SAME } }, 'not-modified'],
-      ['etag + lm, INM matches, no IMS', { etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|a"' } }, 'not-modified'],
+      [
+        'etag + lm, INM matches, IMS fresh',
+        { etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|a"', 'If-Modified-Since': SAME } },
+        'not-modified',
+      ],
+      [
+        'etag + lm, INM matches, no IMS',
+        { etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|a"' } },
+        'not-modified',
+      ],
       ['lm only, IMS fresh', { lastModified: LM, headers: { 'If-Modified-Since': SAME } }, 'not-modified'],
       ['lm only, IMS later than lm', { lastModified: LM, headers: { 'If-Modified-Since': LATER } }, 'not-modified'],
-      ['lm only, IMS in RFC 850 form', { lastModified: LM, headers: { 'If-Modified-Since': 'Monday, 09-Mar-26 12:00:00 GMT' } }, 'not-modified'],
-      ['lm only, IMS with ; length=', { lastModified: LM, headers: { 'If-Modified-Since': `${SAME}; length=1234` } }, 'not-modified'],
+      [
+        'lm only, IMS in RFC 850 form',
+        { lastModified: LM, headers: { 'If-Modified-Since': 'Monday, 09-Mar-26 12:00:00 GMT' } },
+        'not-modified',
+      ],
+      [
+        'lm only, IMS with ; length=',
+        { lastModified: LM, headers: { 'If-Modified-Since': `${SAME}; length=1234` } },
+        'not-modified',
+      ],
       ['lm only, IMS garbage', { lastModified: LM, headers: { 'If-Modified-Since': 'yesterday' } }, 'proceed'],
-      ['lm only, IMS impossible date', { lastModified: LM, headers: { 'If-Modified-Since': 'Tue, 31 Feb 2026 12:00:00 GMT' } }, 'proceed'],
+      [
+        'lm only, IMS impossible date',
+        { lastModified: LM, headers: { 'If-Modified-Since': 'Tue, 31 Feb 2026 12:00:00 GMT' } },
+        'proceed',
+      ],
       ['lm only, IMS older', { lastModified: LM, headers: { 'If-Modified-Since': EARLIER } }, 'proceed'],
-      ['lm only, any INM (a site that dropped ETags ignores it)', { lastModified: LM, headers: { 'If-None-Match': '"|a"', 'If-Modified-Since': SAME } }, 'proceed'],
+      [
+        'lm only, any INM (a site that dropped ETags ignores it)',
+        { lastModified: LM, headers: { 'If-None-Match': '"|a"', 'If-Modified-Since': SAME } },
+        'proceed',
+      ],
       ['etag, INM *', { etag: '|a', headers: { 'If-None-Match': '*' } }, 'not-modified'],
       ['lm only, INM * (the resource exists)', { lastModified: LM, headers: { 'If-None-Match': '*' } }, 'not-modified'],
       ['etag, INM weak tag (weak comparison)', { etag: '|a', headers: { 'If-None-Match': 'W/"|a"' } }, 'not-modified'],
-      ['weak etag, INM strong form of it', { etag: '|a', weakETag: true, headers: { 'If-None-Match': '"|a"' } }, 'not-modified'],
-      ['HEAD is answered like GET', { method: 'HEAD', etag: '|a', headers: { 'If-None-Match': '"|a"' } }, 'not-modified'],
+      [
+        'weak etag, INM strong form of it',
+        { etag: '|a', weakETag: true, headers: { 'If-None-Match': '"|a"' } },
+        'not-modified',
+      ],
+      [
+        'HEAD is answered like GET',
+        { method: 'HEAD', etag: '|a', headers: { 'If-None-Match': '"|a"' } },
+        'not-modified',
+      ],
     ])('%s', (_name, c, expected) => {
       expect(outcome(c)).toBe(expected);
     });
 
     it('lets If-None-Match beat If-Modified-Since: a stale IMS with a matching INM is a 304 (the ancestors said 200)', () => {
-      expect(outcome({ etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|a"', 'If-Modified-Since': EARLIER } })).toBe('not-modified');
+      expect(
+        outcome({ etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|a"', 'If-Modified-Since': EARLIER } }),
+      ).toBe('not-modified');
     });
 
     it('lets If-None-Match beat If-Modified-Since: a fresh IMS with a mismatched INM is a 200', () => {
-      expect(outcome({ etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|old"', 'If-Modified-Since': SAME } })).toBe('proceed');
+      expect(
+        outcome({ etag: '|a', lastModified: LM, headers: { 'If-None-Match': '"|old"', 'If-Modified-Since': SAME } }),
+      ).toBe('proceed');
     });
 
     it('answers a fresh IMS without INM with a 304 even when an ETag is configured (RFC 9110; the ancestors said 200)', () => {
@@ -92,7 +132,9 @@ describe('evaluatePreconditions', () => {
 
     it('answers a matching If-None-Match on an unsafe method with 412', () => {
       for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
-        expect(outcome({ method, etag: '|a', headers: { 'If-None-Match': '"|a"' } }), method).toBe('precondition-failed');
+        expect(outcome({ method, etag: '|a', headers: { 'If-None-Match': '"|a"' } }), method).toBe(
+          'precondition-failed',
+        );
       }
       expect(outcome({ method: 'PUT', etag: '|a', headers: { 'If-None-Match': '*' } })).toBe('precondition-failed');
       expect(outcome({ method: 'POST', etag: '|a', headers: { 'If-None-Match': '"|b"' } })).toBe('proceed');
@@ -108,20 +150,69 @@ describe('evaluatePreconditions', () => {
       ['If-Match matches', { method: 'PUT', etag: '|a', headers: { 'If-Match': '"|a"' } }, 'proceed'],
       ['If-Match lists the tag', { method: 'PUT', etag: '|a', headers: { 'If-Match': '"x", "|a"' } }, 'proceed'],
       ['If-Match mismatches', { method: 'PUT', etag: '|a', headers: { 'If-Match': '"|b"' } }, 'precondition-failed'],
-      ['If-Match with a weak tag (strong comparison)', { method: 'PUT', etag: '|a', headers: { 'If-Match': 'W/"|a"' } }, 'precondition-failed'],
-      ['If-Match against a weak ETag', { method: 'PUT', etag: '|a', weakETag: true, headers: { 'If-Match': '"|a"' } }, 'precondition-failed'],
+      [
+        'If-Match with a weak tag (strong comparison)',
+        { method: 'PUT', etag: '|a', headers: { 'If-Match': 'W/"|a"' } },
+        'precondition-failed',
+      ],
+      [
+        'If-Match against a weak ETag',
+        { method: 'PUT', etag: '|a', weakETag: true, headers: { 'If-Match': '"|a"' } },
+        'precondition-failed',
+      ],
       ['If-Match * on an existing resource', { method: 'PUT', etag: '|a', headers: { 'If-Match': '*' } }, 'proceed'],
-      ['If-Match without a server ETag', { method: 'PUT', lastModified: LM, headers: { 'If-Match': '"|a"' } }, 'precondition-failed'],
+      [
+        'If-Match without a server ETag',
+        { method: 'PUT', lastModified: LM, headers: { 'If-Match': '"|a"' } },
+        'precondition-failed',
+      ],
       ['If-Match garbage', { method: 'PUT', etag: '|a', headers: { 'If-Match': '' } }, 'precondition-failed'],
       ['If-Match mismatch on GET', { etag: '|a', headers: { 'If-Match': '"|b"' } }, 'precondition-failed'],
-      ['If-Unmodified-Since older than lm', { method: 'PUT', lastModified: LM, headers: { 'If-Unmodified-Since': EARLIER } }, 'precondition-failed'],
-      ['If-Unmodified-Since equal to lm (same second)', { method: 'PUT', lastModified: LM, headers: { 'If-Unmodified-Since': SAME } }, 'proceed'],
-      ['If-Unmodified-Since later than lm', { method: 'DELETE', lastModified: LM, headers: { 'If-Unmodified-Since': LATER } }, 'proceed'],
-      ['If-Unmodified-Since garbage is ignored', { method: 'PUT', lastModified: LM, headers: { 'If-Unmodified-Since': 'never' } }, 'proceed'],
-      ['If-Unmodified-Since without a known lm is ignored', { method: 'PUT', etag: '|a', headers: { 'If-Unmodified-Since': EARLIER } }, 'proceed'],
-      ['If-Match passing overrides a failing If-Unmodified-Since', { method: 'PUT', etag: '|a', lastModified: LM, headers: { 'If-Match': '"|a"', 'If-Unmodified-Since': EARLIER } }, 'proceed'],
-      ['If-Match passes, then If-None-Match matches on GET', { etag: '|a', headers: { 'If-Match': '"|a"', 'If-None-Match': '"|a"' } }, 'not-modified'],
-      ['If-Match fails before If-None-Match is looked at', { etag: '|a', headers: { 'If-Match': '"|b"', 'If-None-Match': '"|a"' } }, 'precondition-failed'],
+      [
+        'If-Unmodified-Since older than lm',
+        { method: 'PUT', lastModified: LM, headers: { 'If-Unmodified-Since': EARLIER } },
+        'precondition-failed',
+      ],
+      [
+        'If-Unmodified-Since equal to lm (same second)',
+        { method: 'PUT', lastModified: LM, headers: { 'If-Unmodified-Since': SAME } },
+        'proceed',
+      ],
+      [
+        'If-Unmodified-Since later than lm',
+        { method: 'DELETE', lastModified: LM, headers: { 'If-Unmodified-Since': LATER } },
+        'proceed',
+      ],
+      [
+        'If-Unmodified-Since garbage is ignored',
+        { method: 'PUT', lastModified: LM, headers: { 'If-Unmodified-Since': 'never' } },
+        'proceed',
+      ],
+      [
+        'If-Unmodified-Since without a known lm is ignored',
+        { method: 'PUT', etag: '|a', headers: { 'If-Unmodified-Since': EARLIER } },
+        'proceed',
+      ],
+      [
+        'If-Match passing overrides a failing If-Unmodified-Since',
+        {
+          method: 'PUT',
+          etag: '|a',
+          lastModified: LM,
+          headers: { 'If-Match': '"|a"', 'If-Unmodified-Since': EARLIER },
+        },
+        'proceed',
+      ],
+      [
+        'If-Match passes, then If-None-Match matches on GET',
+        { etag: '|a', headers: { 'If-Match': '"|a"', 'If-None-Match': '"|a"' } },
+        'not-modified',
+      ],
+      [
+        'If-Match fails before If-None-Match is looked at',
+        { etag: '|a', headers: { 'If-Match': '"|b"', 'If-None-Match': '"|a"' } },
+        'precondition-failed',
+      ],
     ])('%s', (_name, c, expected) => {
       expect(outcome(c)).toBe(expected);
     });
@@ -129,7 +220,12 @@ describe('evaluatePreconditions', () => {
 
   describe('If-Range (PAC-15 adapted)', () => {
     const ranged = (ifRange: string | undefined, c: Case = {}): PreconditionResult =>
-      evaluate({ etag: '|a', lastModified: LM, ...c, headers: { Range: 'bytes=0-99', ...(ifRange === undefined ? {} : { 'If-Range': ifRange }), ...c.headers } });
+      evaluate({
+        etag: '|a',
+        lastModified: LM,
+        ...c,
+        headers: { Range: 'bytes=0-99', ...(ifRange === undefined ? {} : { 'If-Range': ifRange }), ...c.headers },
+      });
 
     it('keeps the Range for a matching strong ETag', () => {
       expect(ranged('"|a"')).toEqual({ outcome: 'proceed', ignoreRange: false });
@@ -167,7 +263,10 @@ describe('evaluatePreconditions', () => {
     });
 
     it('leaves a 304 to If-None-Match first', () => {
-      expect(ranged('"|old"', { headers: { 'If-None-Match': '"|a"' } })).toEqual({ outcome: 'not-modified', ignoreRange: false });
+      expect(ranged('"|old"', { headers: { 'If-None-Match': '"|a"' } })).toEqual({
+        outcome: 'not-modified',
+        ignoreRange: false,
+      });
     });
   });
 });

@@ -16,7 +16,21 @@ import {
   type ResponseCache,
   type ResponseCacheLookup,
 } from '../src/index.js';
-import { ALICE, BOB, collectingLogger, EXPIRED_HTTP, LAST_MODIFIED, makeCaching, NOW, Page, PageView, policyFor, run, TestResponseCache, type HarnessOptions } from './fixtures/harness.js';
+import {
+  ALICE,
+  BOB,
+  collectingLogger,
+  EXPIRED_HTTP,
+  LAST_MODIFIED,
+  makeCaching,
+  NOW,
+  Page,
+  PageView,
+  policyFor,
+  run,
+  TestResponseCache,
+  type HarnessOptions,
+} from './fixtures/harness.js';
 
 describe('ramCacheKey', () => {
   const request = memoryRequest({ url: '/foo/bar?x=1&y=2', headers: { host: 'example.com', 'accept-language': 'de' } });
@@ -32,7 +46,9 @@ describe('ramCacheKey', () => {
   });
 
   it('ends with the value of every header the response varies on, present or not', () => {
-    expect(ramCacheKey(request, undefined, undefined, ['Accept-Language', 'Accept'])).toBe('example.com/foo/bar?x=1&y=2\naccept-language:de\naccept:');
+    expect(ramCacheKey(request, undefined, undefined, ['Accept-Language', 'Accept'])).toBe(
+      'example.com/foo/bar?x=1&y=2\naccept-language:de\naccept:',
+    );
   });
 });
 
@@ -58,8 +74,22 @@ describe('unstorableReason', () => {
     expect(unstorableReason({ ...ok, body: new Uint8Array() }, [], false)).toBe('empty body');
     expect(unstorableReason(ok, [], true)).toBe('private or no-store');
     expect(unstorableReason({ ...ok, headers: [['set-cookie', 'a=1']] }, [], false)).toBe('sets a cookie');
-    expect(unstorableReason({ ...ok, headers: [['vary', 'Accept'], ['vary', '*']] }, ['Accept'], false)).toBe('Vary: *');
-    expect(unstorableReason({ ...ok, headers: [['vary', 'Accept, Cookie']] }, ['Accept'], false)).toBe('varies on cookie, which the key does not include');
+    expect(
+      unstorableReason(
+        {
+          ...ok,
+          headers: [
+            ['vary', 'Accept'],
+            ['vary', '*'],
+          ],
+        },
+        ['Accept'],
+        false,
+      ),
+    ).toBe('Vary: *');
+    expect(unstorableReason({ ...ok, headers: [['vary', 'Accept, Cookie']] }, ['Accept'], false)).toBe(
+      'varies on cookie, which the key does not include',
+    );
   });
 });
 
@@ -124,8 +154,16 @@ describe('response captures', () => {
     const exchange = createExchange({ request: memoryRequest(), response: memoryResponse() });
     const seen: string[] = [];
     const errors: unknown[] = [];
-    requestCapture(exchange, { maxBytes: 100, complete: (r) => void seen.push(`a:${r.body.byteLength}`), abandon: (why) => void seen.push(`a!${why}`) });
-    requestCapture(exchange, { maxBytes: 2, complete: () => void seen.push('b'), abandon: (why) => void seen.push(`b!${why}`) });
+    requestCapture(exchange, {
+      maxBytes: 100,
+      complete: (r) => void seen.push(`a:${r.body.byteLength}`),
+      abandon: (why) => void seen.push(`a!${why}`),
+    });
+    requestCapture(exchange, {
+      maxBytes: 2,
+      complete: () => void seen.push('b'),
+      abandon: (why) => void seen.push(`b!${why}`),
+    });
     requestCapture(exchange, {
       maxBytes: 100,
       complete: () => {
@@ -134,7 +172,12 @@ describe('response captures', () => {
       abandon: () => undefined,
     });
     expect(requestedCaptures(exchange)).toHaveLength(3);
-    settleCaptures(exchange, { status: 200, headers: [], body: new Uint8Array(5) }, 'aborted', (e) => void errors.push(e));
+    settleCaptures(
+      exchange,
+      { status: 200, headers: [], body: new Uint8Array(5) },
+      'aborted',
+      (e) => void errors.push(e),
+    );
     expect(seen).toEqual(['a:5', 'b!too-large']);
     expect(errors).toHaveLength(1);
     expect(requestedCaptures(exchange)).toHaveLength(0);
@@ -145,7 +188,11 @@ describe('response captures', () => {
   it('are abandoned with the reason when there is no body', () => {
     const exchange = createExchange({ request: memoryRequest(), response: memoryResponse() });
     const seen: string[] = [];
-    requestCapture(exchange, { maxBytes: 100, complete: () => void seen.push('complete'), abandon: (why) => void seen.push(why) });
+    requestCapture(exchange, {
+      maxBytes: 100,
+      complete: () => void seen.push('complete'),
+      abandon: (why) => void seen.push(why),
+    });
     settleCaptures(exchange, { status: 200, headers: [], body: undefined }, 'aborted');
     expect(seen).toEqual(['aborted']);
   });
@@ -163,22 +210,36 @@ describe('the RAM cache flow', () => {
 
   function caching(op: string, options: Readonly<Record<string, unknown>> = {}, extra: Partial<HarnessOptions> = {}) {
     cache = new TestResponseCache();
-    return makeCaching({ policy: policyFor(op, { ramCache: true, ...options }), responseCache: cache, now: () => clock, ...extra });
+    return makeCaching({
+      policy: policyFor(op, { ramCache: true, ...options }),
+      responseCache: cache,
+      now: () => clock,
+      ...extra,
+    });
   }
 
   describe('for anonymous GET requests', () => {
     it('stores a rendered 200 and replays it with X-RAMCache, without rendering', async () => {
       const c = caching('weakCaching', { etags: ['resourceVersion'] }, { resourceVersion: 'v1' });
-      const first = await run(c, { render: (r) => (r.setHeader('Content-Type', 'text/html'), r.setHeader('X-App', 'yes'), '<p>hello</p>') });
+      const first = await run(c, {
+        render: (r) => (r.setHeader('Content-Type', 'text/html'), r.setHeader('X-App', 'yes'), '<p>hello</p>'),
+      });
       expect(first.headers[RAMCACHE_HEADER.toLowerCase()]).toBeUndefined();
       expect(first.headers['cache-status']).toBe('cacheset; fwd=uri-miss');
       expect(cache.fills).toHaveLength(1);
       const stored = cache.fills[0]?.stored[0];
-      expect(stored?.info).toEqual({ key: '||v1||example.com/page', path: '/page', ruleset: 'site.page', surrogateKeys: [] });
+      expect(stored?.info).toEqual({
+        key: '||v1||example.com/page',
+        path: '/page',
+        ruleset: 'site.page',
+        surrogateKeys: [],
+      });
       expect(stored?.response.status).toBe(200);
       expect(Buffer.from(stored?.response.body ?? []).toString()).toBe('<p>hello</p>');
       const names = stored?.response.headers.map(([n]) => n) ?? [];
-      expect(names).toEqual(expect.arrayContaining(['content-type', 'x-app', 'cache-control', 'etag', 'x-cache-rule', 'x-cache-operation']));
+      expect(names).toEqual(
+        expect.arrayContaining(['content-type', 'x-app', 'cache-control', 'etag', 'x-cache-rule', 'x-cache-operation']),
+      );
       for (const name of names) expect(name).toBe(name.toLowerCase());
       expect(names).not.toContain('expires');
       expect(names).not.toContain('cache-status');
@@ -215,7 +276,11 @@ describe('the RAM cache flow', () => {
 
     it('misses after the validators change (a new ETag is a new key)', async () => {
       let version = 'v1';
-      const c = caching('weakCaching', { etags: ['version'] }, { etagComponents: [{ name: 'version', value: () => version }] });
+      const c = caching(
+        'weakCaching',
+        { etags: ['version'] },
+        { etagComponents: [{ name: 'version', value: () => version }] },
+      );
       await run(c);
       expect((await run(c)).intercepted).toBe(true);
       version = 'v2';
@@ -267,7 +332,10 @@ describe('the RAM cache flow', () => {
 
     it('can leave out X-RAMCache and Cache-Status', async () => {
       const c = caching('weakCaching', {}, {});
-      const quiet = makeCaching({ policy: policyFor('weakCaching', { ramCache: true }, { debugHeaders: { ramCache: false, cacheStatus: false } }), responseCache: cache });
+      const quiet = makeCaching({
+        policy: policyFor('weakCaching', { ramCache: true }, { debugHeaders: { ramCache: false, cacheStatus: false } }),
+        responseCache: cache,
+      });
       await run(c);
       const hit = await run(quiet);
       expect(hit.intercepted).toBe(true);
@@ -352,8 +420,12 @@ describe('the RAM cache flow', () => {
         responseCache: cache,
       });
       await run(c, { user: ALICE, headers: { 'Accept-Language': 'en' }, render: () => 'alice’s page' });
-      expect((await run(c, { user: BOB, headers: { 'Accept-Language': 'en' }, render: () => 'bob’s page' })).body).toBe('bob’s page');
-      expect((await run(c, { headers: { 'Accept-Language': 'en' }, render: () => 'public page' })).body).toBe('public page');
+      expect((await run(c, { user: BOB, headers: { 'Accept-Language': 'en' }, render: () => 'bob’s page' })).body).toBe(
+        'bob’s page',
+      );
+      expect((await run(c, { headers: { 'Accept-Language': 'en' }, render: () => 'public page' })).body).toBe(
+        'public page',
+      );
     });
   });
 
@@ -368,7 +440,10 @@ describe('the RAM cache flow', () => {
       ['a response the application made private', { render: (r) => r.setHeader('Cache-Control', 'private') }],
       ['a response the application made no-store', { render: (r) => r.setHeader('Cache-Control', 'no-store') }],
       ['a response with Vary: *', { render: (r) => r.setHeader('Vary', '*') }],
-      ['a response varying on a header the key does not include', { render: (r) => r.setHeader('Vary', 'Accept-Encoding') }],
+      [
+        'a response varying on a header the key does not include',
+        { render: (r) => r.setHeader('Vary', 'Accept-Encoding') },
+      ],
     ];
 
     it.each(never)('%s', async (_name, init) => {
@@ -461,7 +536,12 @@ describe('the RAM cache flow', () => {
       const { createExchange, memoryResponse } = await import('@cacheset/core');
       const { attachHttpSettings } = await import('../src/index.js');
       const response = memoryResponse();
-      const exchange = createExchange({ request: memoryRequest({ url: '/page', headers: { host: 'example.com' } }), response, rulesetHint: 'site.page', adapters: c.adapters });
+      const exchange = createExchange({
+        request: memoryRequest({ url: '/page', headers: { host: 'example.com' } }),
+        response,
+        rulesetHint: 'site.page',
+        adapters: c.adapters,
+      });
       attachHttpSettings(exchange, c.settings);
       await c.engine.intercept(exchange);
       c.engine.modify(exchange);
@@ -491,7 +571,10 @@ describe('the RAM cache flow', () => {
 
     it('that rejects asynchronously is treated the same way', async () => {
       cache = new TestResponseCache();
-      const c = makeCaching({ policy: policyFor('weakCaching', { ramCache: true }), responseCache: { lookup: async () => Promise.reject(new Error('redis gone')) } });
+      const c = makeCaching({
+        policy: policyFor('weakCaching', { ramCache: true }),
+        responseCache: { lookup: async () => Promise.reject(new Error('redis gone')) },
+      });
       expect((await run(c, { render: () => 'fine' })).body).toBe('fine');
     });
   });

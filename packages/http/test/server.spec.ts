@@ -7,7 +7,15 @@ import type { PolicyData } from '@cacheset/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, serveRoutes, type RawResponse } from './fixtures/wire.js';
 import { cachingHandler, parseHttpDate, RAMCACHE_HEADER_VALUE } from '../src/index.js';
-import { collectingLogger, LAST_MODIFIED_HTTP, makeCaching, Page, PageView, TestResponseCache, type CollectingLogger } from './fixtures/harness.js';
+import {
+  collectingLogger,
+  LAST_MODIFIED_HTTP,
+  makeCaching,
+  Page,
+  PageView,
+  TestResponseCache,
+  type CollectingLogger,
+} from './fixtures/harness.js';
 
 const POLICY: PolicyData = {
   operationMapping: {
@@ -22,8 +30,14 @@ const POLICY: PolicyData = {
   },
   operations: {
     strongCaching: { options: { etags: ['resourceVersion'], lastModified: true } },
-    moderateCaching: { options: { etags: ['resourceVersion'], lastModified: true }, rulesets: { 's.stream': { ramCache: true } } },
-    weakCaching: { options: { etags: ['resourceVersion'], lastModified: true }, rulesets: { 's.ram': { ramCache: true } } },
+    moderateCaching: {
+      options: { etags: ['resourceVersion'], lastModified: true },
+      rulesets: { 's.stream': { ramCache: true } },
+    },
+    weakCaching: {
+      options: { etags: ['resourceVersion'], lastModified: true },
+      rulesets: { 's.ram': { ramCache: true } },
+    },
     terseCaching: { options: { etags: ['resourceVersion'] } },
   },
 };
@@ -42,7 +56,13 @@ describe('the operations through a real node:http server', () => {
   beforeAll(async () => {
     logger = collectingLogger();
     cache = new TestResponseCache();
-    const caching = makeCaching({ policy: POLICY, logger, resourceVersion: 'v1', responseCache: cache, now: () => Date.now() });
+    const caching = makeCaching({
+      policy: POLICY,
+      logger,
+      resourceVersion: 'v1',
+      responseCache: cache,
+      now: () => Date.now(),
+    });
     const published = new PageView(new Page());
     const handler = (ruleset: string) =>
       cachingHandler(
@@ -67,7 +87,9 @@ describe('the operations through a real node:http server', () => {
         },
         { ruleset, published },
       );
-    const handlers = new Map(Object.keys(POLICY.operationMapping ?? {}).map((ruleset) => [`/${ruleset}`, handler(ruleset)]));
+    const handlers = new Map(
+      Object.keys(POLICY.operationMapping ?? {}).map((ruleset) => [`/${ruleset}`, handler(ruleset)]),
+    );
     ({ server, base } = await serveRoutes(handlers));
   });
 
@@ -77,7 +99,8 @@ describe('the operations through a real node:http server', () => {
     expect(cache.badlySettled()).toEqual([]);
   });
 
-  const get = (path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> => rawRequest(`${base}${path}`, { method, headers });
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> =>
+    rawRequest(`${base}${path}`, { method, headers });
   /** Headers without the ones that move with the clock (Date, and Expires, compared apart within a second). */
   const withoutDate = (r: RawResponse): Record<string, string> => {
     const { date: _date, expires: _expires, ...rest } = r.headers;
@@ -127,7 +150,11 @@ describe('the operations through a real node:http server', () => {
   });
 
   it('answers a failed If-Match with 412 and an empty body', async () => {
-    const response = await rawRequest(`${base}/s.weak`, { method: 'PUT', headers: { 'if-match': '"|old"' }, body: 'x' });
+    const response = await rawRequest(`${base}/s.weak`, {
+      method: 'PUT',
+      headers: { 'if-match': '"|old"' },
+      body: 'x',
+    });
     expect(response.status).toBe(412);
     expect(response.body.byteLength).toBe(0);
   });

@@ -1,7 +1,16 @@
 // A site whose edits purge its caching proxies: @cacheset/http in front of every request, a purger
 // listening for Purge events, and the operators' purge endpoint.
 import { createServer, type Server } from 'node:http';
-import { bindAdapter, classImplements, IPurgePaths, IPurgeable, ISurrogateKeys, notify, ObjectModifiedEvent, RulesetRegistry } from '@cacheset/core';
+import {
+  bindAdapter,
+  classImplements,
+  IPurgePaths,
+  IPurgeable,
+  ISurrogateKeys,
+  notify,
+  ObjectModifiedEvent,
+  RulesetRegistry,
+} from '@cacheset/core';
 import { cachingHandler, createHttpCaching, setCacheRuleset, setPublished } from '@cacheset/http';
 import { createPurger, purgeEndpoint, type Purger } from '@cacheset/purge';
 import { Container } from 'inversify';
@@ -22,10 +31,18 @@ export function configure(container: Container): void {
     provides: IPurgePaths,
     for: Image,
     name: 'site.image',
-    factory: (image: Image) => ({ getRelativePaths: () => [`/images/${image.slug}`, `/images/${image.slug}/thumbnail`], getAbsolutePaths: () => [] }),
+    factory: (image: Image) => ({
+      getRelativePaths: () => [`/images/${image.slug}`, `/images/${image.slug}/thumbnail`],
+      getAbsolutePaths: () => [],
+    }),
   });
   // Its tags: @cacheset/http sends them in `xkey` on every page that shows it, the purger invalidates them.
-  bindAdapter(container, { provides: ISurrogateKeys, for: Image, name: 'site.image', factory: (image: Image) => ({ getKeys: () => [`image-${image.id}`] }) });
+  bindAdapter(container, {
+    provides: ISurrogateKeys,
+    for: Image,
+    name: 'site.image',
+    factory: (image: Image) => ({ getKeys: () => [`image-${image.id}`] }),
+  });
 }
 
 export interface Site {
@@ -34,12 +51,21 @@ export interface Site {
   readonly images: Map<string, Image>;
 }
 
-export function createSite(options: { proxies: readonly string[]; publicDomain: string; purgeToken: string | undefined }): Site {
+export function createSite(options: {
+  proxies: readonly string[];
+  publicDomain: string;
+  purgeToken: string | undefined;
+}): Site {
   const container = new Container();
   configure(container);
   const rulesets = new RulesetRegistry();
   rulesets.declareType('site.image', 'Image page');
-  const caching = createHttpCaching({ policy: { operationMapping: { 'site.image': 'moderateCaching' } }, rulesets, container, behindProxy: true });
+  const caching = createHttpCaching({
+    policy: { operationMapping: { 'site.image': 'moderateCaching' } },
+    rulesets,
+    container,
+    behindProxy: true,
+  });
   // Listens on the default bus; paths are sent after each response, only if the request succeeded.
   const purger = createPurger({ proxies: options.proxies, domains: [options.publicDomain], container });
   const endpoint = purgeEndpoint(purger, { token: options.purgeToken });
@@ -61,6 +87,8 @@ export function createSite(options: { proxies: readonly string[]; publicDomain: 
       res.end(`<h1>${image.title}</h1>`);
     }
   });
-  const server = createServer((req, res) => ((req.url ?? '').startsWith('/_purge') ? endpoint(req, res) : site(req, res)));
+  const server = createServer((req, res) =>
+    (req.url ?? '').startsWith('/_purge') ? endpoint(req, res) : site(req, res),
+  );
   return { server, purger, images };
 }

@@ -1,4 +1,11 @@
-import { describeValue, isSurrogateKey, Purge, resolvePurgePaths, resolveSurrogateKeys, type CachesetLogger } from '@cacheset/core';
+import {
+  describeValue,
+  isSurrogateKey,
+  Purge,
+  resolvePurgePaths,
+  resolveSurrogateKeys,
+  type CachesetLogger,
+} from '@cacheset/core';
 import type { ProxyKind, PurgerOptions } from './config/PurgerOptions.js';
 import { resolveOptions, type ResolvedConfig } from './config/resolveOptions.js';
 import { ProxyChannel } from './delivery/ProxyChannel.js';
@@ -128,7 +135,14 @@ export class Purger {
   }
 
   get proxies(): readonly ProxyDescription[] {
-    return this.#config.proxies.map((p) => ({ name: p.name, url: p.address.href, kind: p.kind, softPurge: p.softPurge, tags: p.tags !== undefined, ban: p.ban }));
+    return this.#config.proxies.map((p) => ({
+      name: p.name,
+      url: p.address.href,
+      kind: p.kind,
+      softPurge: p.softPurge,
+      tags: p.tags !== undefined,
+      ban: p.ban,
+    }));
   }
 
   /**
@@ -141,12 +155,16 @@ export class Purger {
     this.#assertOpen('queue');
     const adapters = this.#config.adapters;
     if (adapters === undefined) {
-      throw purgeError(PurgeErrorCodes.INVALID_OPTIONS, 'queue(object) needs the container (or adapters) option: the paths of an object come from its IPurgePaths adapters.');
+      throw purgeError(
+        PurgeErrorCodes.INVALID_OPTIONS,
+        'queue(object) needs the container (or adapters) option: the paths of an object come from its IPurgePaths adapters.',
+      );
     }
     this.#objectsQueued += 1;
     const { relative, absolute, errors } = resolvePurgePaths(adapters, object);
     for (const error of errors) this.#adapterFailed(error);
-    for (const path of relative) for (const wire of rewriteRelativePath(path, this.#config.virtualHosting)) added.paths.add(wire);
+    for (const path of relative)
+      for (const wire of rewriteRelativePath(path, this.#config.virtualHosting)) added.paths.add(wire);
     for (const path of absolute) added.absolutePaths.add(encodePath(path));
     if (this.#config.tags) {
       try {
@@ -163,7 +181,11 @@ export class Purger {
   purgePaths(paths: Iterable<string>, options: { readonly absolute?: boolean } = {}): void {
     if (!this.#config.enabled) return;
     this.#assertOpen('purgePaths');
-    this.#batches.current().merge(this.#manualBatch({ [options.absolute === true ? 'absolutePaths' : 'paths']: checkStrings(paths, 'purgePaths') }));
+    this.#batches.current().merge(
+      this.#manualBatch({
+        [options.absolute === true ? 'absolutePaths' : 'paths']: checkStrings(paths, 'purgePaths'),
+      }),
+    );
   }
 
   /** Queues tag invalidations (xkey, or the proxy's tag header) in the current unit of work. */
@@ -216,7 +238,13 @@ export class Purger {
   close(options: { readonly timeoutMs?: number } = {}): Promise<CloseReport> {
     const timeoutMs = options.timeoutMs ?? 5_000;
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
-      return Promise.reject(purgeError(PurgeErrorCodes.INVALID_OPTIONS, `close: timeoutMs must be a whole number of milliseconds, got ${describeValue(timeoutMs)}.`, timeoutMs));
+      return Promise.reject(
+        purgeError(
+          PurgeErrorCodes.INVALID_OPTIONS,
+          `close: timeoutMs must be a whole number of milliseconds, got ${describeValue(timeoutMs)}.`,
+          timeoutMs,
+        ),
+      );
     }
     this.#closing ??= this.#close(timeoutMs);
     return this.#closing;
@@ -256,9 +284,18 @@ export class Purger {
     const abandoned = results.flatMap((r) => r.abandoned);
     if (abandoned.length > 0) {
       try {
-        this.#config.logger.error(`cacheset purge: shut down with ${abandoned.length} purge request(s) undelivered after ${timeoutMs} ms; they are counted as dropped.`, {
-          abandoned: abandoned.map((r) => ({ proxy: r.proxy, method: r.method, url: r.url, host: r.host, attempts: r.attempts })),
-        });
+        this.#config.logger.error(
+          `cacheset purge: shut down with ${abandoned.length} purge request(s) undelivered after ${timeoutMs} ms; they are counted as dropped.`,
+          {
+            abandoned: abandoned.map((r) => ({
+              proxy: r.proxy,
+              method: r.method,
+              url: r.url,
+              host: r.host,
+              attempts: r.attempts,
+            })),
+          },
+        );
       } catch {
         // logging must not break shutdown
       }
@@ -267,35 +304,66 @@ export class Purger {
   }
 
   #assertOpen(what: string): void {
-    if (this.#closing !== undefined) throw purgeError(PurgeErrorCodes.CLOSED, `${what}: the purger is closed; create a new one to purge again.`);
+    if (this.#closing !== undefined)
+      throw purgeError(PurgeErrorCodes.CLOSED, `${what}: the purger is closed; create a new one to purge again.`);
   }
 
   #adapterFailed(error: unknown): void {
     this.#adapterErrors += 1;
     const message = error instanceof Error ? error.message : String(error);
-    this.#reporter.report('error', `adapter:${message}`, `cacheset purge: ${message} (the object's other paths were still queued)`, { error });
+    this.#reporter.report(
+      'error',
+      `adapter:${message}`,
+      `cacheset purge: ${message} (the object's other paths were still queued)`,
+      { error },
+    );
   }
 
   /** Validates and rewrites hand-given invalidations into a batch. */
   #manualBatch(purge: ManualPurge): PurgeBatch {
-    if (typeof purge !== 'object' || purge === null) throw purgeError(PurgeErrorCodes.INVALID_PATH, `expected { paths, absolutePaths, tags, bans }, got ${describeValue(purge)}.`, purge);
+    if (typeof purge !== 'object' || purge === null)
+      throw purgeError(
+        PurgeErrorCodes.INVALID_PATH,
+        `expected { paths, absolutePaths, tags, bans }, got ${describeValue(purge)}.`,
+        purge,
+      );
     const batch = new PurgeBatch();
-    for (const path of checkStrings(purge.paths ?? [], 'paths')) for (const wire of rewriteRelativePath(path, this.#config.virtualHosting)) batch.paths.add(wire);
-    for (const path of checkStrings(purge.absolutePaths ?? [], 'absolutePaths')) batch.absolutePaths.add(encodePath(path));
+    for (const path of checkStrings(purge.paths ?? [], 'paths'))
+      for (const wire of rewriteRelativePath(path, this.#config.virtualHosting)) batch.paths.add(wire);
+    for (const path of checkStrings(purge.absolutePaths ?? [], 'absolutePaths'))
+      batch.absolutePaths.add(encodePath(path));
     for (const tag of checkStrings(purge.tags ?? [], 'tags', PurgeErrorCodes.INVALID_TAG)) {
-      if (!isSurrogateKey(tag)) throw purgeError(PurgeErrorCodes.INVALID_TAG, `The tag ${JSON.stringify(tag)} is not a surrogate key: tags are visible ASCII without spaces or commas.`, tag);
+      if (!isSurrogateKey(tag))
+        throw purgeError(
+          PurgeErrorCodes.INVALID_TAG,
+          `The tag ${JSON.stringify(tag)} is not a surrogate key: tags are visible ASCII without spaces or commas.`,
+          tag,
+        );
       batch.tags.add(tag);
     }
     const limit = Math.min(...this.#config.proxies.filter((p) => p.ban).map((p) => p.maxHeaderBytes), 8_192);
     for (const expression of checkStrings(purge.bans ?? [], 'bans', PurgeErrorCodes.INVALID_BAN)) {
       if (!BAN_TEXT.test(expression)) {
-        throw purgeError(PurgeErrorCodes.INVALID_BAN, `The BAN expression ${JSON.stringify(expression)} is empty or contains whitespace, a quote or a control character; write a space as \\x20 in the regular expression.`, expression);
+        throw purgeError(
+          PurgeErrorCodes.INVALID_BAN,
+          `The BAN expression ${JSON.stringify(expression)} is empty or contains whitespace, a quote or a control character; write a space as \\x20 in the regular expression.`,
+          expression,
+        );
       }
-      if (expression.length > limit) throw purgeError(PurgeErrorCodes.INVALID_BAN, `The BAN expression is ${expression.length} bytes; proxies accept at most ${limit} in a header.`, expression);
+      if (expression.length > limit)
+        throw purgeError(
+          PurgeErrorCodes.INVALID_BAN,
+          `The BAN expression is ${expression.length} bytes; proxies accept at most ${limit} in a header.`,
+          expression,
+        );
       try {
         new RegExp(expression);
       } catch (error) {
-        throw purgeError(PurgeErrorCodes.INVALID_BAN, `The BAN expression ${JSON.stringify(expression)} is not a regular expression: ${error instanceof Error ? error.message : String(error)}.`, expression);
+        throw purgeError(
+          PurgeErrorCodes.INVALID_BAN,
+          `The BAN expression ${JSON.stringify(expression)} is not a regular expression: ${error instanceof Error ? error.message : String(error)}.`,
+          expression,
+        );
       }
       batch.bans.add(expression);
     }
@@ -313,23 +381,47 @@ export class Purger {
       for (const request of built.requests) pending.push(channel.enqueue(request));
       const base = { method: '-', path: `${channel.proxy.address.prefix}/`, host: channel.proxy.address.hostHeader };
       for (const u of built.unsupported) {
-        immediate.push(channel.recordUnsent({ ...base, type: u.type, target: u.target }, 'unsupported', PurgeErrorCodes.NOT_SUPPORTED_BY_PROXY, `${channel.proxy.kind} proxies cannot carry ${u.type === 'tags' ? 'tag purges' : 'BANs'}`));
+        immediate.push(
+          channel.recordUnsent(
+            { ...base, type: u.type, target: u.target },
+            'unsupported',
+            PurgeErrorCodes.NOT_SUPPORTED_BY_PROXY,
+            `${channel.proxy.kind} proxies cannot carry ${u.type === 'tags' ? 'tag purges' : 'BANs'}`,
+          ),
+        );
       }
       for (const tag of built.oversizedTags) {
-        immediate.push(channel.recordUnsent({ ...base, type: 'tags', target: tag }, 'failed', PurgeErrorCodes.INVALID_TAG, `the tag is ${tag.length} bytes, longer than maxHeaderBytes (${channel.proxy.maxHeaderBytes})`));
+        immediate.push(
+          channel.recordUnsent(
+            { ...base, type: 'tags', target: tag },
+            'failed',
+            PurgeErrorCodes.INVALID_TAG,
+            `the tag is ${tag.length} bytes, longer than maxHeaderBytes (${channel.proxy.maxHeaderBytes})`,
+          ),
+        );
       }
     }
     return deliveryReport([...immediate, ...(await Promise.all(pending))]);
   }
 }
 
-function checkStrings(values: Iterable<string> | undefined, where: string, code: (typeof PurgeErrorCodes)[keyof typeof PurgeErrorCodes] = PurgeErrorCodes.INVALID_PATH): string[] {
-  if (values === undefined || values === null || typeof values === 'string' || typeof (values as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+function checkStrings(
+  values: Iterable<string> | undefined,
+  where: string,
+  code: (typeof PurgeErrorCodes)[keyof typeof PurgeErrorCodes] = PurgeErrorCodes.INVALID_PATH,
+): string[] {
+  if (
+    values === undefined ||
+    values === null ||
+    typeof values === 'string' ||
+    typeof (values as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
+  ) {
     throw purgeError(code, `${where}: expected a list of strings, got ${describeValue(values)}.`, values);
   }
   const out: string[] = [];
   for (const value of values) {
-    if (typeof value !== 'string') throw purgeError(code, `${where}: expected strings, got ${describeValue(value)}.`, value);
+    if (typeof value !== 'string')
+      throw purgeError(code, `${where}: expected strings, got ${describeValue(value)}.`, value);
     out.push(value);
   }
   return out;

@@ -7,7 +7,15 @@
  * @module
  */
 export { createPurger, Purger, type CloseReport, type ManualPurge, type ProxyDescription } from './Purger.js';
-export type { DeliveryOptions, ProxyKind, ProxyOptions, ProxyTlsOptions, PurgerOptions, RetryOptions, VirtualHostingOptions } from './config/PurgerOptions.js';
+export type {
+  DeliveryOptions,
+  ProxyKind,
+  ProxyOptions,
+  ProxyTlsOptions,
+  PurgerOptions,
+  RetryOptions,
+  VirtualHostingOptions,
+} from './config/PurgerOptions.js';
 export { parseProxyUrl, type ProxyAddress } from './config/parseProxyUrl.js';
 export { parseDomain, type PublicDomain } from './config/parseDomain.js';
 export { PurgeErrorCodes, type PurgeErrorCode } from './errors/purgeErrorCodes.js';

@@ -34,7 +34,10 @@ describe('delivery to proxies', () => {
     const report = await purger.purgeNow({ paths: ['foo/bar', '/baz'] });
     expect(report).toMatchObject({ ok: true, requests: 4, succeeded: 4 });
     expect(a.received.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['PURGE /baz', 'PURGE /foo/bar']);
-    expect(b.received.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['PURGE /prefix/baz', 'PURGE /prefix/foo/bar']);
+    expect(b.received.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'PURGE /prefix/baz',
+      'PURGE /prefix/foo/bar',
+    ]);
     expect(report.records.map((r) => r.url)).toContain(`http://127.0.0.1:${b.port}/prefix/foo/bar`);
   });
 
@@ -68,9 +71,21 @@ describe('delivery to proxies', () => {
     const byTarget = Object.fromEntries(report.records.map((r) => [r.target, r]));
     expect(byTarget['/flaky']).toMatchObject({ outcome: 'succeeded', attempts: 2, status: 200 });
     expect(byTarget['/missing']).toMatchObject({ outcome: 'succeeded', attempts: 1, status: 404 });
-    expect(byTarget['/forbidden']).toMatchObject({ outcome: 'failed', attempts: 1, status: 403, code: 'ERR_CACHESET_PURGE_REJECTED' });
+    expect(byTarget['/forbidden']).toMatchObject({
+      outcome: 'failed',
+      attempts: 1,
+      status: 403,
+      code: 'ERR_CACHESET_PURGE_REJECTED',
+    });
     expect(byTarget['/forbidden']?.detail).toContain('answered 403: Forbidden');
-    expect(purger.statistics().proxies[0]).toMatchObject({ queued: 3, sent: 4, succeeded: 2, retried: 1, failed: 1, dropped: 0 });
+    expect(purger.statistics().proxies[0]).toMatchObject({
+      queued: 3,
+      sent: 4,
+      succeeded: 2,
+      retried: 1,
+      failed: 1,
+      dropped: 0,
+    });
   });
 
   it('retries connection errors, then counts the purge as failed and logs it', async () => {
@@ -79,7 +94,11 @@ describe('delivery to proxies', () => {
     const purger = make({ proxies: [`http://127.0.0.1:${port}`], logger });
     const started = Date.now();
     const report = await purger.purgeNow({ paths: ['/a'] });
-    expect(report.records[0]).toMatchObject({ outcome: 'failed', attempts: 3, code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED' });
+    expect(report.records[0]).toMatchObject({
+      outcome: 'failed',
+      attempts: 3,
+      code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED',
+    });
     expect(report.records[0]?.detail).toMatch(/ECONNREFUSED/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(20 + 40);
     expect(purger.statistics().proxies[0]).toMatchObject({ sent: 3, retried: 2, failed: 1 });
@@ -92,8 +111,16 @@ describe('delivery to proxies', () => {
     const healthy = await recording();
     const purger = make({ proxies: [garbage.url, healthy.url] });
     const report = await purger.purgeNow({ paths: ['/a'] });
-    const [bad, good] = [report.records.find((r) => r.proxy === garbage.url), report.records.find((r) => r.proxy === healthy.url)];
-    expect(bad).toMatchObject({ outcome: 'failed', attempts: 3, code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED', status: undefined });
+    const [bad, good] = [
+      report.records.find((r) => r.proxy === garbage.url),
+      report.records.find((r) => r.proxy === healthy.url),
+    ];
+    expect(bad).toMatchObject({
+      outcome: 'failed',
+      attempts: 3,
+      code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED',
+      status: undefined,
+    });
     expect(bad?.detail).toMatch(/does not match the HTTP\/1\.1 protocol|HPE_/);
     expect(good).toMatchObject({ outcome: 'succeeded' });
     expect(garbage.connections).toBe(3);
@@ -102,11 +129,17 @@ describe('delivery to proxies', () => {
   it('a proxy that hangs: each attempt times out after timeoutMs, then the purge fails; nothing waits forever', async () => {
     const hang = await RawProxy.start('hang');
     stops.push(() => hang.stop());
-    const purger = make({ proxies: [{ url: hang.url, timeoutMs: 150, retry: { attempts: 2, initialDelayMs: 10, jitter: 0 } }] });
+    const purger = make({
+      proxies: [{ url: hang.url, timeoutMs: 150, retry: { attempts: 2, initialDelayMs: 10, jitter: 0 } }],
+    });
     const started = Date.now();
     const report = await purger.purgeNow({ paths: ['/a'] });
     const took = Date.now() - started;
-    expect(report.records[0]).toMatchObject({ outcome: 'failed', attempts: 2, code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED' });
+    expect(report.records[0]).toMatchObject({
+      outcome: 'failed',
+      attempts: 2,
+      code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED',
+    });
     expect(report.records[0]?.detail).toMatch(/timeout/i);
     expect(took).toBeGreaterThanOrEqual(2 * 150);
     expect(took).toBeLessThan(3_000);
@@ -119,7 +152,9 @@ describe('delivery to proxies', () => {
     const purger = make({ proxies: [{ url: proxy.url, maxQueue: 2, concurrency: 1 }], logger });
     const report = await purger.purgeNow({ paths: ['/1', '/2', '/3', '/4', '/5'] });
     expect(report).toMatchObject({ ok: false, succeeded: 2, dropped: 3 });
-    expect(report.records.filter((r) => r.outcome === 'dropped').every((r) => r.code === 'ERR_CACHESET_PURGE_QUEUE_FULL')).toBe(true);
+    expect(
+      report.records.filter((r) => r.outcome === 'dropped').every((r) => r.code === 'ERR_CACHESET_PURGE_QUEUE_FULL'),
+    ).toBe(true);
     expect(purger.statistics().proxies[0]).toMatchObject({ queued: 2, dropped: 3 });
     expect(proxy.received).toHaveLength(2);
     // The first drop is logged at once, the others in one summary line (no flood).
@@ -151,7 +186,9 @@ describe('delivery to proxies', () => {
     for (const h of headers) expect(h.length).toBeLessThanOrEqual(1_000);
     expect(headers.flatMap((h) => h.split(' ')).sort()).toEqual([...tags].sort());
     expect(proxy.received.every((r) => r.method === 'PURGEKEYS' && r.url === '/')).toBe(true);
-    expect(report.records.filter((r) => r.outcome === 'failed').map((r) => r.code)).toEqual(['ERR_CACHESET_PURGE_INVALID_TAG']);
+    expect(report.records.filter((r) => r.outcome === 'failed').map((r) => r.code)).toEqual([
+      'ERR_CACHESET_PURGE_INVALID_TAG',
+    ]);
   });
 
   it('nginx: the proxy_cache_purge request forms; tags and BANs are counted as unsupported', async () => {
@@ -166,7 +203,10 @@ describe('delivery to proxies', () => {
       logger,
     });
     const report = await purger.purgeNow({ paths: ['/images/cat'], tags: ['image-1'], bans: ['^/images'] });
-    expect(proxy.received.map((r) => `${r.method} ${r.url} ${r.host}`).sort()).toEqual(['GET /purge/images/cat www.example.com', 'PURGE /images/cat www.example.com']);
+    expect(proxy.received.map((r) => `${r.method} ${r.url} ${r.host}`).sort()).toEqual([
+      'GET /purge/images/cat www.example.com',
+      'PURGE /images/cat www.example.com',
+    ]);
     expect(report).toMatchObject({ succeeded: 2, unsupported: 4 });
     expect(purger.statistics().proxies.map((p) => p.unsupported)).toEqual([2, 2]);
     expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('not supported'))).toBe(true);
@@ -174,18 +214,37 @@ describe('delivery to proxies', () => {
 
   it('generic proxies: tags in the configured header with the configured separator', async () => {
     const proxy = await recording();
-    const purger = make({ proxies: [{ url: proxy.url, kind: 'generic', tagHeader: 'Cache-Tag', tagSeparator: ',', headers: { 'X-Api-Key': 'k' } }] });
+    const purger = make({
+      proxies: [
+        { url: proxy.url, kind: 'generic', tagHeader: 'Cache-Tag', tagSeparator: ',', headers: { 'X-Api-Key': 'k' } },
+      ],
+    });
     await purger.purgeNow({ tags: ['a', 'b'] });
-    expect(proxy.received).toEqual([expect.objectContaining({ method: 'PURGE', url: '/', headers: expect.objectContaining({ 'cache-tag': 'a,b', 'x-api-key': 'k' }) as unknown })]);
+    expect(proxy.received).toEqual([
+      expect.objectContaining({
+        method: 'PURGE',
+        url: '/',
+        headers: expect.objectContaining({ 'cache-tag': 'a,b', 'x-api-key': 'k' }) as unknown,
+      }),
+    ]);
   });
 
   it('Varnish: BAN with X-Ban-Url per public host, soft purges with the soft headers', async () => {
     const proxy = await recording();
     const purger = make({ proxies: [{ url: proxy.url, softPurge: true }], domains: ['a.example', 'b.example'] });
     await purger.purgeNow({ paths: ['/p'], tags: ['t'], bans: ['^/p'] });
-    const lines = proxy.received.map((r) => `${r.method} ${r.url} ${r.host} ${r.headers['x-ban-url'] ?? ''}${r.headers['xkey-softpurge'] ?? ''}${r.headers['x-cacheset-soft-purge'] ?? ''}`);
+    const lines = proxy.received.map(
+      (r) =>
+        `${r.method} ${r.url} ${r.host} ${r.headers['x-ban-url'] ?? ''}${r.headers['xkey-softpurge'] ?? ''}${r.headers['x-cacheset-soft-purge'] ?? ''}`,
+    );
     expect(lines.sort()).toEqual(
-      [`BAN / a.example ^/p`, `BAN / b.example ^/p`, `PURGE /p a.example 1`, `PURGE /p b.example 1`, `PURGEKEYS / 127.0.0.1:${proxy.port} t`].sort(),
+      [
+        `BAN / a.example ^/p`,
+        `BAN / b.example ^/p`,
+        `PURGE /p a.example 1`,
+        `PURGE /p b.example 1`,
+        `PURGEKEYS / 127.0.0.1:${proxy.port} t`,
+      ].sort(),
     );
   });
 
@@ -209,7 +268,9 @@ describe('delivery to proxies', () => {
       [2, 0],
       [0, 0],
     ]);
-    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('2 purge request(s) undelivered'))).toBe(true);
+    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('2 purge request(s) undelivered'))).toBe(
+      true,
+    );
     expect(await purger.close()).toBe(closed);
   });
 
@@ -227,7 +288,15 @@ describe('delivery to proxies', () => {
     const purger = make({ proxies: [{ url: proxy.url, name: 'edge "1"' }], historySize: 3 });
     for (const path of ['/1', '/2', '/3', '/4']) await purger.purgeNow({ paths: [path] });
     expect(purger.history().map((r) => r.target)).toEqual(['/4', '/3', '/2']);
-    expect(purger.history()[0]).toMatchObject({ proxy: 'edge "1"', method: 'PURGE', url: `${proxy.url}/4`, outcome: 'succeeded', status: 200, attempts: 1, detail: 'Purged' });
+    expect(purger.history()[0]).toMatchObject({
+      proxy: 'edge "1"',
+      method: 'PURGE',
+      url: `${proxy.url}/4`,
+      outcome: 'succeeded',
+      status: 200,
+      attempts: 1,
+      detail: 'Purged',
+    });
     const text = purger.metrics();
     expect(text).toContain('# TYPE cacheset_purge_succeeded_total counter');
     expect(text).toContain('cacheset_purge_succeeded_total{proxy="edge \\"1\\""} 4');
@@ -235,7 +304,11 @@ describe('delivery to proxies', () => {
     expect(text).toContain('cacheset_purge_recent{proxy="edge \\"1\\"",outcome="succeeded"} 3');
     expect(text).toMatch(/cacheset_purge_last_success_timestamp_seconds\{proxy="edge \\"1\\""\} \d+\.\d{3}/);
     // Every sample line parses as `name{labels} value`.
-    for (const line of text.trim().split('\n').filter((l) => !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{.*\})? -?\d+(\.\d+)?$/);
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#')))
+      expect(line).toMatch(/^[a-z_]+(\{.*\})? -?\d+(\.\d+)?$/);
   });
 });
 
@@ -247,7 +320,27 @@ describe('https proxies', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cacheset-purge-tls-'));
-    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { timeout: 20_000 });
+    await promisify(execFile)(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      { timeout: 20_000 },
+    );
     key = await readFile(join(dir, 'key.pem'), 'utf8');
     cert = await readFile(join(dir, 'cert.pem'), 'utf8');
     proxy = await RecordingProxy.start({ https: { key, cert } });
@@ -258,7 +351,11 @@ describe('https proxies', () => {
   });
 
   it('purges over TLS when the proxy certificate is trusted (ca)', async () => {
-    const purger = createPurger({ proxies: [{ url: `https://127.0.0.1:${proxy.port}`, tls: { ca: cert } }], bus: false, logger: recordingLogger() });
+    const purger = createPurger({
+      proxies: [{ url: `https://127.0.0.1:${proxy.port}`, tls: { ca: cert } }],
+      bus: false,
+      logger: recordingLogger(),
+    });
     try {
       const report = await purger.purgeNow({ paths: ['/secure'] });
       expect(report.records[0]).toMatchObject({ outcome: 'succeeded', url: `https://127.0.0.1:${proxy.port}/secure` });
@@ -270,10 +367,18 @@ describe('https proxies', () => {
 
   it('an untrusted certificate fails at once (no retries: they cannot fix it) and says why', async () => {
     const before = proxy.received.length;
-    const purger = createPurger({ proxies: [`https://127.0.0.1:${proxy.port}`], bus: false, logger: recordingLogger() });
+    const purger = createPurger({
+      proxies: [`https://127.0.0.1:${proxy.port}`],
+      bus: false,
+      logger: recordingLogger(),
+    });
     try {
       const report = await purger.purgeNow({ paths: ['/secure'] });
-      expect(report.records[0]).toMatchObject({ outcome: 'failed', attempts: 1, code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED' });
+      expect(report.records[0]).toMatchObject({
+        outcome: 'failed',
+        attempts: 1,
+        code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED',
+      });
       expect(report.records[0]?.detail).toMatch(/SELF_SIGNED|self.signed/i);
       expect(proxy.received.length).toBe(before);
     } finally {

@@ -23,16 +23,28 @@ describe('the operator purge endpoint', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/_purge`;
   }
 
-  async function call(url: string, init: { method?: string; token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async function call(
+    url: string,
+    init: { method?: string; token?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-    const response = await fetch(url, { method: init.method ?? 'POST', headers, ...(init.body === undefined ? {} : { body: init.body }) });
+    const response = await fetch(url, {
+      method: init.method ?? 'POST',
+      headers,
+      ...(init.body === undefined ? {} : { body: init.body }),
+    });
     return { status: response.status, headers: response.headers, text: await response.text() };
   }
 
   beforeEach(async () => {
     proxy = await RecordingProxy.start();
-    purger = createPurger({ proxies: [proxy.url], bus: false, logger: recordingLogger(), delivery: { retry: { attempts: 2, initialDelayMs: 10 } } });
+    purger = createPurger({
+      proxies: [proxy.url],
+      bus: false,
+      logger: recordingLogger(),
+      delivery: { retry: { attempts: 2, initialDelayMs: 10 } },
+    });
   });
   afterEach(async () => {
     if (server !== undefined) await new Promise<void>((resolve) => server?.close(() => resolve()));
@@ -54,9 +66,13 @@ describe('the operator purge endpoint', () => {
 
   it('refuses weak tokens at start-up', () => {
     for (const token of ['short', 'has some spaces in it ok']) {
-      expect(() => purgeEndpoint(purger, { token })).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_ENDPOINT_OPTIONS' }) as Error);
+      expect(() => purgeEndpoint(purger, { token })).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_ENDPOINT_OPTIONS' }) as Error,
+      );
     }
-    expect(() => purgeEndpoint(purger, { token: TOKEN, maxBodyBytes: 0 })).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_ENDPOINT_OPTIONS' }) as Error);
+    expect(() => purgeEndpoint(purger, { token: TOKEN, maxBodyBytes: 0 })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_ENDPOINT_OPTIONS' }) as Error,
+    );
   });
 
   it('answers 403 without the right bearer token', async () => {
@@ -73,18 +89,33 @@ describe('the operator purge endpoint', () => {
     expect(byQuery.status).toBe(200);
     expect(byQuery.headers.get('cache-control')).toBe('no-store');
     expect(JSON.parse(byQuery.text)).toMatchObject({ ok: true, requests: 3, succeeded: 3 });
-    const byBody = await call(url, { token: TOKEN, body: JSON.stringify({ paths: ['/d'], absolutePaths: ['/_all'], bans: ['^/e'] }), headers: { 'content-type': 'application/json' } });
+    const byBody = await call(url, {
+      token: TOKEN,
+      body: JSON.stringify({ paths: ['/d'], absolutePaths: ['/_all'], bans: ['^/e'] }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(byBody.status).toBe(200);
-    expect(proxy.received.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['BAN /', 'PURGE /_all', 'PURGE /a', 'PURGE /b%20c', 'PURGE /d', 'PURGEKEYS /'].sort());
+    expect(proxy.received.map((r) => `${r.method} ${r.url}`).sort()).toEqual(
+      ['BAN /', 'PURGE /_all', 'PURGE /a', 'PURGE /b%20c', 'PURGE /d', 'PURGEKEYS /'].sort(),
+    );
   });
 
   it('answers 502 with the details when a proxy did not take the purge', async () => {
-    const down = createPurger({ proxies: [`http://127.0.0.1:${await closedPort()}`], bus: false, logger: recordingLogger(), delivery: { retry: { attempts: 1 } } });
+    const down = createPurger({
+      proxies: [`http://127.0.0.1:${await closedPort()}`],
+      bus: false,
+      logger: recordingLogger(),
+      delivery: { retry: { attempts: 1 } },
+    });
     try {
       const url = await serve(down, { token: TOKEN });
       const answer = await call(`${url}?path=/a`, { token: TOKEN });
       expect(answer.status).toBe(502);
-      expect(JSON.parse(answer.text)).toMatchObject({ ok: false, failed: 1, records: [{ outcome: 'failed', code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED' }] });
+      expect(JSON.parse(answer.text)).toMatchObject({
+        ok: false,
+        failed: 1,
+        records: [{ outcome: 'failed', code: 'ERR_CACHESET_PURGE_DELIVERY_FAILED' }],
+      });
     } finally {
       await down.close();
     }
@@ -113,7 +144,11 @@ describe('the operator purge endpoint', () => {
     await call(`${url}?path=/a`, { token: TOKEN });
     const json = await call(url, { method: 'GET', token: TOKEN });
     expect(json.status).toBe(200);
-    expect(JSON.parse(json.text)).toMatchObject({ statistics: { proxies: [{ succeeded: 1 }] }, history: [{ target: '/a', outcome: 'succeeded' }], proxies: [{ kind: 'varnish' }] });
+    expect(JSON.parse(json.text)).toMatchObject({
+      statistics: { proxies: [{ succeeded: 1 }] },
+      history: [{ target: '/a', outcome: 'succeeded' }],
+      proxies: [{ kind: 'varnish' }],
+    });
     const text = await call(`${url}?format=prometheus`, { method: 'GET', token: TOKEN });
     expect(text.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     expect(text.text).toContain(`cacheset_purge_succeeded_total{proxy="${proxy.url}"} 1`);

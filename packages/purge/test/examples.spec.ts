@@ -18,16 +18,28 @@ describe('the documented example (examples/site.ts)', () => {
   it('an edit purges the image paths and tag with the public domain, after the response; the endpoint needs the token', async () => {
     resetDefaultBus();
     proxy = await RecordingProxy.start();
-    site = createSite({ proxies: [proxy.url], publicDomain: 'https://www.example.com', purgeToken: 'example-token-0123456789' });
+    site = createSite({
+      proxies: [proxy.url],
+      publicDomain: 'https://www.example.com',
+      purgeToken: 'example-token-0123456789',
+    });
     await new Promise<void>((resolve) => site?.server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(site.server.address() as AddressInfo).port}`;
     const page = await fetch(`${url}/images/cat`);
     expect(page.headers.get('xkey')).toBe('image-1');
     expect((await fetch(`${url}/images/cat/edit`, { method: 'POST' })).status).toBe(200);
     // The unit of work commits when the response has finished; then the purges are on their way.
-    for (let i = 0; i < 200 && site.purger.statistics().unitsCommitted < 1; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 200 && site.purger.statistics().unitsCommitted < 1; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     await site.purger.flush();
-    expect(proxy.received.map((r) => `${r.method} ${r.url} ${r.host}${r.headers['xkey-purge'] === undefined ? '' : ` ${r.headers['xkey-purge']}`}`).sort()).toEqual([
+    expect(
+      proxy.received
+        .map(
+          (r) =>
+            `${r.method} ${r.url} ${r.host}${r.headers['xkey-purge'] === undefined ? '' : ` ${r.headers['xkey-purge']}`}`,
+        )
+        .sort(),
+    ).toEqual([
       'PURGE /images/cat www.example.com',
       'PURGE /images/cat/thumbnail www.example.com',
       `PURGEKEYS / 127.0.0.1:${proxy.port} image-1`,

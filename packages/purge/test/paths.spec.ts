@@ -1,5 +1,14 @@
 import { CachesetError } from '@cacheset/core';
-import { encodePath, parseDomain, parseProxyUrl, rewriteForVhm, normalizeVhmRoot, vhmInsideOutPrefix, splitTags, withLeadingSlash } from '@cacheset/purge';
+import {
+  encodePath,
+  parseDomain,
+  parseProxyUrl,
+  rewriteForVhm,
+  normalizeVhmRoot,
+  vhmInsideOutPrefix,
+  splitTags,
+  withLeadingSlash,
+} from '@cacheset/purge';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, retryWindowMs } from '../src/delivery/backoff.js';
 import { classifyStatus } from '../src/delivery/classifyStatus.js';
@@ -13,11 +22,13 @@ describe('encodePath: the request target a proxy must be sent', () => {
   });
 
   it('percent-encodes non-ASCII as UTF-8 and spaces as %20, exactly as a browser requests them', () => {
-    expect(encodePath('/plone/media/file/download/file/data/töstfile.csv')).toBe('/plone/media/file/download/file/data/t%C3%B6stfile.csv');
+    expect(encodePath('/plone/media/file/download/file/data/töstfile.csv')).toBe(
+      '/plone/media/file/download/file/data/t%C3%B6stfile.csv',
+    );
     expect(encodePath('/a b/ü')).toBe('/a%20b/%C3%BC');
     expect(encodePath('/日本')).toBe('/%E6%97%A5%E6%9C%AC');
     // What the WHATWG URL parser (and so every browser) produces for the same path.
-    for (const path of ['/a b', '/töst file.csv', '/x"y<z>`{}', '/%7Efoo', '/a|b[c]^d', '/q?x=a b&y=ä\'']) {
+    for (const path of ['/a b', '/töst file.csv', '/x"y<z>`{}', '/%7Efoo', '/a|b[c]^d', "/q?x=a b&y=ä'"]) {
       const browser = new URL(`http://h${path}`);
       expect(encodePath(path), path).toBe(browser.pathname + browser.search);
     }
@@ -36,17 +47,30 @@ describe('encodePath: the request target a proxy must be sent', () => {
 
 describe('parseProxyUrl: proxy URLs (SCM-15 prefix semantics)', () => {
   it('a bare origin: no prefix; one trailing slash dropped', () => {
-    expect(parseProxyUrl('http://127.0.0.1:6081')).toMatchObject({ origin: 'http://127.0.0.1:6081', prefix: '', hostHeader: '127.0.0.1:6081', absoluteForm: false });
+    expect(parseProxyUrl('http://127.0.0.1:6081')).toMatchObject({
+      origin: 'http://127.0.0.1:6081',
+      prefix: '',
+      hostHeader: '127.0.0.1:6081',
+      absoluteForm: false,
+    });
     expect(parseProxyUrl('http://127.0.0.1:6081/')).toMatchObject({ prefix: '' });
   });
 
   it('without a scheme, http is assumed (as Zope notify URLs)', () => {
-    expect(parseProxyUrl('varnish:6081')).toMatchObject({ origin: 'http://varnish:6081', scheme: 'http', hostHeader: 'varnish:6081' });
+    expect(parseProxyUrl('varnish:6081')).toMatchObject({
+      origin: 'http://varnish:6081',
+      scheme: 'http',
+      hostHeader: 'varnish:6081',
+    });
     expect(parseProxyUrl('localhost')).toMatchObject({ origin: 'http://localhost', hostHeader: 'localhost' });
   });
 
   it('https works (Zope turned it into http://https://...)', () => {
-    expect(parseProxyUrl('https://cdn.example.com')).toMatchObject({ origin: 'https://cdn.example.com', scheme: 'https', hostHeader: 'cdn.example.com' });
+    expect(parseProxyUrl('https://cdn.example.com')).toMatchObject({
+      origin: 'https://cdn.example.com',
+      scheme: 'https',
+      hostHeader: 'cdn.example.com',
+    });
   });
 
   it('a path is a prefix for every purged path', () => {
@@ -55,7 +79,12 @@ describe('parseProxyUrl: proxy URLs (SCM-15 prefix semantics)', () => {
   });
 
   it('a full-URL prefix selects the absolute request form (Squid)', () => {
-    expect(parseProxyUrl('http://squid:3128/http://www.example.com/')).toMatchObject({ origin: 'http://squid:3128', prefix: 'http://www.example.com', absoluteForm: true, hostHeader: 'www.example.com' });
+    expect(parseProxyUrl('http://squid:3128/http://www.example.com/')).toMatchObject({
+      origin: 'http://squid:3128',
+      prefix: 'http://www.example.com',
+      absoluteForm: true,
+      hostHeader: 'www.example.com',
+    });
   });
 
   it.each([
@@ -66,7 +95,12 @@ describe('parseProxyUrl: proxy URLs (SCM-15 prefix semantics)', () => {
     ['http://cache:6081/#top', 'has a query or fragment'],
     ['http://[zz', 'is not a URL'],
   ])('rejects %j at start-up with ERR_CACHESET_PURGE_INVALID_PROXY_URL (%s)', (url, hint) => {
-    expect(() => parseProxyUrl(url)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_PROXY_URL', message: expect.stringContaining(hint) as unknown }) as Error);
+    expect(() => parseProxyUrl(url)).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_CACHESET_PURGE_INVALID_PROXY_URL',
+        message: expect.stringContaining(hint) as unknown,
+      }) as Error,
+    );
   });
 
   it('names the bad value in the error', () => {
@@ -82,13 +116,22 @@ describe('parseProxyUrl: proxy URLs (SCM-15 prefix semantics)', () => {
 
 describe('virtual hosting: the DefaultRewriter table (CP-8), domains from configuration only', () => {
   const vhm = (path: string, domains: string[], root = '/plone', prefix = ''): string[] =>
-    rewriteForVhm(path, { root: normalizeVhmRoot(root), prefix: vhmInsideOutPrefix(prefix), domains: domains.map(parseDomain) });
+    rewriteForVhm(path, {
+      root: normalizeVhmRoot(root),
+      prefix: vhmInsideOutPrefix(prefix),
+      domains: domains.map(parseDomain),
+    });
 
   it.each([
     ['/foo', '/plone', '', '/VirtualHostBase/http/example.com/plone/VirtualHostRoot/foo'],
     ['/foo', '/', '', '/VirtualHostBase/http/example.com/VirtualHostRoot/foo'],
     ['/foo', '/bar/plone', '', '/VirtualHostBase/http/example.com/bar/plone/VirtualHostRoot/foo'],
-    ['/foo', '/bar/plone', '/foo/bar', '/VirtualHostBase/http/example.com/bar/plone/VirtualHostRoot/_vh_foo/_vh_bar/foo'],
+    [
+      '/foo',
+      '/bar/plone',
+      '/foo/bar',
+      '/VirtualHostBase/http/example.com/bar/plone/VirtualHostRoot/_vh_foo/_vh_bar/foo',
+    ],
     ['', '/plone', '/plone', '/VirtualHostBase/http/example.com/plone/VirtualHostRoot/_vh_plone'],
     ['/', '/plone', '', '/VirtualHostBase/http/example.com/plone/VirtualHostRoot/'],
     ['', '/plone', '', '/VirtualHostBase/http/example.com/plone/VirtualHostRoot'],
@@ -99,9 +142,15 @@ describe('virtual hosting: the DefaultRewriter table (CP-8), domains from config
   });
 
   it('keeps a port only when the domain names one, and https', () => {
-    expect(vhm('/foo', ['http://example.com:81'])).toEqual(['/VirtualHostBase/http/example.com:81/plone/VirtualHostRoot/foo']);
-    expect(vhm('/foo', ['https://example.com:81'])).toEqual(['/VirtualHostBase/https/example.com:81/plone/VirtualHostRoot/foo']);
-    expect(vhm('/foo', ['http://example.com:80'])).toEqual(['/VirtualHostBase/http/example.com:80/plone/VirtualHostRoot/foo']);
+    expect(vhm('/foo', ['http://example.com:81'])).toEqual([
+      '/VirtualHostBase/http/example.com:81/plone/VirtualHostRoot/foo',
+    ]);
+    expect(vhm('/foo', ['https://example.com:81'])).toEqual([
+      '/VirtualHostBase/https/example.com:81/plone/VirtualHostRoot/foo',
+    ]);
+    expect(vhm('/foo', ['http://example.com:80'])).toEqual([
+      '/VirtualHostBase/http/example.com:80/plone/VirtualHostRoot/foo',
+    ]);
   });
 
   it('one path per domain, in domain order', () => {
@@ -114,14 +163,23 @@ describe('virtual hosting: the DefaultRewriter table (CP-8), domains from config
 
 describe('parseDomain', () => {
   it('gives the Host header a browser sends: default ports dropped, IDN in punycode', () => {
-    expect(parseDomain('https://www.example.com:443')).toMatchObject({ scheme: 'https', authority: 'www.example.com:443', hostHeader: 'www.example.com' });
+    expect(parseDomain('https://www.example.com:443')).toMatchObject({
+      scheme: 'https',
+      authority: 'www.example.com:443',
+      hostHeader: 'www.example.com',
+    });
     expect(parseDomain('www.example.com:8080')).toMatchObject({ scheme: 'http', hostHeader: 'www.example.com:8080' });
     expect(parseDomain('http://bücher.example')).toMatchObject({ hostHeader: 'xn--bcher-kva.example' });
   });
 
-  it.each(['', 'ftp://example.com', 'https://example.com/site', 'https://u:p@example.com', 'https://example.com/?a=1'])('rejects %j with ERR_CACHESET_PURGE_INVALID_DOMAIN', (domain) => {
-    expect(() => parseDomain(domain)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_DOMAIN' }) as Error);
-  });
+  it.each(['', 'ftp://example.com', 'https://example.com/site', 'https://u:p@example.com', 'https://example.com/?a=1'])(
+    'rejects %j with ERR_CACHESET_PURGE_INVALID_DOMAIN',
+    (domain) => {
+      expect(() => parseDomain(domain)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_DOMAIN' }) as Error,
+      );
+    },
+  );
 });
 
 describe('splitTags: tag lists under a header-size limit', () => {
@@ -132,7 +190,8 @@ describe('splitTags: tag lists under a header-size limit', () => {
     expect(groups.flat()).toEqual(tags);
     for (const group of groups) expect(group.join(' ').length).toBeLessThanOrEqual(500);
     // Greedy packing: no group could have taken the next group's first tag.
-    for (let i = 0; i + 1 < groups.length; i += 1) expect(`${(groups[i] as string[]).join(' ')} ${(groups[i + 1] as string[])[0]}`.length).toBeGreaterThan(500);
+    for (let i = 0; i + 1 < groups.length; i += 1)
+      expect(`${(groups[i] as string[]).join(' ')} ${(groups[i + 1] as string[])[0]}`.length).toBeGreaterThan(500);
   });
 
   it('sets apart a tag longer than the limit on its own', () => {

@@ -1,4 +1,12 @@
-import { bindAdapter, EventBus, IPurgePaths, ObjectModifiedEvent, Purge, runInUnitOfWork, UnitOfWork } from '@cacheset/core';
+import {
+  bindAdapter,
+  EventBus,
+  IPurgePaths,
+  ObjectModifiedEvent,
+  Purge,
+  runInUnitOfWork,
+  UnitOfWork,
+} from '@cacheset/core';
 import { createPurger, type Purger, type PurgerOptions } from '@cacheset/purge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Doc, docContainer, Note } from './support/content.js';
@@ -11,11 +19,20 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
   let bus: EventBus;
   const purgers: Purger[] = [];
   const make = (options: Partial<PurgerOptions> = {}): Purger => {
-    const purger = createPurger({ proxies: [proxy.url], container: docContainer(), bus, logger: recordingLogger(), ...options });
+    const purger = createPurger({
+      proxies: [proxy.url],
+      container: docContainer(),
+      bus,
+      logger: recordingLogger(),
+      ...options,
+    });
     purgers.push(purger);
     return purger;
   };
-  const sent = (): string[] => proxy.received.map((r) => `${r.method} ${r.url}${r.headers['xkey-purge'] === undefined ? '' : ` [${r.headers['xkey-purge']}]`}`);
+  const sent = (): string[] =>
+    proxy.received.map(
+      (r) => `${r.method} ${r.url}${r.headers['xkey-purge'] === undefined ? '' : ` [${r.headers['xkey-purge']}]`}`,
+    );
 
   beforeEach(async () => {
     proxy = await RecordingProxy.start();
@@ -34,10 +51,24 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
       bus.notify(new Purge(doc));
       bus.notify(new ObjectModifiedEvent(doc));
       bus.notify(new Purge(new Doc('/docs/b', ['doc-a'])));
-      expect(purger.pending()).toEqual({ paths: ['/docs/a', '/docs/a/view', '/listing', '/docs/b', '/docs/b/view'], absolutePaths: [], tags: ['doc-a'], bans: [] });
+      expect(purger.pending()).toEqual({
+        paths: ['/docs/a', '/docs/a/view', '/listing', '/docs/b', '/docs/b/view'],
+        absolutePaths: [],
+        tags: ['doc-a'],
+        bans: [],
+      });
     });
     await purger.flush();
-    expect(sent().sort()).toEqual(['PURGE /docs/a', 'PURGE /docs/a/view', 'PURGE /docs/b', 'PURGE /docs/b/view', 'PURGE /listing', 'PURGEKEYS / [doc-a]'].sort());
+    expect(sent().sort()).toEqual(
+      [
+        'PURGE /docs/a',
+        'PURGE /docs/a/view',
+        'PURGE /docs/b',
+        'PURGE /docs/b/view',
+        'PURGE /listing',
+        'PURGEKEYS / [doc-a]',
+      ].sort(),
+    );
   });
 
   it('sends nothing while the unit is open, everything once it commits', async () => {
@@ -133,7 +164,17 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
 
   it('a failing adapter costs only its own paths; the failure is counted and logged', async () => {
     const container = docContainer();
-    bindAdapter(container, { provides: IPurgePaths, for: Doc, name: 'test.broken', factory: () => ({ getRelativePaths: () => { throw new Error('database down'); }, getAbsolutePaths: () => [] }) });
+    bindAdapter(container, {
+      provides: IPurgePaths,
+      for: Doc,
+      name: 'test.broken',
+      factory: () => ({
+        getRelativePaths: () => {
+          throw new Error('database down');
+        },
+        getAbsolutePaths: () => [],
+      }),
+    });
     const logger = recordingLogger();
     const purger = make({ container, logger });
     await runInUnitOfWork(() => bus.notify(new Purge(new Doc('/docs/a'))));
@@ -144,7 +185,10 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
   });
 
   it('relative paths are rewritten for virtual hosting and absolute ones are not (CP-7)', async () => {
-    const purger = make({ domains: ['http://example.org:81', 'https://example.com'], virtualHosting: { mode: 'vhm', root: '/plone' } });
+    const purger = make({
+      domains: ['http://example.org:81', 'https://example.com'],
+      virtualHosting: { mode: 'vhm', root: '/plone' },
+    });
     await runInUnitOfWork(() => void purger.queue(new Doc('/a', [], ['/_purge_all'])));
     expect(purger.statistics().unitsCommitted).toBe(1);
     await purger.flush();
@@ -162,7 +206,11 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
     const purger = make({ domains: ['https://www.example.com', 'http://www.example.com', 'example.org:8080'] });
     await runInUnitOfWork(() => void purger.queue(new Doc('/a', [], ['/_purge_all'])));
     await purger.flush();
-    const byUrl = (url: string): string[] => proxy.received.filter((r) => r.url === url).map((r) => r.host).sort();
+    const byUrl = (url: string): string[] =>
+      proxy.received
+        .filter((r) => r.url === url)
+        .map((r) => r.host)
+        .sort();
     expect(byUrl('/a')).toEqual(['example.org:8080', 'www.example.com']);
     expect(byUrl('/_purge_all')).toEqual([`127.0.0.1:${proxy.port}`]);
   });
@@ -188,7 +236,9 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
     const unit = new UnitOfWork();
     unit.run(() => bus.notify(new Purge(new Doc('/docs/a'))));
     await purger.close();
-    expect(() => purger.purgePaths(['/x'])).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_CLOSED' }) as Error);
+    expect(() => purger.purgePaths(['/x'])).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_CLOSED' }) as Error,
+    );
     await unit.commit();
     expect(proxy.received).toEqual([]);
     expect(purger.statistics().proxies[0]).toMatchObject({ dropped: 3, queued: 0 });
@@ -201,18 +251,36 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
 
   it('validates hand-given input before anything is queued', () => {
     const purger = make();
-    expect(() => purger.purgeTags(['two words'])).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_TAG' }) as Error);
-    expect(() => purger.purgePaths('/not-a-list' as unknown as string[])).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_PATH' }) as Error);
-    expect(() => purger.purgePaths([42 as unknown as string])).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_PATH' }) as Error);
-    expect(() => purger.ban('^/a b')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error);
-    expect(() => purger.ban('^/(a')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error);
-    expect(() => purger.ban('')).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error);
-    expect(() => purger.ban(`^/${'a'.repeat(8_000)}`)).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error);
+    expect(() => purger.purgeTags(['two words'])).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_TAG' }) as Error,
+    );
+    expect(() => purger.purgePaths('/not-a-list' as unknown as string[])).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_PATH' }) as Error,
+    );
+    expect(() => purger.purgePaths([42 as unknown as string])).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_PATH' }) as Error,
+    );
+    expect(() => purger.ban('^/a b')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error,
+    );
+    expect(() => purger.ban('^/(a')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error,
+    );
+    expect(() => purger.ban('')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error,
+    );
+    expect(() => purger.ban(`^/${'a'.repeat(8_000)}`)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_BAN' }) as Error,
+    );
   });
 
   it('de-duplicates on the wire form: "/a b" and "/a%20b", "" and "/" are one URL each', async () => {
     const purger = make({ bus: false });
     const report = await purger.purgeNow({ paths: ['/a b', '/a%20b', '', '/', 'rel'] });
-    expect(report.records.map((r) => r.url).sort()).toEqual([`${proxy.url}/`, `${proxy.url}/a%20b`, `${proxy.url}/rel`]);
+    expect(report.records.map((r) => r.url).sort()).toEqual([
+      `${proxy.url}/`,
+      `${proxy.url}/a%20b`,
+      `${proxy.url}/rel`,
+    ]);
   });
 });

@@ -17,7 +17,12 @@ export type { RedisTierStatistics, TierState } from './shared/RedisTier.js';
 export type { KeywordValue, ValueKeyParts } from './keys/valueKey.js';
 export { IObjectPath } from './paths/IObjectPath.js';
 export { canonicalPath, isUnder } from './paths/canonicalPath.js';
-export type { ObjectStatistics, RamCacheStatistics, ReportOptions, StatisticsSortKey } from './stats/RamCacheStatistics.js';
+export type {
+  ObjectStatistics,
+  RamCacheStatistics,
+  ReportOptions,
+  StatisticsSortKey,
+} from './stats/RamCacheStatistics.js';
 export type { RefusalCategory } from './stats/Counters.js';
 export type { EntryKind } from './store/ObjectGroup.js';
 export { RamErrorCodes, type RamErrorCode } from './errors/ramErrorCodes.js';

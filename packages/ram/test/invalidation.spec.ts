@@ -1,4 +1,16 @@
-import { bindAdapter, EventBus, getDefaultBus, implementer, IPurgeable, IPurgePaths, ISurrogateKeys, ObjectModifiedEvent, Purge, resetDefaultBus, runInUnitOfWork } from '@cacheset/core';
+import {
+  bindAdapter,
+  EventBus,
+  getDefaultBus,
+  implementer,
+  IPurgeable,
+  IPurgePaths,
+  ISurrogateKeys,
+  ObjectModifiedEvent,
+  Purge,
+  resetDefaultBus,
+  runInUnitOfWork,
+} from '@cacheset/core';
 import { Container } from 'inversify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IObjectPath, RamCacheManager, type RamCacheOptions } from '../src/index.js';
@@ -13,12 +25,43 @@ class Broken {}
 
 function container(): Container {
   const c = new Container();
-  bindAdapter(c, { provides: IObjectPath, for: Image, factory: (i: Image) => ({ getPath: () => `/content/images/${i.slug}` }) });
-  bindAdapter(c, { provides: IPurgePaths, for: Image, name: 'pages', factory: (i: Image) => ({ getRelativePaths: () => [`/images/${i.slug}`, '/gallery'], getAbsolutePaths: () => ['http://cdn.example.com/raw/x'] }) });
-  bindAdapter(c, { provides: ISurrogateKeys, for: Image, factory: (i: Image) => ({ getKeys: () => [`image:${i.slug}`] }) });
+  bindAdapter(c, {
+    provides: IObjectPath,
+    for: Image,
+    factory: (i: Image) => ({ getPath: () => `/content/images/${i.slug}` }),
+  });
+  bindAdapter(c, {
+    provides: IPurgePaths,
+    for: Image,
+    name: 'pages',
+    factory: (i: Image) => ({
+      getRelativePaths: () => [`/images/${i.slug}`, '/gallery'],
+      getAbsolutePaths: () => ['http://cdn.example.com/raw/x'],
+    }),
+  });
+  bindAdapter(c, {
+    provides: ISurrogateKeys,
+    for: Image,
+    factory: (i: Image) => ({ getKeys: () => [`image:${i.slug}`] }),
+  });
   bindAdapter(c, { provides: IObjectPath, for: Broken, factory: () => ({ getPath: () => '/broken' }) });
-  bindAdapter(c, { provides: IPurgePaths, for: Broken, name: 'fails', factory: () => ({ getRelativePaths: () => { throw new Error('boom'); }, getAbsolutePaths: () => [] }) });
-  bindAdapter(c, { provides: IPurgePaths, for: Broken, name: 'works', factory: () => ({ getRelativePaths: () => ['/still-purged'], getAbsolutePaths: () => [] }) });
+  bindAdapter(c, {
+    provides: IPurgePaths,
+    for: Broken,
+    name: 'fails',
+    factory: () => ({
+      getRelativePaths: () => {
+        throw new Error('boom');
+      },
+      getAbsolutePaths: () => [],
+    }),
+  });
+  bindAdapter(c, {
+    provides: IPurgePaths,
+    for: Broken,
+    name: 'works',
+    factory: () => ({ getRelativePaths: () => ['/still-purged'], getAbsolutePaths: () => [] }),
+  });
   return c;
 }
 
@@ -48,7 +91,8 @@ describe('invalidation by Purge events', () => {
   it('drops the object’s own path and what lies under it, its IPurgePaths pages and its tagged responses; siblings stay (SCM-9)', async () => {
     const bus = new EventBus();
     const ram = manager({ bus });
-    for (const p of ['/images/cat', '/images/cat/thumbnail', '/images/catalog', '/gallery', '/raw/x', '/unrelated']) await page(ram, p);
+    for (const p of ['/images/cat', '/images/cat/thumbnail', '/images/catalog', '/gallery', '/raw/x', '/unrelated'])
+      await page(ram, p);
     await page(ram, '/front', ['image:cat']);
     await page(ram, '/other-front', ['image:dog']);
     const cat = new Image('cat');
@@ -56,7 +100,8 @@ describe('invalidation by Purge events', () => {
     await ram.values.set('/content/images/cat/comments', 'under it');
     await ram.values.set('/content/images', 'the folder');
     bus.notify(new Purge(cat));
-    for (const p of ['/images/cat', '/images/cat/thumbnail', '/gallery', '/front', '/raw/x']) expect(await cached(ram, p), p).toBe(false);
+    for (const p of ['/images/cat', '/images/cat/thumbnail', '/gallery', '/front', '/raw/x'])
+      expect(await cached(ram, p), p).toBe(false);
     for (const p of ['/images/catalog', '/unrelated', '/other-front']) expect(await cached(ram, p), p).toBe(true);
     expect(await ram.values.get(cat, { view: 'teaser' })).toBeUndefined();
     expect(await ram.values.get('/content/images/cat/comments')).toBeUndefined();
@@ -145,9 +190,17 @@ describe('invalidation by path, tag and all at once', () => {
 
   it('rejects bad input with typed errors', () => {
     const ram = manager({ bus: false });
-    expect(() => ram.invalidatePaths(['relative'])).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_PATH' }) as Error);
-    expect(() => ram.invalidatePaths('/a' as never)).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error);
-    expect(() => ram.invalidateTags(['two words'])).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_KEY' }) as Error);
-    expect(() => ram.invalidate(42 as never)).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error);
+    expect(() => ram.invalidatePaths(['relative'])).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_PATH' }) as Error,
+    );
+    expect(() => ram.invalidatePaths('/a' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error,
+    );
+    expect(() => ram.invalidateTags(['two words'])).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_KEY' }) as Error,
+    );
+    expect(() => ram.invalidate(42 as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error,
+    );
   });
 });

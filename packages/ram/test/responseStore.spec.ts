@@ -1,7 +1,16 @@
 import { CachesetError } from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
 import { RamCacheManager } from '../src/index.js';
-import { fillOf, info, managersClosedAfterEach, manualClock, recordingLogger, response, sleep, text } from './support/helpers.js';
+import {
+  fillOf,
+  info,
+  managersClosedAfterEach,
+  manualClock,
+  recordingLogger,
+  response,
+  sleep,
+  text,
+} from './support/helpers.js';
 
 const manager = managersClosedAfterEach();
 
@@ -140,7 +149,12 @@ describe('response cache: never a leak between users', () => {
     fillOf(await ram.lookup('a')).store(info('a', 'no-slash'), response('x'));
     fillOf(await ram.lookup('b')).store(info('other', '/b'), response('x'));
     fillOf(await ram.lookup('c')).store(info('c', '/c', ['has space']), response('x'));
-    fillOf(await ram.lookup('d')).store(info('d', '/d'), { status: 200, headers: 'x', body: new Uint8Array(1), storedAt: 1 } as never);
+    fillOf(await ram.lookup('d')).store(info('d', '/d'), {
+      status: 200,
+      headers: 'x',
+      body: new Uint8Array(1),
+      storedAt: 1,
+    } as never);
     expect(ram.statistics()).toMatchObject({ entries: 0, refusals: 4 });
     expect(ram.statistics().refusalsBy.malformed).toBe(4);
   });
@@ -259,7 +273,10 @@ it('rejects unknown and malformed options with a typed error naming the option',
     }
     throw new Error('no error');
   };
-  expect(attempt({ maxByte: 1 })).toMatchObject({ code: 'ERR_CACHESET_RAM_INVALID_OPTIONS', message: expect.stringContaining('maxByte') as unknown });
+  expect(attempt({ maxByte: 1 })).toMatchObject({
+    code: 'ERR_CACHESET_RAM_INVALID_OPTIONS',
+    message: expect.stringContaining('maxByte') as unknown,
+  });
   expect(attempt({ maxBytes: '64 parsecs' })).toMatchObject({ code: 'ERR_CACHESET_RAM_INVALID_OPTIONS' });
   expect(attempt({ maxAge: '10 fortnights' }).message).toContain('maxAge');
   expect(attempt({ maxBytes: 100_000, maxEntryBytes: 200_000 }).message).toContain('maxEntryBytes');

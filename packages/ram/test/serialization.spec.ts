@@ -19,7 +19,13 @@ describe('the shared tier wire format', () => {
       payload: body,
     });
     const decoded = decodeWireEntry(blob);
-    expect(decoded).toMatchObject({ key: 'example.com/img?x=1', kind: 'response', path: '/img', tags: ['image:1'], freshUntil: 123 });
+    expect(decoded).toMatchObject({
+      key: 'example.com/img?x=1',
+      kind: 'response',
+      path: '/img',
+      tags: ['image:1'],
+      freshUntil: 123,
+    });
     const response = decoded === undefined ? undefined : wireResponse(decoded);
     expect(response?.headers).toEqual([['content-type', 'image/png']]);
     expect(Buffer.from(response?.body ?? new Uint8Array()).equals(Buffer.from(body))).toBe(true);
@@ -28,14 +34,27 @@ describe('the shared tier wire format', () => {
   it('treats anything that is not an entry as a miss', () => {
     expect(decodeWireEntry(Buffer.from('plain string someone else stored'))).toBeUndefined();
     expect(decodeWireEntry(new Uint8Array(3))).toBeUndefined();
-    const good = encodeWireEntry({ key: 'k', kind: 'value', path: '/x', view: '', tags: [], freshUntil: null, lastModified: 5, primitive: true, payload: new Uint8Array([1]) });
+    const good = encodeWireEntry({
+      key: 'k',
+      kind: 'value',
+      path: '/x',
+      view: '',
+      tags: [],
+      freshUntil: null,
+      lastModified: 5,
+      primitive: true,
+      payload: new Uint8Array([1]),
+    });
     expect(decodeWireEntry(good.subarray(0, 12))).toBeUndefined();
     expect(decodeWireEntry(good)?.primitive).toBe(true);
   });
 
   it('round-trips invalidation messages and rejects malformed ones', () => {
     const text = encodeInvalidation('me', { all: false, paths: ['/a', ''], tags: ['t:1'] });
-    expect(decodeInvalidation(text)).toEqual({ origin: 'me', invalidation: { all: false, paths: ['/a', ''], tags: ['t:1'] } });
+    expect(decodeInvalidation(text)).toEqual({
+      origin: 'me',
+      invalidation: { all: false, paths: ['/a', ''], tags: ['t:1'] },
+    });
     expect(decodeInvalidation('not json')).toBeUndefined();
     expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: ['relative'], t: [] }))).toBeUndefined();
     expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: [], t: ['bad tag'] }))).toBeUndefined();
@@ -44,7 +63,12 @@ describe('the shared tier wire format', () => {
 
 describe('values and sizes', () => {
   it('encodes faithfully or says why not', () => {
-    const ok = encodeValue({ a: [1, 'two', null], d: new Date(5), m: new Map([[1, new Set([2])]]), e: new Error('kept') });
+    const ok = encodeValue({
+      a: [1, 'two', null],
+      d: new Date(5),
+      m: new Map([[1, new Set([2])]]),
+      e: new Error('kept'),
+    });
     expect(ok.ok).toBe(true);
     if (ok.ok) expect(decodeValue(ok.bytes)).toMatchObject({ a: [1, 'two', null], d: new Date(5) });
     const refused = encodeValue(new Map([['k', { f: () => 1 }]]));
@@ -57,6 +81,7 @@ describe('values and sizes', () => {
     expect(parseByteSize('512 KiB', 'x')).toBe(512 * 1024);
     expect(parseByteSize('1.5gb', 'x')).toBe(1.5 * 1024 ** 3);
     expect(parseByteSize(4096, 'x')).toBe(4096);
-    for (const bad of ['', '12 parsecs', -1, 0, 1.5, '1e9']) expect(() => parseByteSize(bad, 'maxBytes')).toThrow(/maxBytes/);
+    for (const bad of ['', '12 parsecs', -1, 0, 1.5, '1e9'])
+      expect(() => parseByteSize(bad, 'maxBytes')).toThrow(/maxBytes/);
   });
 });

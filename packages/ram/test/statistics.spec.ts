@@ -9,7 +9,10 @@ async function hit(ram: RamCacheManager, path: string, times: number): Promise<v
 }
 
 async function page(ram: RamCacheManager, path: string, bytes = 100, ruleset = 'site.page'): Promise<void> {
-  fillOf(await ram.lookup(`h${path}`)).store(info(`h${path}`, path, [], ruleset), response(new Uint8Array(bytes).fill(1)));
+  fillOf(await ram.lookup(`h${path}`)).store(
+    info(`h${path}`, path, [], ruleset),
+    response(new Uint8Array(bytes).fill(1)),
+  );
 }
 
 describe('statistics per object and in total', () => {
@@ -22,7 +25,15 @@ describe('statistics per object and in total', () => {
     await ram.values.set('/a', 'default view');
     await ram.values.get('/a', { view: 'missing' });
     const rows = ram.report();
-    expect(rows[0]).toMatchObject({ path: '/a', kind: 'response', hits: 3, misses: 1, stores: 1, entries: 1, views: ['site.frontpage'] });
+    expect(rows[0]).toMatchObject({
+      path: '/a',
+      kind: 'response',
+      hits: 3,
+      misses: 1,
+      stores: 1,
+      entries: 1,
+      views: ['site.frontpage'],
+    });
     const values = rows.find((r) => r.kind === 'value');
     expect(values).toMatchObject({ path: '/a', misses: 1, stores: 2, entries: 2, views: ['<default>', 'teaser'] });
     const b = rows.find((r) => r.path === '/b');
@@ -43,7 +54,9 @@ describe('statistics per object and in total', () => {
     expect(ram.report({ sortBy: 'bytes' }).map((r) => r.path)).toEqual(['/b', '/c', '/a']);
     expect(ram.report({ sortBy: 'bytes', order: 'asc', limit: 2 }).map((r) => r.path)).toEqual(['/a', '/c']);
     expect(ram.report({ sortBy: 'path' }).map((r) => r.path)).toEqual(['/a', '/b', '/c']);
-    expect(() => ram.report({ sortBy: 'popularity' as never })).toThrow(expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error);
+    expect(() => ram.report({ sortBy: 'popularity' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error,
+    );
   });
 
   it('counts recent hits over the current and the previous window (the ancestor’s "recent hits")', async () => {

@@ -65,7 +65,9 @@ describe('value cache: the RAMCacheManager conformance checks', () => {
     const request = memoryRequest({ url: '/', headers: { 'accept-language': 'de' } });
     expect(one.values.keyOf('/doc', { request })).toBe(two.values.keyOf('/doc', { request }));
     await one.values.set('/doc', 'de', { request });
-    expect(await one.values.get('/doc', { request: memoryRequest({ url: '/', headers: { 'accept-language': 'fr' } }) })).toBeUndefined();
+    expect(
+      await one.values.get('/doc', { request: memoryRequest({ url: '/', headers: { 'accept-language': 'fr' } }) }),
+    ).toBeUndefined();
     expect(await one.values.get('/doc', { request })).toBe('de');
   });
 
@@ -85,8 +87,16 @@ describe('value cache: the RAMCacheManager conformance checks', () => {
 
   it('SCM-5 through an ILastModified adapter bound in the container', async () => {
     const container = new Container();
-    bindAdapter(container, { provides: ILastModified, for: Document, factory: (d: Document) => ({ lastModified: () => DateTime.fromMillis(d.modified, { zone: 'utc' }) }) });
-    bindAdapter(container, { provides: IObjectPath, for: Document, factory: (d: Document) => ({ getPath: () => `/docs/${d.id}` }) });
+    bindAdapter(container, {
+      provides: ILastModified,
+      for: Document,
+      factory: (d: Document) => ({ lastModified: () => DateTime.fromMillis(d.modified, { zone: 'utc' }) }),
+    });
+    bindAdapter(container, {
+      provides: IObjectPath,
+      for: Document,
+      factory: (d: Document) => ({ getPath: () => `/docs/${d.id}` }),
+    });
     const ram = manager({ container });
     const doc = new Document('a', Date.UTC(2026, 0, 1));
     await ram.values.set(doc, 'v1');
@@ -210,7 +220,11 @@ describe('value cache: copies and types', () => {
 describe('value cache: object paths', () => {
   it('takes the path from the objectPath option, from an IObjectPath adapter (views use their context), or fails with a typed error', async () => {
     const container = new Container();
-    bindAdapter(container, { provides: IObjectPath, for: Document, factory: (d: Document) => ({ getPath: () => `/docs/${d.id}` }) });
+    bindAdapter(container, {
+      provides: IObjectPath,
+      for: Document,
+      factory: (d: Document) => ({ getPath: () => `/docs/${d.id}` }),
+    });
     const ram = manager({ container, objectPath: (o) => ('slug' in o ? `/slugs/${String(o.slug)}` : undefined) });
     await ram.values.set(new Document('a', 0), 'by adapter');
     expect(await ram.values.get('/docs/a')).toBe('by adapter');
@@ -224,13 +238,19 @@ describe('value cache: object paths', () => {
   it('rejects malformed key parts with typed errors', async () => {
     const ram = manager();
     expect(await codeOf(ram.values.get('/d', { view: 7 as never }))).toBe('ERR_CACHESET_RAM_INVALID_KEY');
-    expect(await codeOf(ram.values.get('/d', { keywords: { when: new Date() as never } }))).toBe('ERR_CACHESET_RAM_INVALID_KEY');
+    expect(await codeOf(ram.values.get('/d', { keywords: { when: new Date() as never } }))).toBe(
+      'ERR_CACHESET_RAM_INVALID_KEY',
+    );
     expect(await codeOf(ram.values.get('/d', { keywords: { n: Number.NaN } }))).toBe('ERR_CACHESET_RAM_INVALID_KEY');
     expect(await codeOf(ram.values.get('/d', { variables: { usr: 'typo' } }))).toBe('ERR_CACHESET_RAM_INVALID_KEY');
     expect(await codeOf(ram.values.set('/d', 1, { tags: ['a b'] }))).toBe('ERR_CACHESET_RAM_INVALID_KEY');
-    expect(await codeOf(ram.values.set('/d', 1, { lastModified: 'yesterday' as never }))).toBe('ERR_CACHESET_RAM_INVALID_KEY');
+    expect(await codeOf(ram.values.set('/d', 1, { lastModified: 'yesterday' as never }))).toBe(
+      'ERR_CACHESET_RAM_INVALID_KEY',
+    );
     expect(await codeOf(ram.values.set('/d', 1, { maxAge: '5 fortnights' }))).toBe('ERR_CACHESET_RAM_INVALID_ARGUMENT');
-    expect(await codeOf(ram.values.getOrCompute('/d', 'not a function' as never))).toBe('ERR_CACHESET_RAM_INVALID_ARGUMENT');
+    expect(await codeOf(ram.values.getOrCompute('/d', 'not a function' as never))).toBe(
+      'ERR_CACHESET_RAM_INVALID_ARGUMENT',
+    );
   });
 });
 
@@ -260,7 +280,10 @@ describe('value cache: getOrCompute', () => {
       await sleep(10);
       throw new Error('database down');
     };
-    const results = await Promise.allSettled([ram.values.getOrCompute('/doc', failing), ram.values.getOrCompute('/doc', failing)]);
+    const results = await Promise.allSettled([
+      ram.values.getOrCompute('/doc', failing),
+      ram.values.getOrCompute('/doc', failing),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(calls).toBe(1);
     expect(ram.statistics()).toMatchObject({ computeErrors: 1, entries: 0 });

@@ -38,11 +38,27 @@ export class AdapterLookup {
   #near: readonly AnyRegistration[] = [];
   #all: readonly AnyRegistration[] = [];
   #index: Index = new Map();
-  readonly #memo = new WeakMap<object, Map<symbol, Map<string, { readonly epoch: number; readonly generation: number; readonly match: AdapterMatch<unknown> | undefined }>>>();
+  readonly #memo = new WeakMap<
+    object,
+    Map<
+      symbol,
+      Map<
+        string,
+        { readonly epoch: number; readonly generation: number; readonly match: AdapterMatch<unknown> | undefined }
+      >
+    >
+  >();
 
   constructor(container: Container) {
-    if (typeof container !== 'object' || container === null || typeof (container as { getAll?: unknown }).getAll !== 'function') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `AdapterLookup: expected an inversify Container, got ${describeValue(container)}.`);
+    if (
+      typeof container !== 'object' ||
+      container === null ||
+      typeof (container as { getAll?: unknown }).getAll !== 'function'
+    ) {
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `AdapterLookup: expected an inversify Container, got ${describeValue(container)}.`,
+      );
     }
     this.container = container;
   }
@@ -57,16 +73,30 @@ export class AdapterLookup {
     const index = this.#currentIndex();
     // Objects without their own tokens share their prototype's answer: remembered per prototype,
     // like ruleset lookups, and checked against the declaration epoch and the adapter generation.
-    const proto = (typeof value === 'object' && value !== null) || typeof value === 'function' ? (declarationState.directlyProvided.has(value) ? null : (Object.getPrototypeOf(value) as object | null)) : null;
+    const proto =
+      (typeof value === 'object' && value !== null) || typeof value === 'function'
+        ? declarationState.directlyProvided.has(value)
+          ? null
+          : (Object.getPrototypeOf(value) as object | null)
+        : null;
     if (proto === null) return this.#walk(index, value, provides, name);
     let byProvides = this.#memo.get(proto);
     if (byProvides === undefined) this.#memo.set(proto, (byProvides = new Map()));
     let byName = byProvides.get(provides);
     if (byName === undefined) byProvides.set(provides, (byName = new Map()));
     const remembered = byName.get(name);
-    if (remembered !== undefined && remembered.epoch === declarationState.epoch && remembered.generation === this.#generation) return remembered.match as AdapterMatch<A> | undefined;
+    if (
+      remembered !== undefined &&
+      remembered.epoch === declarationState.epoch &&
+      remembered.generation === this.#generation
+    )
+      return remembered.match as AdapterMatch<A> | undefined;
     const match = this.#walk(index, value, provides, name);
-    byName.set(name, { epoch: declarationState.epoch, generation: this.#generation, match: match as AdapterMatch<unknown> | undefined });
+    byName.set(name, {
+      epoch: declarationState.epoch,
+      generation: this.#generation,
+      match: match as AdapterMatch<unknown> | undefined,
+    });
     return match;
   }
 
@@ -75,7 +105,8 @@ export class AdapterLookup {
     if (byProvides === undefined) return undefined;
     for (const spec of providedBy(value)) {
       const registration = byProvides.get(spec)?.find((r) => r.name === name);
-      if (registration !== undefined) return Object.freeze({ name, spec, registration: registration as AdapterRegistration<A, never> });
+      if (registration !== undefined)
+        return Object.freeze({ name, spec, registration: registration as AdapterRegistration<A, never> });
     }
     return undefined;
   }
@@ -141,7 +172,14 @@ export class AdapterLookup {
       throw new CachesetError(
         CoreErrorCodes.ADAPTER_FAILED,
         `The ${adapterTokenName(match.registration.provides)} adapter${label} bound for ${specName(match.spec)} threw while adapting ${describeValue(value)}: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error, details: { provides: adapterTokenName(match.registration.provides), name: match.name, for: specName(match.spec) } },
+        {
+          cause: error,
+          details: {
+            provides: adapterTokenName(match.registration.provides),
+            name: match.name,
+            for: specName(match.spec),
+          },
+        },
       );
     }
   }
@@ -177,7 +215,15 @@ export class AdapterLookup {
 
 function assertRegistration(value: unknown): asserts value is AnyRegistration {
   const r = value as Partial<AnyRegistration> | null;
-  if (typeof r === 'object' && r !== null && typeof r.provides === 'symbol' && isSpec(r.for) && typeof r.name === 'string' && typeof r.factory === 'function') return;
+  if (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.provides === 'symbol' &&
+    isSpec(r.for) &&
+    typeof r.name === 'string' &&
+    typeof r.factory === 'function'
+  )
+    return;
   throw new CachesetError(
     CoreErrorCodes.INVALID_ADAPTER,
     `A value bound under AdapterRegistration is not an adapter registration: ${describeValue(value)}. Bind adapters with bindAdapter() or adapter() + adapterModule().`,

@@ -27,7 +27,10 @@ interface AdapterSpecBase<A> {
 
 /** How to describe an adapter: with a factory, or with a class whose constructor takes the context. */
 export type AdapterSpec<A, T> =
-  | (AdapterSpecBase<A> & { readonly factory: (context: T, container: Container) => A | undefined; readonly useClass?: never })
+  | (AdapterSpecBase<A> & {
+      readonly factory: (context: T, container: Container) => A | undefined;
+      readonly useClass?: never;
+    })
   | (AdapterSpecBase<A> & { readonly useClass: new (context: T) => A; readonly factory?: never });
 
 function invalid(message: string, details: Record<string, unknown>): CachesetError {
@@ -36,24 +39,34 @@ function invalid(message: string, details: Record<string, unknown>): CachesetErr
 
 /** Validates an adapter description and returns a frozen registration (for `adapterModule`). */
 export function adapter<A, T>(spec: AdapterSpec<A, T>): AdapterRegistration<A, T> {
-  if (typeof spec !== 'object' || spec === null) throw invalid(`adapter(): expected an object describing the adapter, got ${describeValue(spec)}.`, { value: spec });
+  if (typeof spec !== 'object' || spec === null)
+    throw invalid(`adapter(): expected an object describing the adapter, got ${describeValue(spec)}.`, { value: spec });
   const { provides, name = '' } = spec;
   if (typeof provides !== 'symbol') {
-    throw invalid(`adapter(): "provides" must be an adapter token such as ILastModified or IPurgePaths, got ${describeValue(provides)}.`, { provides });
+    throw invalid(
+      `adapter(): "provides" must be an adapter token such as ILastModified or IPurgePaths, got ${describeValue(provides)}.`,
+      { provides },
+    );
   }
   const what = `adapter(${adapterTokenName(provides)})`;
   assertSpec(spec.for, `${what}: "for"`);
-  if (typeof name !== 'string') throw invalid(`${what}: "name" must be a string, got ${describeValue(name)}.`, { name });
+  if (typeof name !== 'string')
+    throw invalid(`${what}: "name" must be a string, got ${describeValue(name)}.`, { name });
   const { factory, useClass } = spec as { factory?: unknown; useClass?: unknown };
   if ((factory === undefined) === (useClass === undefined)) {
-    throw invalid(`${what} for ${specName(spec.for)}: give exactly one of "factory" (a function of the object) or "useClass" (a class whose constructor takes the object).`, {});
+    throw invalid(
+      `${what} for ${specName(spec.for)}: give exactly one of "factory" (a function of the object) or "useClass" (a class whose constructor takes the object).`,
+      {},
+    );
   }
   let make: (context: T, container: Container) => A | undefined;
   if (factory !== undefined) {
-    if (typeof factory !== 'function') throw invalid(`${what}: "factory" must be a function, got ${describeValue(factory)}.`, { factory });
+    if (typeof factory !== 'function')
+      throw invalid(`${what}: "factory" must be a function, got ${describeValue(factory)}.`, { factory });
     make = factory as (context: T, container: Container) => A | undefined;
   } else {
-    if (typeof useClass !== 'function') throw invalid(`${what}: "useClass" must be a class, got ${describeValue(useClass)}.`, { useClass });
+    if (typeof useClass !== 'function')
+      throw invalid(`${what}: "useClass" must be a class, got ${describeValue(useClass)}.`, { useClass });
     const Ctor = useClass as new (context: T) => A;
     make = (context) => new Ctor(context);
   }
@@ -79,7 +92,10 @@ export function bindAdapter<A, T>(container: Container, spec: AdapterSpec<A, T>)
 export function adapterModule(...registrations: AdapterRegistration<unknown, never>[]): ContainerModule {
   for (const registration of registrations) {
     if (typeof registration !== 'object' || registration === null || typeof registration.factory !== 'function') {
-      throw invalid(`adapterModule(): expected registrations made with adapter({...}), got ${describeValue(registration)}.`, { value: registration });
+      throw invalid(
+        `adapterModule(): expected registrations made with adapter({...}), got ${describeValue(registration)}.`,
+        { value: registration },
+      );
     }
   }
   return new ContainerModule(({ bind }) => {

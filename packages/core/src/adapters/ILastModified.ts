@@ -16,4 +16,6 @@ export interface ILastModified {
   lastModified(): DateTime | undefined | Promise<DateTime | undefined>;
 }
 
-export const ILastModified: AdapterToken<ILastModified> = Symbol.for('cacheset.ILastModified') as AdapterToken<ILastModified>;
+export const ILastModified: AdapterToken<ILastModified> = Symbol.for(
+  'cacheset.ILastModified',
+) as AdapterToken<ILastModified>;

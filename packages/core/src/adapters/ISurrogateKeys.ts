@@ -12,4 +12,6 @@ export interface ISurrogateKeys {
   getKeys(): Iterable<string>;
 }
 
-export const ISurrogateKeys: AdapterToken<ISurrogateKeys> = Symbol.for('cacheset.ISurrogateKeys') as AdapterToken<ISurrogateKeys>;
+export const ISurrogateKeys: AdapterToken<ISurrogateKeys> = Symbol.for(
+  'cacheset.ISurrogateKeys',
+) as AdapterToken<ISurrogateKeys>;

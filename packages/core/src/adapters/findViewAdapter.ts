@@ -16,7 +16,11 @@ export function contextOf(value: unknown): object | undefined {
  * has a specific binding; otherwise, for a view, its context (recursively), as z3c.caching's view
  * adapters delegate; a catch-all binding on `Interface` applies only after that delegation.
  */
-export function findViewAdapters<A>(adapters: AdapterLookup, value: unknown, provides: AdapterToken<A>): { readonly object: unknown; readonly matches: readonly AdapterMatch<A>[] } | undefined {
+export function findViewAdapters<A>(
+  adapters: AdapterLookup,
+  value: unknown,
+  provides: AdapterToken<A>,
+): { readonly object: unknown; readonly matches: readonly AdapterMatch<A>[] } | undefined {
   if (!adapters.hasRegistrations(provides)) return undefined;
   let current: unknown = value;
   const visited: unknown[] = [];
@@ -24,7 +28,8 @@ export function findViewAdapters<A>(adapters: AdapterLookup, value: unknown, pro
     visited.push(current);
     const matches = adapters.findRegistrations(current, provides);
     const context = contextOf(current);
-    if (matches.some((m) => m.spec !== Interface) || (context === undefined && matches.length > 0)) return { object: current, matches };
+    if (matches.some((m) => m.spec !== Interface) || (context === undefined && matches.length > 0))
+      return { object: current, matches };
     if (context === undefined) return undefined;
     current = context;
   }
@@ -32,7 +37,12 @@ export function findViewAdapters<A>(adapters: AdapterLookup, value: unknown, pro
 }
 
 /** Like `findViewAdapters`, for the unnamed adapter only. */
-export function findViewAdapter<A>(adapters: AdapterLookup, value: unknown, provides: AdapterToken<A>, name = ''): { readonly object: unknown; readonly match: AdapterMatch<A> } | undefined {
+export function findViewAdapter<A>(
+  adapters: AdapterLookup,
+  value: unknown,
+  provides: AdapterToken<A>,
+  name = '',
+): { readonly object: unknown; readonly match: AdapterMatch<A> } | undefined {
   if (!adapters.hasRegistrations(provides)) return undefined;
   // Views are one or two levels deep: a short array beats a Set for the cycle check.
   let current: unknown = value;

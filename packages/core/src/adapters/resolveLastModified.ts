@@ -17,7 +17,10 @@ import { ILastModified } from './ILastModified.js';
  * Throws `ERR_CACHESET_INVALID_LAST_MODIFIED` when an adapter returns anything but a valid luxon
  * `DateTime` (a JS Date, a string, an invalid DateTime), and `ERR_CACHESET_ADAPTER_FAILED` when it throws.
  */
-export async function resolveLastModified(adapters: AdapterLookup, value: unknown): Promise<DateTime<true> | undefined> {
+export async function resolveLastModified(
+  adapters: AdapterLookup,
+  value: unknown,
+): Promise<DateTime<true> | undefined> {
   return await resolveLastModifiedNow(adapters, value);
 }
 
@@ -26,7 +29,10 @@ export async function resolveLastModified(adapters: AdapterLookup, value: unknow
  * case: a date already on the object), so request paths pay for a promise only when there is one.
  * May throw synchronously or return a rejected promise, with the same errors.
  */
-export function resolveLastModifiedNow(adapters: AdapterLookup, value: unknown): DateTime<true> | undefined | Promise<DateTime<true> | undefined> {
+export function resolveLastModifiedNow(
+  adapters: AdapterLookup,
+  value: unknown,
+): DateTime<true> | undefined | Promise<DateTime<true> | undefined> {
   const found = findViewAdapter(adapters, value, ILastModified);
   if (found === undefined) return undefined;
   const { match, object } = found;
@@ -34,10 +40,18 @@ export function resolveLastModifiedNow(adapters: AdapterLookup, value: unknown):
   if (adapter === undefined) return undefined;
   const source = `the ILastModified adapter bound for ${specName(match.spec)}`;
   if (typeof (adapter as Partial<ILastModified>).lastModified !== 'function') {
-    throw new CachesetError(CoreErrorCodes.INVALID_ADAPTER, `${source} returned ${describeValue(adapter)}, which has no lastModified() method.`, { details: { for: specName(match.spec) } });
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_ADAPTER,
+      `${source} returned ${describeValue(adapter)}, which has no lastModified() method.`,
+      { details: { for: specName(match.spec) } },
+    );
   }
   const failed = (error: unknown): CachesetError =>
-    new CachesetError(CoreErrorCodes.ADAPTER_FAILED, `${source} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { for: specName(match.spec) } });
+    new CachesetError(
+      CoreErrorCodes.ADAPTER_FAILED,
+      `${source} threw: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error, details: { for: specName(match.spec) } },
+    );
   let result: unknown;
   try {
     result = adapter.lastModified();
@@ -67,11 +81,12 @@ export function checkLastModified(value: unknown, source: string): DateTime<true
       { details: { reason: value.invalidReason } },
     );
   }
-  const hint = value instanceof Date
-    ? 'a JS Date; wrap it: DateTime.fromJSDate(date)'
-    : typeof value === 'string'
-      ? 'a string, which may have no timezone; parse it with an explicit zone: DateTime.fromISO(text, { zone: "utc" })'
-      : `${describeValue(value)}`;
+  const hint =
+    value instanceof Date
+      ? 'a JS Date; wrap it: DateTime.fromJSDate(date)'
+      : typeof value === 'string'
+        ? 'a string, which may have no timezone; parse it with an explicit zone: DateTime.fromISO(text, { zone: "utc" })'
+        : `${describeValue(value)}`;
   throw new CachesetError(
     CoreErrorCodes.INVALID_LAST_MODIFIED,
     `${source} returned ${hint}. ILastModified must return a timezone-aware luxon DateTime or undefined.`,

@@ -41,10 +41,16 @@ export function resolvePurgePaths(adapters: AdapterLookup, value: unknown): Purg
     if (adapter === undefined) continue;
     const instance = adapter;
     // Each list is collected on its own, so one failing method does not cost the other's paths.
-    for (const [method, target] of [['getRelativePaths', relative], ['getAbsolutePaths', absolute]] as const) {
+    for (const [method, target] of [
+      ['getRelativePaths', relative],
+      ['getAbsolutePaths', absolute],
+    ] as const) {
       try {
         if (typeof instance[method] !== 'function') {
-          throw new CachesetError(CoreErrorCodes.INVALID_ADAPTER, `${label} returned ${describeValue(instance)}, which has no ${method}() method.`);
+          throw new CachesetError(
+            CoreErrorCodes.INVALID_ADAPTER,
+            `${label} returned ${describeValue(instance)}, which has no ${method}() method.`,
+          );
         }
         for (const p of collect(() => instance[method](), `${label}: ${method}()`)) target.add(p);
       } catch (error) {
@@ -60,16 +66,31 @@ function collect(call: () => Iterable<string>, where: string): string[] {
   try {
     result = call();
   } catch (error) {
-    throw new CachesetError(CoreErrorCodes.ADAPTER_FAILED, `${where} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new CachesetError(
+      CoreErrorCodes.ADAPTER_FAILED,
+      `${where} threw: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   if (result === undefined || result === null) return [];
-  if (typeof result === 'string' || typeof (result as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
-    throw new CachesetError(CoreErrorCodes.INVALID_PURGE_PATHS, `${where} returned ${describeValue(result)}; return an array (or other iterable) of path strings.`, { details: { value: result } });
+  if (
+    typeof result === 'string' ||
+    typeof (result as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
+  ) {
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_PURGE_PATHS,
+      `${where} returned ${describeValue(result)}; return an array (or other iterable) of path strings.`,
+      { details: { value: result } },
+    );
   }
   const paths: string[] = [];
   for (const item of result as Iterable<unknown>) {
     if (typeof item !== 'string') {
-      throw new CachesetError(CoreErrorCodes.INVALID_PURGE_PATHS, `${where} returned a non-string path ${describeValue(item)}; paths are strings such as "/images/cat".`, { details: { value: item } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_PURGE_PATHS,
+        `${where} returned a non-string path ${describeValue(item)}; paths are strings such as "/images/cat".`,
+        { details: { value: item } },
+      );
     }
     paths.push(item);
   }
@@ -78,5 +99,9 @@ function collect(call: () => Iterable<string>, where: string): string[] {
 
 function asError(error: unknown, where: string): CachesetError {
   if (CachesetError.is(error)) return error;
-  return new CachesetError(CoreErrorCodes.ADAPTER_FAILED, `${where} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new CachesetError(
+    CoreErrorCodes.ADAPTER_FAILED,
+    `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
 }

@@ -28,16 +28,30 @@ export function resolveSurrogateKeys(adapters: AdapterLookup, value: unknown): r
     if (adapter === undefined) continue;
     const where = `the ISurrogateKeys adapter${match.name === '' ? '' : ` '${match.name}'`} bound for ${specName(match.spec)}`;
     if (typeof (adapter as Partial<ISurrogateKeys>).getKeys !== 'function') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ADAPTER, `${where} returned ${describeValue(adapter)}, which has no getKeys() method.`);
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ADAPTER,
+        `${where} returned ${describeValue(adapter)}, which has no getKeys() method.`,
+      );
     }
     let result: unknown;
     try {
       result = adapter.getKeys();
     } catch (error) {
-      throw new CachesetError(CoreErrorCodes.ADAPTER_FAILED, `${where} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new CachesetError(
+        CoreErrorCodes.ADAPTER_FAILED,
+        `${where} threw: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
-    if (typeof result === 'string' || typeof (result as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
-      throw new CachesetError(CoreErrorCodes.INVALID_SURROGATE_KEYS, `${where} returned ${describeValue(result)}; return an array of keys such as ["image:42"].`, { details: { value: result } });
+    if (
+      typeof result === 'string' ||
+      typeof (result as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function'
+    ) {
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_SURROGATE_KEYS,
+        `${where} returned ${describeValue(result)}; return an array of keys such as ["image:42"].`,
+        { details: { value: result } },
+      );
     }
     for (const key of result as Iterable<unknown>) {
       if (!isSurrogateKey(key)) {

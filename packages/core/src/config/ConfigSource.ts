@@ -23,10 +23,22 @@ export function formatConfigPath(path: ConfigPath): string {
 }
 
 /** A configuration error naming the file (with line and column when known), the key and the problem. */
-export function configError(code: CachesetErrorCode, path: ConfigPath, problem: string, value: unknown, source?: ConfigSource, at: 'key' | 'value' = 'value'): CachesetError {
+export function configError(
+  code: CachesetErrorCode,
+  path: ConfigPath,
+  problem: string,
+  value: unknown,
+  source?: ConfigSource,
+  at: 'key' | 'value' = 'value',
+): CachesetError {
   const key = formatConfigPath(path);
   const position = source?.position(path, at);
-  const where = source === undefined ? '' : position === undefined ? `${source.file}: ` : `${source.file}:${position.line}:${position.column}: `;
+  const where =
+    source === undefined
+      ? ''
+      : position === undefined
+        ? `${source.file}: `
+        : `${source.file}:${position.line}:${position.column}: `;
   return new CachesetError(code, `${where}${key}: ${problem}`, {
     details: {
       key,

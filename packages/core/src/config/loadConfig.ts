@@ -74,10 +74,14 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions): 
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CachesetError(CoreErrorCodes.CONFIG_READ, `Cannot read the cacheset configuration ${file}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      details: { file },
-    });
+    throw new CachesetError(
+      CoreErrorCodes.CONFIG_READ,
+      `Cannot read the cacheset configuration ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+        details: { file },
+      },
+    );
   }
   return loadConfig(text, file, options);
 }
@@ -93,7 +97,10 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions): 
 export function loadConfig(text: string, file: string, options: LoadConfigOptions): LoadedConfig {
   const registry = options.registry ?? getDefaultRegistry();
   if (registry === undefined) {
-    throw new CachesetError(CoreErrorCodes.NO_DEFAULT_REGISTRY, `Loading ${file}: there is no default ruleset registry; pass { registry } or call resetDefaultRegistry().`);
+    throw new CachesetError(
+      CoreErrorCodes.NO_DEFAULT_REGISTRY,
+      `Loading ${file}: there is no default ruleset registry; pass { registry } or call resetDefaultRegistry().`,
+    );
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
@@ -114,15 +121,33 @@ export function loadConfig(text: string, file: string, options: LoadConfigOption
   const fail: Fail = (code, path, problem, value, at) => {
     throw configError(code, path, problem, value, source, at);
   };
-  if (!isRecord(data)) fail(CoreErrorCodes.CONFIG_INVALID, [], `the file must hold a mapping with ${TOP_KEYS.join(', ')}, got ${describeValue(data)}`, data);
+  if (!isRecord(data))
+    fail(
+      CoreErrorCodes.CONFIG_INVALID,
+      [],
+      `the file must hold a mapping with ${TOP_KEYS.join(', ')}, got ${describeValue(data)}`,
+      data,
+    );
   const top = data as Record<string, unknown>;
   for (const key of Object.keys(top)) {
     if (!(TOP_KEYS as readonly string[]).includes(key)) {
-      fail(CoreErrorCodes.CONFIG_INVALID, [key], `unknown key.${didYouMean(key, TOP_KEYS)} Known keys: ${TOP_KEYS.join(', ')}`, top[key], 'key');
+      fail(
+        CoreErrorCodes.CONFIG_INVALID,
+        [key],
+        `unknown key.${didYouMean(key, TOP_KEYS)} Known keys: ${TOP_KEYS.join(', ')}`,
+        top[key],
+        'key',
+      );
     }
   }
 
-  if (top.explicit !== undefined && typeof top.explicit !== 'boolean') fail(CoreErrorCodes.CONFIG_INVALID, ['explicit'], `must be true or false, got ${describeValue(top.explicit)}`, top.explicit);
+  if (top.explicit !== undefined && typeof top.explicit !== 'boolean')
+    fail(
+      CoreErrorCodes.CONFIG_INVALID,
+      ['explicit'],
+      `must be true or false, got ${describeValue(top.explicit)}`,
+      top.explicit,
+    );
   const explicit = (top.explicit as boolean | undefined) ?? registry.explicit;
 
   const types = readList(top, 'rulesetTypes', fail).map((entry, index): RulesetType => {
@@ -130,16 +155,43 @@ export function loadConfig(text: string, file: string, options: LoadConfigOption
     const item = expectRecord(entry, path, ['name', 'title', 'description'], fail);
     const name = item.name;
     const problem = dottedNameProblem(name);
-    if (problem !== undefined) fail(CoreErrorCodes.INVALID_RULESET_NAME, [...path, 'name'], `invalid ruleset name ${describeValue(name)}: ${problem}; use a dotted name such as "site.frontpage"`, name);
-    if (typeof item.title !== 'string') fail(CoreErrorCodes.CONFIG_INVALID, [...path, 'title'], `every ruleset type needs a title (a string), got ${describeValue(item.title)}`, item.title);
-    if (item.description !== undefined && typeof item.description !== 'string') fail(CoreErrorCodes.CONFIG_INVALID, [...path, 'description'], `must be a string, got ${describeValue(item.description)}`, item.description);
-    return { name: name as string, title: item.title as string, description: (item.description as string | undefined) ?? '' };
+    if (problem !== undefined)
+      fail(
+        CoreErrorCodes.INVALID_RULESET_NAME,
+        [...path, 'name'],
+        `invalid ruleset name ${describeValue(name)}: ${problem}; use a dotted name such as "site.frontpage"`,
+        name,
+      );
+    if (typeof item.title !== 'string')
+      fail(
+        CoreErrorCodes.CONFIG_INVALID,
+        [...path, 'title'],
+        `every ruleset type needs a title (a string), got ${describeValue(item.title)}`,
+        item.title,
+      );
+    if (item.description !== undefined && typeof item.description !== 'string')
+      fail(
+        CoreErrorCodes.CONFIG_INVALID,
+        [...path, 'description'],
+        `must be a string, got ${describeValue(item.description)}`,
+        item.description,
+      );
+    return {
+      name: name as string,
+      title: item.title as string,
+      description: (item.description as string | undefined) ?? '',
+    };
   });
   const firstTypeAt = new Map<string, number>();
   types.forEach((type, index) => {
     const first = firstTypeAt.get(type.name);
     if (first !== undefined) {
-      fail(CoreErrorCodes.CONFIG_CONFLICT, ['rulesetTypes', index, 'name'], `ruleset type '${type.name}' is already declared at rulesetTypes[${first}] in this file; declare each type once`, type.name);
+      fail(
+        CoreErrorCodes.CONFIG_CONFLICT,
+        ['rulesetTypes', index, 'name'],
+        `ruleset type '${type.name}' is already declared at rulesetTypes[${first}] in this file; declare each type once`,
+        type.name,
+      );
     }
     firstTypeAt.set(type.name, index);
   });
@@ -150,7 +202,13 @@ export function loadConfig(text: string, file: string, options: LoadConfigOption
   const rules = readList(top, 'rulesets', fail).map((entry, index) => {
     const path = ['rulesets', index];
     const item = expectRecord(entry, path, ['for', 'ruleset'], fail);
-    if (typeof item.for !== 'string' || item.for.length === 0) fail(CoreErrorCodes.CONFIG_INVALID, [...path, 'for'], `must name a component (a string), got ${describeValue(item.for)}`, item.for);
+    if (typeof item.for !== 'string' || item.for.length === 0)
+      fail(
+        CoreErrorCodes.CONFIG_INVALID,
+        [...path, 'for'],
+        `must name a component (a string), got ${describeValue(item.for)}`,
+        item.for,
+      );
     const forName = item.for as string;
     if (!Object.hasOwn(components, forName)) {
       const known = Object.keys(components);
@@ -162,15 +220,38 @@ export function loadConfig(text: string, file: string, options: LoadConfigOption
       );
     }
     const spec = components[forName];
-    if (!isSpec(spec)) fail(CoreErrorCodes.INVALID_TARGET, [...path, 'for'], `component '${forName}' is ${describeValue(spec)}, not a class or interface token`, forName);
+    if (!isSpec(spec))
+      fail(
+        CoreErrorCodes.INVALID_TARGET,
+        [...path, 'for'],
+        `component '${forName}' is ${describeValue(spec)}, not a class or interface token`,
+        forName,
+      );
     const ruleset = item.ruleset;
     const problem = dottedNameProblem(ruleset);
-    if (problem !== undefined) fail(CoreErrorCodes.INVALID_RULESET_NAME, [...path, 'ruleset'], `invalid ruleset name ${describeValue(ruleset)}: ${problem}; use a dotted name such as "site.frontpage"`, ruleset);
+    if (problem !== undefined)
+      fail(
+        CoreErrorCodes.INVALID_RULESET_NAME,
+        [...path, 'ruleset'],
+        `invalid ruleset name ${describeValue(ruleset)}: ${problem}; use a dotted name such as "site.frontpage"`,
+        ruleset,
+      );
     if (explicit && !declared(ruleset as string)) {
-      fail(CoreErrorCodes.RULESET_NOT_DECLARED, [...path, 'ruleset'], `ruleset '${String(ruleset)}' is not declared and explicit mode is on.${didYouMean(String(ruleset), [...firstTypeAt.keys()])} Add it to rulesetTypes`, ruleset);
+      fail(
+        CoreErrorCodes.RULESET_NOT_DECLARED,
+        [...path, 'ruleset'],
+        `ruleset '${String(ruleset)}' is not declared and explicit mode is on.${didYouMean(String(ruleset), [...firstTypeAt.keys()])} Add it to rulesetTypes`,
+        ruleset,
+      );
     }
     const first = firstRuleAt.get(forName);
-    if (first !== undefined) fail(CoreErrorCodes.CONFIG_CONFLICT, [...path, 'for'], `'${forName}' already has a ruleset at rulesets[${first}] in this file; give each component one rule`, forName);
+    if (first !== undefined)
+      fail(
+        CoreErrorCodes.CONFIG_CONFLICT,
+        [...path, 'for'],
+        `'${forName}' already has a ruleset at rulesets[${first}] in this file; give each component one rule`,
+        forName,
+      );
     firstRuleAt.set(forName, index);
     return { for: forName, spec: spec as Spec, ruleset: ruleset as string };
   });
@@ -189,19 +270,39 @@ export function loadConfig(text: string, file: string, options: LoadConfigOption
   return { file, policy, rulesetTypes: types, rules };
 }
 
-type Fail = (code: (typeof CoreErrorCodes)[keyof typeof CoreErrorCodes], path: ConfigPath, problem: string, value: unknown, at?: 'key' | 'value') => never;
+type Fail = (
+  code: (typeof CoreErrorCodes)[keyof typeof CoreErrorCodes],
+  path: ConfigPath,
+  problem: string,
+  value: unknown,
+  at?: 'key' | 'value',
+) => never;
 
 function readList(top: Record<string, unknown>, key: string, fail: Fail): unknown[] {
   const value = top[key];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) return fail(CoreErrorCodes.CONFIG_INVALID, [key], `must be a list, got ${describeValue(value)}`, value);
+  if (!Array.isArray(value))
+    return fail(CoreErrorCodes.CONFIG_INVALID, [key], `must be a list, got ${describeValue(value)}`, value);
   return value;
 }
 
 function expectRecord(value: unknown, path: ConfigPath, keys: readonly string[], fail: Fail): Record<string, unknown> {
-  if (!isRecord(value)) return fail(CoreErrorCodes.CONFIG_INVALID, path, `must be a mapping with ${keys.join(', ')}, got ${describeValue(value)}`, value);
+  if (!isRecord(value))
+    return fail(
+      CoreErrorCodes.CONFIG_INVALID,
+      path,
+      `must be a mapping with ${keys.join(', ')}, got ${describeValue(value)}`,
+      value,
+    );
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) fail(CoreErrorCodes.CONFIG_INVALID, [...path, key], `unknown key.${didYouMean(key, keys)} Known keys: ${keys.join(', ')}`, value[key], 'key');
+    if (!keys.includes(key))
+      fail(
+        CoreErrorCodes.CONFIG_INVALID,
+        [...path, key],
+        `unknown key.${didYouMean(key, keys)} Known keys: ${keys.join(', ')}`,
+        value[key],
+        'key',
+      );
   }
   return value;
 }

@@ -44,16 +44,28 @@ export class EventBus {
   /** Calls `listener` for every event of `eventClass` or a subclass. Returns the unsubscribe function. */
   subscribe<E extends object>(eventClass: EventClass<E>, listener: EventListener<E>): () => void {
     if (typeof eventClass !== 'function' || typeof (eventClass as { prototype?: unknown }).prototype !== 'object') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `subscribe: expected an event class such as Purge, got ${describeValue(eventClass)}.`, { details: { value: eventClass } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `subscribe: expected an event class such as Purge, got ${describeValue(eventClass)}.`,
+        { details: { value: eventClass } },
+      );
     }
     if (typeof listener !== 'function') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `subscribe(${eventClass.name}): expected a listener function, got ${describeValue(listener)}.`, { details: { value: listener } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `subscribe(${eventClass.name}): expected a listener function, got ${describeValue(listener)}.`,
+        { details: { value: listener } },
+      );
     }
     const channel = this.#channel(eventClass);
     const guarded = (event: E): void => {
       try {
         const result: unknown = listener(event);
-        if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
+        if (
+          typeof result === 'object' &&
+          result !== null &&
+          typeof (result as { then?: unknown }).then === 'function'
+        ) {
           (result as Promise<unknown>).then(undefined, (error: unknown) => this.#report(error, event, listener));
         }
       } catch (error) {
@@ -69,7 +81,11 @@ export class EventBus {
   /** Delivers `event` to the listeners of its class and of each base class. */
   notify(event: object): void {
     if (typeof event !== 'object' || event === null) {
-      throw new CachesetError(CoreErrorCodes.INVALID_EVENT, `notify: expected an event object such as new Purge(page), got ${describeValue(event)}.`, { details: { value: event } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_EVENT,
+        `notify: expected an event object such as new Purge(page), got ${describeValue(event)}.`,
+        { details: { value: event } },
+      );
     }
     let proto: object | null = Object.getPrototypeOf(event) as object | null;
     while (proto !== null) {
@@ -109,12 +125,16 @@ export class EventBus {
   #report(error: unknown, event: object, listener: EventListener<never>): void {
     this.#failures += 1;
     try {
-      const eventName = (Object.getPrototypeOf(event) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'event';
-      this.#logger.error(`cacheset: a listener for ${eventName} failed; the other listeners and the caller carried on.`, {
-        event: eventName,
-        listener: listener.name || '(anonymous)',
-        error,
-      });
+      const eventName =
+        (Object.getPrototypeOf(event) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'event';
+      this.#logger.error(
+        `cacheset: a listener for ${eventName} failed; the other listeners and the caller carried on.`,
+        {
+          event: eventName,
+          listener: listener.name || '(anonymous)',
+          error,
+        },
+      );
     } catch {
       // A broken logger must not turn a reported failure into a thrown one.
     }

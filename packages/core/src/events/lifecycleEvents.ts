@@ -38,11 +38,24 @@ export class ObjectLocationEvent extends ObjectEvent {
   readonly newParent: unknown;
   readonly newName: string | undefined;
 
-  constructor(object: object, oldParent: unknown, oldName: string | undefined, newParent: unknown, newName: string | undefined) {
+  constructor(
+    object: object,
+    oldParent: unknown,
+    oldName: string | undefined,
+    newParent: unknown,
+    newName: string | undefined,
+  ) {
     super(object);
-    for (const [label, name] of [['oldName', oldName], ['newName', newName]] as const) {
+    for (const [label, name] of [
+      ['oldName', oldName],
+      ['newName', newName],
+    ] as const) {
       if (name !== undefined && typeof name !== 'string') {
-        throw new CachesetError(CoreErrorCodes.INVALID_EVENT, `new ${new.target.name}(...): ${label} must be a string or undefined, got ${describeValue(name)}.`, { details: { [label]: name } });
+        throw new CachesetError(
+          CoreErrorCodes.INVALID_EVENT,
+          `new ${new.target.name}(...): ${label} must be a string or undefined, got ${describeValue(name)}.`,
+          { details: { [label]: name } },
+        );
       }
     }
     this.oldParent = oldParent;

@@ -1,7 +1,13 @@
 import { provides } from '../interfaces/resolutionOrder.js';
 import type { EventBus } from './EventBus.js';
 import { IPurgeable } from './IPurgeable.js';
-import { ObjectAddedEvent, ObjectModifiedEvent, ObjectMovedEvent, ObjectWillBeMovedEvent, type ObjectLocationEvent } from './lifecycleEvents.js';
+import {
+  ObjectAddedEvent,
+  ObjectModifiedEvent,
+  ObjectMovedEvent,
+  ObjectWillBeMovedEvent,
+  type ObjectLocationEvent,
+} from './lifecycleEvents.js';
 import { Purge } from './Purge.js';
 
 /**

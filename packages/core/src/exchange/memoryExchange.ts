@@ -29,7 +29,8 @@ export function memoryResponse(status = 200): MemoryResponse {
   return {
     status,
     getHeader: (name) => headers.get(name.toLowerCase()),
-    setHeader: (name, value) => void headers.set(name.toLowerCase(), typeof value === 'string' ? value : value.join(', ')),
+    setHeader: (name, value) =>
+      void headers.set(name.toLowerCase(), typeof value === 'string' ? value : value.join(', ')),
     removeHeader: (name) => void headers.delete(name.toLowerCase()),
     headerNames: () => [...headers.keys()],
     headers: () => Object.fromEntries(headers),

@@ -28,7 +28,12 @@ export interface DefineInterfaceOptions {
   readonly description?: string;
 }
 
-function makeToken(name: string, bases: readonly InterfaceToken[], description: string | undefined, order: (t: InterfaceToken) => readonly InterfaceToken[]): InterfaceToken {
+function makeToken(
+  name: string,
+  bases: readonly InterfaceToken[],
+  description: string | undefined,
+  order: (t: InterfaceToken) => readonly InterfaceToken[],
+): InterfaceToken {
   const token = { name, bases: Object.freeze([...bases]), description } as unknown as TokenInternals;
   Object.defineProperty(token, tokenBrand, { value: true });
   Object.defineProperty(token, orderKey, { value: Object.freeze(order(token)) });
@@ -37,7 +42,9 @@ function makeToken(name: string, bases: readonly InterfaceToken[], description: 
 }
 
 /** The root token: every value provides it, so a rule or adapter registered on it is a catch-all. */
-export const Interface: InterfaceToken = makeToken('Interface', [], 'The root of every specification.', (self) => [self]);
+export const Interface: InterfaceToken = makeToken('Interface', [], 'The root of every specification.', (self) => [
+  self,
+]);
 
 export function isInterfaceToken(value: unknown): value is InterfaceToken {
   return typeof value === 'object' && value !== null && (value as Partial<TokenInternals>)[tokenBrand] === true;
@@ -59,7 +66,10 @@ export function defineInterface(name: string, options: DefineInterfaceOptions = 
   assertDottedName(name, 'interface name', 'defineInterface');
   const bases = options.extends ?? [Interface];
   if (!Array.isArray(bases)) {
-    throw new CachesetError(CoreErrorCodes.INVALID_INTERFACE, `defineInterface('${name}'): "extends" must be an array of interface tokens, got ${describeValue(bases)}.`);
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_INTERFACE,
+      `defineInterface('${name}'): "extends" must be an array of interface tokens, got ${describeValue(bases)}.`,
+    );
   }
   for (const base of bases) {
     if (!isInterfaceToken(base)) {
@@ -71,7 +81,10 @@ export function defineInterface(name: string, options: DefineInterfaceOptions = 
     }
   }
   if (options.description !== undefined && typeof options.description !== 'string') {
-    throw new CachesetError(CoreErrorCodes.INVALID_INTERFACE, `defineInterface('${name}'): "description" must be a string.`);
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_INTERFACE,
+      `defineInterface('${name}'): "description" must be a string.`,
+    );
   }
   const effectiveBases = bases.length === 0 ? [Interface] : bases;
   const tail = linearize(effectiveBases, tokenResolutionOrder);

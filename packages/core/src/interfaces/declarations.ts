@@ -28,7 +28,11 @@ function assertTokens(tokens: readonly unknown[], where: string): asserts tokens
  */
 export function classImplements(cls: AnyClass, ...tokens: InterfaceToken[]): void {
   if (!isClass(cls)) {
-    throw new CachesetError(CoreErrorCodes.INVALID_TARGET, `classImplements: expected a class, got ${describeValue(cls)}.`, { details: { value: cls } });
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_TARGET,
+      `classImplements: expected a class, got ${describeValue(cls)}.`,
+      { details: { value: cls } },
+    );
   }
   assertTokens(tokens, `classImplements(${specName(cls)})`);
   const previous = declarationState.classDeclarations.get(cls);
@@ -66,7 +70,11 @@ export function declaredInterfaces(cls: AnyClass): readonly InterfaceToken[] {
 /** Everything instances of `cls` provide, most specific first. */
 export function implementedBy(cls: AnyClass): readonly Spec[] {
   if (!isClass(cls)) {
-    throw new CachesetError(CoreErrorCodes.INVALID_TARGET, `implementedBy: expected a class, got ${describeValue(cls)}.`, { details: { value: cls } });
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_TARGET,
+      `implementedBy: expected a class, got ${describeValue(cls)}.`,
+      { details: { value: cls } },
+    );
   }
   return classResolutionOrder(cls);
 }

@@ -67,7 +67,8 @@ export function providedBy(value: unknown): readonly Spec[] {
   if (value === null || value === undefined) return [Interface];
   const cls = classOf(value);
   const classOrder = cls === undefined ? [Interface] : classResolutionOrder(cls);
-  const direct = typeof value === 'object' || typeof value === 'function' ? declarationState.directlyProvided.get(value) : undefined;
+  const direct =
+    typeof value === 'object' || typeof value === 'function' ? declarationState.directlyProvided.get(value) : undefined;
   if (direct === undefined || direct.length === 0) return classOrder;
   const order = linearize<Spec>([...direct, cls ?? Interface], specResolutionOrder);
   // A class declaration made after alsoProvides can contradict it; fall back to "direct first" rather than fail a lookup.

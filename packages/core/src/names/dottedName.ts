@@ -14,7 +14,11 @@ export function dottedNameProblem(value: unknown): string | undefined {
   const segments = value.split('.');
   for (const [index, segment] of segments.entries()) {
     if (segment.length === 0) {
-      return index === 0 ? 'it starts with a dot' : index === segments.length - 1 ? 'it ends with a dot' : 'it has an empty segment ("..")';
+      return index === 0
+        ? 'it starts with a dot'
+        : index === segments.length - 1
+          ? 'it ends with a dot'
+          : 'it has an empty segment ("..")';
     }
     if (SEGMENT.test(segment)) continue;
     if (/^[0-9]/.test(segment)) return `segment "${segment}" starts with a digit`;

@@ -27,10 +27,17 @@ export interface OptionCheckContext {
 }
 
 function invalid(value: unknown, expected: string): CachesetError {
-  return new CachesetError(CoreErrorCodes.INVALID_OPTION, `${describeValue(value)} is not ${expected}.`, { details: { value } });
+  return new CachesetError(CoreErrorCodes.INVALID_OPTION, `${describeValue(value)} is not ${expected}.`, {
+    details: { value },
+  });
 }
 
-function option<T>(kind: string, defaultValue: T | null, description: string, read: (value: unknown) => T): OptionSpec<T> {
+function option<T>(
+  kind: string,
+  defaultValue: T | null,
+  description: string,
+  read: (value: unknown) => T,
+): OptionSpec<T> {
   return Object.freeze({
     default: defaultValue,
     kind,
@@ -51,28 +58,51 @@ export function durationOption(defaultValue: number | null, description = ''): O
   return option('duration', defaultValue, description, parseDuration);
 }
 
-export function integerOption(defaultValue: number | null, description = '', range: { readonly min?: number; readonly max?: number } = {}): OptionSpec<number> {
+export function integerOption(
+  defaultValue: number | null,
+  description = '',
+  range: { readonly min?: number; readonly max?: number } = {},
+): OptionSpec<number> {
   const min = range.min ?? Number.MIN_SAFE_INTEGER;
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   return option('integer', defaultValue, description, (value) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw invalid(value, `an integer from ${min} to ${max}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+      throw invalid(value, `an integer from ${min} to ${max}`);
     return value;
   });
 }
 
-export function stringOption(defaultValue: string | null, description = '', allowed?: readonly string[]): OptionSpec<string> {
-  return option(allowed === undefined ? 'string' : `one of ${allowed.join(', ')}`, defaultValue, description, (value) => {
-    if (typeof value !== 'string') throw invalid(value, 'a string');
-    if (allowed !== undefined && !allowed.includes(value)) throw invalid(value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
-    return value;
-  });
+export function stringOption(
+  defaultValue: string | null,
+  description = '',
+  allowed?: readonly string[],
+): OptionSpec<string> {
+  return option(
+    allowed === undefined ? 'string' : `one of ${allowed.join(', ')}`,
+    defaultValue,
+    description,
+    (value) => {
+      if (typeof value !== 'string') throw invalid(value, 'a string');
+      if (allowed !== undefined && !allowed.includes(value))
+        throw invalid(value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+      return value;
+    },
+  );
 }
 
-export function stringListOption(defaultValue: readonly string[] | null, description = ''): OptionSpec<readonly string[]> {
-  return option('string list', defaultValue === null ? null : Object.freeze([...defaultValue]), description, (value) => {
-    if (!Array.isArray(value)) throw invalid(value, 'a list of strings');
-    const bad = value.find((item) => typeof item !== 'string' || item.length === 0);
-    if (bad !== undefined) throw invalid(value, `a list of non-empty strings (item ${describeValue(bad)})`);
-    return Object.freeze([...(value as string[])]);
-  });
+export function stringListOption(
+  defaultValue: readonly string[] | null,
+  description = '',
+): OptionSpec<readonly string[]> {
+  return option(
+    'string list',
+    defaultValue === null ? null : Object.freeze([...defaultValue]),
+    description,
+    (value) => {
+      if (!Array.isArray(value)) throw invalid(value, 'a list of strings');
+      const bad = value.find((item) => typeof item !== 'string' || item.length === 0);
+      if (bad !== undefined) throw invalid(value, `a list of non-empty strings (item ${describeValue(bad)})`);
+      return Object.freeze([...(value as string[])]);
+    },
+  );
 }

@@ -9,7 +9,9 @@ const operationsOption: OptionSpec<readonly string[]> = {
   check(names, context) {
     if (names.includes(context.operationName)) return `a chain cannot contain '${context.operationName}' itself`;
     const unknown = names.filter((name) => !context.hasOperation(name));
-    return unknown.length === 0 ? undefined : `names unknown operations: ${unknown.join(', ')} (registered: ${context.operationNames().join(', ')})`;
+    return unknown.length === 0
+      ? undefined
+      : `names unknown operations: ${unknown.join(', ')} (registered: ${context.operationNames().join(', ')})`;
   },
 };
 
@@ -58,6 +60,7 @@ export const chainOperation: CachingOperation<{ operations: readonly string[] }>
       called.push(name);
       delegated.operation.modify?.(delegated.context);
     }
-    if (called.length > 0 && context.debugHeader('chainOperations')) context.response.setHeader(CHAIN_HEADER, called.join('; '));
+    if (called.length > 0 && context.debugHeader('chainOperations'))
+      context.response.setHeader(CHAIN_HEADER, called.join('; '));
   },
 };

@@ -24,7 +24,12 @@ const PART = /(\d+)\s*([a-z]*)\s*/gy;
 export function parseDuration(value: unknown): number {
   if (typeof value === 'number') {
     if (Number.isInteger(value) && value >= 0 && value <= MAX_DELTA_SECONDS) return value;
-    throw durationError(value, Number.isInteger(value) && value > MAX_DELTA_SECONDS ? 'is more than 2^31 seconds (68 years)' : 'is not a whole, non-negative number of seconds');
+    throw durationError(
+      value,
+      Number.isInteger(value) && value > MAX_DELTA_SECONDS
+        ? 'is more than 2^31 seconds (68 years)'
+        : 'is not a whole, non-negative number of seconds',
+    );
   }
   if (typeof value !== 'string') throw durationError(value, 'is not a duration');
   const text = value.trim().toLowerCase();
@@ -35,9 +40,15 @@ export function parseDuration(value: unknown): number {
   let match: RegExpExecArray | null;
   while ((match = PART.exec(text)) !== null) {
     const unitName = match[2] ?? '';
-    const unit = unitName === '' ? (PART.lastIndex === text.length && consumed === 0 ? 1 : undefined) : UNITS.get(unitName);
+    const unit =
+      unitName === '' ? (PART.lastIndex === text.length && consumed === 0 ? 1 : undefined) : UNITS.get(unitName);
     if (unit === undefined) {
-      const problem = unitName !== '' ? `has the unknown unit "${unitName}"` : PART.lastIndex === text.length ? 'mixes a bare number with units' : 'is not a duration';
+      const problem =
+        unitName !== ''
+          ? `has the unknown unit "${unitName}"`
+          : PART.lastIndex === text.length
+            ? 'mixes a bare number with units'
+            : 'is not a duration';
       throw durationError(value, problem);
     }
     total += Number(match[1]) * unit;

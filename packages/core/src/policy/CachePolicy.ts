@@ -3,7 +3,12 @@ import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { dottedNameProblem, describeValue } from '../names/dottedName.js';
 import { didYouMean } from '../names/suggestName.js';
-import type { CachingOperation, DebugHeaderSwitches, OperationOptions, OptionValues } from '../operations/CachingOperation.js';
+import type {
+  CachingOperation,
+  DebugHeaderSwitches,
+  OperationOptions,
+  OptionValues,
+} from '../operations/CachingOperation.js';
 import type { OperationRegistry } from '../operations/OperationRegistry.js';
 import type { PolicyData } from './PolicyData.js';
 
@@ -24,7 +29,11 @@ interface OperationSettings {
   readonly rulesets: ReadonlyMap<string, OptionMap>;
 }
 
-const DEFAULT_DEBUG_HEADERS: DebugHeaderSwitches = Object.freeze({ rule: true, operation: true, chainOperations: true });
+const DEFAULT_DEBUG_HEADERS: DebugHeaderSwitches = Object.freeze({
+  rule: true,
+  operation: true,
+  chainOperations: true,
+});
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,7 +53,12 @@ export class CachePolicy {
   readonly #settings: ReadonlyMap<string, OperationSettings>;
   readonly #resolved = new WeakMap<CachingOperation, Map<string, OptionValues<OperationOptions>>>();
 
-  private constructor(enabled: boolean, mapping: ReadonlyMap<string, string> | undefined, debugHeaders: DebugHeaderSwitches, settings: ReadonlyMap<string, OperationSettings>) {
+  private constructor(
+    enabled: boolean,
+    mapping: ReadonlyMap<string, string> | undefined,
+    debugHeaders: DebugHeaderSwitches,
+    settings: ReadonlyMap<string, OperationSettings>,
+  ) {
     this.enabled = enabled;
     this.operationMapping = mapping;
     this.debugHeaders = debugHeaders;
@@ -58,36 +72,77 @@ export class CachePolicy {
    */
   static compile(data: PolicyData | unknown, options: CompilePolicyOptions): CachePolicy {
     const base = options.path ?? [];
-    const fail = (code: (typeof CoreErrorCodes)[keyof typeof CoreErrorCodes], path: ConfigPath, problem: string, value: unknown, at: 'key' | 'value' = 'value'): never => {
+    const fail = (
+      code: (typeof CoreErrorCodes)[keyof typeof CoreErrorCodes],
+      path: ConfigPath,
+      problem: string,
+      value: unknown,
+      at: 'key' | 'value' = 'value',
+    ): never => {
       throw configError(code, [...base, ...path], problem, value, options.source, at);
     };
-    if (!isRecord(data)) fail(CoreErrorCodes.INVALID_POLICY, [], `expected a mapping with enabled, operationMapping and operations, got ${describeValue(data)}`, data);
+    if (!isRecord(data))
+      fail(
+        CoreErrorCodes.INVALID_POLICY,
+        [],
+        `expected a mapping with enabled, operationMapping and operations, got ${describeValue(data)}`,
+        data,
+      );
     const record = data as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       if (!['enabled', 'operationMapping', 'operations', 'debugHeaders'].includes(key)) {
-        fail(CoreErrorCodes.INVALID_POLICY, [key], `unknown policy key.${didYouMean(key, ['enabled', 'operationMapping', 'operations', 'debugHeaders'])} Known keys: enabled, operationMapping, operations, debugHeaders`, record[key], 'key');
+        fail(
+          CoreErrorCodes.INVALID_POLICY,
+          [key],
+          `unknown policy key.${didYouMean(key, ['enabled', 'operationMapping', 'operations', 'debugHeaders'])} Known keys: enabled, operationMapping, operations, debugHeaders`,
+          record[key],
+          'key',
+        );
       }
     }
     const rulesetName = (path: ConfigPath, name: string): void => {
       const problem = dottedNameProblem(name);
-      if (problem !== undefined) fail(CoreErrorCodes.INVALID_RULESET_NAME, path, `invalid ruleset name ${describeValue(name)}: ${problem}; use a dotted name such as "site.frontpage"`, name);
+      if (problem !== undefined)
+        fail(
+          CoreErrorCodes.INVALID_RULESET_NAME,
+          path,
+          `invalid ruleset name ${describeValue(name)}: ${problem}; use a dotted name such as "site.frontpage"`,
+          name,
+        );
       if (options.isDeclared !== undefined && !options.isDeclared(name)) {
-        fail(CoreErrorCodes.RULESET_NOT_DECLARED, path, `ruleset '${name}' is not declared and explicit mode is on; add it to rulesetTypes or fix the name`, name);
+        fail(
+          CoreErrorCodes.RULESET_NOT_DECLARED,
+          path,
+          `ruleset '${name}' is not declared and explicit mode is on; add it to rulesetTypes or fix the name`,
+          name,
+        );
       }
     };
     const operationName = (path: ConfigPath, name: unknown): CachingOperation => {
       if (typeof name !== 'string' || !options.operations.has(name)) {
-        return fail(CoreErrorCodes.UNKNOWN_OPERATION, path, `unknown operation ${describeValue(name)}.${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} Registered operations: ${options.operations.names().join(', ')}`, name);
+        return fail(
+          CoreErrorCodes.UNKNOWN_OPERATION,
+          path,
+          `unknown operation ${describeValue(name)}.${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} Registered operations: ${options.operations.names().join(', ')}`,
+          name,
+        );
       }
       return options.operations.require(name);
     };
 
     const enabled = record.enabled ?? true;
-    if (typeof enabled !== 'boolean') fail(CoreErrorCodes.INVALID_POLICY, ['enabled'], `must be true or false, got ${describeValue(enabled)}`, enabled);
+    if (typeof enabled !== 'boolean')
+      fail(CoreErrorCodes.INVALID_POLICY, ['enabled'], `must be true or false, got ${describeValue(enabled)}`, enabled);
 
     let mapping: Map<string, string> | undefined;
     if (record.operationMapping !== undefined && record.operationMapping !== null) {
-      if (!isRecord(record.operationMapping)) fail(CoreErrorCodes.INVALID_POLICY, ['operationMapping'], `must map ruleset names to operation names, got ${describeValue(record.operationMapping)}`, record.operationMapping);
+      if (!isRecord(record.operationMapping))
+        fail(
+          CoreErrorCodes.INVALID_POLICY,
+          ['operationMapping'],
+          `must map ruleset names to operation names, got ${describeValue(record.operationMapping)}`,
+          record.operationMapping,
+        );
       mapping = new Map();
       for (const [ruleset, name] of Object.entries(record.operationMapping as Record<string, unknown>)) {
         rulesetName(['operationMapping', ruleset], ruleset);
@@ -97,9 +152,21 @@ export class CachePolicy {
 
     const debugHeaders: Record<string, boolean> = { ...DEFAULT_DEBUG_HEADERS };
     if (record.debugHeaders !== undefined) {
-      if (!isRecord(record.debugHeaders)) fail(CoreErrorCodes.INVALID_POLICY, ['debugHeaders'], `must map header switches to true or false, got ${describeValue(record.debugHeaders)}`, record.debugHeaders);
+      if (!isRecord(record.debugHeaders))
+        fail(
+          CoreErrorCodes.INVALID_POLICY,
+          ['debugHeaders'],
+          `must map header switches to true or false, got ${describeValue(record.debugHeaders)}`,
+          record.debugHeaders,
+        );
       for (const [name, on] of Object.entries(record.debugHeaders as Record<string, unknown>)) {
-        if (typeof on !== 'boolean') fail(CoreErrorCodes.INVALID_POLICY, ['debugHeaders', name], `must be true or false, got ${describeValue(on)}`, on);
+        if (typeof on !== 'boolean')
+          fail(
+            CoreErrorCodes.INVALID_POLICY,
+            ['debugHeaders', name],
+            `must be true or false, got ${describeValue(on)}`,
+            on,
+          );
         debugHeaders[name] = on as boolean;
       }
     }
@@ -110,23 +177,47 @@ export class CachePolicy {
       operationNames: () => options.operations.names(),
     });
     const readOptions = (operation: CachingOperation, path: ConfigPath, raw: unknown): OptionMap => {
-      if (!isRecord(raw)) return fail(CoreErrorCodes.INVALID_OPTION, path, `must map option names to values, got ${describeValue(raw)}`, raw);
+      if (!isRecord(raw))
+        return fail(
+          CoreErrorCodes.INVALID_OPTION,
+          path,
+          `must map option names to values, got ${describeValue(raw)}`,
+          raw,
+        );
       const values = new Map<string, unknown>();
       const known = Object.keys(operation.options);
       for (const [key, value] of Object.entries(raw)) {
         const spec = (operation.options as Record<string, CachingOperation['options'][string]>)[key];
         if (spec === undefined) {
-          fail(CoreErrorCodes.INVALID_OPTION, [...path, key], `operation '${operation.name}' has no option '${key}'.${didYouMean(key, known)} Its options: ${known.join(', ') || '(none)'}`, value, 'key');
+          fail(
+            CoreErrorCodes.INVALID_OPTION,
+            [...path, key],
+            `operation '${operation.name}' has no option '${key}'.${didYouMean(key, known)} Its options: ${known.join(', ') || '(none)'}`,
+            value,
+            'key',
+          );
         }
         let parsed: unknown;
         try {
           parsed = spec?.parse(value);
         } catch (error) {
           const problem = CachesetError.is(error) ? error.message : String(error);
-          fail(CoreErrorCodes.INVALID_OPTION, [...path, key], `option '${key}' of operation '${operation.name}' (${spec?.kind ?? 'value'}): ${problem}`, value);
+          fail(
+            CoreErrorCodes.INVALID_OPTION,
+            [...path, key],
+            `option '${key}' of operation '${operation.name}' (${spec?.kind ?? 'value'}): ${problem}`,
+            value,
+          );
         }
-        const problem = parsed === null || parsed === undefined ? undefined : spec?.check?.(parsed, checkContext(operation.name));
-        if (problem !== undefined) fail(CoreErrorCodes.INVALID_OPTION, [...path, key], `option '${key}' of operation '${operation.name}' ${problem}`, value);
+        const problem =
+          parsed === null || parsed === undefined ? undefined : spec?.check?.(parsed, checkContext(operation.name));
+        if (problem !== undefined)
+          fail(
+            CoreErrorCodes.INVALID_OPTION,
+            [...path, key],
+            `option '${key}' of operation '${operation.name}' ${problem}`,
+            value,
+          );
         values.set(key, parsed);
       }
       return values;
@@ -134,20 +225,47 @@ export class CachePolicy {
 
     const settings = new Map<string, OperationSettings>();
     if (record.operations !== undefined && record.operations !== null) {
-      if (!isRecord(record.operations)) fail(CoreErrorCodes.INVALID_POLICY, ['operations'], `must map operation names to their settings, got ${describeValue(record.operations)}`, record.operations);
+      if (!isRecord(record.operations))
+        fail(
+          CoreErrorCodes.INVALID_POLICY,
+          ['operations'],
+          `must map operation names to their settings, got ${describeValue(record.operations)}`,
+          record.operations,
+        );
       for (const [name, raw] of Object.entries(record.operations as Record<string, unknown>)) {
         const operation = operationName(['operations', name], name);
-        if (!isRecord(raw)) fail(CoreErrorCodes.INVALID_POLICY, ['operations', name], `must be a mapping with "options" and/or "rulesets", got ${describeValue(raw)}`, raw);
+        if (!isRecord(raw))
+          fail(
+            CoreErrorCodes.INVALID_POLICY,
+            ['operations', name],
+            `must be a mapping with "options" and/or "rulesets", got ${describeValue(raw)}`,
+            raw,
+          );
         const section = raw as Record<string, unknown>;
         for (const key of Object.keys(section)) {
           if (key !== 'options' && key !== 'rulesets') {
-            fail(CoreErrorCodes.INVALID_POLICY, ['operations', name, key], `unknown key; put option values under "options" (for every ruleset) or "rulesets" → ruleset name → options.${operation.options[key] === undefined ? '' : ` ('${key}' is an option: move it under "options")`}`, section[key], 'key');
+            fail(
+              CoreErrorCodes.INVALID_POLICY,
+              ['operations', name, key],
+              `unknown key; put option values under "options" (for every ruleset) or "rulesets" → ruleset name → options.${operation.options[key] === undefined ? '' : ` ('${key}' is an option: move it under "options")`}`,
+              section[key],
+              'key',
+            );
           }
         }
-        const global = section.options === undefined ? new Map() : readOptions(operation, ['operations', name, 'options'], section.options);
+        const global =
+          section.options === undefined
+            ? new Map()
+            : readOptions(operation, ['operations', name, 'options'], section.options);
         const rulesets = new Map<string, OptionMap>();
         if (section.rulesets !== undefined) {
-          if (!isRecord(section.rulesets)) fail(CoreErrorCodes.INVALID_POLICY, ['operations', name, 'rulesets'], `must map ruleset names to options, got ${describeValue(section.rulesets)}`, section.rulesets);
+          if (!isRecord(section.rulesets))
+            fail(
+              CoreErrorCodes.INVALID_POLICY,
+              ['operations', name, 'rulesets'],
+              `must map ruleset names to options, got ${describeValue(section.rulesets)}`,
+              section.rulesets,
+            );
           for (const [ruleset, rawOptions] of Object.entries(section.rulesets as Record<string, unknown>)) {
             rulesetName(['operations', name, 'rulesets', ruleset], ruleset);
             rulesets.set(ruleset, readOptions(operation, ['operations', name, 'rulesets', ruleset], rawOptions));

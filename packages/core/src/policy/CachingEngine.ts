@@ -5,7 +5,14 @@ import { isClass } from '../interfaces/Spec.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
 import { dottedNameProblem } from '../names/dottedName.js';
 import { isPromiseLike, type MaybePromise } from '../async/isPromiseLike.js';
-import type { CachingOperation, DelegatedOperation, InterceptResult, OperationContext, OperationOptions, OptionValues } from '../operations/CachingOperation.js';
+import type {
+  CachingOperation,
+  DelegatedOperation,
+  InterceptResult,
+  OperationContext,
+  OperationOptions,
+  OptionValues,
+} from '../operations/CachingOperation.js';
 import type { OperationRegistry } from '../operations/OperationRegistry.js';
 import type { RulesetRegistry } from '../registry/RulesetRegistry.js';
 import type { CachePolicy } from './CachePolicy.js';
@@ -71,10 +78,16 @@ export const defaultRulesetLookup: RulesetLookup = (exchange, rulesets) => {
   if (exchange.rulesetHint !== undefined) {
     const problem = hintProblem(exchange.rulesetHint);
     if (problem !== undefined) {
-      throw new CachesetError(CoreErrorCodes.INVALID_RULESET_NAME, `The ruleset hint ${JSON.stringify(exchange.rulesetHint)} set by the route is not a dotted name: ${problem}.`);
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_RULESET_NAME,
+        `The ruleset hint ${JSON.stringify(exchange.rulesetHint)} set by the route is not a dotted name: ${problem}.`,
+      );
     }
     if (rulesets.explicit && rulesets.getType(exchange.rulesetHint) === undefined) {
-      throw new CachesetError(CoreErrorCodes.RULESET_NOT_DECLARED, `The ruleset hint '${exchange.rulesetHint}' set by the route is not declared and explicit mode is on.`);
+      throw new CachesetError(
+        CoreErrorCodes.RULESET_NOT_DECLARED,
+        `The ruleset hint '${exchange.rulesetHint}' set by the route is not declared and explicit mode is on.`,
+      );
     }
     return exchange.rulesetHint;
   }
@@ -163,7 +176,11 @@ export class CachingEngine {
     );
   }
 
-  #answer(exchange: CacheExchange, operationName: string, result: InterceptResult | undefined): InterceptOutcome | undefined {
+  #answer(
+    exchange: CacheExchange,
+    operationName: string,
+    result: InterceptResult | undefined,
+  ): InterceptOutcome | undefined {
     if (result === undefined) return undefined;
     if (this.#policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, operationName);
     if (!exchange.annotations.has(MODIFY_AFTER_INTERCEPT)) exchange.annotations.set(MODIFY_AFTER_INTERCEPT, false);
@@ -188,7 +205,9 @@ export class CachingEngine {
     if (policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, match.operationName);
     if (match.operation.modify === undefined) return;
     try {
-      const result: unknown = match.operation.modify(this.#context(exchange, match.ruleset, match.operationName, match.operation));
+      const result: unknown = match.operation.modify(
+        this.#context(exchange, match.ruleset, match.operationName, match.operation),
+      );
       if (isPromiseLike(result)) {
         (result as Promise<unknown>).then(undefined, () => undefined);
         throw new CachesetError(
@@ -223,7 +242,12 @@ export class CachingEngine {
     return { ruleset, operationName, operation };
   }
 
-  #context(exchange: CacheExchange, ruleset: string, operationName: string, operation: CachingOperation): OperationContext {
+  #context(
+    exchange: CacheExchange,
+    ruleset: string,
+    operationName: string,
+    operation: CachingOperation,
+  ): OperationContext {
     return new EngineOperationContext(this.operations, this.#policy, exchange, ruleset, operationName, operation);
   }
 
@@ -255,7 +279,14 @@ class EngineOperationContext implements OperationContext {
   readonly #operations: OperationRegistry;
   readonly #policy: CachePolicy;
 
-  constructor(operations: OperationRegistry, policy: CachePolicy, exchange: CacheExchange, ruleset: string, operationName: string, operation: CachingOperation) {
+  constructor(
+    operations: OperationRegistry,
+    policy: CachePolicy,
+    exchange: CacheExchange,
+    ruleset: string,
+    operationName: string,
+    operation: CachingOperation,
+  ) {
     this.ruleset = ruleset;
     this.operationName = operationName;
     this.options = policy.resolveOptions(operation, ruleset);
@@ -278,6 +309,18 @@ class EngineOperationContext implements OperationContext {
 
   delegate(name: string): DelegatedOperation | undefined {
     const delegated = this.#operations.get(name);
-    return delegated === undefined ? undefined : { operation: delegated, context: new EngineOperationContext(this.#operations, this.#policy, this.exchange, this.ruleset, name, delegated) };
+    return delegated === undefined
+      ? undefined
+      : {
+          operation: delegated,
+          context: new EngineOperationContext(
+            this.#operations,
+            this.#policy,
+            this.exchange,
+            this.ruleset,
+            name,
+            delegated,
+          ),
+        };
   }
 }

@@ -119,7 +119,12 @@ export class RulesetRegistry {
     // WeakMap probe keyed by the object itself; others from their prototype's entry.
     if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
       const entry = this.#byObject.get(value);
-      if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch && entry.providesEpoch === declarationState.providesEpoch) {
+      if (
+        entry !== undefined &&
+        entry.generation === this.#generation &&
+        entry.epoch === declarationState.epoch &&
+        entry.providesEpoch === declarationState.providesEpoch
+      ) {
         return entry.ruleset;
       }
       if (!declarationState.directlyProvided.has(value)) {
@@ -140,7 +145,8 @@ export class RulesetRegistry {
   /** The ruleset instances of `cls` would get (the class's own resolution order). */
   lookupClass(cls: AnyClass): string | undefined {
     const entry = typeof cls === 'function' ? this.#byClass.get(cls) : undefined;
-    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch) return entry.ruleset;
+    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch)
+      return entry.ruleset;
     return this.matchClass(cls)?.ruleset;
   }
 
@@ -149,7 +155,12 @@ export class RulesetRegistry {
     if (value === null || value === undefined) return this.#walk([Interface]);
     if (typeof value !== 'object' && typeof value !== 'function') return this.#protoMatch(value);
     const entry = this.#byObject.get(value);
-    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch && entry.providesEpoch === declarationState.providesEpoch) {
+    if (
+      entry !== undefined &&
+      entry.generation === this.#generation &&
+      entry.epoch === declarationState.epoch &&
+      entry.providesEpoch === declarationState.providesEpoch
+    ) {
       return entry.match;
     }
     if (!declarationState.directlyProvided.has(value)) return this.#protoMatch(value);
@@ -162,10 +173,15 @@ export class RulesetRegistry {
   /** Like `lookupClass`, with the origin of the rule. */
   matchClass(cls: AnyClass): RuleMatch | undefined {
     if (!isClass(cls)) {
-      throw new CachesetError(CoreErrorCodes.INVALID_TARGET, `lookupClass: expected a class, got ${describeValue(cls)}.`, { details: { value: cls } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_TARGET,
+        `lookupClass: expected a class, got ${describeValue(cls)}.`,
+        { details: { value: cls } },
+      );
     }
     const entry = this.#byClass.get(cls);
-    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch) return entry.match;
+    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch)
+      return entry.match;
     const match = this.#cachedByProto(cls.prototype as object, () => classResolutionOrder(cls));
     this.#byClass.set(cls, this.#entry(match));
     return match;
@@ -197,10 +213,18 @@ export class RulesetRegistry {
   declareType(name: string, title: string, description = ''): void {
     assertDottedName(name, 'ruleset name', 'declareType');
     if (typeof title !== 'string') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `declareType('${name}'): title must be a string, got ${describeValue(title)}.`, { details: { name, title } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `declareType('${name}'): title must be a string, got ${describeValue(title)}.`,
+        { details: { name, title } },
+      );
     }
     if (typeof description !== 'string') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `declareType('${name}'): description must be a string, got ${describeValue(description)}.`, { details: { name, description } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `declareType('${name}'): description must be a string, got ${describeValue(description)}.`,
+        { details: { name, description } },
+      );
     }
     this.#types.set(name, Object.freeze({ name, title, description }));
     this.#changed();
@@ -231,7 +255,11 @@ export class RulesetRegistry {
   /** In explicit mode a ruleset name must be declared before a rule uses it. No argument turns it on. */
   setExplicitMode(mode = true): void {
     if (typeof mode !== 'boolean') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `setExplicitMode: expected a boolean, got ${describeValue(mode)}.`, { details: { mode } });
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `setExplicitMode: expected a boolean, got ${describeValue(mode)}.`,
+        { details: { mode } },
+      );
     }
     if (this.#explicit === mode) return;
     this.#explicit = mode;
@@ -252,7 +280,8 @@ export class RulesetRegistry {
     }
     for (const cls of options.classes ?? decoratedClasses()) {
       const ruleset = declaredRuleset(cls);
-      if (ruleset !== undefined && !this.#types.has(ruleset)) problems.push(`'${ruleset}' declared by @cacheRuleset on ${specName(cls)}`);
+      if (ruleset !== undefined && !this.#types.has(ruleset))
+        problems.push(`'${ruleset}' declared by @cacheRuleset on ${specName(cls)}`);
     }
     if (problems.length > 0) {
       throw new CachesetError(
@@ -277,7 +306,14 @@ export class RulesetRegistry {
   }
 
   #entry(match: RuleMatch | undefined): CacheEntry {
-    return { generation: this.#generation, epoch: declarationState.epoch, providesEpoch: declarationState.providesEpoch, match, ruleset: match?.ruleset, hits: 0 };
+    return {
+      generation: this.#generation,
+      epoch: declarationState.epoch,
+      providesEpoch: declarationState.providesEpoch,
+      match,
+      ruleset: match?.ruleset,
+      hits: 0,
+    };
   }
 
   /** Instances sharing a prototype share a resolution order, so new instances of known classes are cheap. */
@@ -292,7 +328,8 @@ export class RulesetRegistry {
 
   #cachedByProto(proto: object, order: () => readonly Spec[]): RuleMatch | undefined {
     const entry = this.#byProto.get(proto);
-    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch) return entry.match;
+    if (entry !== undefined && entry.generation === this.#generation && entry.epoch === declarationState.epoch)
+      return entry.match;
     const match = this.#walk(order());
     this.#byProto.set(proto, this.#entry(match));
     return match;

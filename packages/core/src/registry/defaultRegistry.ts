@@ -16,7 +16,10 @@ export function getDefaultRegistry(): RulesetRegistry | undefined {
 /** Replaces the default registry; `undefined` leaves none, so that only `lookup` keeps working. */
 export function setDefaultRegistry(registry: RulesetRegistry | undefined): void {
   if (registry !== undefined && !(registry instanceof RulesetRegistry)) {
-    throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, 'setDefaultRegistry: expected a RulesetRegistry or undefined.');
+    throw new CachesetError(
+      CoreErrorCodes.INVALID_ARGUMENT,
+      'setDefaultRegistry: expected a RulesetRegistry or undefined.',
+    );
   }
   slot.current = registry;
 }

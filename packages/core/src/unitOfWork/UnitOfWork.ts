@@ -108,10 +108,16 @@ export class UnitOfWork {
 
   #assertOpen(what: string, callback: unknown): void {
     if (typeof callback !== 'function') {
-      throw new CachesetError(CoreErrorCodes.INVALID_ARGUMENT, `UnitOfWork.${what}: expected a function, got ${describeValue(callback)}.`);
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `UnitOfWork.${what}: expected a function, got ${describeValue(callback)}.`,
+      );
     }
     if (this.#status !== 'open') {
-      throw new CachesetError(CoreErrorCodes.UNIT_CLOSED, `UnitOfWork.${what}: '${this.label}' is already ${this.#status}; work for it must be registered while it is open.`);
+      throw new CachesetError(
+        CoreErrorCodes.UNIT_CLOSED,
+        `UnitOfWork.${what}: '${this.label}' is already ${this.#status}; work for it must be registered while it is open.`,
+      );
     }
   }
 
@@ -121,7 +127,10 @@ export class UnitOfWork {
         await callback(this);
       } catch (error) {
         try {
-          this.#logger.error(`cacheset: ${phase === 'abort' ? 'an' : 'a'} ${phase} callback of '${this.label}' failed; the others still ran.`, { error, unit: this.label });
+          this.#logger.error(
+            `cacheset: ${phase === 'abort' ? 'an' : 'a'} ${phase} callback of '${this.label}' failed; the others still ran.`,
+            { error, unit: this.label },
+          );
         } catch {
           // A broken logger must not turn a reported failure into a thrown one.
         }

@@ -44,11 +44,17 @@ function usage(message: string): CachesetError {
 }
 
 function typesFrom(list: string): readonly ContentTypeEntry[] {
-  const wanted = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const wanted = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (wanted.length === 0) throw usage('--types needs at least one extension.');
   return wanted.map((extension) => {
     const entry = DEFAULT_CONTENT_TYPES.find((e) => e.extension === extension);
-    if (entry === undefined) throw usage(`--types: unknown type '${extension}'; known: ${DEFAULT_CONTENT_TYPES.map((e) => e.extension).join(', ')}.`);
+    if (entry === undefined)
+      throw usage(
+        `--types: unknown type '${extension}'; known: ${DEFAULT_CONTENT_TYPES.map((e) => e.extension).join(', ')}.`,
+      );
     return entry;
   });
 }
@@ -103,7 +109,10 @@ function optionsFrom(args: readonly string[]): ServerConfigOptions {
  * The `cacheset-fs` command line: prints server configurations. Returns the exit status: 0, or 2 for
  * a usage or configuration error (the message goes to `stderr`).
  */
-export function runCli(argv: readonly string[], io: { readonly stdout: CliOutput; readonly stderr: CliOutput }): number {
+export function runCli(
+  argv: readonly string[],
+  io: { readonly stdout: CliOutput; readonly stderr: CliOutput },
+): number {
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -27,17 +27,19 @@ export function servedContentType(entry: ContentTypeEntry): string {
  * The default table, in the order nginx tries the extensions (pages first: every extension costs
  * a stat() on a miss, and the earlier a type is, the cheaper its hits).
  */
-export const DEFAULT_CONTENT_TYPES: readonly ContentTypeEntry[] = Object.freeze([
-  { extension: 'html', mediaType: 'text/html', charset: 'utf-8', compressible: true },
-  { extension: 'json', mediaType: 'application/json', compressible: true },
-  { extension: 'png', mediaType: 'image/png' },
-  { extension: 'jpg', mediaType: 'image/jpeg' },
-  { extension: 'webp', mediaType: 'image/webp' },
-  { extension: 'avif', mediaType: 'image/avif' },
-  { extension: 'gif', mediaType: 'image/gif' },
-  { extension: 'svg', mediaType: 'image/svg+xml', compressible: true },
-  { extension: 'xml', mediaType: 'application/xml', compressible: true },
-  { extension: 'txt', mediaType: 'text/plain', charset: 'utf-8', compressible: true },
-  { extension: 'css', mediaType: 'text/css', charset: 'utf-8', compressible: true },
-  { extension: 'js', mediaType: 'text/javascript', charset: 'utf-8', compressible: true },
-].map((entry) => Object.freeze(entry)));
+export const DEFAULT_CONTENT_TYPES: readonly ContentTypeEntry[] = Object.freeze(
+  [
+    { extension: 'html', mediaType: 'text/html', charset: 'utf-8', compressible: true },
+    { extension: 'json', mediaType: 'application/json', compressible: true },
+    { extension: 'png', mediaType: 'image/png' },
+    { extension: 'jpg', mediaType: 'image/jpeg' },
+    { extension: 'webp', mediaType: 'image/webp' },
+    { extension: 'avif', mediaType: 'image/avif' },
+    { extension: 'gif', mediaType: 'image/gif' },
+    { extension: 'svg', mediaType: 'image/svg+xml', compressible: true },
+    { extension: 'xml', mediaType: 'application/xml', compressible: true },
+    { extension: 'txt', mediaType: 'text/plain', charset: 'utf-8', compressible: true },
+    { extension: 'css', mediaType: 'text/css', charset: 'utf-8', compressible: true },
+    { extension: 'js', mediaType: 'text/javascript', charset: 'utf-8', compressible: true },
+  ].map((entry) => Object.freeze(entry)),
+);

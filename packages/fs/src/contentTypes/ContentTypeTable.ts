@@ -36,30 +36,67 @@ export class ContentTypeTable {
 
   constructor(entries: readonly ContentTypeEntry[] = DEFAULT_CONTENT_TYPES) {
     if (!Array.isArray(entries) || entries.length === 0) {
-      throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `contentTypes must be a non-empty list of { extension, mediaType, charset?, compressible? }, got ${describeValue(entries)}.`, entries);
+      throw fsError(
+        FsErrorCodes.INVALID_CONTENT_TYPES,
+        `contentTypes must be a non-empty list of { extension, mediaType, charset?, compressible? }, got ${describeValue(entries)}.`,
+        entries,
+      );
     }
     const seen = new Set<string>();
     const checked: ContentTypeEntry[] = [];
     for (const raw of entries as readonly unknown[]) {
       const entry = raw as Partial<ContentTypeEntry> | null;
       const where = `contentTypes entry ${describeValue(entry?.extension ?? raw)}`;
-      if (typeof entry !== 'object' || entry === null) throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: expected { extension, mediaType }, got ${describeValue(raw)}.`, raw);
+      if (typeof entry !== 'object' || entry === null)
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: expected { extension, mediaType }, got ${describeValue(raw)}.`,
+          raw,
+        );
       if (typeof entry.extension !== 'string' || !EXTENSION.test(entry.extension)) {
-        throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: extension must be 1 to 16 lower-case ASCII letters or digits without a dot (nginx maps the last dot's suffix), got ${describeValue(entry.extension)}.`, entry.extension);
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: extension must be 1 to 16 lower-case ASCII letters or digits without a dot (nginx maps the last dot's suffix), got ${describeValue(entry.extension)}.`,
+          entry.extension,
+        );
       }
       if (RESERVED_EXTENSIONS.has(entry.extension)) {
-        throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: the extension '${entry.extension}' is reserved for the cache's compressed siblings and temporary files.`, entry.extension);
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: the extension '${entry.extension}' is reserved for the cache's compressed siblings and temporary files.`,
+          entry.extension,
+        );
       }
-      if (seen.has(entry.extension)) throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: the extension '${entry.extension}' appears twice; each extension maps to one type.`, entry.extension);
+      if (seen.has(entry.extension))
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: the extension '${entry.extension}' appears twice; each extension maps to one type.`,
+          entry.extension,
+        );
       seen.add(entry.extension);
       if (typeof entry.mediaType !== 'string' || !MEDIA_TYPE.test(entry.mediaType)) {
-        throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: mediaType must be a lower-case type/subtype such as "text/html", got ${describeValue(entry.mediaType)}.`, entry.mediaType);
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: mediaType must be a lower-case type/subtype such as "text/html", got ${describeValue(entry.mediaType)}.`,
+          entry.mediaType,
+        );
       }
-      if (entry.charset !== undefined && (typeof entry.charset !== 'string' || !CHARSET.test(normalizeCharset(entry.charset)))) {
-        throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: charset must be a charset label such as "utf-8", got ${describeValue(entry.charset)}.`, entry.charset);
+      if (
+        entry.charset !== undefined &&
+        (typeof entry.charset !== 'string' || !CHARSET.test(normalizeCharset(entry.charset)))
+      ) {
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: charset must be a charset label such as "utf-8", got ${describeValue(entry.charset)}.`,
+          entry.charset,
+        );
       }
       if (entry.compressible !== undefined && typeof entry.compressible !== 'boolean') {
-        throw fsError(FsErrorCodes.INVALID_CONTENT_TYPES, `${where}: compressible must be true or false, got ${describeValue(entry.compressible)}.`, entry.compressible);
+        throw fsError(
+          FsErrorCodes.INVALID_CONTENT_TYPES,
+          `${where}: compressible must be true or false, got ${describeValue(entry.compressible)}.`,
+          entry.compressible,
+        );
       }
       const frozen: ContentTypeEntry = Object.freeze({
         extension: entry.extension,

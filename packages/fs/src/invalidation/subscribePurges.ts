@@ -22,22 +22,40 @@ export interface PurgeSubscriptionOptions {
  */
 export function subscribePurges(cache: FsCache, options: PurgeSubscriptionOptions): () => void {
   if (typeof options !== 'object' || options === null) {
-    throw fsError(FsErrorCodes.INVALID_OPTIONS, `subscribePurges: expected { container } or { adapters }, got ${describeValue(options)}.`, options);
+    throw fsError(
+      FsErrorCodes.INVALID_OPTIONS,
+      `subscribePurges: expected { container } or { adapters }, got ${describeValue(options)}.`,
+      options,
+    );
   }
   if (options.adapters !== undefined && options.container !== undefined) {
     throw fsError(FsErrorCodes.INVALID_OPTIONS, 'subscribePurges: give container or adapters, not both.', options);
   }
   let adapters: AdapterLookup;
   if (options.adapters !== undefined) {
-    if (!(options.adapters instanceof AdapterLookup)) throw fsError(FsErrorCodes.INVALID_OPTIONS, `subscribePurges: adapters must be an AdapterLookup, got ${describeValue(options.adapters)}.`, options.adapters);
+    if (!(options.adapters instanceof AdapterLookup))
+      throw fsError(
+        FsErrorCodes.INVALID_OPTIONS,
+        `subscribePurges: adapters must be an AdapterLookup, got ${describeValue(options.adapters)}.`,
+        options.adapters,
+      );
     adapters = options.adapters;
   } else if (options.container !== undefined) {
     adapters = new AdapterLookup(options.container);
   } else {
-    throw fsError(FsErrorCodes.INVALID_OPTIONS, 'subscribePurges: give the application container (container) or an AdapterLookup (adapters), where IPurgePaths adapters are bound.', options);
+    throw fsError(
+      FsErrorCodes.INVALID_OPTIONS,
+      'subscribePurges: give the application container (container) or an AdapterLookup (adapters), where IPurgePaths adapters are bound.',
+      options,
+    );
   }
   const bus = options.bus ?? getDefaultBus();
-  if (typeof (bus as { subscribe?: unknown } | null)?.subscribe !== 'function') throw fsError(FsErrorCodes.INVALID_OPTIONS, `subscribePurges: bus must be an EventBus, got ${describeValue(bus)}.`, bus);
+  if (typeof (bus as { subscribe?: unknown } | null)?.subscribe !== 'function')
+    throw fsError(
+      FsErrorCodes.INVALID_OPTIONS,
+      `subscribePurges: bus must be an EventBus, got ${describeValue(bus)}.`,
+      bus,
+    );
   const { logger } = cache.options;
   const unsubscribe = bus.subscribe(Purge, function cachesetFsPurge(event) {
     const { relative, errors } = resolvePurgePaths(adapters, event.object);

@@ -1,4 +1,10 @@
-import { describeValue, stringListOption, type CachingOperation, type OperationContext, type OperationOptions } from '@cacheset/core';
+import {
+  describeValue,
+  stringListOption,
+  type CachingOperation,
+  type OperationContext,
+  type OperationOptions,
+} from '@cacheset/core';
 import { factsNow, gatherFacts, hasCacheStopVariable, httpSettingsOf, requestCapture } from '@cacheset/http';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
 import { FsCache } from '../store/FsCache.js';
@@ -41,18 +47,40 @@ const NO_FACTS = { etagKeys: [], lastModified: false } as const;
  * Every refusal is counted with its reason in `cache.stats().refused`; nothing is ever thrown at the
  * request.
  */
-export function createFsCacheOperation(cache: FsCache, options: CreateFsCacheOperationOptions = {}): CachingOperation<FsCacheOperationOptions> {
-  if (!(cache instanceof FsCache)) throw fsError(FsErrorCodes.INVALID_OPTIONS, `createFsCacheOperation: expected an FsCache (await FsCache.open({ root })), got ${describeValue(cache)}.`, cache);
-  if (typeof options !== 'object' || options === null) throw fsError(FsErrorCodes.INVALID_OPTIONS, `createFsCacheOperation: expected options, got ${describeValue(options)}.`, options);
+export function createFsCacheOperation(
+  cache: FsCache,
+  options: CreateFsCacheOperationOptions = {},
+): CachingOperation<FsCacheOperationOptions> {
+  if (!(cache instanceof FsCache))
+    throw fsError(
+      FsErrorCodes.INVALID_OPTIONS,
+      `createFsCacheOperation: expected an FsCache (await FsCache.open({ root })), got ${describeValue(cache)}.`,
+      cache,
+    );
+  if (typeof options !== 'object' || options === null)
+    throw fsError(
+      FsErrorCodes.INVALID_OPTIONS,
+      `createFsCacheOperation: expected options, got ${describeValue(options)}.`,
+      options,
+    );
   const sort = options.sort ?? 20;
-  if (typeof sort !== 'number' || Number.isNaN(sort)) throw fsError(FsErrorCodes.INVALID_OPTIONS, `createFsCacheOperation: sort must be a number, got ${describeValue(sort)}.`, sort);
+  if (typeof sort !== 'number' || Number.isNaN(sort))
+    throw fsError(
+      FsErrorCodes.INVALID_OPTIONS,
+      `createFsCacheOperation: sort must be a number, got ${describeValue(sort)}.`,
+      sort,
+    );
   return {
     name: options.name ?? 'fsCache',
     title: 'Filesystem cache',
-    description: 'Writes shareable responses under the document root that nginx serves before the application (try_files); Purge events delete them.',
+    description:
+      'Writes shareable responses under the document root that nginx serves before the application (try_files); Purge events delete them.',
     sort,
     options: {
-      queryParameters: stringListOption(null, 'Query parameters that may vary a page; a request with any other parameter, or not in canonical order, is not written. Default: none (a query string is never written).'),
+      queryParameters: stringListOption(
+        null,
+        'Query parameters that may vary a page; a request with any other parameter, or not in canonical order, is not written. Default: none (a query string is never written).',
+      ),
     },
 
     async intercept(ctx) {
@@ -65,13 +93,19 @@ export function createFsCacheOperation(cache: FsCache, options: CreateFsCacheOpe
       const { request, response, exchange } = ctx;
       const ticket = (exchange.annotations.get(ticketKey) as FsWriteTicket | undefined) ?? cache.begin();
       const early =
-        request.method !== 'GET' ? 'method'
-        : response.status !== 200 ? 'status'
-        : request.user !== undefined ? 'authenticated'
-        : response.getHeader('set-cookie') !== undefined ? 'set-cookie'
-        : hasCacheStopVariable(request, httpSettingsOf(exchange).cacheStopRequestVariables) ? 'cache-stop'
-        : !factsNow(ctx, NO_FACTS).contentPublic ? 'not-public'
-        : undefined;
+        request.method !== 'GET'
+          ? 'method'
+          : response.status !== 200
+            ? 'status'
+            : request.user !== undefined
+              ? 'authenticated'
+              : response.getHeader('set-cookie') !== undefined
+                ? 'set-cookie'
+                : hasCacheStopVariable(request, httpSettingsOf(exchange).cacheStopRequestVariables)
+                  ? 'cache-stop'
+                  : !factsNow(ctx, NO_FACTS).contentPublic
+                    ? 'not-public'
+                    : undefined;
       if (early !== undefined) {
         cache.refuse(early);
         return;
@@ -87,7 +121,11 @@ export function createFsCacheOperation(cache: FsCache, options: CreateFsCacheOpe
         complete(captured) {
           const problem = responseProblem(captured.status, captured.headers, cache.cacheControl);
           if (problem !== undefined) cache.refuse(problem);
-          else void cache.write(ticket, location, { contentType: headerOf(captured.headers, 'content-type'), body: captured.body });
+          else
+            void cache.write(ticket, location, {
+              contentType: headerOf(captured.headers, 'content-type'),
+              body: captured.body,
+            });
         },
         abandon(reason) {
           cache.refuse(reason === 'too-large' ? 'too-large' : 'aborted');

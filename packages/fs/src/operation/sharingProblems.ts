@@ -16,7 +16,11 @@ export function headerOf(headers: readonly (readonly [string, string])[], name: 
  * may be written. With `cacheControl`, the response must carry exactly the Cache-Control nginx will
  * send for the copy.
  */
-export function responseProblem(status: number, headers: readonly (readonly [string, string])[], cacheControl: string | undefined): SharingProblem | undefined {
+export function responseProblem(
+  status: number,
+  headers: readonly (readonly [string, string])[],
+  cacheControl: string | undefined,
+): SharingProblem | undefined {
   if (status !== 200) return 'status';
   if (headerOf(headers, 'set-cookie') !== undefined) return 'set-cookie';
   const sent = headerOf(headers, 'cache-control');
@@ -30,7 +34,9 @@ export function responseProblem(status: number, headers: readonly (readonly [str
     }
   }
   const encoding = headerOf(headers, 'content-encoding');
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '') return 'content-encoding';
-  if (cacheControl !== undefined && normalizeCacheControl(sent ?? '') !== normalizeCacheControl(cacheControl)) return 'cache-control-mismatch';
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity' && encoding.trim() !== '')
+    return 'content-encoding';
+  if (cacheControl !== undefined && normalizeCacheControl(sent ?? '') !== normalizeCacheControl(cacheControl))
+    return 'cache-control-mismatch';
   return undefined;
 }

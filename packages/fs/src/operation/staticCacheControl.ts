@@ -16,24 +16,45 @@ export interface StaticCacheControlOptions {
  * would have sent (Expires is left out: with max-age or s-maxage in Cache-Control, HTTP/1.1 caches
  * ignore it).
  */
-export async function staticCacheControl(caching: HttpCaching, ruleset: string, options: StaticCacheControlOptions = {}): Promise<string> {
+export async function staticCacheControl(
+  caching: HttpCaching,
+  ruleset: string,
+  options: StaticCacheControlOptions = {},
+): Promise<string> {
   const response = memoryResponse(200);
   response.setHeader('Content-Type', options.contentType ?? 'text/html; charset=utf-8');
-  const exchange = createExchange({ request: memoryRequest({ method: 'GET', url: options.url ?? '/' }), response, rulesetHint: ruleset, adapters: caching.adapters });
+  const exchange = createExchange({
+    request: memoryRequest({ method: 'GET', url: options.url ?? '/' }),
+    response,
+    rulesetHint: ruleset,
+    adapters: caching.adapters,
+  });
   attachHttpSettings(exchange, caching.settings);
   const match = caching.engine.findOperation(exchange);
   if (match?.operation === undefined) {
-    throw fsError(FsErrorCodes.INVALID_RULESET, `staticCacheControl: the policy maps no registered operation to ruleset ${JSON.stringify(ruleset)}.`, ruleset);
+    throw fsError(
+      FsErrorCodes.INVALID_RULESET,
+      `staticCacheControl: the policy maps no registered operation to ruleset ${JSON.stringify(ruleset)}.`,
+      ruleset,
+    );
   }
   const answered = await caching.engine.intercept(exchange);
   if (answered !== undefined) {
-    throw fsError(FsErrorCodes.INVALID_RULESET, `staticCacheControl: the operations of ruleset '${ruleset}' answered the probe request from intercept (status ${answered.status}); no rendered response to read.`, ruleset);
+    throw fsError(
+      FsErrorCodes.INVALID_RULESET,
+      `staticCacheControl: the operations of ruleset '${ruleset}' answered the probe request from intercept (status ${answered.status}); no rendered response to read.`,
+      ruleset,
+    );
   }
   caching.engine.modify(exchange);
   abandonPendingFill(exchange, 'static Cache-Control probe');
   const value = response.getHeader('cache-control');
   if (value === undefined || value.trim() === '') {
-    throw fsError(FsErrorCodes.INVALID_RULESET, `staticCacheControl: the operations of ruleset '${ruleset}' set no Cache-Control.`, ruleset);
+    throw fsError(
+      FsErrorCodes.INVALID_RULESET,
+      `staticCacheControl: the operations of ruleset '${ruleset}' set no Cache-Control.`,
+      ruleset,
+    );
   }
   return value;
 }

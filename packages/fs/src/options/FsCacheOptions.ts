@@ -91,7 +91,8 @@ function invalid(message: string, value: unknown): never {
 
 function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) invalid(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}.`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    invalid(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}.`, value);
   return value;
 }
 
@@ -105,7 +106,12 @@ function flag(name: string, value: unknown, fallback: boolean): boolean {
 export function normalizeCacheControl(value: string): string {
   return value
     .split(',')
-    .map((d) => d.trim().replace(/\s*=\s*/, '=').toLowerCase())
+    .map((d) =>
+      d
+        .trim()
+        .replace(/\s*=\s*/, '=')
+        .toLowerCase(),
+    )
     .filter((d) => d.length > 0)
     .sort()
     .join(', ');
@@ -113,37 +119,66 @@ export function normalizeCacheControl(value: string): string {
 
 /** Validates every option at start-up; a bad one is `ERR_CACHESET_FS_INVALID_OPTIONS` naming it. */
 export function resolveFsCacheOptions(options: FsCacheOptions): ResolvedFsCacheOptions {
-  if (typeof options !== 'object' || options === null) invalid(`expected options { root, ... }, got ${describeValue(options)}.`, options);
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`, key);
-  if (typeof options.root !== 'string' || options.root.trim() === '') invalid(`root must be the path of the document root, got ${describeValue(options.root)}.`, options.root);
+  if (typeof options !== 'object' || options === null)
+    invalid(`expected options { root, ... }, got ${describeValue(options)}.`, options);
+  for (const key of Object.keys(options))
+    if (!KNOWN.has(key)) invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`, key);
+  if (typeof options.root !== 'string' || options.root.trim() === '')
+    invalid(`root must be the path of the document root, got ${describeValue(options.root)}.`, options.root);
   if (options.root.includes('\0')) invalid('root must not contain a NUL byte.', options.root);
   const table = new ContentTypeTable(options.contentTypes);
   const indexName = options.indexName ?? 'index';
   if (typeof indexName !== 'string' || !INDEX_NAME.test(indexName)) {
-    invalid(`indexName must be a plain file name of letters, digits, '_' and '-' (no dot, no '${QUERY_MARKER}'), got ${describeValue(indexName)}.`, indexName);
+    invalid(
+      `indexName must be a plain file name of letters, digits, '_' and '-' (no dot, no '${QUERY_MARKER}'), got ${describeValue(indexName)}.`,
+      indexName,
+    );
   }
   const maxNameBytes = integer('maxNameBytes', options.maxNameBytes, 255, 32, 1024);
   const maxPathBytes = integer('maxPathBytes', options.maxPathBytes, 1024, 64, 4000);
   const maxFileBytes = integer('maxFileBytes', options.maxFileBytes, 8 * 1_048_576, 1, 2 ** 31 - 1);
-  const maxBytes = options.maxBytes === undefined ? undefined : integer('maxBytes', options.maxBytes, 0, 1, Number.MAX_SAFE_INTEGER);
+  const maxBytes =
+    options.maxBytes === undefined ? undefined : integer('maxBytes', options.maxBytes, 0, 1, Number.MAX_SAFE_INTEGER);
   const gzip = flag('gzip', options.gzip, false);
   const brotli = flag('brotli', options.brotli, false);
   const compressMinBytes = integer('compressMinBytes', options.compressMinBytes, 256, 0, 2 ** 31 - 1);
-  if (options.cacheControl !== undefined && (typeof options.cacheControl !== 'string' || options.cacheControl.trim() === '' || /[\r\n"\\]/.test(options.cacheControl))) {
-    invalid(`cacheControl must be a Cache-Control value such as "max-age=0, s-maxage=86400, must-revalidate" (no quotes, backslashes or line breaks), got ${describeValue(options.cacheControl)}.`, options.cacheControl);
+  if (
+    options.cacheControl !== undefined &&
+    (typeof options.cacheControl !== 'string' ||
+      options.cacheControl.trim() === '' ||
+      /[\r\n"\\]/.test(options.cacheControl))
+  ) {
+    invalid(
+      `cacheControl must be a Cache-Control value such as "max-age=0, s-maxage=86400, must-revalidate" (no quotes, backslashes or line breaks), got ${describeValue(options.cacheControl)}.`,
+      options.cacheControl,
+    );
   }
   const fileMode = integer('fileMode', options.fileMode, 0o644, 0, 0o777);
   const dirMode = integer('dirMode', options.dirMode, 0o755, 0, 0o777);
-  if ((fileMode & 0o400) === 0) invalid(`fileMode ${fileMode.toString(8)} does not let the owner read the files.`, fileMode);
-  if ((dirMode & 0o700) !== 0o700) invalid(`dirMode ${dirMode.toString(8)} must give the owner rwx (the cache writes into its directories).`, dirMode);
+  if ((fileMode & 0o400) === 0)
+    invalid(`fileMode ${fileMode.toString(8)} does not let the owner read the files.`, fileMode);
+  if ((dirMode & 0o700) !== 0o700)
+    invalid(`dirMode ${dirMode.toString(8)} must give the owner rwx (the cache writes into its directories).`, dirMode);
   const logger = options.logger ?? consoleLogger;
-  if (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function') invalid(`logger must have warn() and error(), got ${describeValue(logger)}.`, logger);
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.error !== 'function' ||
+    typeof logger.warn !== 'function'
+  )
+    invalid(`logger must have warn() and error(), got ${describeValue(logger)}.`, logger);
   const longestExtension = Math.max(...table.extensions.map((e) => e.length));
   const siblingBytes = gzip || brotli ? 3 : 0;
   return Object.freeze({
     root: options.root,
     table,
-    rules: Object.freeze({ indexName, maxNameBytes, maxPathBytes, suffixBytes: 1 + longestExtension + siblingBytes, directSuffix: `.${table.extensions[0] as string}` }),
+    rules: Object.freeze({
+      indexName,
+      maxNameBytes,
+      maxPathBytes,
+      suffixBytes: 1 + longestExtension + siblingBytes,
+      directSuffix: `.${table.extensions[0] as string}`,
+    }),
     maxFileBytes,
     maxBytes,
     siblings: Object.freeze({ gzip, brotli, minBytes: compressMinBytes }),

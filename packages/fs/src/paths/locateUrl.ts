@@ -23,7 +23,10 @@ function byteLength(text: string): number {
  * application (dot segments, `//`, `%2F`), it could leave the root (`..`, NUL, backslash), or the
  * filesystem cannot hold it (over-long names). Nothing here touches the disk.
  */
-export function decodeUrlPath(rawPath: string, rules: PathRules): { readonly segments: readonly string[]; readonly directory: boolean } | PathProblem {
+export function decodeUrlPath(
+  rawPath: string,
+  rules: PathRules,
+): { readonly segments: readonly string[]; readonly directory: boolean } | PathProblem {
   if (!rawPath.startsWith('/')) return 'not-origin-form';
   if (rawPath.includes('\\')) return 'backslash';
   if (rawPath.includes('#') || !RAW_ALLOWED.test(rawPath)) return 'bad-character';
@@ -35,7 +38,8 @@ export function decodeUrlPath(rawPath: string, rules: PathRules): { readonly seg
     if (raw === '') return 'empty-segment';
     if (ENCODED_SLASH.test(raw)) return 'encoded-slash';
     if (ENCODED_BACKSLASH.test(raw)) return 'backslash';
-    if (ENCODED_DOT.test(raw)) return raw.replace(/%2e/gi, '.').replace(/^\.{1,2}$/, '') === '' ? 'dot-segment' : 'encoded-dot';
+    if (ENCODED_DOT.test(raw))
+      return raw.replace(/%2e/gi, '.').replace(/^\.{1,2}$/, '') === '' ? 'dot-segment' : 'encoded-dot';
     let segment: string;
     try {
       segment = decodeURIComponent(raw);
@@ -76,9 +80,17 @@ export function locateUrl(url: string, rules: PathRules, allowedQuery: readonly 
   const baseName = query === '' ? pageName : `${pageName}${QUERY_MARKER}${query}`;
   if (byteLength(baseName) + rules.suffixBytes > rules.maxNameBytes) return { problem: 'name-too-long' };
   const dir = dirSegments.join('/');
-  if (byteLength(dir) + 1 + byteLength(baseName) + rules.suffixBytes > rules.maxPathBytes) return { problem: 'path-too-long' };
+  if (byteLength(dir) + 1 + byteLength(baseName) + rules.suffixBytes > rules.maxPathBytes)
+    return { problem: 'path-too-long' };
   return {
-    location: { segments, directory: directory || segments.length === 0, query, dir, baseName, key: `/${segments.join('/')}` },
+    location: {
+      segments,
+      directory: directory || segments.length === 0,
+      query,
+      dir,
+      baseName,
+      key: `/${segments.join('/')}`,
+    },
   };
 }
 
@@ -87,7 +99,10 @@ export function locateUrl(url: string, rules: PathRules, allowedQuery: readonly 
  * every kept query variant) and so is a trailing slash. Undefined for paths that can never have been
  * written.
  */
-export function purgeKeyOf(path: string, rules: PathRules): { readonly key: string; readonly segments: readonly string[] } | undefined {
+export function purgeKeyOf(
+  path: string,
+  rules: PathRules,
+): { readonly key: string; readonly segments: readonly string[] } | undefined {
   const q = path.indexOf('?');
   const decoded = decodeUrlPath(q < 0 ? path : path.slice(0, q), rules);
   if (typeof decoded === 'string') return undefined;

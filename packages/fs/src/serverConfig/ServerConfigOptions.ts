@@ -40,7 +40,9 @@ export interface ServerConfigOptions {
 }
 
 /** The application's address, parsed. */
-export type AppAddress = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'unix'; readonly path: string };
+export type AppAddress =
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'unix'; readonly path: string };
 
 export interface ResolvedServerConfig {
   readonly root: string;
@@ -60,7 +62,8 @@ export interface ResolvedServerConfig {
 
 /** Characters that cannot appear inside a quoted nginx or Apache string without escaping or interpolation. */
 const UNQUOTABLE = /["\\$\x00-\x1f\x7f]/;
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/;
+const HOST =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/;
 const SERVER_NAME = /^[A-Za-z0-9.*_-]+(?: [A-Za-z0-9.*_-]+)*$/;
 const COOKIE = /^[A-Za-z0-9_.-]{1,64}$/;
 const NAME = /^[a-z][a-z0-9_]{0,31}$/;
@@ -72,17 +75,26 @@ function invalid(message: string, value: unknown): never {
 
 function port(text: string, what: string): number {
   const n = Number(text);
-  if (!/^\d{1,5}$/.test(text) || n < 1 || n > 65_535) invalid(`${what}: ${JSON.stringify(text)} is not a port from 1 to 65535.`, text);
+  if (!/^\d{1,5}$/.test(text) || n < 1 || n > 65_535)
+    invalid(`${what}: ${JSON.stringify(text)} is not a port from 1 to 65535.`, text);
   return n;
 }
 
 /** Parses `http://host:port`, `host:port` or `unix:/path`. */
 export function parseAppAddress(value: unknown): AppAddress {
-  if (typeof value !== 'string' || value.trim() === '') invalid(`app must be the application's address (http://127.0.0.1:3000, 127.0.0.1:3000 or unix:/run/app.sock), got ${describeValue(value)}.`, value);
+  if (typeof value !== 'string' || value.trim() === '')
+    invalid(
+      `app must be the application's address (http://127.0.0.1:3000, 127.0.0.1:3000 or unix:/run/app.sock), got ${describeValue(value)}.`,
+      value,
+    );
   const text = value.trim();
   if (text.startsWith('unix:')) {
     const path = text.slice(5);
-    if (!isAbsolute(path) || UNQUOTABLE.test(path) || /[\s;{}]/.test(path)) invalid(`app: ${JSON.stringify(text)} must be unix: followed by an absolute socket path without quotes, spaces, ';', braces or '$'.`, value);
+    if (!isAbsolute(path) || UNQUOTABLE.test(path) || /[\s;{}]/.test(path))
+      invalid(
+        `app: ${JSON.stringify(text)} must be unix: followed by an absolute socket path without quotes, spaces, ';', braces or '$'.`,
+        value,
+      );
     return { kind: 'unix', path };
   }
   let hostPort = text;
@@ -93,9 +105,22 @@ export function parseAppAddress(value: unknown): AppAddress {
     } catch {
       invalid(`app: ${JSON.stringify(text)} is not a URL.`, value);
     }
-    if (url.protocol !== 'http:') invalid(`app: only http:// applications are supported (nginx talks plain HTTP to the app), got ${JSON.stringify(text)}.`, value);
-    if (url.username !== '' || url.password !== '' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-      invalid(`app: give only scheme, host and port (no credentials, path or query), got ${JSON.stringify(text)}.`, value);
+    if (url.protocol !== 'http:')
+      invalid(
+        `app: only http:// applications are supported (nginx talks plain HTTP to the app), got ${JSON.stringify(text)}.`,
+        value,
+      );
+    if (
+      url.username !== '' ||
+      url.password !== '' ||
+      (url.pathname !== '/' && url.pathname !== '') ||
+      url.search !== '' ||
+      url.hash !== ''
+    ) {
+      invalid(
+        `app: give only scheme, host and port (no credentials, path or query), got ${JSON.stringify(text)}.`,
+        value,
+      );
     }
     hostPort = url.port === '' ? `${url.hostname}:80` : `${url.hostname}:${url.port}`;
   }
@@ -119,29 +144,51 @@ function listenOf(value: unknown): string {
 
 /** Validates the generator options; every problem is `ERR_CACHESET_FS_INVALID_SERVER_CONFIG` naming the option. */
 export function resolveServerConfig(options: ServerConfigOptions): ResolvedServerConfig {
-  if (typeof options !== 'object' || options === null) invalid(`expected options { root, app, ... }, got ${describeValue(options)}.`, options);
+  if (typeof options !== 'object' || options === null)
+    invalid(`expected options { root, app, ... }, got ${describeValue(options)}.`, options);
   const { root } = options;
   if (typeof root !== 'string' || !isAbsolute(root) || UNQUOTABLE.test(root)) {
-    invalid(`root must be an absolute path without quotes, backslashes, '$' or control characters, got ${describeValue(root)}.`, root);
+    invalid(
+      `root must be an absolute path without quotes, backslashes, '$' or control characters, got ${describeValue(root)}.`,
+      root,
+    );
   }
-  if (options.serverName !== undefined && (typeof options.serverName !== 'string' || !SERVER_NAME.test(options.serverName))) {
-    invalid(`serverName must be host names separated by spaces, got ${describeValue(options.serverName)}.`, options.serverName);
+  if (
+    options.serverName !== undefined &&
+    (typeof options.serverName !== 'string' || !SERVER_NAME.test(options.serverName))
+  ) {
+    invalid(
+      `serverName must be host names separated by spaces, got ${describeValue(options.serverName)}.`,
+      options.serverName,
+    );
   }
   const indexName = options.indexName ?? 'index';
-  if (typeof indexName !== 'string' || !INDEX_NAME.test(indexName)) invalid(`indexName must be letters, digits, '_' and '-', got ${describeValue(indexName)}.`, indexName);
+  if (typeof indexName !== 'string' || !INDEX_NAME.test(indexName))
+    invalid(`indexName must be letters, digits, '_' and '-', got ${describeValue(indexName)}.`, indexName);
   const cookies = options.bypassCookies ?? [];
   if (!Array.isArray(cookies) || cookies.some((c) => typeof c !== 'string' || !COOKIE.test(c))) {
-    invalid(`bypassCookies must be cookie names of letters, digits, '_', '.' and '-', got ${describeValue(cookies)}.`, cookies);
+    invalid(
+      `bypassCookies must be cookie names of letters, digits, '_', '.' and '-', got ${describeValue(cookies)}.`,
+      cookies,
+    );
   }
   const cacheControl = options.cacheControl ?? 'no-cache';
   if (typeof cacheControl !== 'string' || cacheControl.trim() === '' || UNQUOTABLE.test(cacheControl)) {
-    invalid(`cacheControl must be a Cache-Control value without quotes, backslashes or '$', got ${describeValue(cacheControl)}.`, cacheControl);
+    invalid(
+      `cacheControl must be a Cache-Control value without quotes, backslashes or '$', got ${describeValue(cacheControl)}.`,
+      cacheControl,
+    );
   }
   const name = options.name ?? 'cacheset';
-  if (typeof name !== 'string' || !NAME.test(name)) invalid(`name must be lower-case letters, digits and '_' (a prefix for nginx variables), got ${describeValue(name)}.`, name);
+  if (typeof name !== 'string' || !NAME.test(name))
+    invalid(
+      `name must be lower-case letters, digits and '_' (a prefix for nginx variables), got ${describeValue(name)}.`,
+      name,
+    );
   for (const key of ['queryVariants', 'gzip', 'brotli', 'disableSymlinks'] as const) {
     const value = options[key];
-    if (value !== undefined && typeof value !== 'boolean') invalid(`${key} must be true or false, got ${describeValue(value)}.`, value);
+    if (value !== undefined && typeof value !== 'boolean')
+      invalid(`${key} must be true or false, got ${describeValue(value)}.`, value);
   }
   let table: ContentTypeTable;
   try {
@@ -167,7 +214,12 @@ export function resolveServerConfig(options: ServerConfigOptions): ResolvedServe
 }
 
 /** The generator options that must agree with a cache: its root, types, index name, siblings and Cache-Control. */
-export function serverConfigOf(cache: FsCache): Pick<ServerConfigOptions, 'root' | 'contentTypes' | 'indexName' | 'gzip' | 'brotli'> & { readonly cacheControl?: string } {
+export function serverConfigOf(cache: FsCache): Pick<
+  ServerConfigOptions,
+  'root' | 'contentTypes' | 'indexName' | 'gzip' | 'brotli'
+> & {
+  readonly cacheControl?: string;
+} {
   const o = cache.options;
   return {
     root: cache.root,

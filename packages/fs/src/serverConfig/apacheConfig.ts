@@ -19,8 +19,12 @@ export function apacheConfig(options: ServerConfigOptions): string {
   const bypass = [
     'RewriteCond %{REQUEST_METHOD} !^(GET|HEAD)$ [OR]',
     'RewriteCond %{HTTP:Authorization} !^$ [OR]',
-    ...(c.bypassCookies.length > 0 ? [`RewriteCond %{HTTP_COOKIE} "(^|;)\\s*(${c.bypassCookies.map(escapeRegExp).join('|')})=" [OR]`] : []),
-    c.queryVariants ? `RewriteCond %{QUERY_STRING} !(^$|${SERVABLE_QUERY_PATTERN}) [OR]` : 'RewriteCond %{QUERY_STRING} !^$ [OR]',
+    ...(c.bypassCookies.length > 0
+      ? [`RewriteCond %{HTTP_COOKIE} "(^|;)\\s*(${c.bypassCookies.map(escapeRegExp).join('|')})=" [OR]`]
+      : []),
+    c.queryVariants
+      ? `RewriteCond %{QUERY_STRING} !(^$|${SERVABLE_QUERY_PATTERN}) [OR]`
+      : 'RewriteCond %{QUERY_STRING} !^$ [OR]',
     `RewriteCond %{REQUEST_URI} "(^|/)\\.|${QUERY_MARKER}|/${c.indexName}$" [OR]`,
     'RewriteCond %{THE_REQUEST} "%(2f|5c|2e|00)" [NC,OR]',
     'RewriteCond %{THE_REQUEST} "^\\S+\\s+[^?\\s]*(//|/\\.\\.?(/|\\?|\\s))"',

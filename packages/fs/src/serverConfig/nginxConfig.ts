@@ -1,7 +1,12 @@
 import { servedContentType } from '../contentTypes/ContentTypeEntry.js';
 import { QUERY_MARKER } from '../paths/CacheLocation.js';
 import { SERVABLE_QUERY_PATTERN } from '../paths/canonicalQuery.js';
-import { escapeRegExp, resolveServerConfig, type ResolvedServerConfig, type ServerConfigOptions } from './ServerConfigOptions.js';
+import {
+  escapeRegExp,
+  resolveServerConfig,
+  type ResolvedServerConfig,
+  type ServerConfigOptions,
+} from './ServerConfigOptions.js';
 
 /**
  * One regular expression per map: a request served from a file is tested against every pattern of
@@ -96,7 +101,12 @@ function fileSettings(c: ResolvedServerConfig, indent: string): string {
     `${indent}types {\n${types}\n${indent}}`,
     `${indent}default_type application/octet-stream;`,
     ...(c.gzip ? [`${indent}gzip_static on;`, `${indent}gzip_vary on;`] : []),
-    ...(c.brotli ? [`${indent}# brotli_static needs the ngx_brotli module (not in Debian's nginx package).`, `${indent}brotli_static on;`] : []),
+    ...(c.brotli
+      ? [
+          `${indent}# brotli_static needs the ngx_brotli module (not in Debian's nginx package).`,
+          `${indent}brotli_static on;`,
+        ]
+      : []),
     `${indent}add_header Cache-Control "${c.cacheControl}";`,
     `${indent}log_not_found off;`,
   ];

@@ -78,8 +78,11 @@ export class FsCache {
     const resolved = resolveFsCacheOptions(options);
     const root = await prepareRoot(resolve(resolved.root), resolved.dirMode);
     const cache = new FsCache(root, resolved);
-    const scan = await scanTree(root, resolved.table, resolved.rules, (error, path) => cache.#reportError(`scanning ${path}`, error));
-    for (const page of scan.pages) cache.#index.set({ file: page.file, key: page.key, siblings: page.siblings, bytes: page.bytes });
+    const scan = await scanTree(root, resolved.table, resolved.rules, (error, path) =>
+      cache.#reportError(`scanning ${path}`, error),
+    );
+    for (const page of scan.pages)
+      cache.#index.set({ file: page.file, key: page.key, siblings: page.siblings, bytes: page.bytes });
     cache.#evict();
     await cache.settled();
     return cache;
@@ -133,7 +136,9 @@ export class FsCache {
     for (const key of keys.keys()) this.#generations.purge(key);
     this.#counters.purges += keys.size;
     return this.#track(
-      Promise.all([...keys].map(([key, segments]) => this.#lock.run(key, () => this.#purgeKey(key, segments)))).then((counts) => counts.reduce((a, b) => a + b, 0)),
+      Promise.all([...keys].map(([key, segments]) => this.#lock.run(key, () => this.#purgeKey(key, segments)))).then(
+        (counts) => counts.reduce((a, b) => a + b, 0),
+      ),
     );
   }
 
@@ -175,7 +180,8 @@ export class FsCache {
    */
   setCacheControl(value: string | undefined): void {
     this.#assertOpen('setCacheControl');
-    this.#cacheControl = value === undefined ? undefined : resolveFsCacheOptions({ root: this.root, cacheControl: value }).cacheControl;
+    this.#cacheControl =
+      value === undefined ? undefined : resolveFsCacheOptions({ root: this.root, cacheControl: value }).cacheControl;
   }
 
   stats(): FsCacheStats {
@@ -206,7 +212,8 @@ export class FsCache {
   }
 
   #assertOpen(what: string): void {
-    if (this.#closed) throw fsError(FsErrorCodes.CLOSED, `FsCache.${what}(): the cache at ${this.root} was closed.`, this.root);
+    if (this.#closed)
+      throw fsError(FsErrorCodes.CLOSED, `FsCache.${what}(): the cache at ${this.root} was closed.`, this.root);
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {
@@ -247,12 +254,20 @@ export class FsCache {
       if (o.maxBytes !== undefined && bytes > o.maxBytes) return refused('too-large');
       const dir = await ensureDirectory(this.root, location.dir, o.dirMode);
       if ('problem' in dir) return refused(dir.problem);
-      for (const sibling of siblings) pending.push({ temp: await writeTempFile(dir.path, sibling.data, o.fileMode, o.durable), target: target + sibling.suffix, installed: false });
+      for (const sibling of siblings)
+        pending.push({
+          temp: await writeTempFile(dir.path, sibling.data, o.fileMode, o.durable),
+          target: target + sibling.suffix,
+          installed: false,
+        });
       pending.push({ temp: await writeTempFile(dir.path, body, o.fileMode, o.durable), target, installed: false });
-      return await this.#lock.run(location.key, () => this.#install(ticket, location, file, target, pending, siblings, bytes));
+      return await this.#lock.run(location.key, () =>
+        this.#install(ticket, location, file, target, pending, siblings, bytes),
+      );
     } catch (error) {
       // The directory vanished under the write: only clear() removes directories.
-      if (errnoOf(error) === 'ENOENT' && (this.#clearing || this.#generations.isStale(ticket, location.key))) return refused('purged');
+      if (errnoOf(error) === 'ENOENT' && (this.#clearing || this.#generations.isStale(ticket, location.key)))
+        return refused('purged');
       const reason = problemOfError(error);
       if (reason === 'io-error') this.#reportError(`writing ${target}`, error);
       return refused(reason);
@@ -263,7 +278,15 @@ export class FsCache {
   }
 
   /** The locked part of a write: the staleness check and the renames cannot be split by a purge. */
-  async #install(ticket: FsWriteTicket, location: CacheLocation, file: string, target: string, pending: PendingFile[], siblings: readonly Sibling[], bytes: number): Promise<FsWriteResult> {
+  async #install(
+    ticket: FsWriteTicket,
+    location: CacheLocation,
+    file: string,
+    target: string,
+    pending: PendingFile[],
+    siblings: readonly Sibling[],
+    bytes: number,
+  ): Promise<FsWriteResult> {
     if (this.#closed) return refused('closed');
     if (this.#clearing || this.#generations.isStale(ticket, location.key)) return refused('purged');
     const written = new Set<string>(siblings.map((s) => s.suffix));
@@ -289,7 +312,8 @@ export class FsCache {
     // The URL changed type (was HTML, is JSON now): the old file would be found first by try_files.
     const stem = file.slice(0, file.lastIndexOf('.'));
     for (const other of this.#index.pagesOf(location.key)) {
-      if (other.file !== file && other.file.slice(0, other.file.lastIndexOf('.')) === stem) await this.#deletePage(other);
+      if (other.file !== file && other.file.slice(0, other.file.lastIndexOf('.')) === stem)
+        await this.#deletePage(other);
     }
     this.#index.set({ file, key: location.key, siblings: siblings.map((s) => file + s.suffix), bytes });
     return { written: true, file, bytes };
@@ -346,7 +370,8 @@ export class FsCache {
     } catch (error) {
       const code = errnoOf(error);
       // A directory is not ours to delete; a name over the limit cannot exist.
-      if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'ENAMETOOLONG') this.#reportError(`deleting ${path}`, error);
+      if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'ENAMETOOLONG')
+        this.#reportError(`deleting ${path}`, error);
       return false;
     }
   }
@@ -379,7 +404,10 @@ export class FsCache {
   #reportError(what: string, error: unknown): void {
     this.#counters.errors += 1;
     try {
-      this.options.logger.error(`cacheset fs: ${what} failed: ${error instanceof Error ? error.message : String(error)}`, { error, root: this.root });
+      this.options.logger.error(
+        `cacheset fs: ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+        { error, root: this.root },
+      );
     } catch {
       // A broken logger must not break the cache.
     }
@@ -393,16 +421,32 @@ async function prepareRoot(path: string, mode: number): Promise<string> {
     created = await mkdir(path, { recursive: true, mode });
     if (created !== undefined) await chmod(path, mode);
   } catch (error) {
-    throw fsError(FsErrorCodes.INVALID_ROOT, `FsCache: cannot create the document root ${path}: ${error instanceof Error ? error.message : String(error)}`, path, error);
+    throw fsError(
+      FsErrorCodes.INVALID_ROOT,
+      `FsCache: cannot create the document root ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      path,
+      error,
+    );
   }
   const real = await realpath(path);
-  if (real === '/' || real === resolve('/')) throw fsError(FsErrorCodes.INVALID_ROOT, 'FsCache: the document root must not be the filesystem root; give it a directory of its own.', path);
+  if (real === '/' || real === resolve('/'))
+    throw fsError(
+      FsErrorCodes.INVALID_ROOT,
+      'FsCache: the document root must not be the filesystem root; give it a directory of its own.',
+      path,
+    );
   const stats = await stat(real);
-  if (!stats.isDirectory()) throw fsError(FsErrorCodes.INVALID_ROOT, `FsCache: the document root ${path} is not a directory.`, path);
+  if (!stats.isDirectory())
+    throw fsError(FsErrorCodes.INVALID_ROOT, `FsCache: the document root ${path} is not a directory.`, path);
   try {
     await access(real, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (error) {
-    throw fsError(FsErrorCodes.INVALID_ROOT, `FsCache: the document root ${path} is not readable and writable by this process.`, path, error);
+    throw fsError(
+      FsErrorCodes.INVALID_ROOT,
+      `FsCache: the document root ${path} is not readable and writable by this process.`,
+      path,
+      error,
+    );
   }
   return real;
 }

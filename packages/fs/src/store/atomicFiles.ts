@@ -19,7 +19,11 @@ export const TEMP_FILE = /^\.cs-[0-9a-f]{16}\.tmp$/;
  */
 export async function writeTempFile(dir: string, data: Uint8Array, mode: number, durable: boolean): Promise<string> {
   const path = join(dir, `.cs-${randomBytes(8).toString('hex')}.tmp`);
-  const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode);
+  const handle = await open(
+    path,
+    constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW,
+    mode,
+  );
   try {
     await handle.writeFile(data);
     // The umask may have narrowed the mode; nginx's worker (another user) must be able to read it.

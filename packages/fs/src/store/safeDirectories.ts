@@ -10,7 +10,11 @@ import { errnoOf, problemOfError } from './fsProblem.js';
  * a link between the checks. `root` must already be a real path. Returns the absolute directory or
  * the reason it cannot be used.
  */
-export async function ensureDirectory(root: string, dir: string, mode: number): Promise<{ readonly path: string } | { readonly problem: RefusalReason }> {
+export async function ensureDirectory(
+  root: string,
+  dir: string,
+  mode: number,
+): Promise<{ readonly path: string } | { readonly problem: RefusalReason }> {
   let current = root;
   if (dir !== '') {
     for (const segment of dir.split('/')) {

@@ -38,7 +38,12 @@ export function keyOfFile(file: string, extension: string, indexName: string): s
  * leftovers are left alone. Leftover temporary files (a crash mid-write) and trash directories (a
  * crash mid-clear) are deleted, as are compressed siblings whose page is gone.
  */
-export async function scanTree(root: string, table: ContentTypeTable, rules: PathRules, onError: (error: unknown, path: string) => void): Promise<ScanResult> {
+export async function scanTree(
+  root: string,
+  table: ContentTypeTable,
+  rules: PathRules,
+  onError: (error: unknown, path: string) => void,
+): Promise<ScanResult> {
   const pages: ScannedPage[] = [];
   const siblings = new Map<string, { path: string; bytes: number }[]>();
   let removed = 0;
@@ -83,7 +88,13 @@ export async function scanTree(root: string, table: ContentTypeTable, rules: Pat
         const extension = entry.name.slice(dot + 1);
         if (table.byExtension(extension) === undefined) continue;
         const stats = await lstat(abs);
-        pages.push({ file: rel, key: keyOfFile(rel, extension, rules.indexName), siblings: [], bytes: stats.size, mtimeMs: stats.mtimeMs });
+        pages.push({
+          file: rel,
+          key: keyOfFile(rel, extension, rules.indexName),
+          siblings: [],
+          bytes: stats.size,
+          mtimeMs: stats.mtimeMs,
+        });
       } catch (error) {
         onError(error, abs);
       }

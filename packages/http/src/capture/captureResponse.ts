@@ -41,7 +41,12 @@ export function requestedCaptures(exchange: CacheExchange): readonly ResponseCap
  * Delivers a finished response to every requested capture (for server adapters), or abandons them
  * all with `reason` when `body` is undefined. A throwing capture does not stop the others.
  */
-export function settleCaptures(exchange: CacheExchange, response: { status: number; headers: readonly (readonly [string, string])[]; body: Uint8Array | undefined }, reason = 'aborted', onError?: (error: unknown) => void): void {
+export function settleCaptures(
+  exchange: CacheExchange,
+  response: { status: number; headers: readonly (readonly [string, string])[]; body: Uint8Array | undefined },
+  reason = 'aborted',
+  onError?: (error: unknown) => void,
+): void {
   for (const capture of requestedCaptures(exchange)) {
     try {
       if (response.body === undefined) capture.abandon(reason);

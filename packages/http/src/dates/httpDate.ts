@@ -7,7 +7,8 @@ export function formatHttpDate(epochMs: number): string {
 }
 
 // IMF-fixdate:  Sun, 06 Nov 1994 08:49:37 GMT
-const IMF = /^(?:[A-Za-z]{3}),\s*(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|\+0000|Z)?$/;
+const IMF =
+  /^(?:[A-Za-z]{3}),\s*(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|\+0000|Z)?$/;
 // RFC 850:      Sunday, 06-Nov-94 08:49:37 GMT
 const RFC850 = /^(?:[A-Za-z]+),\s*(\d{1,2})-([A-Za-z]{3})-(\d{2,4})\s+(\d{1,2}):(\d{2}):(\d{2})\s*(?:GMT|UTC)?$/;
 // asctime:      Sun Nov  6 08:49:37 1994
@@ -31,7 +32,8 @@ export function parseHttpDate(text: string | undefined): number | undefined {
   const semicolon = head.indexOf(';');
   if (semicolon < 0 && text.length > scanLimit) return undefined;
   let value = (semicolon >= 0 ? head.slice(0, semicolon) : head).trim();
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) value = value.slice(1, -1).trim();
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0])
+    value = value.slice(1, -1).trim();
   if (value.length === 0 || value.length > MAX_LENGTH) return undefined;
   let day: string | undefined;
   let month: string | undefined;
@@ -62,6 +64,7 @@ export function parseHttpDate(text: string | undefined): number | undefined {
   const check = new Date(0);
   check.setUTCFullYear(fullYear, monthIndex, d);
   check.setUTCHours(h, mi, Math.min(s, 59), 0);
-  if (check.getUTCFullYear() !== fullYear || check.getUTCDate() !== d || check.getUTCMonth() !== monthIndex) return undefined;
+  if (check.getUTCFullYear() !== fullYear || check.getUTCDate() !== d || check.getUTCMonth() !== monthIndex)
+    return undefined;
   return check.getTime();
 }

@@ -3,7 +3,8 @@ import { isPromiseLike } from '@cacheset/core';
 import type { DateTime } from 'luxon';
 import type { ETagComponent } from './ETagComponent.js';
 
-const epochSeconds = (lastModified: DateTime | undefined): string | undefined => (lastModified === undefined ? undefined : String(Math.floor(lastModified.toSeconds())));
+const epochSeconds = (lastModified: DateTime | undefined): string | undefined =>
+  lastModified === undefined ? undefined : String(Math.floor(lastModified.toSeconds()));
 
 /**
  * The built-in components, named as in plone.app.caching: `userid`, `roles`, `language`,
@@ -17,12 +18,17 @@ export const builtinETagComponents: readonly ETagComponent[] = Object.freeze([
     name: 'lastModified',
     value(ctx) {
       const lastModified = ctx.lastModified();
-      return isPromiseLike<DateTime | undefined>(lastModified) ? Promise.resolve(lastModified).then(epochSeconds) : epochSeconds(lastModified);
+      return isPromiseLike<DateTime | undefined>(lastModified)
+        ? Promise.resolve(lastModified).then(epochSeconds)
+        : epochSeconds(lastModified);
     },
   },
   { name: 'resourceVersion', value: (ctx) => ctx.resourceVersion },
   // Unique per request for logged-in users, so their validators never match a shared copy.
-  { name: 'anonymousOrRandom', value: (ctx) => (ctx.user === undefined ? undefined : `${Date.now()}${randomBytes(6).toString('hex')}`) },
+  {
+    name: 'anonymousOrRandom',
+    value: (ctx) => (ctx.user === undefined ? undefined : `${Date.now()}${randomBytes(6).toString('hex')}`),
+  },
 ]);
 
 /** Components whose value depends on who asks: a response keyed by them is specific to a user. */

@@ -66,23 +66,28 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
     }, next);
   };
 
-  const handler = (route: RouteCaching | undefined): RequestHandler => (req, res, next) => {
-    const running = sessionOf(res);
-    if (running === undefined) {
-      const late = new BagHints(caching, res, 'locals', 'res.locals');
-      const session = openNodeSession(caching, req, res, { route, late: () => late });
-      keepExpressValidatorsOut(session, req, res);
-      proceed(session, req, res, next);
-      return;
-    }
-    if (running.caching !== caching) {
-      reportOnce(caching.settings.logger, 'cacheset: two HttpCaching instances handle the same Express request; the route hint of the second is ignored. Use one cachesetExpress(caching) per app.');
-      next();
-      return;
-    }
-    if (route !== undefined) running.setRoute(route);
-    proceed(running, req, res, next);
-  };
+  const handler =
+    (route: RouteCaching | undefined): RequestHandler =>
+    (req, res, next) => {
+      const running = sessionOf(res);
+      if (running === undefined) {
+        const late = new BagHints(caching, res, 'locals', 'res.locals');
+        const session = openNodeSession(caching, req, res, { route, late: () => late });
+        keepExpressValidatorsOut(session, req, res);
+        proceed(session, req, res, next);
+        return;
+      }
+      if (running.caching !== caching) {
+        reportOnce(
+          caching.settings.logger,
+          'cacheset: two HttpCaching instances handle the same Express request; the route hint of the second is ignored. Use one cachesetExpress(caching) per app.',
+        );
+        next();
+        return;
+      }
+      if (route !== undefined) running.setRoute(route);
+      proceed(running, req, res, next);
+    };
 
   return {
     ...routeMiddlewares(handler),

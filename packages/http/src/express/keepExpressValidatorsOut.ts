@@ -2,7 +2,11 @@ import type { Request, Response } from 'express';
 import type { CachingSession } from '../node/cachingSession.js';
 
 function inheritedGetter(object: object, name: string): ((this: unknown) => unknown) | undefined {
-  for (let proto = Object.getPrototypeOf(object) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto = Object.getPrototypeOf(object) as object | null;
+    proto !== null;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, name);
     if (descriptor !== undefined) return descriptor.get;
   }

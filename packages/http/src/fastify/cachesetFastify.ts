@@ -42,7 +42,10 @@ function routeOf(config: CachesetRouteConfig | undefined): RouteCaching | undefi
   if (config === undefined) return undefined;
   let route = routeHints.get(config);
   if (route === undefined && !routeHints.has(config)) {
-    route = config.cacheRuleset === undefined && config.cachePublished === undefined ? undefined : { ruleset: config.cacheRuleset, published: config.cachePublished };
+    route =
+      config.cacheRuleset === undefined && config.cachePublished === undefined
+        ? undefined
+        : { ruleset: config.cacheRuleset, published: config.cachePublished };
     routeHints.set(config, route);
   }
   return route;
@@ -107,11 +110,15 @@ const notModifiedHasNoLength: onSendHookHandler = (_request, reply, payload, nex
   next(null, payload);
 };
 
-const isHead = (method: string | readonly string[]): boolean => (typeof method === 'string' ? method === 'HEAD' : method.includes('HEAD'));
+const isHead = (method: string | readonly string[]): boolean =>
+  typeof method === 'string' ? method === 'HEAD' : method.includes('HEAD');
 
 const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options, done) => {
   try {
-    checkHttpCaching((options as Partial<CachesetFastifyOptions> | undefined)?.caching, '@cacheset/http/fastify: options.caching');
+    checkHttpCaching(
+      (options as Partial<CachesetFastifyOptions> | undefined)?.caching,
+      '@cacheset/http/fastify: options.caching',
+    );
   } catch (error) {
     // Fastify reports a plugin's failure through done; a throw would leave the app waiting.
     done(error as Error);
@@ -131,7 +138,8 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     if (config?.cachePublished !== undefined) checkPublished(config.cachePublished, `${where}.cachePublished`);
     if (isHead(route.method)) {
       const own = route.onSend;
-      route.onSend = own === undefined ? [notModifiedHasNoLength] : [...(Array.isArray(own) ? own : [own]), notModifiedHasNoLength];
+      route.onSend =
+        own === undefined ? [notModifiedHasNoLength] : [...(Array.isArray(own) ? own : [own]), notModifiedHasNoLength];
     }
   });
 
@@ -154,14 +162,17 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       session.unit.run(() => next());
       return;
     }
-    session.afterIntercept((outcome) => {
-      if (outcome !== undefined) {
-        answer(reply, outcome);
-        return;
-      }
-      dropIgnoredRange(session, request.raw);
-      session.unit.run(() => next());
-    }, (error) => next(error instanceof Error ? error : new Error(String(error))));
+    session.afterIntercept(
+      (outcome) => {
+        if (outcome !== undefined) {
+          answer(reply, outcome);
+          return;
+        }
+        dropIgnoredRange(session, request.raw);
+        session.unit.run(() => next());
+      },
+      (error) => next(error instanceof Error ? error : new Error(String(error))),
+    );
   });
 
   fastify.addHook('onSend', (request, reply, payload, next) => {

@@ -115,7 +115,11 @@ const controlMemo = new WeakMap<ModernDirectives, Map<number, Map<number, (strin
 const PROXY = 0;
 const BROWSER_AND_PROXY = 2;
 
-function cacheControlOf(input: CachingHeaderInput, form: typeof PROXY | typeof BROWSER_AND_PROXY, build: (input: CachingHeaderInput) => string): string {
+function cacheControlOf(
+  input: CachingHeaderInput,
+  form: typeof PROXY | typeof BROWSER_AND_PROXY,
+  build: (input: CachingHeaderInput) => string,
+): string {
   let byMaxage = controlMemo.get(input.modern);
   if (byMaxage === undefined) {
     byMaxage = new Map();
@@ -150,8 +154,10 @@ function shared(response: CacheResponse, input: CachingHeaderInput, cacheControl
     if (vary !== undefined) response.setHeader('Vary', vary);
   }
   const { modern } = input;
-  if (modern.surrogateMaxage !== null) response.setHeader('Surrogate-Control', `max-age=${modern.surrogateMaxage}${staleDirectives(modern)}`);
-  if (modern.cdnMaxage !== null) response.setHeader('CDN-Cache-Control', `max-age=${modern.cdnMaxage}${staleDirectives(modern)}`);
+  if (modern.surrogateMaxage !== null)
+    response.setHeader('Surrogate-Control', `max-age=${modern.surrogateMaxage}${staleDirectives(modern)}`);
+  if (modern.cdnMaxage !== null)
+    response.setHeader('CDN-Cache-Control', `max-age=${modern.cdnMaxage}${staleDirectives(modern)}`);
   if (input.surrogateKeyHeader !== undefined && input.surrogateKeys.length > 0) {
     response.setHeader(input.surrogateKeyHeader.name, splitKeys(input.surrogateKeys, input.surrogateKeyHeader));
   }

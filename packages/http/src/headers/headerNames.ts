@@ -15,15 +15,25 @@ export function isHeaderName(value: string): boolean {
 export function parseHeaderList(value: unknown): readonly string[] {
   const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
   if (items === undefined) {
-    throw new CachesetError(HttpErrorCodes.INVALID_HEADER_NAME, `expected header names as "A, B" or ["A", "B"], got ${JSON.stringify(value) ?? String(value)}.`);
+    throw new CachesetError(
+      HttpErrorCodes.INVALID_HEADER_NAME,
+      `expected header names as "A, B" or ["A", "B"], got ${JSON.stringify(value) ?? String(value)}.`,
+    );
   }
   const names: string[] = [];
   for (const item of items) {
-    if (typeof item !== 'string') throw new CachesetError(HttpErrorCodes.INVALID_HEADER_NAME, `header names are strings, got ${JSON.stringify(item) ?? String(item)}.`);
+    if (typeof item !== 'string')
+      throw new CachesetError(
+        HttpErrorCodes.INVALID_HEADER_NAME,
+        `header names are strings, got ${JSON.stringify(item) ?? String(item)}.`,
+      );
     const name = item.trim();
     if (name.length === 0) continue;
     if (name !== '*' && !isHeaderName(name)) {
-      throw new CachesetError(HttpErrorCodes.INVALID_HEADER_NAME, `${JSON.stringify(name)} is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only).`);
+      throw new CachesetError(
+        HttpErrorCodes.INVALID_HEADER_NAME,
+        `${JSON.stringify(name)} is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only).`,
+      );
     }
     names.push(name);
   }

@@ -25,6 +25,9 @@ export function mergeVary(existing: string | undefined, add: readonly string[]):
 /** The request-header names a Vary value lists, lower-case; `['*']` for Vary: *. */
 export function varyNames(value: string | undefined): readonly string[] {
   if (value === undefined) return [];
-  const names = value.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n.length > 0);
+  const names = value
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n.length > 0);
   return names.includes('*') ? ['*'] : names;
 }

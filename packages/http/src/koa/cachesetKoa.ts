@@ -30,7 +30,8 @@ export interface KoaCaching {
   view(published: object): Middleware;
 }
 
-const bodyless = (method: string, status: number): boolean => method === 'HEAD' || status === 304 || status === 204 || status < 200;
+const bodyless = (method: string, status: number): boolean =>
+  method === 'HEAD' || status === 304 || status === 204 || status < 200;
 
 /** Runs intercept when a ruleset or view is known; answers through ctx (Koa sends it) and says so. */
 async function answered(session: CachingSession, ctx: ParameterizedContext): Promise<boolean> {
@@ -43,7 +44,8 @@ async function answered(session: CachingSession, ctx: ParameterizedContext): Pro
   }
   ctx.status = outcome.status;
   const { body } = outcome;
-  if (!bodyless(ctx.method, outcome.status)) ctx.body = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!bodyless(ctx.method, outcome.status))
+    ctx.body = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return true;
 }
 
@@ -63,32 +65,42 @@ async function answered(session: CachingSession, ctx: ParameterizedContext): Pro
 export function cachesetKoa(caching: HttpCaching): KoaCaching {
   checkHttpCaching(caching, 'cachesetKoa');
 
-  const handler = (route: RouteCaching | undefined): Middleware => async (ctx, next) => {
-    const running = sessionOf(ctx.res);
-    if (running !== undefined) {
-      if (running.caching !== caching) {
-        reportOnce(caching.settings.logger, 'cacheset: two HttpCaching instances handle the same Koa request; the route hint of the second is ignored. Use one cachesetKoa(caching) per app.');
-        await next();
+  const handler =
+    (route: RouteCaching | undefined): Middleware =>
+    async (ctx, next) => {
+      const running = sessionOf(ctx.res);
+      if (running !== undefined) {
+        if (running.caching !== caching) {
+          reportOnce(
+            caching.settings.logger,
+            'cacheset: two HttpCaching instances handle the same Koa request; the route hint of the second is ignored. Use one cachesetKoa(caching) per app.',
+          );
+          await next();
+          return;
+        }
+        if (route !== undefined) running.setRoute(route);
+        if (await answered(running, ctx)) return;
+        await running.unit.run(next);
         return;
       }
-      if (route !== undefined) running.setRoute(route);
-      if (await answered(running, ctx)) return;
-      await running.unit.run(next);
-      return;
-    }
-    const late = new BagHints(caching, ctx, 'state', 'ctx.state');
-    const session = openNodeSession(caching, ctx.req, ctx.res, { route, late: () => late, hintTargets: [ctx], response: new KoaCacheResponse(ctx) });
-    if (await answered(session, ctx)) return;
-    try {
-      await session.unit.run(next);
-    } catch (error) {
-      session.fail(error);
-      throw error;
-    }
-    // Koa writes the response after the chain returns: set the headers now, so that middleware
-    // further out sees them too.
-    if (!ctx.res.headersSent) session.modify();
-  };
+      const late = new BagHints(caching, ctx, 'state', 'ctx.state');
+      const session = openNodeSession(caching, ctx.req, ctx.res, {
+        route,
+        late: () => late,
+        hintTargets: [ctx],
+        response: new KoaCacheResponse(ctx),
+      });
+      if (await answered(session, ctx)) return;
+      try {
+        await session.unit.run(next);
+      } catch (error) {
+        session.fail(error);
+        throw error;
+      }
+      // Koa writes the response after the chain returns: set the headers now, so that middleware
+      // further out sees them too.
+      if (!ctx.res.headersSent) session.modify();
+    };
 
   return {
     ...routeMiddlewares(handler),

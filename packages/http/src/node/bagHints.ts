@@ -34,7 +34,10 @@ export class BagHints implements RouteCaching {
   get ruleset(): string | undefined {
     const value: unknown = (this.#owner[this.#key] as CacheHintBag | undefined)?.cacheRuleset;
     if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
-    reportOnce(this.#caching.settings.logger, `cacheset: ${this.#where}.cacheRuleset must be a ruleset name (a string), got ${describeValue(value)}; ignored.`);
+    reportOnce(
+      this.#caching.settings.logger,
+      `cacheset: ${this.#where}.cacheRuleset must be a ruleset name (a string), got ${describeValue(value)}; ignored.`,
+    );
     return undefined;
   }
 

@@ -27,8 +27,12 @@ class ResponseCopy implements BodyTap {
   }
 
   collect(chunk: unknown, encoding: unknown): void {
-    if (this.#limit < 0 || this.#overflow || chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array);
+    if (this.#limit < 0 || this.#overflow || chunk === undefined || chunk === null || typeof chunk === 'function')
+      return;
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8')
+        : Buffer.from(chunk as Uint8Array);
     this.#size += buffer.byteLength;
     if (this.#size > this.#limit) {
       this.#overflow = true;
@@ -62,8 +66,19 @@ export function installBodyTap(res: ServerResponse): BodyTap {
     return result;
   } as typeof res.write;
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]): ServerResponse {
-    if (!this.headersSent && (typeof chunk === 'string' || chunk instanceof Uint8Array) && hasBody(this.statusCode) && !this.hasHeader('content-length') && !this.hasHeader('transfer-encoding')) {
-      this.setHeader('Content-Length', typeof chunk === 'string' ? Buffer.byteLength(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : chunk.byteLength);
+    if (
+      !this.headersSent &&
+      (typeof chunk === 'string' || chunk instanceof Uint8Array) &&
+      hasBody(this.statusCode) &&
+      !this.hasHeader('content-length') &&
+      !this.hasHeader('transfer-encoding')
+    ) {
+      this.setHeader(
+        'Content-Length',
+        typeof chunk === 'string'
+          ? Buffer.byteLength(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8')
+          : chunk.byteLength,
+      );
     }
     const result = end.apply(this, [chunk, ...rest] as never);
     copy.collect(chunk, rest[0]);

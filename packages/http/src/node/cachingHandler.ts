@@ -14,7 +14,11 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown
  * @example
  * http.createServer(cachingHandler(caching, (req, res) => res.end('<h1>Hi</h1>'), { ruleset: 'site.frontpage' }));
  */
-export function cachingHandler(caching: HttpCaching, handler: NodeHandler, route?: RouteCaching): (req: IncomingMessage, res: ServerResponse) => void {
+export function cachingHandler(
+  caching: HttpCaching,
+  handler: NodeHandler,
+  route?: RouteCaching,
+): (req: IncomingMessage, res: ServerResponse) => void {
   checkRoute(route, 'cachingHandler');
   return (req, res) => {
     let running: MaybePromise<void>;
@@ -24,12 +28,17 @@ export function cachingHandler(caching: HttpCaching, handler: NodeHandler, route
       handlerFailed(caching, req, res, error);
       return;
     }
-    if (isPromiseLike(running)) Promise.resolve(running).catch((error: unknown) => handlerFailed(caching, req, res, error));
+    if (isPromiseLike(running))
+      Promise.resolve(running).catch((error: unknown) => handlerFailed(caching, req, res, error));
   };
 }
 
 function handlerFailed(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, error: unknown): void {
-  reportOnce(caching.settings.logger, `cacheset: the handler for ${req.method ?? 'GET'} ${req.url ?? '/'} threw: ${error instanceof Error ? error.message : String(error)}`, { error });
+  reportOnce(
+    caching.settings.logger,
+    `cacheset: the handler for ${req.method ?? 'GET'} ${req.url ?? '/'} threw: ${error instanceof Error ? error.message : String(error)}`,
+    { error },
+  );
   if (!res.headersSent) {
     res.statusCode = 500;
     res.end();
@@ -43,7 +52,10 @@ function handlerFailed(caching: HttpCaching, req: IncomingMessage, res: ServerRe
  * Errors from the chain are the framework's to handle; only a failure of the caching layer itself
  * (which it never has by design) would reach `next(error)`.
  */
-export function cachingMiddleware(caching: HttpCaching, route?: RouteCaching | ((req: IncomingMessage, res: ServerResponse) => RouteCaching | undefined)): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
+export function cachingMiddleware(
+  caching: HttpCaching,
+  route?: RouteCaching | ((req: IncomingMessage, res: ServerResponse) => RouteCaching | undefined),
+): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
   if (typeof route !== 'function') checkRoute(route, 'cachingMiddleware');
   return (req, res, next) => {
     const routeOf = typeof route === 'function' ? () => route(req, res) : route;

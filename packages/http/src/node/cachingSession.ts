@@ -1,4 +1,12 @@
-import { isPromiseLike, UnitOfWork, type CacheExchange, type CacheRequest, type CacheResponse, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
+import {
+  isPromiseLike,
+  UnitOfWork,
+  type CacheExchange,
+  type CacheRequest,
+  type CacheResponse,
+  type InterceptOutcome,
+  type MaybePromise,
+} from '@cacheset/core';
 import { requestedCaptures, settleCaptures } from '../capture/captureResponse.js';
 import { abandonPendingFill, shouldIgnoreRange } from '../operations/createCachingOperation.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
@@ -125,7 +133,8 @@ export class CachingSession implements HintSource {
     const response = this.exchange.response;
     if (response instanceof NodeCacheResponse) response.holdHeaders();
     const outcome = this.unit.run(() => this.caching.engine.intercept(this.exchange));
-    if (isPromiseLike<InterceptOutcome | undefined>(outcome)) return Promise.resolve(outcome).then((answer) => this.#noteAnswer(answer));
+    if (isPromiseLike<InterceptOutcome | undefined>(outcome))
+      return Promise.resolve(outcome).then((answer) => this.#noteAnswer(answer));
     return this.#noteAnswer(outcome);
   }
 
@@ -178,7 +187,12 @@ export class CachingSession implements HintSource {
     const { exchange } = this;
     if (requestedCaptures(exchange).length > 0) {
       const body = response.body();
-      settleCaptures(exchange, { status: response.status, headers: body === undefined ? [] : response.headers(), body }, response.missingBodyReason ?? 'too-large', (error) => this.#reportCapture(error));
+      settleCaptures(
+        exchange,
+        { status: response.status, headers: body === undefined ? [] : response.headers(), body },
+        response.missingBodyReason ?? 'too-large',
+        (error) => this.#reportCapture(error),
+      );
     }
     abandonPendingFill(exchange, 'the response was not stored');
     if (this.#failure !== undefined) void this.unit.abort(this.#failure.error);
@@ -190,12 +204,21 @@ export class CachingSession implements HintSource {
   abort(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    settleCaptures(this.exchange, { status: this.exchange.response.status, headers: [], body: undefined }, 'aborted', (error) => this.#reportCapture(error));
+    settleCaptures(
+      this.exchange,
+      { status: this.exchange.response.status, headers: [], body: undefined },
+      'aborted',
+      (error) => this.#reportCapture(error),
+    );
     abandonPendingFill(this.exchange, reason);
     void this.unit.abort(this.#failure?.error ?? new Error(reason));
   }
 
   #reportCapture(error: unknown): void {
-    reportOnce(this.caching.settings.logger, `cacheset: a response capture failed: ${error instanceof Error ? error.message : String(error)}`, { error });
+    reportOnce(
+      this.caching.settings.logger,
+      `cacheset: a response capture failed: ${error instanceof Error ? error.message : String(error)}`,
+      { error },
+    );
   }
 }

@@ -8,7 +8,10 @@ function applyWriteHeadHeaders(res: ServerResponse, headers: HeaderArgument): vo
   if (Array.isArray(headers)) {
     const pairs: [string, string][] = Array.isArray(headers[0])
       ? (headers as readonly (readonly string[])[]).map((p) => [String(p[0]), String(p[1])] as [string, string])
-      : Array.from({ length: Math.floor(headers.length / 2) }, (_, i) => [String(headers[2 * i]), String(headers[2 * i + 1])] as [string, string]);
+      : Array.from(
+          { length: Math.floor(headers.length / 2) },
+          (_, i) => [String(headers[2 * i]), String(headers[2 * i + 1])] as [string, string],
+        );
     const grouped = new Map<string, string[]>();
     for (const [name, value] of pairs) grouped.set(name, [...(grouped.get(name) ?? []), value]);
     for (const [name, values] of grouped) res.setHeader(name, values.length === 1 ? (values[0] as string) : values);

@@ -1,5 +1,7 @@
 /** Header pairs as sent, lower-case, one pair per line of multi-line headers (Set-Cookie). */
-export function headerPairs(headers: Readonly<Record<string, string | number | readonly string[] | undefined>>): [string, string][] {
+export function headerPairs(
+  headers: Readonly<Record<string, string | number | readonly string[] | undefined>>,
+): [string, string][] {
   const pairs: [string, string][] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;

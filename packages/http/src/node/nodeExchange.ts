@@ -192,7 +192,12 @@ class HintedExchange implements CacheExchange {
 }
 
 /** An exchange whose hints are read from `hints` whenever the engine asks. */
-export function createHintedExchange(caching: HttpCaching, request: CacheRequest, response: CacheResponse, hints: HintSource): CacheExchange {
+export function createHintedExchange(
+  caching: HttpCaching,
+  request: CacheRequest,
+  response: CacheResponse,
+  hints: HintSource,
+): CacheExchange {
   const exchange = new HintedExchange(caching.adapters, request, response, hints);
   attachHttpSettings(exchange, caching.settings);
   return exchange;
@@ -202,7 +207,13 @@ export function createHintedExchange(caching: HttpCaching, request: CacheRequest
  * The exchange for one node request. Route hints are read when asked for, so a ruleset a handler
  * names while rendering (`setCacheRuleset(res, ...)`) is seen by modify.
  */
-export function createNodeExchange(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, route: RouteCaching | (() => RouteCaching | undefined) | undefined, response: CacheResponse = new NodeCacheResponse(res)): CacheExchange {
+export function createNodeExchange(
+  caching: HttpCaching,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: RouteCaching | (() => RouteCaching | undefined) | undefined,
+  response: CacheResponse = new NodeCacheResponse(res),
+): CacheExchange {
   const routeOf = typeof route === 'function' ? route : () => route;
   return createHintedExchange(caching, new NodeCacheRequest(req, caching.userOf), response, {
     published: () => routeOf()?.published ?? hintsOf(res)?.published ?? hintsOf(req)?.published,

@@ -39,13 +39,21 @@ export function sessionOf(res: ServerResponse): CachingSession | undefined {
  * the response closes: finished (sent completely) or not (the client went away). Express and Koa
  * run on this too, since both write through the node response.
  */
-export function openNodeSession(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, options: NodeSessionOptions = {}): CachingSession {
+export function openNodeSession(
+  caching: HttpCaching,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: NodeSessionOptions = {},
+): CachingSession {
   const session = new CachingSession(caching, {
     request: new NodeCacheRequest(req, caching.userOf),
     response: options.response ?? new NodeCacheResponse(res),
     route: options.route,
     late: options.late,
-    hintTargets: options.hintTargets === undefined ? Array.of<object>(res, req) : Array.of<object>(...options.hintTargets, res, req),
+    hintTargets:
+      options.hintTargets === undefined
+        ? Array.of<object>(res, req)
+        : Array.of<object>(...options.hintTargets, res, req),
   });
   (res as WithSession)[SESSION] = session;
   if (options.deferRenderHooks !== true) prepareNodeRender(session, res);
@@ -73,7 +81,8 @@ export function prepareNodeRender(session: CachingSession, res: ServerResponse):
   // One listener: a node response emits 'close' after 'finish' when it was sent completely, and
   // 'close' alone when the connection went away first.
   res.on('close', () => {
-    if (res.writableFinished) session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
+    if (res.writableFinished)
+      session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
     else session.abort('the client went away');
   });
 }

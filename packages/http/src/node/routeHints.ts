@@ -26,12 +26,19 @@ const ROUTE_KEYS = new Set(['ruleset', 'published']);
 export function checkRoute(route: RouteCaching | undefined, where: string): void {
   if (route === undefined) return;
   if (typeof route !== 'object' || route === null) {
-    throw new CachesetError(HttpErrorCodes.INVALID_ROUTE, `${where}: expected { ruleset } or { published }, got ${String(route)}.`);
+    throw new CachesetError(
+      HttpErrorCodes.INVALID_ROUTE,
+      `${where}: expected { ruleset } or { published }, got ${String(route)}.`,
+    );
   }
   // A misspelt key ({ rulset: ... }) would otherwise leave the route silently uncached.
   const unknown = Object.keys(route).filter((key) => !ROUTE_KEYS.has(key));
   if (unknown.length > 0) {
-    throw new CachesetError(HttpErrorCodes.INVALID_ROUTE, `${where}: unknown key ${unknown.map((k) => `'${k}'`).join(', ')}; a route names { ruleset } or { published }.`, { details: { keys: unknown } });
+    throw new CachesetError(
+      HttpErrorCodes.INVALID_ROUTE,
+      `${where}: unknown key ${unknown.map((k) => `'${k}'`).join(', ')}; a route names { ruleset } or { published }.`,
+      { details: { keys: unknown } },
+    );
   }
   if (route.ruleset !== undefined) checkRulesetName(route.ruleset, where);
   if (route.published !== undefined) checkPublished(route.published, where);
@@ -41,14 +48,22 @@ export function checkRoute(route: RouteCaching | undefined, where: string): void
 export function checkRulesetName(ruleset: unknown, where: string): asserts ruleset is string {
   const problem = dottedNameProblem(ruleset);
   if (problem !== undefined) {
-    throw new CachesetError(HttpErrorCodes.INVALID_ROUTE, `${where}: the ruleset ${JSON.stringify(ruleset) ?? String(ruleset)} is not a dotted name: ${problem}.`, { details: { ruleset } });
+    throw new CachesetError(
+      HttpErrorCodes.INVALID_ROUTE,
+      `${where}: the ruleset ${JSON.stringify(ruleset) ?? String(ruleset)} is not a dotted name: ${problem}.`,
+      { details: { ruleset } },
+    );
   }
 }
 
 /** Throws `ERR_CACHESET_INVALID_ROUTE` unless `published` can be looked up (an object, or a class). */
 export function checkPublished(published: unknown, where: string): void {
   if ((typeof published !== 'object' && typeof published !== 'function') || published === null) {
-    throw new CachesetError(HttpErrorCodes.INVALID_ROUTE, `${where}: the published view must be an object or a class, got ${describeValue(published)}.`, { details: { published } });
+    throw new CachesetError(
+      HttpErrorCodes.INVALID_ROUTE,
+      `${where}: the published view must be an object or a class, got ${describeValue(published)}.`,
+      { details: { published } },
+    );
   }
 }
 

@@ -32,7 +32,13 @@ export function sendIntercepted(req: IncomingMessage, res: ServerResponse, outco
  * hit ends the request here), then renders with the caching headers applied once when the response
  * starts, and closes the unit when the response ends. Rejects only when `render` throws.
  */
-export async function runCaching(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, render: () => unknown, route?: RouteCaching | (() => RouteCaching | undefined)): Promise<void> {
+export async function runCaching(
+  caching: HttpCaching,
+  req: IncomingMessage,
+  res: ServerResponse,
+  render: () => unknown,
+  route?: RouteCaching | (() => RouteCaching | undefined),
+): Promise<void> {
   await runCachingNow(caching, req, res, render, route);
 }
 
@@ -42,7 +48,13 @@ export async function runCaching(caching: HttpCaching, req: IncomingMessage, res
  * caller's turn. Returns a promise only when something was async; it rejects when `render` throws
  * asynchronously. A synchronous throw from `render` is thrown.
  */
-export function runCachingNow(caching: HttpCaching, req: IncomingMessage, res: ServerResponse, render: () => unknown, route?: RouteCaching | (() => RouteCaching | undefined)): MaybePromise<void> {
+export function runCachingNow(
+  caching: HttpCaching,
+  req: IncomingMessage,
+  res: ServerResponse,
+  render: () => unknown,
+  route?: RouteCaching | (() => RouteCaching | undefined),
+): MaybePromise<void> {
   const session = openNodeSession(caching, req, res, { route, deferRenderHooks: true });
   const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
     if (outcome !== undefined) {
@@ -69,5 +81,7 @@ export function runCachingNow(caching: HttpCaching, req: IncomingMessage, res: S
     );
   };
   const outcome = session.intercept();
-  return isPromiseLike<InterceptOutcome | undefined>(outcome) ? Promise.resolve(outcome).then(proceed) : proceed(outcome);
+  return isPromiseLike<InterceptOutcome | undefined>(outcome)
+    ? Promise.resolve(outcome).then(proceed)
+    : proceed(outcome);
 }

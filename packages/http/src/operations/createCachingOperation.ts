@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { isPromiseLike, type CacheExchange, type CacheUser, type CachingOperation, type InterceptResult, type MaybePromise, type OperationContext, type OperationOptions, type OptionSchema } from '@cacheset/core';
+import {
+  isPromiseLike,
+  type CacheExchange,
+  type CacheUser,
+  type CachingOperation,
+  type InterceptResult,
+  type MaybePromise,
+  type OperationContext,
+  type OperationOptions,
+  type OptionSchema,
+} from '@cacheset/core';
 import { requestCapture } from '../capture/captureResponse.js';
 import { parseCacheControl } from '../headers/cacheControl.js';
 import { doNotCache, writeCachingHeaders, type CachingForm, type ModernDirectives } from '../headers/cachingHeaders.js';
@@ -185,7 +195,16 @@ export function appSignals(ctx: OperationContext): AppSignals {
  * response sets no cookie and is not private by the application's own say. Otherwise any public form
  * is downgraded to browser-only private headers (maxage = smaxage = 0).
  */
-function applyHeaders(ctx: OperationContext, plan: Plan, facts: RequestFacts, signals: AppSignals, settings: HttpSettings, now: number, omitLastModified = false, fresh = false): CachingForm {
+function applyHeaders(
+  ctx: OperationContext,
+  plan: Plan,
+  facts: RequestFacts,
+  signals: AppSignals,
+  settings: HttpSettings,
+  now: number,
+  omitLastModified = false,
+  fresh = false,
+): CachingForm {
   const shareable = ctx.request.user === undefined && facts.contentPublic && !signals.setCookie && !signals.appPrivate;
   let { maxage, smaxage } = plan;
   if (!shareable && ((maxage !== null && maxage > 0) || (smaxage !== null && smaxage > 0))) {
@@ -209,18 +228,33 @@ function applyHeaders(ctx: OperationContext, plan: Plan, facts: RequestFacts, si
 }
 
 /** Synchronous whenever the facts and the response cache answer synchronously. */
-function intercept(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan): MaybePromise<InterceptResult | undefined> {
+function intercept(
+  ctx: OperationContext<Partial<StandardCachingOptions>>,
+  plan: Plan,
+): MaybePromise<InterceptResult | undefined> {
   const facts = gatherFacts(ctx, plan.needs);
-  return isPromiseLike<RequestFacts>(facts) ? Promise.resolve(facts).then((f) => interceptWith(ctx, plan, f)) : interceptWith(ctx, plan, facts);
+  return isPromiseLike<RequestFacts>(facts)
+    ? Promise.resolve(facts).then((f) => interceptWith(ctx, plan, f))
+    : interceptWith(ctx, plan, facts);
 }
 
-function interceptWith(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan, facts: RequestFacts): MaybePromise<InterceptResult | undefined> {
+function interceptWith(
+  ctx: OperationContext<Partial<StandardCachingOptions>>,
+  plan: Plan,
+  facts: RequestFacts,
+): MaybePromise<InterceptResult | undefined> {
   const settings = httpSettingsOf(ctx.exchange);
   const { request, response, exchange } = ctx;
   const stop = hasCacheStopVariable(request, settings.cacheStopRequestVariables);
   const lastModified = plan.lastModified ? facts.lastModified?.toMillis() : undefined;
   if (facts.etag !== undefined || lastModified !== undefined) {
-    const result = evaluatePreconditions({ method: request.method, header: (n) => request.header(n), etag: facts.etag, weakETag: plan.weakETag, lastModified });
+    const result = evaluatePreconditions({
+      method: request.method,
+      header: (n) => request.header(n),
+      etag: facts.etag,
+      weakETag: plan.weakETag,
+      lastModified,
+    });
     if (result.ignoreRange) exchange.annotations.set(ignoreRangeKey, true);
     if (result.outcome === 'precondition-failed') {
       // An earlier member of a chain may hold a RAM fill this answer will never store.
@@ -251,20 +285,38 @@ function interceptWith(ctx: OperationContext<Partial<StandardCachingOptions>>, p
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=bypass');
     return undefined;
   }
-  const key = ramCacheKey(request, facts.etag, plan.lastModified ? facts.lastModified : undefined, plan.vary ?? [], user === undefined ? undefined : userKeyOf(user, plan.etagKeys));
+  const key = ramCacheKey(
+    request,
+    facts.etag,
+    plan.lastModified ? facts.lastModified : undefined,
+    plan.vary ?? [],
+    user === undefined ? undefined : userKeyOf(user, plan.etagKeys),
+  );
   const failed = (error: unknown): undefined => {
-    reportOnce(settings.logger, `cacheset: the response cache failed a lookup; requests render uncached. ${error instanceof Error ? error.message : String(error)}`, { error });
+    reportOnce(
+      settings.logger,
+      `cacheset: the response cache failed a lookup; requests render uncached. ${error instanceof Error ? error.message : String(error)}`,
+      { error },
+    );
     return undefined;
   };
   const answer = (lookup: ResponseCacheLookup): InterceptResult | undefined => {
     if (lookup.response !== undefined) {
       replayStoredResponse(response, lookup.response, settings.now(), ctx.debugHeader('ramCache'));
-      if (statusOn) addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
+      if (statusOn)
+        addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
       return { body: lookup.response.body };
     }
     if (lookup.fill !== undefined) {
       if (request.method === 'HEAD') lookup.fill.abandon('HEAD has no body to store');
-      else exchange.annotations.set(fillKey, { key, fill: lookup.fill, vary: plan.vary ?? [], surrogateKeys: facts.surrogateKeys, captureRequested: false } satisfies PendingFill);
+      else
+        exchange.annotations.set(fillKey, {
+          key,
+          fill: lookup.fill,
+          vary: plan.vary ?? [],
+          surrogateKeys: facts.surrogateKeys,
+          captureRequested: false,
+        } satisfies PendingFill);
     }
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=uri-miss');
     return undefined;
@@ -300,7 +352,14 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
   const pending = exchange.annotations.get(fillKey) as PendingFill | undefined;
   if (pending === undefined) return;
   if (response.status !== 200 || signals.setCookie || signals.appPrivate) {
-    abandonPendingFill(exchange, response.status !== 200 ? `status ${response.status}` : signals.setCookie ? 'sets a cookie' : 'private or no-store');
+    abandonPendingFill(
+      exchange,
+      response.status !== 200
+        ? `status ${response.status}`
+        : signals.setCookie
+          ? 'sets a cookie'
+          : 'private or no-store',
+    );
     return;
   }
   // The fill stays on the exchange until the response is finished, so a later operation of a chain
@@ -313,7 +372,11 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
       if (takePendingFill(exchange, pending) === undefined) return;
       const reason = unstorableReason(captured, pending.vary, signals.appPrivate);
       if (reason !== undefined) pending.fill.abandon(reason);
-      else pending.fill.store({ key: pending.key, path: pathOf(request.url), ruleset: ctx.ruleset, surrogateKeys: pending.surrogateKeys }, toStoredResponse(captured, now));
+      else
+        pending.fill.store(
+          { key: pending.key, path: pathOf(request.url), ruleset: ctx.ruleset, surrogateKeys: pending.surrogateKeys },
+          toStoredResponse(captured, now),
+        );
     },
     abandon(reason) {
       takePendingFill(exchange, pending)?.fill.abandon(reason);
@@ -333,4 +396,3 @@ export function createCachingOperation(spec: CachingOperationSpec): CachingOpera
     modify: (ctx) => modify(ctx, planOf(ctx, spec.fixed)),
   };
 }
-

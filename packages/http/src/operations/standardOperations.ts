@@ -1,7 +1,12 @@
 import type { CachingOperation, OperationRegistry } from '@cacheset/core';
 import { doNotCache } from '../headers/cachingHeaders.js';
 import { httpSettingsOf } from '../runtime/HttpSettings.js';
-import { abandonPendingFill, appSignals, createCachingOperation, type StandardCachingOptions } from './createCachingOperation.js';
+import {
+  abandonPendingFill,
+  appSignals,
+  createCachingOperation,
+  type StandardCachingOptions,
+} from './createCachingOperation.js';
 import { httpOptionSpecs as o } from './httpOptionSpecs.js';
 
 const common = {
@@ -27,7 +32,8 @@ const sharedDirectives = {
 export const strongCaching = createCachingOperation({
   name: 'strongCaching',
   title: 'Strong caching',
-  description: 'Cache in browser and proxy (default: 24 hrs). Caution: only use for stable resources that never change without changing their URL, or resources for which temporary staleness is not critical.',
+  description:
+    'Cache in browser and proxy (default: 24 hrs). Caution: only use for stable resources that never change without changing their URL, or resources for which temporary staleness is not critical.',
   sort: 1,
   options: { maxage: o.maxage(86_400), smaxage: o.smaxage(null), vary: o.vary(null), ...common, ...sharedDirectives },
 });
@@ -36,7 +42,8 @@ export const strongCaching = createCachingOperation({
 export const moderateCaching = createCachingOperation({
   name: 'moderateCaching',
   title: 'Moderate caching',
-  description: 'Cache in browser but expire immediately (same as weak caching), and cache in proxy (default: 24 hrs). Use a purgable caching reverse proxy for best results.',
+  description:
+    'Cache in browser but expire immediately (same as weak caching), and cache in proxy (default: 24 hrs). Use a purgable caching reverse proxy for best results.',
   sort: 2,
   options: { smaxage: o.smaxage(86_400), vary: o.vary(null), ...common, ...sharedDirectives },
   fixed: { maxage: 0 },
@@ -46,7 +53,8 @@ export const moderateCaching = createCachingOperation({
 export const weakCaching = createCachingOperation({
   name: 'weakCaching',
   title: 'Weak caching',
-  description: 'Cache in browser but expire immediately and enable 304 responses on subsequent requests. 304s require configuration of the etags and/or lastModified options.',
+  description:
+    'Cache in browser but expire immediately and enable 304 responses on subsequent requests. 304s require configuration of the etags and/or lastModified options.',
   sort: 3,
   options: { vary: o.vary(null), ...common },
   fixed: { maxage: 0, smaxage: null },
@@ -56,7 +64,8 @@ export const weakCaching = createCachingOperation({
 export const terseCaching = createCachingOperation({
   name: 'terseCaching',
   title: 'Terse caching',
-  description: 'Cache in browser and proxy for a short time (default: 10 s in browsers, 60 s in proxies): for dynamic pages that can be a little stale.',
+  description:
+    'Cache in browser and proxy for a short time (default: 10 s in browsers, 60 s in proxies): for dynamic pages that can be a little stale.',
   sort: 4,
   options: { maxage: o.maxage(10), smaxage: o.smaxage(60), vary: o.vary(['Accept']), ...common, ...sharedDirectives },
 });
@@ -77,7 +86,12 @@ export const noCaching: CachingOperation<{ noStore: boolean }> = {
 };
 
 /** The standard operations, in display order. */
-export const httpOperations: readonly CachingOperation<Partial<StandardCachingOptions>>[] = [strongCaching, moderateCaching, weakCaching, terseCaching];
+export const httpOperations: readonly CachingOperation<Partial<StandardCachingOptions>>[] = [
+  strongCaching,
+  moderateCaching,
+  weakCaching,
+  terseCaching,
+];
 
 /** Registers strongCaching, moderateCaching, weakCaching, terseCaching and noCaching (chain is the core's). */
 export function registerHttpOperations(registry: OperationRegistry): OperationRegistry {

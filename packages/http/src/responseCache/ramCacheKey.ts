@@ -7,7 +7,13 @@ import type { DateTime } from 'luxon';
  * the response varies on (Django's learn_cache_key lesson: a variant must not answer for another),
  * then, for an authenticated request of a user- or role-keyed policy, `user` (who the copy is for).
  */
-export function ramCacheKey(request: CacheRequest, etag: string | undefined, lastModified: DateTime | undefined, vary: readonly string[], user?: string): string {
+export function ramCacheKey(
+  request: CacheRequest,
+  etag: string | undefined,
+  lastModified: DateTime | undefined,
+  vary: readonly string[],
+  user?: string,
+): string {
   let key = '';
   if (etag !== undefined) key += `|${etag}||`;
   if (lastModified !== undefined) key += `|${lastModified.toMillis()}||`;

@@ -9,14 +9,29 @@ export const RAMCACHE_HEADER = 'X-RAMCache';
 export const RAMCACHE_HEADER_VALUE = 'cacheset.ramcache';
 
 /** Headers that describe one transmission, not the response: never stored, never replayed. */
-const NOT_STORED = new Set(['set-cookie', 'date', 'age', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expires', 'cache-status', 'x-ramcache']);
+const NOT_STORED = new Set([
+  'set-cookie',
+  'date',
+  'age',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'expires',
+  'cache-status',
+  'x-ramcache',
+]);
 
 /**
  * Why a finished response must not be kept (DESIGN §3: never a leak between users), or undefined when
  * it may: only 200s with a body, no Set-Cookie, no private/no-store set by the application, no
  * `Vary: *`, and no Vary on a request header the key does not include.
  */
-export function unstorableReason(response: CapturedResponse, keyedVary: readonly string[], appPrivate: boolean): string | undefined {
+export function unstorableReason(
+  response: CapturedResponse,
+  keyedVary: readonly string[],
+  appPrivate: boolean,
+): string | undefined {
   if (response.status !== 200) return `status ${response.status}`;
   if (response.body.byteLength === 0) return 'empty body';
   if (appPrivate) return 'private or no-store';
@@ -57,7 +72,12 @@ function maxAgeOf(cacheControl: string): number | undefined {
  * Replays a stored response: its status and headers, a fresh `Age`, and an `Expires` recomputed from
  * its max-age and age (never the absolute date of the original rendering), plus the X-RAMCache mark.
  */
-export function replayStoredResponse(response: CacheResponse, stored: StoredResponse, now: number, mark: boolean): void {
+export function replayStoredResponse(
+  response: CacheResponse,
+  stored: StoredResponse,
+  now: number,
+  mark: boolean,
+): void {
   response.status = stored.status;
   let cacheControl: string | undefined;
   for (const [name, value] of stored.headers) {

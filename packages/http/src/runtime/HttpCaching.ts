@@ -93,15 +93,28 @@ function defaultUser(cookies: readonly string[]): UserResolver {
 }
 
 function collectComponents(options: HttpCachingOptions): Map<string, ETagComponent> {
-  const bound = options.container === undefined ? [] : options.container.getAll<ETagComponent>(ETagComponent, { chained: true });
+  const bound =
+    options.container === undefined ? [] : options.container.getAll<ETagComponent>(ETagComponent, { chained: true });
   const components = new Map<string, ETagComponent>();
   for (const component of [...builtinETagComponents, ...(options.etagComponents ?? []), ...bound]) {
     const c = component as Partial<ETagComponent> | null;
-    if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || c.name.length === 0 || typeof c.value !== 'function') {
-      throw new CachesetError(HttpErrorCodes.INVALID_ETAG_COMPONENT, `An ETag component must be { name: string, value(context) }, got ${describeValue(component)}.`);
+    if (
+      typeof c !== 'object' ||
+      c === null ||
+      typeof c.name !== 'string' ||
+      c.name.length === 0 ||
+      typeof c.value !== 'function'
+    ) {
+      throw new CachesetError(
+        HttpErrorCodes.INVALID_ETAG_COMPONENT,
+        `An ETag component must be { name: string, value(context) }, got ${describeValue(component)}.`,
+      );
     }
     if (components.has(c.name)) {
-      throw new CachesetError(HttpErrorCodes.INVALID_ETAG_COMPONENT, `Two ETag components are named '${c.name}'; give each a distinct name (the built-in ones are ${builtinETagComponents.map((b) => b.name).join(', ')}).`);
+      throw new CachesetError(
+        HttpErrorCodes.INVALID_ETAG_COMPONENT,
+        `Two ETag components are named '${c.name}'; give each a distinct name (the built-in ones are ${builtinETagComponents.map((b) => b.name).join(', ')}).`,
+      );
     }
     components.set(c.name, c as ETagComponent);
   }
@@ -112,11 +125,26 @@ function surrogateHeader(value: HttpCachingOptions['surrogateKeyHeader']): Surro
   if (value === undefined) return SURROGATE_KEY_HEADERS.xkey;
   if (typeof value === 'string') {
     const known = SURROGATE_KEY_HEADERS[value];
-    if (known === undefined) throw invalid(`surrogateKeyHeader: ${describeValue(value)} is not one of ${Object.keys(SURROGATE_KEY_HEADERS).join(', ')}; or give { name, separator, maxLength }.`, value);
+    if (known === undefined)
+      throw invalid(
+        `surrogateKeyHeader: ${describeValue(value)} is not one of ${Object.keys(SURROGATE_KEY_HEADERS).join(', ')}; or give { name, separator, maxLength }.`,
+        value,
+      );
     return known;
   }
-  if (typeof value !== 'object' || value === null || typeof value.name !== 'string' || !isHeaderName(value.name) || (value.separator !== ' ' && value.separator !== ',') || !Number.isInteger(value.maxLength) || value.maxLength < 64) {
-    throw invalid(`surrogateKeyHeader: expected { name: a header name, separator: ' ' or ',', maxLength: an integer ≥ 64 }, got ${describeValue(value)}.`, value);
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof value.name !== 'string' ||
+    !isHeaderName(value.name) ||
+    (value.separator !== ' ' && value.separator !== ',') ||
+    !Number.isInteger(value.maxLength) ||
+    value.maxLength < 64
+  ) {
+    throw invalid(
+      `surrogateKeyHeader: expected { name: a header name, separator: ' ' or ',', maxLength: an integer ≥ 64 }, got ${describeValue(value)}.`,
+      value,
+    );
   }
   return value;
 }
@@ -127,15 +155,40 @@ const CACHE_STATUS_NAME = /^(?:[A-Za-z*][!#$%&'*+\-.^_`|~:/0-9A-Za-z]*|"(?:[\x20
 /** The options whose mistakes would otherwise surface as a TypeError or a broken header at request time. */
 function checkOtherOptions(options: HttpCachingOptions): void {
   const { resourceVersion, cacheStatusName, now, etagComponents, lookupRuleset, logger } = options;
-  if (resourceVersion !== undefined && typeof resourceVersion !== 'string') throw invalid(`resourceVersion must be a string, got ${describeValue(resourceVersion)}.`, resourceVersion);
-  if (cacheStatusName !== undefined && (typeof cacheStatusName !== 'string' || !CACHE_STATUS_NAME.test(cacheStatusName))) {
-    throw invalid(`cacheStatusName must be a token (letters, digits, "-", ".", ...) or a quoted string, as RFC 9211 names a cache; got ${describeValue(cacheStatusName)}.`, cacheStatusName);
+  if (resourceVersion !== undefined && typeof resourceVersion !== 'string')
+    throw invalid(`resourceVersion must be a string, got ${describeValue(resourceVersion)}.`, resourceVersion);
+  if (
+    cacheStatusName !== undefined &&
+    (typeof cacheStatusName !== 'string' || !CACHE_STATUS_NAME.test(cacheStatusName))
+  ) {
+    throw invalid(
+      `cacheStatusName must be a token (letters, digits, "-", ".", ...) or a quoted string, as RFC 9211 names a cache; got ${describeValue(cacheStatusName)}.`,
+      cacheStatusName,
+    );
   }
-  if (now !== undefined && typeof now !== 'function') throw invalid(`now must be a function returning epoch milliseconds, got ${describeValue(now)}.`, now);
-  if (etagComponents !== undefined && !Array.isArray(etagComponents)) throw invalid(`etagComponents must be a list of { name, value(context) }, got ${describeValue(etagComponents)}.`, etagComponents);
-  if (lookupRuleset !== undefined && typeof lookupRuleset !== 'function') throw invalid(`lookupRuleset must be a function (exchange, rulesets) => ruleset name, got ${describeValue(lookupRuleset)}.`, lookupRuleset);
-  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function')) {
-    throw invalid(`logger must have warn(message, details) and error(message, details) methods, got ${describeValue(logger)}.`, logger);
+  if (now !== undefined && typeof now !== 'function')
+    throw invalid(`now must be a function returning epoch milliseconds, got ${describeValue(now)}.`, now);
+  if (etagComponents !== undefined && !Array.isArray(etagComponents))
+    throw invalid(
+      `etagComponents must be a list of { name, value(context) }, got ${describeValue(etagComponents)}.`,
+      etagComponents,
+    );
+  if (lookupRuleset !== undefined && typeof lookupRuleset !== 'function')
+    throw invalid(
+      `lookupRuleset must be a function (exchange, rulesets) => ruleset name, got ${describeValue(lookupRuleset)}.`,
+      lookupRuleset,
+    );
+  if (
+    logger !== undefined &&
+    (typeof logger !== 'object' ||
+      logger === null ||
+      typeof logger.error !== 'function' ||
+      typeof logger.warn !== 'function')
+  ) {
+    throw invalid(
+      `logger must have warn(message, details) and error(message, details) methods, got ${describeValue(logger)}.`,
+      logger,
+    );
   }
 }
 
@@ -153,27 +206,47 @@ export class HttpCaching {
   readonly #components: ReadonlyMap<string, ETagComponent>;
 
   constructor(options: HttpCachingOptions) {
-    if (typeof options !== 'object' || options === null) throw invalid(`createHttpCaching: expected options, got ${describeValue(options)}.`, options);
+    if (typeof options !== 'object' || options === null)
+      throw invalid(`createHttpCaching: expected options, got ${describeValue(options)}.`, options);
     const operations = options.operations ?? registerHttpOperations(new OperationRegistry());
     const rulesets = options.rulesets ?? getDefaultRegistry() ?? new RulesetRegistry();
     for (const [name, value] of [['behindProxy', options.behindProxy]] as const) {
-      if (value !== undefined && typeof value !== 'boolean') throw invalid(`${name} must be true or false, got ${describeValue(value)}.`, value);
+      if (value !== undefined && typeof value !== 'boolean')
+        throw invalid(`${name} must be true or false, got ${describeValue(value)}.`, value);
     }
     const maxBytes = options.ramCacheMaxBytes ?? 1_048_576;
-    if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw invalid(`ramCacheMaxBytes must be a positive integer, got ${describeValue(maxBytes)}.`, maxBytes);
+    if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+      throw invalid(`ramCacheMaxBytes must be a positive integer, got ${describeValue(maxBytes)}.`, maxBytes);
     const stopVariables = options.cacheStopRequestVariables ?? [];
     if (!Array.isArray(stopVariables) || stopVariables.some((v) => typeof v !== 'string' || v.length === 0)) {
-      throw invalid(`cacheStopRequestVariables must be a list of names, got ${describeValue(stopVariables)}.`, stopVariables);
+      throw invalid(
+        `cacheStopRequestVariables must be a list of names, got ${describeValue(stopVariables)}.`,
+        stopVariables,
+      );
     }
     const cookies = options.authenticatedCookies ?? [];
-    if (!Array.isArray(cookies) || cookies.some((v) => typeof v !== 'string' || v.length === 0)) throw invalid(`authenticatedCookies must be a list of cookie names, got ${describeValue(cookies)}.`, cookies);
-    if (options.user !== undefined && typeof options.user !== 'function') throw invalid(`user must be a function of the request, got ${describeValue(options.user)}.`, options.user);
-    if (options.responseCache !== undefined && typeof (options.responseCache as { lookup?: unknown }).lookup !== 'function') {
-      throw invalid(`responseCache must have a lookup(key) method (a @cacheset/ram store), got ${describeValue(options.responseCache)}.`, options.responseCache);
+    if (!Array.isArray(cookies) || cookies.some((v) => typeof v !== 'string' || v.length === 0))
+      throw invalid(`authenticatedCookies must be a list of cookie names, got ${describeValue(cookies)}.`, cookies);
+    if (options.user !== undefined && typeof options.user !== 'function')
+      throw invalid(`user must be a function of the request, got ${describeValue(options.user)}.`, options.user);
+    if (
+      options.responseCache !== undefined &&
+      typeof (options.responseCache as { lookup?: unknown }).lookup !== 'function'
+    ) {
+      throw invalid(
+        `responseCache must have a lookup(key) method (a @cacheset/ram store), got ${describeValue(options.responseCache)}.`,
+        options.responseCache,
+      );
     }
     checkOtherOptions(options);
     this.#components = collectComponents(options);
-    const policy = options.policy instanceof CachePolicy ? options.policy : CachePolicy.compile(options.policy, { operations, ...(rulesets.explicit ? { isDeclared: (n: string) => rulesets.getType(n) !== undefined } : {}) });
+    const policy =
+      options.policy instanceof CachePolicy
+        ? options.policy
+        : CachePolicy.compile(options.policy, {
+            operations,
+            ...(rulesets.explicit ? { isDeclared: (n: string) => rulesets.getType(n) !== undefined } : {}),
+          });
     validatePolicyComponents(policy, operations, this.#components);
     const logger = options.logger ?? consoleLogger;
     this.settings = Object.freeze({
@@ -188,7 +261,13 @@ export class HttpCaching {
       logger,
       now: options.now ?? (() => Date.now()),
     });
-    this.engine = new CachingEngine({ rulesets, operations, policy, logger, ...(options.lookupRuleset === undefined ? {} : { lookupRuleset: options.lookupRuleset }) });
+    this.engine = new CachingEngine({
+      rulesets,
+      operations,
+      policy,
+      logger,
+      ...(options.lookupRuleset === undefined ? {} : { lookupRuleset: options.lookupRuleset }),
+    });
     this.adapters = options.container === undefined ? undefined : new AdapterLookup(options.container);
     this.userOf = options.user ?? defaultUser(cookies);
   }
@@ -196,7 +275,13 @@ export class HttpCaching {
   /** Swaps in a new policy (validated like the first) for requests that start from now on. */
   setPolicy(policy: CachePolicy | PolicyData): void {
     const { operations, rulesets } = this.engine;
-    const compiled = policy instanceof CachePolicy ? policy : CachePolicy.compile(policy, { operations, ...(rulesets.explicit ? { isDeclared: (n: string) => rulesets.getType(n) !== undefined } : {}) });
+    const compiled =
+      policy instanceof CachePolicy
+        ? policy
+        : CachePolicy.compile(policy, {
+            operations,
+            ...(rulesets.explicit ? { isDeclared: (n: string) => rulesets.getType(n) !== undefined } : {}),
+          });
     validatePolicyComponents(compiled, operations, this.#components);
     this.engine.setPolicy(compiled);
   }
@@ -211,4 +296,3 @@ export class HttpCaching {
 export function createHttpCaching(options: HttpCachingOptions): HttpCaching {
   return new HttpCaching(options);
 }
-

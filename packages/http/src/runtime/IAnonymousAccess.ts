@@ -13,4 +13,6 @@ export interface IAnonymousAccess {
   allowsAnonymous(): boolean | Promise<boolean>;
 }
 
-export const IAnonymousAccess: AdapterToken<IAnonymousAccess> = Symbol.for('cacheset.http.IAnonymousAccess') as AdapterToken<IAnonymousAccess>;
+export const IAnonymousAccess: AdapterToken<IAnonymousAccess> = Symbol.for(
+  'cacheset.http.IAnonymousAccess',
+) as AdapterToken<IAnonymousAccess>;

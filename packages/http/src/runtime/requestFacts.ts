@@ -1,4 +1,12 @@
-import { findViewAdapter, isPromiseLike, resolveLastModifiedNow, resolveSurrogateKeys, type CacheExchange, type MaybePromise, type OperationContext } from '@cacheset/core';
+import {
+  findViewAdapter,
+  isPromiseLike,
+  resolveLastModifiedNow,
+  resolveSurrogateKeys,
+  type CacheExchange,
+  type MaybePromise,
+  type OperationContext,
+} from '@cacheset/core';
 import type { DateTime } from 'luxon';
 import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
 import { joinETagTokens } from '../etag/joinETagTokens.js';
@@ -40,10 +48,17 @@ const keysKey = Symbol('cacheset.http.surrogateKeys');
 type Mode = 'wait' | 'now';
 
 function report(settings: HttpSettings, what: string, error: unknown): void {
-  reportOnce(settings.logger, `cacheset: ${what} failed; the response is sent without it. ${error instanceof Error ? error.message : String(error)}`, { error });
+  reportOnce(
+    settings.logger,
+    `cacheset: ${what} failed; the response is sent without it. ${error instanceof Error ? error.message : String(error)}`,
+    { error },
+  );
 }
 
-function settleLastModified(annotations: CacheExchange['annotations'], value: DateTime | undefined): DateTime | undefined {
+function settleLastModified(
+  annotations: CacheExchange['annotations'],
+  value: DateTime | undefined,
+): DateTime | undefined {
   annotations.set(lastModifiedKey, value);
   return value;
 }
@@ -111,10 +126,20 @@ function tokenOf(value: ETagComponentValue): string | undefined {
 }
 
 /** One component's token: synchronous when the component is; in 'now' mode async ones count as missing. */
-function componentValue(ctx: OperationContext, settings: HttpSettings, context: ComponentContext, name: string, mode: Mode, partial: { value: boolean }): MaybePromise<string | undefined> {
+function componentValue(
+  ctx: OperationContext,
+  settings: HttpSettings,
+  context: ComponentContext,
+  name: string,
+  mode: Mode,
+  partial: { value: boolean },
+): MaybePromise<string | undefined> {
   const component = settings.components.get(name);
   if (component === undefined) {
-    reportOnce(settings.logger, `cacheset: unknown ETag component '${name}' (ruleset '${ctx.ruleset}'); it contributes an empty token.`);
+    reportOnce(
+      settings.logger,
+      `cacheset: unknown ETag component '${name}' (ruleset '${ctx.ruleset}'); it contributes an empty token.`,
+    );
     return undefined;
   }
   let value: MaybePromise<ETagComponentValue>;
@@ -140,7 +165,13 @@ function componentValue(ctx: OperationContext, settings: HttpSettings, context: 
  * The ETag, computed once per request: the first value computed is kept whatever keys later
  * operations ask for (plone.app.caching's memo). `partial` records async parts skipped in 'now' mode.
  */
-function etagOf(ctx: OperationContext, settings: HttpSettings, keys: readonly string[], mode: Mode, partial: { value: boolean }): MaybePromise<void> {
+function etagOf(
+  ctx: OperationContext,
+  settings: HttpSettings,
+  keys: readonly string[],
+  mode: Mode,
+  partial: { value: boolean },
+): MaybePromise<void> {
   const { annotations } = ctx.exchange;
   if (keys.length === 0 || annotations.has(etagKey)) return undefined;
   const pending = annotations.get(etagPendingKey) as Promise<void> | undefined;
@@ -170,7 +201,12 @@ function settleAccess(annotations: CacheExchange['annotations'], allowed: boolea
 }
 
 /** Whether anonymous visitors may see the published object; denied on an adapter error (the safe side). */
-function anonymousAccessOf(exchange: CacheExchange, settings: HttpSettings, mode: Mode, partial: { value: boolean }): MaybePromise<void> {
+function anonymousAccessOf(
+  exchange: CacheExchange,
+  settings: HttpSettings,
+  mode: Mode,
+  partial: { value: boolean },
+): MaybePromise<void> {
   const { annotations, adapters, published } = exchange;
   if (annotations.has(publicKey)) return undefined;
   if (adapters === undefined || published === undefined) return settleAccess(annotations, true);

@@ -12,7 +12,11 @@ function suggestion(name: string, known: readonly string[]): string {
  * Every ETag component a mapped ruleset will use (through its operation, or the members of its chain)
  * must exist: an unknown name is a start-up error naming the ruleset, the operation and the name.
  */
-export function validatePolicyComponents(policy: CachePolicy, operations: OperationRegistry, components: ReadonlyMap<string, ETagComponent>): void {
+export function validatePolicyComponents(
+  policy: CachePolicy,
+  operations: OperationRegistry,
+  components: ReadonlyMap<string, ETagComponent>,
+): void {
   if (policy.operationMapping === undefined) return;
   const known = [...components.keys()];
   const check = (operation: CachingOperation, ruleset: string, seen: Set<string>): void => {

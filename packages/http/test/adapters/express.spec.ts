@@ -56,7 +56,9 @@ describe('@cacheset/http/express', () => {
     it('routes no operation governs keep Express behaviour (ETag and 304)', async () => {
       const url = await appWithoutInstall();
       const first = await wireRequest(`${url}/ungoverned`);
-      const second = await wireRequest(`${url}/ungoverned`, { headers: { 'If-None-Match': first.headers.etag as string } });
+      const second = await wireRequest(`${url}/ungoverned`, {
+        headers: { 'If-None-Match': first.headers.etag as string },
+      });
       expect(second.status).toBe(304);
     });
 

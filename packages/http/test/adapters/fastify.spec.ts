@@ -12,7 +12,10 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-async function build(f: Fixture, routes: (app: FastifyInstance) => void): Promise<{ app: FastifyInstance; url: string }> {
+async function build(
+  f: Fixture,
+  routes: (app: FastifyInstance) => void,
+): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify();
   apps.push(app);
   await app.register(cachesetFastify, { caching: f.caching });
@@ -21,7 +24,8 @@ async function build(f: Fixture, routes: (app: FastifyInstance) => void): Promis
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
 
-const codeOf = (error: unknown): string => (CachesetError.is(error) ? error.code : `not a CachesetError: ${String(error)}`);
+const codeOf = (error: unknown): string =>
+  CachesetError.is(error) ? error.code : `not a CachesetError: ${String(error)}`;
 
 describe('@cacheset/http/fastify', () => {
   it('is a fastify-plugin named @cacheset/http/fastify, visible to the app that registered it', async () => {
@@ -32,7 +36,9 @@ describe('@cacheset/http/fastify', () => {
   it('merges the Vary a handler set through the reply with the policy Vary: one header line, both names', async () => {
     const f = createFixture();
     const { url } = await build(f, (app) => {
-      app.get('/page', { config: { cachePublished: f.pageView } }, async (_request, reply) => reply.header('Vary', 'Accept-Encoding').type('text/html').send(BODY.page));
+      app.get('/page', { config: { cachePublished: f.pageView } }, async (_request, reply) =>
+        reply.header('Vary', 'Accept-Encoding').type('text/html').send(BODY.page),
+      );
     });
     const response = await wireRequest(`${url}/page`);
     expect(lineCount(response, 'vary')).toBe(1);
@@ -61,7 +67,9 @@ describe('@cacheset/http/fastify', () => {
   it('replays a RAM hit to HEAD with the headers and no body', async () => {
     const f = createFixture();
     const { url } = await build(f, (app) => {
-      app.get('/ram', { config: { cacheRuleset: 'site.ram' } }, async (_request, reply) => reply.type('text/html').send(BODY.ram));
+      app.get('/ram', { config: { cacheRuleset: 'site.ram' } }, async (_request, reply) =>
+        reply.type('text/html').send(BODY.ram),
+      );
     });
     await wireRequest(`${url}/ram`);
     await eventually(() => f.responseCache.entries.size === 1, 'the response to be stored');
@@ -103,7 +111,9 @@ describe('@cacheset/http/fastify', () => {
     it('rejects registration without an HttpCaching', async () => {
       const app = Fastify();
       apps.push(app);
-      await expect(app.register(cachesetFastify, {} as never)).rejects.toSatisfy((error) => codeOf(error) === 'ERR_CACHESET_INVALID_ADAPTER_OPTIONS');
+      await expect(app.register(cachesetFastify, {} as never)).rejects.toSatisfy(
+        (error) => codeOf(error) === 'ERR_CACHESET_INVALID_ADAPTER_OPTIONS',
+      );
     });
 
     it('rejects a route whose config names a ruleset that is not a dotted name, when the route is added', async () => {
@@ -126,7 +136,9 @@ describe('@cacheset/http/fastify', () => {
       const app = Fastify();
       apps.push(app);
       await app.register(cachesetFastify, { caching: f.caching });
-      expect(() => app.get('/bad', { config: { cachePublished: 42 } }, async () => 'x')).toThrow(/published view must be an object or a class/);
+      expect(() => app.get('/bad', { config: { cachePublished: 42 } }, async () => 'x')).toThrow(
+        /published view must be an object or a class/,
+      );
     });
   });
 });

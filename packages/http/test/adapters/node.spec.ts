@@ -24,7 +24,9 @@ describe('@cacheset/http node:http core', () => {
   it('cachingMiddleware runs the policy around a connect-style chain, with a per-request route', async () => {
     const f = createFixture();
     let calls = 0;
-    const middleware = cachingMiddleware(f.caching, (req) => (req.url?.startsWith('/page') === true ? { published: f.pageView } : undefined));
+    const middleware = cachingMiddleware(f.caching, (req) =>
+      req.url?.startsWith('/page') === true ? { published: f.pageView } : undefined,
+    );
     const server = await listenOnFreePort(
       createServer((req, res) =>
         middleware(req, res, () => {

@@ -1,9 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY, createFixture, PAGE_ETAG, PAGE_LAST_MODIFIED, type ContractServer, type Fixture, type StartContractServer } from './fixture.js';
+import {
+  BODY,
+  createFixture,
+  PAGE_ETAG,
+  PAGE_LAST_MODIFIED,
+  type ContractServer,
+  type Fixture,
+  type StartContractServer,
+} from './fixture.js';
 import { disconnectAfterFirstBytes, eventually, lineCount, wireRequest, type WireResponse } from './support/wire.js';
 
 const PRIVATE = 'max-age=0, must-revalidate, private';
-const CACHING_HEADERS = ['cache-control', 'expires', 'etag', 'last-modified', 'vary', 'x-cache-rule', 'x-cache-operation', 'xkey', 'content-type', 'content-length'];
+const CACHING_HEADERS = [
+  'cache-control',
+  'expires',
+  'etag',
+  'last-modified',
+  'vary',
+  'x-cache-rule',
+  'x-cache-operation',
+  'xkey',
+  'content-type',
+  'content-length',
+];
 let unique = 0;
 /** A URL of its own for each test (RAM-cache keys include the query). */
 const fresh = (path: string): string => `${path}?t=${(unique += 1)}`;
@@ -26,7 +45,8 @@ export function defineContractSuite(name: string, start: StartContractServer): v
   describe(`${name} adapter contract`, () => {
     let f: Fixture;
     let server: ContractServer;
-    const get = (path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<WireResponse> => wireRequest(`${server.url}${path}`, { method, headers });
+    const get = (path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<WireResponse> =>
+      wireRequest(`${server.url}${path}`, { method, headers });
 
     beforeAll(async () => {
       f = createFixture();
@@ -71,7 +91,16 @@ export function defineContractSuite(name: string, start: StartContractServer): v
 
       it('sends each caching header line once', async () => {
         const response = await get('/page');
-        for (const header of ['cache-control', 'expires', 'etag', 'last-modified', 'vary', 'x-cache-rule', 'x-cache-operation']) expect(lineCount(response, header), header).toBe(1);
+        for (const header of [
+          'cache-control',
+          'expires',
+          'etag',
+          'last-modified',
+          'vary',
+          'x-cache-rule',
+          'x-cache-operation',
+        ])
+          expect(lineCount(response, header), header).toBe(1);
       });
     });
 
@@ -117,7 +146,9 @@ export function defineContractSuite(name: string, start: StartContractServer): v
       });
 
       it('modified since: 200', async () => {
-        const response = await get('/page', { 'If-Modified-Since': new Date(Date.parse(PAGE_LAST_MODIFIED) - 60_000).toUTCString() });
+        const response = await get('/page', {
+          'If-Modified-Since': new Date(Date.parse(PAGE_LAST_MODIFIED) - 60_000).toUTCString(),
+        });
         expect(response.status).toBe(200);
       });
 
@@ -129,22 +160,29 @@ export function defineContractSuite(name: string, start: StartContractServer): v
     });
 
     describe('4. HEAD', () => {
-      it.each(['/page', '/strong', '/nocache'])('HEAD %s gets exactly the caching headers of GET and no body', async (path) => {
-        const [got, head] = [await get(path), await get(path, {}, 'HEAD')];
-        expect(head.status).toBe(200);
-        expect(head.body.byteLength).toBe(0);
-        const withoutExpires = CACHING_HEADERS.filter((n) => n !== 'expires');
-        expect(pick(head, withoutExpires)).toEqual(pick(got, withoutExpires));
-        expect(Math.abs(expiresIn(head) - expiresIn(got))).toBeLessThan(2);
-      });
+      it.each(['/page', '/strong', '/nocache'])(
+        'HEAD %s gets exactly the caching headers of GET and no body',
+        async (path) => {
+          const [got, head] = [await get(path), await get(path, {}, 'HEAD')];
+          expect(head.status).toBe(200);
+          expect(head.body.byteLength).toBe(0);
+          const withoutExpires = CACHING_HEADERS.filter((n) => n !== 'expires');
+          expect(pick(head, withoutExpires)).toEqual(pick(got, withoutExpires));
+          expect(Math.abs(expiresIn(head) - expiresIn(got))).toBeLessThan(2);
+        },
+      );
 
       it('HEAD with a matching If-None-Match gets a 304 with the validators and no body', async () => {
-        const [head, got] = [await get('/page', { 'If-None-Match': PAGE_ETAG }, 'HEAD'), await get('/page', { 'If-None-Match': PAGE_ETAG })];
+        const [head, got] = [
+          await get('/page', { 'If-None-Match': PAGE_ETAG }, 'HEAD'),
+          await get('/page', { 'If-None-Match': PAGE_ETAG }),
+        ];
         expect(head.status).toBe(304);
         expect(head.body.byteLength).toBe(0);
         expect(head.headers.etag).toBe(PAGE_ETAG);
         expect(head.headers['cache-control']).toBe('max-age=0, s-maxage=3600, must-revalidate');
-        const names = (r: WireResponse): string[] => r.lines.map(([n]) => n).filter((n) => n !== 'date' && n !== 'expires');
+        const names = (r: WireResponse): string[] =>
+          r.lines.map(([n]) => n).filter((n) => n !== 'date' && n !== 'expires');
         expect(names(head)).toEqual(names(got));
       });
     });
@@ -219,7 +257,16 @@ export function defineContractSuite(name: string, start: StartContractServer): v
       it('a route with no rule gets no caching headers at all', async () => {
         const response = await get('/plain');
         expect(response.status).toBe(200);
-        for (const header of ['cache-control', 'expires', 'etag', 'last-modified', 'vary', 'x-cache-rule', 'x-cache-operation']) expect(response.headers[header], header).toBeUndefined();
+        for (const header of [
+          'cache-control',
+          'expires',
+          'etag',
+          'last-modified',
+          'vary',
+          'x-cache-rule',
+          'x-cache-operation',
+        ])
+          expect(response.headers[header], header).toBeUndefined();
       });
     });
 
@@ -255,7 +302,11 @@ export function defineContractSuite(name: string, start: StartContractServer): v
         const path = fresh('/ram');
         const first = await get(path);
         expect(first.headers['x-ramcache']).toBeUndefined();
-        await eventually(() => f.responseCache.fillsFor(path).length === 1 && f.responseCache.fillsFor(path)[0]?.settlements.length === 1, 'the fill to settle');
+        await eventually(
+          () =>
+            f.responseCache.fillsFor(path).length === 1 && f.responseCache.fillsFor(path)[0]?.settlements.length === 1,
+          'the fill to settle',
+        );
         const before = f.callsOf('ram');
         const second = await get(path);
         expect(second.status).toBe(200);
@@ -277,7 +328,9 @@ export function defineContractSuite(name: string, start: StartContractServer): v
         expect(head.status).toBe(200);
         expect(head.body.byteLength).toBe(0);
         expect(head.headers['x-ramcache']).toBe('cacheset.ramcache');
-        expect(pick(head, ['cache-control', 'content-type', 'content-length'])).toEqual(pick(first, ['cache-control', 'content-type', 'content-length']));
+        expect(pick(head, ['cache-control', 'content-type', 'content-length'])).toEqual(
+          pick(first, ['cache-control', 'content-type', 'content-length']),
+        );
         expect(f.callsOf('ram')).toBe(before);
       });
 
@@ -316,7 +369,10 @@ export function defineContractSuite(name: string, start: StartContractServer): v
       });
 
       it('settles every fill exactly once', async () => {
-        await eventually(() => f.responseCache.fills.every((fill) => fill.settlements.length >= 1), 'every fill to settle');
+        await eventually(
+          () => f.responseCache.fills.every((fill) => fill.settlements.length >= 1),
+          'every fill to settle',
+        );
         for (const fill of f.responseCache.fills) expect(fill.settlements, fill.key).toHaveLength(1);
       });
     });
@@ -331,8 +387,13 @@ export function defineContractSuite(name: string, start: StartContractServer): v
         expect(eventsOf('/unit/ok')).toEqual([{ id: '/unit/ok', event: 'commit', finished: true }]);
       });
 
-      it('a handler that reads the request body the framework\'s way still runs in the unit of work', async () => {
-        const response = await wireRequest(`${server.url}/unit/body`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hello', bodyDelayMs: 30 });
+      it("a handler that reads the request body the framework's way still runs in the unit of work", async () => {
+        const response = await wireRequest(`${server.url}/unit/body`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain' },
+          body: 'hello',
+          bodyDelayMs: 30,
+        });
         expect(response.text).toBe('got hello');
         await eventually(() => eventsOf('/unit/body').length > 0, 'the unit to close');
         expect(eventsOf('/unit/body')).toEqual([{ id: '/unit/body', event: 'commit', finished: true }]);

@@ -1,5 +1,24 @@
-import { bindAdapter, cacheRuleset, ILastModified, ISurrogateKeys, OperationRegistry, RulesetRegistry, type CachesetLogger, type CachingOperation, type UnitOfWork } from '@cacheset/core';
-import { createHttpCaching, registerHttpOperations, strongCaching, type HttpCaching, type ResponseCache, type ResponseCacheLookup, type StoredResponse, type StoredResponseInfo } from '@cacheset/http';
+import {
+  bindAdapter,
+  cacheRuleset,
+  ILastModified,
+  ISurrogateKeys,
+  OperationRegistry,
+  RulesetRegistry,
+  type CachesetLogger,
+  type CachingOperation,
+  type UnitOfWork,
+} from '@cacheset/core';
+import {
+  createHttpCaching,
+  registerHttpOperations,
+  strongCaching,
+  type HttpCaching,
+  type ResponseCache,
+  type ResponseCacheLookup,
+  type StoredResponse,
+  type StoredResponseInfo,
+} from '@cacheset/http';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 
@@ -115,8 +134,16 @@ export function createFixture(): Fixture {
   };
   const page = new Page('home', PAGE_UPDATED);
   const container = new Container();
-  bindAdapter(container, { provides: ILastModified, for: Page, factory: (p: Page) => ({ lastModified: () => DateTime.fromJSDate(p.updatedAt, { zone: 'utc' }) }) });
-  bindAdapter(container, { provides: ISurrogateKeys, for: Page, factory: (p: Page) => ({ getKeys: () => [`page:${p.slug}`] }) });
+  bindAdapter(container, {
+    provides: ILastModified,
+    for: Page,
+    factory: (p: Page) => ({ lastModified: () => DateTime.fromJSDate(p.updatedAt, { zone: 'utc' }) }),
+  });
+  bindAdapter(container, {
+    provides: ISurrogateKeys,
+    for: Page,
+    factory: (p: Page) => ({ getKeys: () => [`page:${p.slug}`] }),
+  });
   const operations = registerHttpOperations(new OperationRegistry());
   const modifies = new Map<string, number>();
   operations.register(countedCaching(modifies));

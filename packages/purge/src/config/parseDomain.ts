@@ -24,7 +24,11 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
  */
 export function parseDomain(value: unknown): PublicDomain {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw purgeError(PurgeErrorCodes.INVALID_DOMAIN, `domains: expected a public domain such as 'https://www.example.com', got ${describeValue(value)}.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_DOMAIN,
+      `domains: expected a public domain such as 'https://www.example.com', got ${describeValue(value)}.`,
+      value,
+    );
   }
   const text = value.trim();
   const explicit = SCHEME.exec(text);
@@ -33,17 +37,33 @@ export function parseDomain(value: unknown): PublicDomain {
   try {
     url = new URL(withScheme);
   } catch {
-    throw purgeError(PurgeErrorCodes.INVALID_DOMAIN, `domains: ${JSON.stringify(text)} is not a host name or URL.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_DOMAIN,
+      `domains: ${JSON.stringify(text)} is not a host name or URL.`,
+      value,
+    );
   }
   const scheme = url.protocol.slice(0, -1);
   if (scheme !== 'http' && scheme !== 'https') {
-    throw purgeError(PurgeErrorCodes.INVALID_DOMAIN, `domains: ${JSON.stringify(text)} uses ${url.protocol}; a public domain is http:// or https://.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_DOMAIN,
+      `domains: ${JSON.stringify(text)} uses ${url.protocol}; a public domain is http:// or https://.`,
+      value,
+    );
   }
   if (url.username !== '' || url.password !== '') {
-    throw purgeError(PurgeErrorCodes.INVALID_DOMAIN, `domains: ${JSON.stringify(text)} contains credentials; a domain only names the public host.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_DOMAIN,
+      `domains: ${JSON.stringify(text)} contains credentials; a domain only names the public host.`,
+      value,
+    );
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    throw purgeError(PurgeErrorCodes.INVALID_DOMAIN, `domains: ${JSON.stringify(text)} has a path or query; give only scheme, host and port (a site below a path is what virtualHosting's 'prefix' is for).`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_DOMAIN,
+      `domains: ${JSON.stringify(text)} has a path or query; give only scheme, host and port (a site below a path is what virtualHosting's 'prefix' is for).`,
+      value,
+    );
   }
   // The port exactly as written, even a default one: the VirtualHostBase form carries what the
   // front server put there (often ':80'), while Host headers never carry default ports.

@@ -33,7 +33,11 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
  */
 export function parseProxyUrl(value: unknown): ProxyAddress {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw purgeError(PurgeErrorCodes.INVALID_PROXY_URL, `proxies: expected a proxy URL such as 'http://127.0.0.1:6081', got ${describeValue(value)}.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_PROXY_URL,
+      `proxies: expected a proxy URL such as 'http://127.0.0.1:6081', got ${describeValue(value)}.`,
+      value,
+    );
   }
   const text = value.trim();
   const withScheme = SCHEME.test(text) ? text : `http://${text}`;
@@ -45,16 +49,28 @@ export function parseProxyUrl(value: unknown): ProxyAddress {
   }
   const scheme = url.protocol.slice(0, -1);
   if (scheme !== 'http' && scheme !== 'https') {
-    throw purgeError(PurgeErrorCodes.INVALID_PROXY_URL, `proxies: ${JSON.stringify(text)} uses ${url.protocol}; purges go over http:// or https://.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_PROXY_URL,
+      `proxies: ${JSON.stringify(text)} uses ${url.protocol}; purges go over http:// or https://.`,
+      value,
+    );
   }
   if (url.hostname === '') {
     throw purgeError(PurgeErrorCodes.INVALID_PROXY_URL, `proxies: ${JSON.stringify(text)} has no host.`, value);
   }
   if (url.username !== '' || url.password !== '') {
-    throw purgeError(PurgeErrorCodes.INVALID_PROXY_URL, `proxies: ${JSON.stringify(text)} contains credentials; give them as a header instead (headers: { authorization: '...' }), so they stay out of logs and statistics.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_PROXY_URL,
+      `proxies: ${JSON.stringify(text)} contains credentials; give them as a header instead (headers: { authorization: '...' }), so they stay out of logs and statistics.`,
+      value,
+    );
   }
   if (url.search !== '' || url.hash !== '') {
-    throw purgeError(PurgeErrorCodes.INVALID_PROXY_URL, `proxies: ${JSON.stringify(text)} has a query or fragment; a proxy URL is scheme, host, port and an optional path prefix.`, value);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_PROXY_URL,
+      `proxies: ${JSON.stringify(text)} has a query or fragment; a proxy URL is scheme, host, port and an optional path prefix.`,
+      value,
+    );
   }
   const path = url.pathname === '/' ? '' : url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
   const origin = `${url.protocol}//${url.host}`;
@@ -65,7 +81,11 @@ export function parseProxyUrl(value: unknown): ProxyAddress {
     try {
       target = new URL(inner);
     } catch {
-      throw purgeError(PurgeErrorCodes.INVALID_PROXY_URL, `proxies: the full-URL prefix ${JSON.stringify(inner)} of ${JSON.stringify(text)} is not a URL.`, value);
+      throw purgeError(
+        PurgeErrorCodes.INVALID_PROXY_URL,
+        `proxies: the full-URL prefix ${JSON.stringify(inner)} of ${JSON.stringify(text)} is not a URL.`,
+        value,
+      );
     }
     return { origin, scheme, prefix: inner, absoluteForm: true, hostHeader: target.host, href: `${origin}${path}` };
   }

@@ -113,7 +113,11 @@ export class ProxyChannel {
   }
 
   statistics(): ProxyStatistics {
-    return this.counters.snapshot({ name: this.proxy.name, url: this.proxy.address.href, kind: this.proxy.kind }, this.#jobs.size, this.#inFlight);
+    return this.counters.snapshot(
+      { name: this.proxy.name, url: this.proxy.address.href, kind: this.proxy.kind },
+      this.#jobs.size,
+      this.#inFlight,
+    );
   }
 
   /** Promises of every unfinished request (for `flush()`). */
@@ -125,7 +129,15 @@ export class ProxyChannel {
   enqueue(request: PurgeRequest): Promise<PurgeRecord> {
     const queuedAt = Date.now();
     if (this.#closing) {
-      return Promise.resolve(this.#finishUnsent(request, queuedAt, 'dropped', PurgeErrorCodes.CLOSED, 'the purger is shut down; nothing more is sent'));
+      return Promise.resolve(
+        this.#finishUnsent(
+          request,
+          queuedAt,
+          'dropped',
+          PurgeErrorCodes.CLOSED,
+          'the purger is shut down; nothing more is sent',
+        ),
+      );
     }
     const twin = this.#bySignature.get(request.signature);
     if (twin !== undefined) {
@@ -133,13 +145,32 @@ export class ProxyChannel {
       return twin.done;
     }
     if (this.#jobs.size >= this.proxy.delivery.maxQueue) {
-      return Promise.resolve(this.#finishUnsent(request, queuedAt, 'dropped', PurgeErrorCodes.QUEUE_FULL, `the queue of ${this.proxy.name} is full (maxQueue ${this.proxy.delivery.maxQueue})`));
+      return Promise.resolve(
+        this.#finishUnsent(
+          request,
+          queuedAt,
+          'dropped',
+          PurgeErrorCodes.QUEUE_FULL,
+          `the queue of ${this.proxy.name} is full (maxQueue ${this.proxy.delivery.maxQueue})`,
+        ),
+      );
     }
     let resolve!: (record: PurgeRecord) => void;
     const done = new Promise<PurgeRecord>((r) => {
       resolve = r;
     });
-    const job: Job = { request, queuedAt, state: 'ready', attempts: 0, firstSentAt: undefined, timer: undefined, status: undefined, detail: '', done, resolve };
+    const job: Job = {
+      request,
+      queuedAt,
+      state: 'ready',
+      attempts: 0,
+      firstSentAt: undefined,
+      timer: undefined,
+      status: undefined,
+      detail: '',
+      done,
+      resolve,
+    };
     this.counters.queued += 1;
     this.#jobs.add(job);
     this.#ready.add(job);
@@ -149,7 +180,12 @@ export class ProxyChannel {
   }
 
   /** Records an invalidation this proxy cannot carry, without sending anything. */
-  recordUnsent(request: Pick<PurgeRequest, 'type' | 'method' | 'path' | 'host' | 'target'>, outcome: PurgeOutcome, code: PurgeErrorCode, detail: string): PurgeRecord {
+  recordUnsent(
+    request: Pick<PurgeRequest, 'type' | 'method' | 'path' | 'host' | 'target'>,
+    outcome: PurgeOutcome,
+    code: PurgeErrorCode,
+    detail: string,
+  ): PurgeRecord {
     return this.#finishUnsent(request, Date.now(), outcome, code, detail);
   }
 
@@ -210,7 +246,10 @@ export class ProxyChannel {
       const answer = await sendRequest(this.#pool, request);
       job.status = answer.status;
       verdict = classifyStatus(answer.status);
-      job.detail = verdict === 'success' ? answer.detail : `${proxy.name} answered ${answer.status}${answer.detail === '' ? '' : `: ${answer.detail}`}`;
+      job.detail =
+        verdict === 'success'
+          ? answer.detail
+          : `${proxy.name} answered ${answer.status}${answer.detail === '' ? '' : `: ${answer.detail}`}`;
     } catch (error) {
       job.status = undefined;
       job.detail = errorText(error);
@@ -218,7 +257,11 @@ export class ProxyChannel {
     }
     this.#inFlight -= 1;
     if (this.#abandoning) {
-      this.#finish(job, verdict === 'success' ? 'succeeded' : 'dropped', verdict === 'success' ? undefined : PurgeErrorCodes.ABANDONED);
+      this.#finish(
+        job,
+        verdict === 'success' ? 'succeeded' : 'dropped',
+        verdict === 'success' ? undefined : PurgeErrorCodes.ABANDONED,
+      );
     } else if (verdict === 'success') {
       this.#finish(job, 'succeeded', undefined);
     } else if (verdict === 'reject') {
@@ -264,13 +307,31 @@ export class ProxyChannel {
     this.#jobs.delete(job);
     if (this.#bySignature.get(job.request.signature) === job) this.#bySignature.delete(job.request.signature);
     const { request } = job;
-    const detail = code === PurgeErrorCodes.ABANDONED ? `shut down before delivery${job.detail === '' ? '' : ` (last: ${job.detail})`}` : job.detail;
-    const record = this.#record(request, outcome, job.status, job.attempts, job.queuedAt, job.firstSentAt, code, detail);
+    const detail =
+      code === PurgeErrorCodes.ABANDONED
+        ? `shut down before delivery${job.detail === '' ? '' : ` (last: ${job.detail})`}`
+        : job.detail;
+    const record = this.#record(
+      request,
+      outcome,
+      job.status,
+      job.attempts,
+      job.queuedAt,
+      job.firstSentAt,
+      code,
+      detail,
+    );
     job.resolve(record);
     return record;
   }
 
-  #finishUnsent(request: Pick<PurgeRequest, 'type' | 'method' | 'path' | 'host' | 'target'>, queuedAt: number, outcome: PurgeOutcome, code: PurgeErrorCode, detail: string): PurgeRecord {
+  #finishUnsent(
+    request: Pick<PurgeRequest, 'type' | 'method' | 'path' | 'host' | 'target'>,
+    queuedAt: number,
+    outcome: PurgeOutcome,
+    code: PurgeErrorCode,
+    detail: string,
+  ): PurgeRecord {
     return this.#record(request, outcome, undefined, 0, queuedAt, undefined, code, detail);
   }
 
@@ -287,7 +348,23 @@ export class ProxyChannel {
     const { proxy } = this;
     const finishedAt = Date.now();
     const url = proxy.address.absoluteForm ? request.path : `${proxy.address.origin}${request.path}`;
-    const record: PurgeRecord = { id: this.#context.nextId(), proxy: proxy.name, type: request.type, method: request.method, url, host: request.host, target: request.target, outcome, status, attempts, queuedAt, firstSentAt, finishedAt, code, detail };
+    const record: PurgeRecord = {
+      id: this.#context.nextId(),
+      proxy: proxy.name,
+      type: request.type,
+      method: request.method,
+      url,
+      host: request.host,
+      target: request.target,
+      outcome,
+      status,
+      attempts,
+      queuedAt,
+      firstSentAt,
+      finishedAt,
+      code,
+      detail,
+    };
     const c = this.counters;
     if (outcome === 'succeeded') {
       c.succeeded += 1;

@@ -7,13 +7,17 @@ import type { ResolvedRetry } from '../config/resolveOptions.js';
  * gives up before it is back.
  */
 export function backoffDelay(retry: ResolvedRetry, failedAttempts: number, random: () => number = Math.random): number {
-  const exponential = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.multiplier ** Math.max(0, failedAttempts - 1));
+  const exponential = Math.min(
+    retry.maxDelayMs,
+    retry.initialDelayMs * retry.multiplier ** Math.max(0, failedAttempts - 1),
+  );
   return Math.round(exponential * (1 - retry.jitter) + random() * exponential * retry.jitter);
 }
 
 /** The longest time from the first attempt to the last one (no jitter): the retry window to document. */
 export function retryWindowMs(retry: ResolvedRetry): number {
   let total = 0;
-  for (let n = 1; n < retry.attempts; n += 1) total += Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.multiplier ** (n - 1));
+  for (let n = 1; n < retry.attempts; n += 1)
+    total += Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.multiplier ** (n - 1));
   return total;
 }

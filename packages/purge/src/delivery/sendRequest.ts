@@ -43,6 +43,9 @@ export function sendRequest(pool: Dispatcher, request: PurgeRequest): Promise<Pr
         reject(error);
       },
     };
-    pool.dispatch({ method: request.method, path: request.path, headers: { ...request.headers, host: request.host } }, handler);
+    pool.dispatch(
+      { method: request.method, path: request.path, headers: { ...request.headers, host: request.host } },
+      handler,
+    );
   });
 }

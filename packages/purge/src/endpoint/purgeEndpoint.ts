@@ -19,7 +19,12 @@ const MIN_TOKEN = 16;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8',
+): void {
   if (res.headersSent) return;
   const text = typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`;
   res.statusCode = status;
@@ -50,15 +55,30 @@ const LIST_KEYS = { paths: 'path', absolutePaths: 'absolutePath', tags: 'tag', b
 /** Reads `?path=/a&tag=x` and a JSON body `{ "paths": [...], "tags": [...] }` into one request. */
 function parseInput(url: URL, body: unknown): ManualPurge {
   const collected: Record<keyof typeof LIST_KEYS, string[]> = { paths: [], absolutePaths: [], tags: [], bans: [] };
-  for (const [key, param] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][]) collected[key].push(...url.searchParams.getAll(param));
+  for (const [key, param] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][])
+    collected[key].push(...url.searchParams.getAll(param));
   if (body !== undefined) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw purgeError(PurgeErrorCodes.INVALID_PATH, `The body must be a JSON object such as {"paths": ["/a"], "tags": ["image-1"]}, got ${describeValue(body)}.`, body);
+      throw purgeError(
+        PurgeErrorCodes.INVALID_PATH,
+        `The body must be a JSON object such as {"paths": ["/a"], "tags": ["image-1"]}, got ${describeValue(body)}.`,
+        body,
+      );
     }
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-      if (!(key in LIST_KEYS)) throw purgeError(PurgeErrorCodes.INVALID_PATH, `Unknown key ${JSON.stringify(key)}; use paths, absolutePaths, tags and bans.`, key);
+      if (!(key in LIST_KEYS))
+        throw purgeError(
+          PurgeErrorCodes.INVALID_PATH,
+          `Unknown key ${JSON.stringify(key)}; use paths, absolutePaths, tags and bans.`,
+          key,
+        );
       const list = typeof value === 'string' ? [value] : value;
-      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw purgeError(PurgeErrorCodes.INVALID_PATH, `${key} must be a list of strings, got ${describeValue(value)}.`, value);
+      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
+        throw purgeError(
+          PurgeErrorCodes.INVALID_PATH,
+          `${key} must be a list of strings, got ${describeValue(value)}.`,
+          value,
+        );
       collected[key as keyof typeof LIST_KEYS].push(...(list as string[]));
     }
   }
@@ -76,18 +96,32 @@ function parseInput(url: URL, body: unknown): ManualPurge {
  */
 export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Handler {
   if (typeof options !== 'object' || options === null) {
-    throw purgeError(PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS, `purgeEndpoint: expected { token }, got ${describeValue(options)}.`, options);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
+      `purgeEndpoint: expected { token }, got ${describeValue(options)}.`,
+      options,
+    );
   }
   const token = options.token;
   if (token !== undefined && typeof token !== 'string') {
-    throw purgeError(PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS, `purgeEndpoint: token must be a string, got ${describeValue(token)}.`);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
+      `purgeEndpoint: token must be a string, got ${describeValue(token)}.`,
+    );
   }
   if (token !== undefined && token !== '' && (token.length < MIN_TOKEN || /\s/.test(token))) {
-    throw purgeError(PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS, `purgeEndpoint: the token must be at least ${MIN_TOKEN} characters without whitespace (for example: openssl rand -hex 32).`);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
+      `purgeEndpoint: the token must be at least ${MIN_TOKEN} characters without whitespace (for example: openssl rand -hex 32).`,
+    );
   }
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw purgeError(PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS, `purgeEndpoint: maxBodyBytes must be a positive integer, got ${describeValue(maxBodyBytes)}.`, maxBodyBytes);
+    throw purgeError(
+      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
+      `purgeEndpoint: maxBodyBytes must be a positive integer, got ${describeValue(maxBodyBytes)}.`,
+      maxBodyBytes,
+    );
   }
   const enabled = token !== undefined && token !== '';
 
@@ -95,14 +129,19 @@ export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Ha
     const presented = bearerToken(req.headers.authorization);
     if (token === undefined || token === '' || presented === undefined || !tokenMatches(presented, token)) {
       req.resume();
-      send(res, 403, { error: enabled ? 'A valid token is required: Authorization: Bearer <token>.' : 'The purge endpoint has no token configured.' });
+      send(res, 403, {
+        error: enabled
+          ? 'A valid token is required: Authorization: Bearer <token>.'
+          : 'The purge endpoint has no token configured.',
+      });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://endpoint.invalid');
     const method = req.method ?? 'GET';
     if (method === 'GET' || method === 'HEAD') {
       req.resume();
-      if (url.searchParams.get('format') === 'prometheus') send(res, 200, purger.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
+      if (url.searchParams.get('format') === 'prometheus')
+        send(res, 200, purger.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
       else send(res, 200, { statistics: purger.statistics(), history: purger.history(), proxies: purger.proxies });
       return;
     }
@@ -136,11 +175,22 @@ export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Ha
     try {
       input = parseInput(url, body);
     } catch (error) {
-      send(res, 400, { error: error instanceof Error ? error.message : String(error), code: CachesetError.is(error) ? error.code : undefined });
+      send(res, 400, {
+        error: error instanceof Error ? error.message : String(error),
+        code: CachesetError.is(error) ? error.code : undefined,
+      });
       return;
     }
-    if ((input.paths?.length ?? 0) + (input.absolutePaths?.length ?? 0) + (input.tags?.length ?? 0) + (input.bans?.length ?? 0) === 0) {
-      send(res, 400, { error: 'Nothing to purge: give path, absolutePath, tag or ban (query parameters or a JSON body).' });
+    if (
+      (input.paths?.length ?? 0) +
+        (input.absolutePaths?.length ?? 0) +
+        (input.tags?.length ?? 0) +
+        (input.bans?.length ?? 0) ===
+      0
+    ) {
+      send(res, 400, {
+        error: 'Nothing to purge: give path, absolutePath, tag or ban (query parameters or a JSON body).',
+      });
       return;
     }
     try {
@@ -148,7 +198,8 @@ export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Ha
       send(res, report.ok ? 200 : 502, report);
     } catch (error) {
       const code = CachesetError.is(error) ? error.code : undefined;
-      const status = code === PurgeErrorCodes.DISABLED || code === PurgeErrorCodes.CLOSED ? 503 : code !== undefined ? 400 : 500;
+      const status =
+        code === PurgeErrorCodes.DISABLED || code === PurgeErrorCodes.CLOSED ? 503 : code !== undefined ? 400 : 500;
       send(res, status, { error: error instanceof Error ? error.message : String(error), code });
     }
   };

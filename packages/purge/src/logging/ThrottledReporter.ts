@@ -49,7 +49,12 @@ export class ThrottledReporter {
     for (const [key, pending] of [...this.#pending]) {
       clearTimeout(pending.timer);
       this.#pending.delete(key);
-      if (pending.count > 0) this.#log(pending.level, `${pending.message} (and ${pending.count} more like this before shutdown)`, pending.last);
+      if (pending.count > 0)
+        this.#log(
+          pending.level,
+          `${pending.message} (and ${pending.count} more like this before shutdown)`,
+          pending.last,
+        );
     }
   }
 
@@ -57,7 +62,11 @@ export class ThrottledReporter {
     const pending = this.#pending.get(key);
     this.#pending.delete(key);
     if (pending === undefined || pending.count === 0) return;
-    this.#log(pending.level, `${pending.message} (and ${pending.count} more like this in the last ${this.#intervalMs} ms)`, pending.last);
+    this.#log(
+      pending.level,
+      `${pending.message} (and ${pending.count} more like this in the last ${this.#intervalMs} ms)`,
+      pending.last,
+    );
   }
 
   #log(level: 'warn' | 'error', message: string, details: Readonly<Record<string, unknown>> | undefined): void {

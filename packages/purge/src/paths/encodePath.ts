@@ -14,12 +14,24 @@ function percentEncode(text: string): string {
 
 /** The WHATWG URL "path percent-encode set": what a browser escapes in the path it requests. */
 function escapeInPath(code: number): boolean {
-  return code <= 0x20 || code === 0x22 || code === 0x23 || code === 0x3c || code === 0x3e || code === 0x60 || code === 0x7b || code === 0x7d || code >= 0x7f;
+  return (
+    code <= 0x20 ||
+    code === 0x22 ||
+    code === 0x23 ||
+    code === 0x3c ||
+    code === 0x3e ||
+    code === 0x60 ||
+    code === 0x7b ||
+    code === 0x7d ||
+    code >= 0x7f
+  );
 }
 
 /** The "special-query percent-encode set" (http and https). */
 function escapeInQuery(code: number): boolean {
-  return code <= 0x20 || code === 0x22 || code === 0x23 || code === 0x27 || code === 0x3c || code === 0x3e || code >= 0x7f;
+  return (
+    code <= 0x20 || code === 0x22 || code === 0x23 || code === 0x27 || code === 0x3c || code === 0x3e || code >= 0x7f
+  );
 }
 
 /**

@@ -33,5 +33,7 @@ export function vhmInsideOutPrefix(prefix: string): string {
  */
 export function rewriteForVhm(path: string, settings: VhmSettings): string[] {
   const p = path === '' || path.startsWith('/') ? path : `/${path}`;
-  return settings.domains.map((d) => `/VirtualHostBase/${d.scheme}/${d.authority}${settings.root}/VirtualHostRoot${settings.prefix}${p}`);
+  return settings.domains.map(
+    (d) => `/VirtualHostBase/${d.scheme}/${d.authority}${settings.root}/VirtualHostRoot${settings.prefix}${p}`,
+  );
 }

@@ -15,7 +15,12 @@ export interface PurgeRequest {
   readonly signature: string;
 }
 
-export function requestSignature(method: string, host: string, path: string, headers: Readonly<Record<string, string>>): string {
+export function requestSignature(
+  method: string,
+  host: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+): string {
   let signature = `${method} ${host} ${path}`;
   for (const name of Object.keys(headers).sort()) signature += `\n${name}: ${headers[name] ?? ''}`;
   return signature;

@@ -17,7 +17,15 @@ export const SOFT_PURGE_HEADER = 'x-cacheset-soft-purge';
 /** The header Varnish's shipped VCL reads the BAN expression from. */
 export const BAN_HEADER = 'x-ban-url';
 
-function make(proxy: ResolvedProxy, type: PurgeRequest['type'], method: string, path: string, host: string, extra: Readonly<Record<string, string>>, target: string): PurgeRequest {
+function make(
+  proxy: ResolvedProxy,
+  type: PurgeRequest['type'],
+  method: string,
+  path: string,
+  host: string,
+  extra: Readonly<Record<string, string>>,
+  target: string,
+): PurgeRequest {
   const headers = { ...proxy.headers, ...extra };
   return { type, method, path, host, headers, target, signature: requestSignature(method, host, path, headers) };
 }
@@ -31,16 +39,25 @@ function make(proxy: ResolvedProxy, type: PurgeRequest['type'], method: string, 
  * - BANs: once per public host, because the shipped VCL bans within the request's host.
  * Every path gets the proxy URL's prefix (SCM-15).
  */
-export function buildRequests(proxy: ResolvedProxy, batch: QueuedPurges, hosting: ResolvedVirtualHosting): BuiltRequests {
+export function buildRequests(
+  proxy: ResolvedProxy,
+  batch: QueuedPurges,
+  hosting: ResolvedVirtualHosting,
+): BuiltRequests {
   const { address } = proxy;
   const ownHost = address.hostHeader;
-  const publicHosts = address.absoluteForm || hosting.mode === 'vhm' || hosting.domains.length === 0 ? [ownHost] : [...new Set(hosting.domains.map((d) => d.hostHeader))];
+  const publicHosts =
+    address.absoluteForm || hosting.mode === 'vhm' || hosting.domains.length === 0
+      ? [ownHost]
+      : [...new Set(hosting.domains.map((d) => d.hostHeader))];
   const requests: PurgeRequest[] = [];
   const pathHeaders: Readonly<Record<string, string>> = proxy.softPurge ? { [SOFT_PURGE_HEADER]: '1' } : {};
   for (const path of batch.paths) {
-    for (const host of publicHosts) requests.push(make(proxy, 'path', proxy.purgeMethod, address.prefix + path, host, pathHeaders, path));
+    for (const host of publicHosts)
+      requests.push(make(proxy, 'path', proxy.purgeMethod, address.prefix + path, host, pathHeaders, path));
   }
-  for (const path of batch.absolutePaths) requests.push(make(proxy, 'path', proxy.purgeMethod, address.prefix + path, ownHost, pathHeaders, path));
+  for (const path of batch.absolutePaths)
+    requests.push(make(proxy, 'path', proxy.purgeMethod, address.prefix + path, ownHost, pathHeaders, path));
   const unsupported: { type: 'tags' | 'ban'; target: string }[] = [];
   let oversizedTags: readonly string[] = [];
   if (batch.tags.length > 0) {
@@ -61,7 +78,8 @@ export function buildRequests(proxy: ResolvedProxy, batch: QueuedPurges, hosting
       unsupported.push({ type: 'ban', target: expression });
       continue;
     }
-    for (const host of publicHosts) requests.push(make(proxy, 'ban', 'BAN', `${address.prefix}/`, host, { [BAN_HEADER]: expression }, expression));
+    for (const host of publicHosts)
+      requests.push(make(proxy, 'ban', 'BAN', `${address.prefix}/`, host, { [BAN_HEADER]: expression }, expression));
   }
   return { requests, unsupported, oversizedTags };
 }

@@ -37,6 +37,11 @@ export class PurgeBatch {
   }
 
   snapshot(): QueuedPurges {
-    return { paths: [...this.paths], absolutePaths: [...this.absolutePaths], tags: [...this.tags], bans: [...this.bans] };
+    return {
+      paths: [...this.paths],
+      absolutePaths: [...this.absolutePaths],
+      tags: [...this.tags],
+      bans: [...this.bans],
+    };
   }
 }

@@ -41,7 +41,11 @@ export class ProxyCounters {
   lastSuccessAt: number | undefined;
   lastFailureAt: number | undefined;
 
-  snapshot(identity: { name: string; url: string; kind: ProxyKind }, pending: number, inFlight: number): ProxyStatistics {
+  snapshot(
+    identity: { name: string; url: string; kind: ProxyKind },
+    pending: number,
+    inFlight: number,
+  ): ProxyStatistics {
     return {
       ...identity,
       queued: this.queued,

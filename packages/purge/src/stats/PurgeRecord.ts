@@ -58,5 +58,13 @@ export function deliveryReport(records: readonly PurgeRecord[]): DeliveryReport 
     else if (r.outcome === 'dropped') dropped += 1;
     else unsupported += 1;
   }
-  return { ok: succeeded === records.length, requests: records.length, succeeded, failed, dropped, unsupported, records };
+  return {
+    ok: succeeded === records.length,
+    requests: records.length,
+    succeeded,
+    failed,
+    dropped,
+    unsupported,
+    records,
+  };
 }

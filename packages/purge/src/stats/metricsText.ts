@@ -10,8 +10,18 @@ const PER_PROXY: readonly [keyof ProxyStatistics, string, 'counter' | 'gauge', s
   ['queued', 'cacheset_purge_queued_total', 'counter', 'Purge requests accepted into the proxy queue.'],
   ['sent', 'cacheset_purge_sent_total', 'counter', 'Purge request attempts sent to the proxy, retries included.'],
   ['succeeded', 'cacheset_purge_succeeded_total', 'counter', 'Purge requests the proxy answered with 2xx or 404.'],
-  ['retried', 'cacheset_purge_retried_total', 'counter', 'Retries scheduled after connection errors, timeouts, protocol errors and 5xx answers.'],
-  ['failed', 'cacheset_purge_failed_total', 'counter', 'Purge requests given up after their last attempt or refused by the proxy.'],
+  [
+    'retried',
+    'cacheset_purge_retried_total',
+    'counter',
+    'Retries scheduled after connection errors, timeouts, protocol errors and 5xx answers.',
+  ],
+  [
+    'failed',
+    'cacheset_purge_failed_total',
+    'counter',
+    'Purge requests given up after their last attempt or refused by the proxy.',
+  ],
   ['dropped', 'cacheset_purge_dropped_total', 'counter', 'Purge requests never sent: queue full or shut down.'],
   ['coalesced', 'cacheset_purge_coalesced_total', 'counter', 'Purge requests merged into an identical waiting one.'],
   ['unsupported', 'cacheset_purge_unsupported_total', 'counter', 'Invalidations the proxy kind cannot carry.'],
@@ -34,7 +44,11 @@ export function metricsText(stats: PurgerStatistics, history: readonly PurgeReco
   }
   for (const [key, name, help] of [
     ['lastSuccessAt', 'cacheset_purge_last_success_timestamp_seconds', 'When the proxy last acknowledged a purge.'],
-    ['lastFailureAt', 'cacheset_purge_last_failure_timestamp_seconds', 'When a purge to the proxy last failed or was dropped.'],
+    [
+      'lastFailureAt',
+      'cacheset_purge_last_failure_timestamp_seconds',
+      'When a purge to the proxy last failed or was dropped.',
+    ],
   ] as const) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const p of stats.proxies) {
@@ -43,7 +57,10 @@ export function metricsText(stats: PurgerStatistics, history: readonly PurgeReco
     }
   }
   if (history.length > 0) {
-    lines.push(`# HELP cacheset_purge_recent Outcomes among the last ${history.length} finished purge requests.`, '# TYPE cacheset_purge_recent gauge');
+    lines.push(
+      `# HELP cacheset_purge_recent Outcomes among the last ${history.length} finished purge requests.`,
+      '# TYPE cacheset_purge_recent gauge',
+    );
     for (const p of stats.proxies) {
       for (const outcome of OUTCOMES) {
         const count = history.filter((r) => r.proxy === p.name && r.outcome === outcome).length;

@@ -18,9 +18,32 @@ export class Note {
 
 export function docContainer(): Container {
   const container = new Container();
-  bindAdapter(container, { provides: IPurgePaths, for: Doc, name: 'test.doc', factory: (doc: Doc) => ({ getRelativePaths: () => [doc.path, `${doc.path}/view`], getAbsolutePaths: () => doc.absolute }) });
-  bindAdapter(container, { provides: IPurgePaths, for: Doc, name: 'test.listing', factory: () => ({ getRelativePaths: () => ['/listing'], getAbsolutePaths: () => [] }) });
-  bindAdapter(container, { provides: ISurrogateKeys, for: Doc, name: 'test.doc', factory: (doc: Doc) => ({ getKeys: () => doc.tags }) });
-  bindAdapter(container, { provides: IPurgePaths, for: Note, name: 'test.note', factory: (note: Note) => ({ getRelativePaths: () => [note.path], getAbsolutePaths: () => [] }) });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Doc,
+    name: 'test.doc',
+    factory: (doc: Doc) => ({
+      getRelativePaths: () => [doc.path, `${doc.path}/view`],
+      getAbsolutePaths: () => doc.absolute,
+    }),
+  });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Doc,
+    name: 'test.listing',
+    factory: () => ({ getRelativePaths: () => ['/listing'], getAbsolutePaths: () => [] }),
+  });
+  bindAdapter(container, {
+    provides: ISurrogateKeys,
+    for: Doc,
+    name: 'test.doc',
+    factory: (doc: Doc) => ({ getKeys: () => doc.tags }),
+  });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Note,
+    name: 'test.note',
+    factory: (note: Note) => ({ getRelativePaths: () => [note.path], getAbsolutePaths: () => [] }),
+  });
   return container;
 }

@@ -15,7 +15,10 @@ export interface ReceivedRequest {
   readonly connection: number;
 }
 
-export type Responder = (request: ReceivedRequest, index: number) => { status: number; body?: string; delayMs?: number } | undefined;
+export type Responder = (
+  request: ReceivedRequest,
+  index: number,
+) => { status: number; body?: string; delayMs?: number } | undefined;
 
 /**
  * A minimal HTTP/1.1 server that records every request and answers as `respond` says (200 "Purged" by
@@ -87,7 +90,10 @@ export class RecordingProxy {
           if (answer.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
           this.inFlight -= 1;
           const body = Buffer.from(answer.body ?? '', 'utf8');
-          if (!socket.destroyed) socket.write(`HTTP/1.1 ${answer.status} X\r\nContent-Type: text/plain\r\nContent-Length: ${body.byteLength}\r\n\r\n${body.toString('utf8')}`);
+          if (!socket.destroyed)
+            socket.write(
+              `HTTP/1.1 ${answer.status} X\r\nContent-Type: text/plain\r\nContent-Length: ${body.byteLength}\r\n\r\n${body.toString('utf8')}`,
+            );
         });
       }
     });

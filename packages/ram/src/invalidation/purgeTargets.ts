@@ -28,7 +28,11 @@ function pathOfAbsolute(value: string): string | undefined {
  * the paths of its `IPurgePaths` adapters (the pages that show it), and the surrogate keys of its
  * `ISurrogateKeys` adapters (responses tagged with them). A failing adapter costs only its own part.
  */
-export function purgeTargets(object: unknown, resolver: ObjectPathResolver, adapters: AdapterLookup | undefined): PurgeTargets {
+export function purgeTargets(
+  object: unknown,
+  resolver: ObjectPathResolver,
+  adapters: AdapterLookup | undefined,
+): PurgeTargets {
   const paths: string[] = [];
   const tags: string[] = [];
   const errors: unknown[] = [];
@@ -44,7 +48,14 @@ export function purgeTargets(object: unknown, resolver: ObjectPathResolver, adap
     for (const p of purgePaths.relative) {
       const problem = pathProblem(p);
       if (problem === undefined) paths.push(p);
-      else errors.push(ramError(RamErrorCodes.INVALID_PATH, `Purge: an IPurgePaths adapter gave the path ${JSON.stringify(p)}, which ${problem}; it was skipped.`, p));
+      else
+        errors.push(
+          ramError(
+            RamErrorCodes.INVALID_PATH,
+            `Purge: an IPurgePaths adapter gave the path ${JSON.stringify(p)}, which ${problem}; it was skipped.`,
+            p,
+          ),
+        );
     }
     for (const a of purgePaths.absolute) {
       const p = pathOfAbsolute(a);

@@ -53,7 +53,11 @@ function readerOf(name: string): VariableReader | undefined {
  */
 export function parseRequestVariables(names: unknown): readonly RequestVariable[] {
   if (!Array.isArray(names)) {
-    throw ramError(RamErrorCodes.INVALID_OPTIONS, `requestVariables: expected a list such as ['user', 'header:accept-language'], got ${describeValue(names)}.`, names);
+    throw ramError(
+      RamErrorCodes.INVALID_OPTIONS,
+      `requestVariables: expected a list such as ['user', 'header:accept-language'], got ${describeValue(names)}.`,
+      names,
+    );
   }
   const seen = new Set<string>();
   const variables: RequestVariable[] = [];

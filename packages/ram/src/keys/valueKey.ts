@@ -27,7 +27,11 @@ function invalid(where: string, message: string, value: unknown): never {
 export function viewOf(parts: ValueKeyParts, where: string): string {
   const view = parts.view ?? '';
   if (typeof view !== 'string' || view.length > MAX_VIEW_LENGTH || view.includes('\0')) {
-    invalid(where, `view must be a string of at most ${MAX_VIEW_LENGTH} characters without NUL, got ${describeValue(view)}.`, view);
+    invalid(
+      where,
+      `view must be a string of at most ${MAX_VIEW_LENGTH} characters without NUL, got ${describeValue(view)}.`,
+      view,
+    );
   }
   return view;
 }
@@ -38,14 +42,25 @@ export function viewOf(parts: ValueKeyParts, where: string): string {
  * and responses share one store without colliding. Keyword values keep their type (`1` and `'1'`
  * differ), unlike the ancestor's `str()`.
  */
-export function valueKey(canonicalPath: string, view: string, parts: ValueKeyParts, variables: readonly RequestVariable[], where: string): string {
+export function valueKey(
+  canonicalPath: string,
+  view: string,
+  parts: ValueKeyParts,
+  variables: readonly RequestVariable[],
+  where: string,
+): string {
   const values: (string | null)[] = [];
   const given = parts.variables;
-  if (given !== undefined && (typeof given !== 'object' || given === null)) invalid(where, `variables must be an object of names to strings, got ${describeValue(given)}.`, given);
+  if (given !== undefined && (typeof given !== 'object' || given === null))
+    invalid(where, `variables must be an object of names to strings, got ${describeValue(given)}.`, given);
   if (given !== undefined) {
     for (const name of Object.keys(given)) {
       if (!variables.some((v) => v.name === name)) {
-        invalid(where, `variables: '${name}' is not one of the configured requestVariables (${variables.map((v) => v.name).join(', ') || 'none'}).`, name);
+        invalid(
+          where,
+          `variables: '${name}' is not one of the configured requestVariables (${variables.map((v) => v.name).join(', ') || 'none'}).`,
+          name,
+        );
       }
     }
   }
@@ -53,7 +68,8 @@ export function valueKey(canonicalPath: string, view: string, parts: ValueKeyPar
     let value: string | null = null;
     if (given !== undefined && Object.hasOwn(given, variable.name)) {
       const v = given[variable.name];
-      if (v !== null && typeof v !== 'string') invalid(where, `variables.${variable.name} must be a string or null, got ${describeValue(v)}.`, v);
+      if (v !== null && typeof v !== 'string')
+        invalid(where, `variables.${variable.name} must be a string or null, got ${describeValue(v)}.`, v);
       value = v ?? null;
     } else if (parts.request !== undefined) {
       value = variable.read(parts.request);
@@ -63,13 +79,24 @@ export function valueKey(canonicalPath: string, view: string, parts: ValueKeyPar
   const keywords = parts.keywords;
   let keywordPart = '[]';
   if (keywords !== undefined) {
-    if (typeof keywords !== 'object' || keywords === null || Array.isArray(keywords)) invalid(where, `keywords must be an object of names to primitive values, got ${describeValue(keywords)}.`, keywords);
+    if (typeof keywords !== 'object' || keywords === null || Array.isArray(keywords))
+      invalid(
+        where,
+        `keywords must be an object of names to primitive values, got ${describeValue(keywords)}.`,
+        keywords,
+      );
     const names = Object.keys(keywords).sort();
     const pairs: [string, KeywordValue][] = [];
     for (const name of names) {
       const v = keywords[name] as unknown;
-      const ok = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
-      if (!ok) invalid(where, `keywords.${name} must be a string, a finite number, a boolean or null, got ${describeValue(v)}.`, v);
+      const ok =
+        v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+      if (!ok)
+        invalid(
+          where,
+          `keywords.${name} must be a string, a finite number, a boolean or null, got ${describeValue(v)}.`,
+          v,
+        );
       pairs.push([name, v as KeywordValue]);
     }
     keywordPart = JSON.stringify(pairs);

@@ -40,7 +40,11 @@ export class OnceLogger {
     // leave the rest to the statistics, which count every occurrence.
     if (!this.#saturated) {
       this.#saturated = true;
-      safely(() => this.#logger.warn(`cacheset ram: ${MAX_REMEMBERED} distinct problems were logged; further ones are only counted in the statistics.`));
+      safely(() =>
+        this.#logger.warn(
+          `cacheset ram: ${MAX_REMEMBERED} distinct problems were logged; further ones are only counted in the statistics.`,
+        ),
+      );
     }
     return false;
   }

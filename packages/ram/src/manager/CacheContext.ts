@@ -56,6 +56,10 @@ export class CacheContext {
    */
   refuse(category: RefusalCategory, message: string, details?: Readonly<Record<string, unknown>>): void {
     this.counters.refuse(category);
-    this.logger.warn(`cacheset ram (${this.options.name}): not stored: ${message}`, { code: RamErrorCodes.UNSTORABLE, reason: category, ...details });
+    this.logger.warn(`cacheset ram (${this.options.name}): not stored: ${message}`, {
+      code: RamErrorCodes.UNSTORABLE,
+      reason: category,
+      ...details,
+    });
   }
 }

@@ -101,7 +101,8 @@ export class RamCacheManager implements ResponseCache {
       ctx.tier = tier;
       ctx.invalidator.attachTier(tier);
     }
-    this.#unsubscribe = resolved.bus === undefined ? undefined : listenForPurges(resolved.bus, (object) => this.#purge(object));
+    this.#unsubscribe =
+      resolved.bus === undefined ? undefined : listenForPurges(resolved.bus, (object) => this.#purge(object));
   }
 
   /**
@@ -127,7 +128,11 @@ export class RamCacheManager implements ResponseCache {
   invalidate(target: object | string): number {
     if (typeof target === 'string') return this.invalidatePaths([target]);
     if (typeof target !== 'object' || target === null) {
-      throw ramError(RamErrorCodes.INVALID_ARGUMENT, `invalidate: expected an object or a path, got ${describeValue(target)}.`, target);
+      throw ramError(
+        RamErrorCodes.INVALID_ARGUMENT,
+        `invalidate: expected an object or a path, got ${describeValue(target)}.`,
+        target,
+      );
     }
     return this.#purge(target);
   }
@@ -146,7 +151,12 @@ export class RamCacheManager implements ResponseCache {
   invalidateTags(tags: Iterable<string>): number {
     const list: string[] = [];
     for (const tag of checkIterable(tags, 'invalidateTags')) {
-      if (!isSurrogateKey(tag)) throw ramError(RamErrorCodes.INVALID_KEY, `invalidateTags: ${describeValue(tag)} is not a tag (visible ASCII without spaces or commas).`, tag);
+      if (!isSurrogateKey(tag))
+        throw ramError(
+          RamErrorCodes.INVALID_KEY,
+          `invalidateTags: ${describeValue(tag)} is not a tag (visible ASCII without spaces or commas).`,
+          tag,
+        );
       list.push(tag);
     }
     return this.#apply({ all: false, paths: [], tags: list });
@@ -163,7 +173,12 @@ export class RamCacheManager implements ResponseCache {
    * drops what is cached for it.
    */
   setEnabled(target: object | string, enabled: boolean): void {
-    if (typeof enabled !== 'boolean') throw ramError(RamErrorCodes.INVALID_ARGUMENT, `setEnabled: enabled must be true or false, got ${describeValue(enabled)}.`, enabled);
+    if (typeof enabled !== 'boolean')
+      throw ramError(
+        RamErrorCodes.INVALID_ARGUMENT,
+        `setEnabled: enabled must be true or false, got ${describeValue(enabled)}.`,
+        enabled,
+      );
     const path = canonicalPath(this.#ctx.paths.require(target, 'setEnabled'));
     if (enabled) {
       this.#ctx.disabled.delete(path);
@@ -265,7 +280,10 @@ export class RamCacheManager implements ResponseCache {
     if (ctx.closed) return 0;
     const targets = purgeTargets(object, ctx.paths, ctx.adapters);
     for (const error of targets.errors) {
-      ctx.logger.error(`cacheset ram (${ctx.options.name}): while purging ${describeValue(object)}: ${CachesetError.is(error) || error instanceof Error ? error.message : String(error)}`, { error });
+      ctx.logger.error(
+        `cacheset ram (${ctx.options.name}): while purging ${describeValue(object)}: ${CachesetError.is(error) || error instanceof Error ? error.message : String(error)}`,
+        { error },
+      );
     }
     const paths = targets.paths.filter((p) => pathProblem(p) === undefined).map(canonicalPath);
     return ctx.invalidator.apply({ all: false, paths: [...new Set(paths)], tags: [...new Set(targets.tags)] }, true);
@@ -273,7 +291,10 @@ export class RamCacheManager implements ResponseCache {
 }
 
 function checkIterable<T>(value: Iterable<T>, where: string): Iterable<T> {
-  if (typeof value === 'string' || typeof (value as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+  if (
+    typeof value === 'string' ||
+    typeof (value as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function'
+  ) {
     throw ramError(RamErrorCodes.INVALID_ARGUMENT, `${where}: expected a list, got ${describeValue(value)}.`, value);
   }
   return value;

@@ -1,5 +1,11 @@
 import { describeValue, isSurrogateKey } from '@cacheset/core';
-import type { ResponseCache, ResponseCacheFill, ResponseCacheLookup, StoredResponse, StoredResponseInfo } from '@cacheset/http';
+import type {
+  ResponseCache,
+  ResponseCacheFill,
+  ResponseCacheLookup,
+  StoredResponse,
+  StoredResponseInfo,
+} from '@cacheset/http';
 import { LRUCache } from 'lru-cache';
 import type { Flight } from '../coalescing/Flight.js';
 import { FlightTable } from '../coalescing/FlightTable.js';
@@ -66,7 +72,8 @@ function storeInfoProblem(info: StoredResponseInfo, key: string): string | undef
   if (info.key !== key) return `the store info names the key ${describeValue(info.key)}, not the one looked up`;
   const problem = pathProblem(info.path);
   if (problem !== undefined) return `the path ${describeValue(info.path)} ${problem}`;
-  if (!Array.isArray(info.surrogateKeys) || !info.surrogateKeys.every(isSurrogateKey)) return `the surrogate keys ${describeValue(info.surrogateKeys)} are not a list of keys`;
+  if (!Array.isArray(info.surrogateKeys) || !info.surrogateKeys.every(isSurrogateKey))
+    return `the surrogate keys ${describeValue(info.surrogateKeys)} are not a list of keys`;
   return undefined;
 }
 
@@ -105,13 +112,18 @@ export class ResponseStore implements ResponseCache {
     this.#counters = ctx.counters;
     this.#now = ctx.options.now;
     this.#grace = ctx.options.staleMs > 0;
-    this.#flights = new FlightTable<ResponseCacheLookup>(ctx.options.now, ctx.options.fillTimeoutMs, (flight) => this.#expire(flight));
+    this.#flights = new FlightTable<ResponseCacheLookup>(ctx.options.now, ctx.options.fillTimeoutMs, (flight) =>
+      this.#expire(flight),
+    );
     this.#sink = {
       store: (flight, info, response) => {
         try {
           this.#complete(flight, info, response);
         } catch (error) {
-          ctx.logger.error(`cacheset ram (${ctx.options.name}): storing a response failed: ${error instanceof Error ? error.message : String(error)}`, { error });
+          ctx.logger.error(
+            `cacheset ram (${ctx.options.name}): storing a response failed: ${error instanceof Error ? error.message : String(error)}`,
+            { error },
+          );
           this.#flights.finish(flight, EMPTY);
         }
       },
@@ -119,10 +131,21 @@ export class ResponseStore implements ResponseCache {
         if (uncacheableByNature(reason)) this.#abandoned?.set(flight.key, true);
         this.#flights.finish(flight, EMPTY);
       },
-      misuse: (what) => ctx.logger.error(`cacheset ram (${ctx.options.name}): a response fill was ${what} after it had been completed; each fill takes exactly one store or abandon.`),
+      misuse: (what) =>
+        ctx.logger.error(
+          `cacheset ram (${ctx.options.name}): a response fill was ${what} after it had been completed; each fill takes exactly one store or abandon.`,
+        ),
     };
     const ttl = ctx.options.abandonedKeyTtlMs;
-    this.#abandoned = ttl > 0 ? new LRUCache<string, true>({ max: ABANDONED_KEYS_KEPT, ttl, perf: { now: ctx.options.now }, ttlResolution: ctx.options.now === Date.now ? 1 : 0 }) : undefined;
+    this.#abandoned =
+      ttl > 0
+        ? new LRUCache<string, true>({
+            max: ABANDONED_KEYS_KEPT,
+            ttl,
+            perf: { now: ctx.options.now },
+            ttlResolution: ctx.options.now === Date.now ? 1 : 0,
+          })
+        : undefined;
   }
 
   /** Keys being rendered now. */
@@ -152,7 +175,8 @@ export class ResponseStore implements ResponseCache {
       this.#counters.staleHits += 1;
       return entry;
     }
-    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_RESPONSE_KEY_LENGTH || key.charCodeAt(0) === 0) return this.#badKey(key);
+    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_RESPONSE_KEY_LENGTH || key.charCodeAt(0) === 0)
+      return this.#badKey(key);
     if (this.#ctx.closed) return EMPTY;
     return this.#miss(key);
   }
@@ -222,7 +246,9 @@ export class ResponseStore implements ResponseCache {
     const wire = decodeWireEntry(blob);
     const response = wire === undefined ? undefined : wireResponse(wire);
     if (wire === undefined || response === undefined || wire.key !== flight.key) {
-      ctx.logger.warn(`cacheset ram (${ctx.options.name}): ignored an unreadable shared entry under ${ctx.tier?.prefix ?? ''}.`);
+      ctx.logger.warn(
+        `cacheset ram (${ctx.options.name}): ignored an unreadable shared entry under ${ctx.tier?.prefix ?? ''}.`,
+      );
       return undefined;
     }
     const now = ctx.options.now();
@@ -244,20 +270,42 @@ export class ResponseStore implements ResponseCache {
       this.#flights.finish(flight, EMPTY);
     };
     if (flight.settled) {
-      ctx.logger.warn(`cacheset ram (${ctx.options.name}): a render finished after fillTimeoutMs (${ctx.options.fillTimeoutMs} ms); its response was not stored.`);
+      ctx.logger.warn(
+        `cacheset ram (${ctx.options.name}): a render finished after fillTimeoutMs (${ctx.options.fillTimeoutMs} ms); its response was not stored.`,
+      );
       return;
     }
     const infoProblem = storeInfoProblem(info, flight.key);
     if (infoProblem !== undefined) return refuse('malformed', `${infoProblem}.`);
     const unsafe = responseRefusal(response);
-    if (unsafe !== undefined) return refuse(unsafe.startsWith('a malformed') || unsafe.startsWith('not a') ? 'malformed' : 'unsafe-response', `the response to ${info.path}: ${unsafe}.`);
+    if (unsafe !== undefined)
+      return refuse(
+        unsafe.startsWith('a malformed') || unsafe.startsWith('not a') ? 'malformed' : 'unsafe-response',
+        `the response to ${info.path}: ${unsafe}.`,
+      );
     const path = canonicalPath(info.path);
     const tags = info.surrogateKeys.length === 0 ? NO_TAGS : Object.freeze([...info.surrogateKeys]);
     if (ctx.disabled.has(path)) return refuse('disabled', `caching is switched off for ${info.path}.`);
-    if (ctx.log.coveredSince(flight.epoch, path, tags)) return refuse('invalidated-while-rendering', `${info.path} was invalidated while it rendered; the next request renders it again.`);
+    if (ctx.log.coveredSince(flight.epoch, path, tags))
+      return refuse(
+        'invalidated-while-rendering',
+        `${info.path} was invalidated while it rendered; the next request renders it again.`,
+      );
     const owned = ownedResponse(response);
-    const entry = this.#keep(flight.key, path, typeof info.ruleset === 'string' ? info.ruleset : '', tags, owned, flight.sharedEpoch, undefined);
-    if (entry === undefined) return refuse('too-large', `the response to ${info.path} needs more than maxEntryBytes (${ctx.options.maxEntryBytes}).`);
+    const entry = this.#keep(
+      flight.key,
+      path,
+      typeof info.ruleset === 'string' ? info.ruleset : '',
+      tags,
+      owned,
+      flight.sharedEpoch,
+      undefined,
+    );
+    if (entry === undefined)
+      return refuse(
+        'too-large',
+        `the response to ${info.path} needs more than maxEntryBytes (${ctx.options.maxEntryBytes}).`,
+      );
     entry.group.misses += 1;
     this.#flights.finish(flight, entry.collapsedHit ?? EMPTY);
     const tier = ctx.sharedTier;
@@ -278,7 +326,15 @@ export class ResponseStore implements ResponseCache {
   }
 
   /** Builds and stores an entry; undefined when it is larger than maxEntryBytes. */
-  #keep(key: string, path: string, view: string, tags: readonly string[], response: StoredResponse, epoch: number | undefined, freshUntilGiven: number | null | undefined): CacheEntry | undefined {
+  #keep(
+    key: string,
+    path: string,
+    view: string,
+    tags: readonly string[],
+    response: StoredResponse,
+    epoch: number | undefined,
+    freshUntilGiven: number | null | undefined,
+  ): CacheEntry | undefined {
     const ctx = this.#ctx;
     const { maxAgeMs, staleMs, maxEntryBytes } = ctx.options;
     const size = ENTRY_OVERHEAD_BYTES + stringBytes(key) + headersSize(response.headers) + bytesSize(response.body);
@@ -311,12 +367,17 @@ export class ResponseStore implements ResponseCache {
     if (!this.#flights.finish(flight, EMPTY)) return;
     const ctx = this.#ctx;
     ctx.counters.fillTimeouts += 1;
-    ctx.logger.warn(`cacheset ram (${ctx.options.name}): a render neither stored nor abandoned its response within fillTimeoutMs (${ctx.options.fillTimeoutMs} ms); waiting requests render themselves.`);
+    ctx.logger.warn(
+      `cacheset ram (${ctx.options.name}): a render neither stored nor abandoned its response within fillTimeoutMs (${ctx.options.fillTimeoutMs} ms); waiting requests render themselves.`,
+    );
   }
 
   #badKey(key: unknown): ResponseCacheLookup {
     const ctx = this.#ctx;
-    ctx.refuse('invalid-key', `the response key ${describeValue(typeof key === 'string' ? key.slice(0, 80) : key)} is empty, longer than ${MAX_RESPONSE_KEY_LENGTH} characters, or starts with NUL.`);
+    ctx.refuse(
+      'invalid-key',
+      `the response key ${describeValue(typeof key === 'string' ? key.slice(0, 80) : key)} is empty, longer than ${MAX_RESPONSE_KEY_LENGTH} characters, or starts with NUL.`,
+    );
     return EMPTY;
   }
 }

@@ -39,7 +39,11 @@ interface Prepared {
   readonly tags: readonly string[];
 }
 
-type Outcome = { readonly kind: 'entry'; readonly entry: CacheEntry } | { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'timeout' };
+type Outcome =
+  | { readonly kind: 'entry'; readonly entry: CacheEntry }
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly error: unknown }
+  | { readonly kind: 'timeout' };
 
 const TIMEOUT: Outcome = Object.freeze({ kind: 'timeout' });
 
@@ -115,8 +119,13 @@ export class ValueCache {
    * computation refreshes it. (A value that cannot be stored is handed to the waiting callers as it
    * is, not copied.)
    */
-  async getOrCompute<T>(target: object | string, compute: () => T | Promise<T>, options: ValueOptions = {}): Promise<T> {
-    if (typeof compute !== 'function') invalidArgument('values.getOrCompute', `compute must be a function, got ${describeValue(compute)}.`, compute);
+  async getOrCompute<T>(
+    target: object | string,
+    compute: () => T | Promise<T>,
+    options: ValueOptions = {},
+  ): Promise<T> {
+    if (typeof compute !== 'function')
+      invalidArgument('values.getOrCompute', `compute must be a function, got ${describeValue(compute)}.`, compute);
     const p = await this.#prepare(target, options, 'values.getOrCompute');
     const ctx = this.#ctx;
     if (ctx.closed || ctx.disabled.has(p.path)) return await compute();
@@ -133,7 +142,10 @@ export class ValueCache {
       ctx.counters.staleHits += 1;
       if (this.#flights.get(p.key) === undefined) {
         this.#lead(p, compute, this.#flights.start(p.key, ctx.log.epoch)).catch((error: unknown) => {
-          ctx.logger.error(`cacheset ram (${ctx.options.name}): refreshing a stale value of ${p.path === '' ? '/' : p.path} failed; the stale value is served until it expires. ${error instanceof Error ? error.message : String(error)}`, { error });
+          ctx.logger.error(
+            `cacheset ram (${ctx.options.name}): refreshing a stale value of ${p.path === '' ? '/' : p.path} failed; the stale value is served until it expires. ${error instanceof Error ? error.message : String(error)}`,
+            { error },
+          );
         });
       }
       return read(entry) as T;
@@ -197,17 +209,34 @@ export class ValueCache {
 
   async #prepare(target: object | string, options: ValueOptions, where: string): Promise<Prepared> {
     const ctx = this.#ctx;
-    if (typeof options !== 'object' || options === null) invalidArgument(where, `expected options, got ${describeValue(options)}.`, options);
+    if (typeof options !== 'object' || options === null)
+      invalidArgument(where, `expected options, got ${describeValue(options)}.`, options);
     const path = canonicalPath(ctx.paths.require(target, where));
     const view = viewOf(options, where);
     const key = valueKey(path, view, options, ctx.options.requestVariables, where);
     const tags = options.tags ?? [];
     if (!Array.isArray(tags) || !tags.every(isSurrogateKey)) {
-      throw ramError(RamErrorCodes.INVALID_KEY, `${where}: tags must be a list of keys (visible ASCII without spaces or commas), got ${describeValue(tags)}.`, tags);
+      throw ramError(
+        RamErrorCodes.INVALID_KEY,
+        `${where}: tags must be a list of keys (visible ASCII without spaces or commas), got ${describeValue(tags)}.`,
+        tags,
+      );
     }
-    const freshMs = options.maxAge === undefined ? ctx.options.maxAgeMs : durationMs(options.maxAge, `${where}: maxAge`);
-    const staleMs = options.staleWhileRevalidate === undefined ? ctx.options.staleMs : durationMs(options.staleWhileRevalidate, `${where}: staleWhileRevalidate`);
-    return { path, view, key, lastModified: await this.#lastModified(target, options, where), freshMs, staleMs, tags: Object.freeze([...tags]) };
+    const freshMs =
+      options.maxAge === undefined ? ctx.options.maxAgeMs : durationMs(options.maxAge, `${where}: maxAge`);
+    const staleMs =
+      options.staleWhileRevalidate === undefined
+        ? ctx.options.staleMs
+        : durationMs(options.staleWhileRevalidate, `${where}: staleWhileRevalidate`);
+    return {
+      path,
+      view,
+      key,
+      lastModified: await this.#lastModified(target, options, where),
+      freshMs,
+      staleMs,
+      tags: Object.freeze([...tags]),
+    };
   }
 
   async #lastModified(target: object | string, options: ValueOptions, where: string): Promise<number | undefined> {
@@ -217,7 +246,11 @@ export class ValueCache {
       if (DateTime.isDateTime(given) && given.isValid) return given.toMillis();
       if (given instanceof Date && Number.isFinite(given.getTime())) return given.getTime();
       if (typeof given === 'number' && Number.isFinite(given)) return given;
-      throw ramError(RamErrorCodes.INVALID_KEY, `${where}: lastModified must be a valid luxon DateTime, a Date, epoch milliseconds or null, got ${describeValue(given)}.`, given);
+      throw ramError(
+        RamErrorCodes.INVALID_KEY,
+        `${where}: lastModified must be a valid luxon DateTime, a Date, epoch milliseconds or null, got ${describeValue(given)}.`,
+        given,
+      );
     }
     const adapters = this.#ctx.adapters;
     if (adapters === undefined || typeof target !== 'object') return undefined;
@@ -225,7 +258,10 @@ export class ValueCache {
       return (await resolveLastModified(adapters, target))?.toMillis();
     } catch (error) {
       // A broken ILastModified adapter makes the modification time unknown, not the request failed.
-      this.#ctx.logger.error(`cacheset ram (${this.#ctx.options.name}): ${CachesetError.is(error) ? error.message : String(error)}`, { error });
+      this.#ctx.logger.error(
+        `cacheset ram (${this.#ctx.options.name}): ${CachesetError.is(error) ? error.message : String(error)}`,
+        { error },
+      );
       return undefined;
     }
   }
@@ -258,18 +294,33 @@ export class ValueCache {
     if (flight !== undefined) flight.sharedEpoch = read.epoch;
     if (read.blob === undefined) return undefined;
     const wire = decodeWireEntry(read.blob);
-    if (wire === undefined || wire.kind !== 'value' || wire.key !== p.key || wire.primitive === undefined) return undefined;
+    if (wire === undefined || wire.kind !== 'value' || wire.key !== p.key || wire.primitive === undefined)
+      return undefined;
     const now = ctx.options.now();
     if (wire.freshUntil !== null && wire.freshUntil <= now) return undefined;
-    if (p.lastModified !== undefined && (wire.lastModified === null || wire.lastModified < p.lastModified)) return undefined;
+    if (p.lastModified !== undefined && (wire.lastModified === null || wire.lastModified < p.lastModified))
+      return undefined;
     if (flight !== undefined && ctx.log.coveredSince(flight.epoch, p.path, wire.tags)) return undefined;
     const encoded: EncodedValue = { ok: true, bytes: wire.payload, primitive: wire.primitive };
-    const entry = this.#keep(p, encoded, wire.lastModified ?? undefined, undefined, wire.freshUntil ?? Number.POSITIVE_INFINITY, wire.tags);
+    const entry = this.#keep(
+      p,
+      encoded,
+      wire.lastModified ?? undefined,
+      undefined,
+      wire.freshUntil ?? Number.POSITIVE_INFINITY,
+      wire.tags,
+    );
     return entry === undefined ? undefined : { entry };
   }
 
   /** Encodes and stores a value; undefined (counted, logged) when it is refused. */
-  #store(p: Prepared, value: unknown, epoch: number, sharedEpoch: number | undefined, computed: boolean): CacheEntry | undefined {
+  #store(
+    p: Prepared,
+    value: unknown,
+    epoch: number,
+    sharedEpoch: number | undefined,
+    computed: boolean,
+  ): CacheEntry | undefined {
     const ctx = this.#ctx;
     const where = `${p.path === '' ? '/' : p.path}${p.view === '' ? '' : ` (${p.view})`}`;
     const encoded = encodeValue(value);
@@ -279,7 +330,10 @@ export class ValueCache {
     }
     const group = ctx.store.existingGroup('value', p.path);
     if (p.lastModified !== undefined && group !== undefined && p.lastModified < group.lastModified) {
-      ctx.refuse('invalidated-while-rendering', `the value for ${where} was made from a version older than the object's latest.`);
+      ctx.refuse(
+        'invalidated-while-rendering',
+        `the value for ${where} was made from a version older than the object's latest.`,
+      );
       return undefined;
     }
     if (computed && ctx.log.coveredSince(epoch, p.path, p.tags)) {
@@ -313,9 +367,19 @@ export class ValueCache {
     return entry;
   }
 
-  #keep(p: Prepared, encoded: EncodedValue, lastModified: number | undefined, sharedEpoch: number | undefined, freshUntil: number, tags: readonly string[]): CacheEntry | undefined {
+  #keep(
+    p: Prepared,
+    encoded: EncodedValue,
+    lastModified: number | undefined,
+    sharedEpoch: number | undefined,
+    freshUntil: number,
+    tags: readonly string[],
+  ): CacheEntry | undefined {
     const ctx = this.#ctx;
-    const size = ENTRY_OVERHEAD_BYTES + stringBytes(p.key) + (encoded.primitive ? encoded.bytes.byteLength : bytesSize(encoded.bytes));
+    const size =
+      ENTRY_OVERHEAD_BYTES +
+      stringBytes(p.key) +
+      (encoded.primitive ? encoded.bytes.byteLength : bytesSize(encoded.bytes));
     if (size > ctx.options.maxEntryBytes) return undefined;
     const now = ctx.options.now();
     const group = ctx.store.group('value', p.path);
@@ -359,6 +423,11 @@ function durationMs(value: Duration, where: string): number {
   try {
     return parseDuration(value) * 1000;
   } catch (error) {
-    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `${where}: ${CachesetError.is(error) ? error.message : String(error)}`, value, error);
+    throw ramError(
+      RamErrorCodes.INVALID_ARGUMENT,
+      `${where}: ${CachesetError.is(error) ? error.message : String(error)}`,
+      value,
+      error,
+    );
   }
 }

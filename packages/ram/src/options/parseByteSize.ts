@@ -25,7 +25,11 @@ const SIZE = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/;
 export function parseByteSize(value: unknown, option: string): number {
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value) && value > 0) return value;
-    throw ramError(RamErrorCodes.INVALID_OPTIONS, `${option}: ${describeValue(value)} is not a positive whole number of bytes; give bytes (67108864) or a size ("64MB").`, value);
+    throw ramError(
+      RamErrorCodes.INVALID_OPTIONS,
+      `${option}: ${describeValue(value)} is not a positive whole number of bytes; give bytes (67108864) or a size ("64MB").`,
+      value,
+    );
   }
   if (typeof value === 'string') {
     const match = SIZE.exec(value.trim().toLowerCase());
@@ -35,5 +39,9 @@ export function parseByteSize(value: unknown, option: string): number {
       if (Number.isSafeInteger(bytes) && bytes > 0) return bytes;
     }
   }
-  throw ramError(RamErrorCodes.INVALID_OPTIONS, `${option}: ${describeValue(value)} is not a size; give bytes (67108864) or a size such as "64MB", "512KB", "1GB".`, value);
+  throw ramError(
+    RamErrorCodes.INVALID_OPTIONS,
+    `${option}: ${describeValue(value)} is not a size; give bytes (67108864) or a size such as "64MB", "512KB", "1GB".`,
+    value,
+  );
 }

@@ -1,4 +1,12 @@
-import { CachesetError, consoleLogger, describeValue, EventBus, getDefaultBus, parseDuration, type CachesetLogger } from '@cacheset/core';
+import {
+  CachesetError,
+  consoleLogger,
+  describeValue,
+  EventBus,
+  getDefaultBus,
+  parseDuration,
+  type CachesetLogger,
+} from '@cacheset/core';
 import type { Container } from 'inversify';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
@@ -62,7 +70,8 @@ function bad(option: string, message: string, value: unknown): never {
 
 function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) bad(option, `expected a whole number from ${min} to ${max}`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    bad(option, `expected a whole number from ${min} to ${max}`, value);
   return value;
 }
 
@@ -82,39 +91,85 @@ function durationMs(value: unknown, option: string, fallbackSeconds: number): nu
  */
 export function resolveOptions(options: RamCacheOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw ramError(RamErrorCodes.INVALID_OPTIONS, `RamCacheManager: expected an options object, got ${describeValue(options)}.`, options);
+    throw ramError(
+      RamErrorCodes.INVALID_OPTIONS,
+      `RamCacheManager: expected an options object, got ${describeValue(options)}.`,
+      options,
+    );
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) bad(key, `unknown option (known: ${[...KNOWN].join(', ')})`, (options as Record<string, unknown>)[key]);
+    if (!KNOWN.has(key))
+      bad(key, `unknown option (known: ${[...KNOWN].join(', ')})`, (options as Record<string, unknown>)[key]);
   }
   const name = options.name ?? 'default';
-  if (typeof name !== 'string' || !NAME.test(name)) bad('name', 'expected a name of letters, digits, _ . - (at most 64, starting with a letter)', name);
+  if (typeof name !== 'string' || !NAME.test(name))
+    bad('name', 'expected a name of letters, digits, _ . - (at most 64, starting with a letter)', name);
   const maxBytes = options.maxBytes === undefined ? 64 * 1024 * 1024 : parseByteSize(options.maxBytes, 'maxBytes');
   // By default one slot per KiB of budget (capped): the slot tables are reserved out of the budget.
-  const maxEntries = integer(options.maxEntries, 'maxEntries', Math.min(100_000, Math.max(16, Math.floor(maxBytes / 1024))), 1, MAX_ENTRIES_LIMIT);
+  const maxEntries = integer(
+    options.maxEntries,
+    'maxEntries',
+    Math.min(100_000, Math.max(16, Math.floor(maxBytes / 1024))),
+    1,
+    MAX_ENTRIES_LIMIT,
+  );
   const reservedBytes = maxEntries * SLOT_BYTES;
   const entryBudget = maxBytes - reservedBytes;
-  const maxEntryBytes = options.maxEntryBytes === undefined ? Math.max(1, Math.floor(entryBudget / 16)) : parseByteSize(options.maxEntryBytes, 'maxEntryBytes');
+  const maxEntryBytes =
+    options.maxEntryBytes === undefined
+      ? Math.max(1, Math.floor(entryBudget / 16))
+      : parseByteSize(options.maxEntryBytes, 'maxEntryBytes');
   if (entryBudget < 1024) {
-    bad('maxBytes', `leaves no room for entries: ${maxEntries} entry slots take ${reservedBytes} bytes of it; raise maxBytes or lower maxEntries`, options.maxBytes);
+    bad(
+      'maxBytes',
+      `leaves no room for entries: ${maxEntries} entry slots take ${reservedBytes} bytes of it; raise maxBytes or lower maxEntries`,
+      options.maxBytes,
+    );
   }
-  if (maxEntryBytes > entryBudget) bad('maxEntryBytes', `must not exceed the budget left for entries (${entryBudget} of maxBytes ${maxBytes} after ${maxEntries} slots)`, options.maxEntryBytes);
+  if (maxEntryBytes > entryBudget)
+    bad(
+      'maxEntryBytes',
+      `must not exceed the budget left for entries (${entryBudget} of maxBytes ${maxBytes} after ${maxEntries} slots)`,
+      options.maxEntryBytes,
+    );
   const maxAgeMs = durationMs(options.maxAge, 'maxAge', 3600);
   const staleMs = durationMs(options.staleWhileRevalidate, 'staleWhileRevalidate', 0);
-  if (staleMs > 0 && maxAgeMs === 0) bad('staleWhileRevalidate', 'needs a maxAge above 0 (entries that never expire are never stale)', options.staleWhileRevalidate);
+  if (staleMs > 0 && maxAgeMs === 0)
+    bad(
+      'staleWhileRevalidate',
+      'needs a maxAge above 0 (entries that never expire are never stale)',
+      options.staleWhileRevalidate,
+    );
   const waitTimeoutMs = integer(options.waitTimeoutMs, 'waitTimeoutMs', 10_000, 1, 600_000);
   const fillTimeoutMs = integer(options.fillTimeoutMs, 'fillTimeoutMs', 60_000, 1, 3_600_000);
   const abandonedKeyTtlMs = integer(options.abandonedKeyTtlMs, 'abandonedKeyTtlMs', 5_000, 0, 3_600_000);
   const requestVariables = parseRequestVariables(options.requestVariables ?? ['user']);
   const container = options.container;
-  if (container !== undefined && (typeof container !== 'object' || container === null || typeof (container as { getAll?: unknown }).getAll !== 'function')) {
+  if (
+    container !== undefined &&
+    (typeof container !== 'object' ||
+      container === null ||
+      typeof (container as { getAll?: unknown }).getAll !== 'function')
+  ) {
     bad('container', 'expected an inversify Container', container);
   }
-  if (options.objectPath !== undefined && typeof options.objectPath !== 'function') bad('objectPath', 'expected a function (object) => path or undefined', options.objectPath);
+  if (options.objectPath !== undefined && typeof options.objectPath !== 'function')
+    bad('objectPath', 'expected a function (object) => path or undefined', options.objectPath);
   const bus = options.bus === false ? undefined : (options.bus ?? getDefaultBus());
-  if (bus !== undefined && !(bus instanceof EventBus) && typeof (bus as { subscribe?: unknown }).subscribe !== 'function') bad('bus', 'expected an EventBus or false', options.bus);
+  if (
+    bus !== undefined &&
+    !(bus instanceof EventBus) &&
+    typeof (bus as { subscribe?: unknown }).subscribe !== 'function'
+  )
+    bad('bus', 'expected an EventBus or false', options.bus);
   const logger = options.logger ?? consoleLogger;
-  if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function') bad('logger', 'expected { warn(message, details), error(message, details) }', logger);
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    typeof logger.warn !== 'function' ||
+    typeof logger.error !== 'function'
+  )
+    bad('logger', 'expected { warn(message, details), error(message, details) }', logger);
   const statsWindowMs = durationMs(options.statsWindow, 'statsWindow', 300);
   if (statsWindowMs === 0) bad('statsWindow', 'must be above 0', options.statsWindow);
   const maxStatsRows = integer(options.maxStatsRows, 'maxStatsRows', 1_000, 1, MAX_ENTRIES_LIMIT);

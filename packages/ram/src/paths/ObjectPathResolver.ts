@@ -24,7 +24,11 @@ export class ObjectPathResolver {
       return target;
     }
     if (typeof target !== 'object' || target === null) {
-      throw ramError(RamErrorCodes.INVALID_ARGUMENT, `${where}: expected an object or its path ("/images/cat"), got ${describeValue(target)}.`, target);
+      throw ramError(
+        RamErrorCodes.INVALID_ARGUMENT,
+        `${where}: expected an object or its path ("/images/cat"), got ${describeValue(target)}.`,
+        target,
+      );
     }
     if (this.#option !== undefined) {
       const path = this.#option(target);
@@ -39,7 +43,11 @@ export class ObjectPathResolver {
     const adapter = this.#adapters.create(found.match, found.object);
     if (adapter === undefined) return undefined;
     if (typeof (adapter as Partial<IObjectPath>).getPath !== 'function') {
-      throw ramError(RamErrorCodes.INVALID_ARGUMENT, `${where}: the IObjectPath adapter for ${describeValue(found.object)} returned ${describeValue(adapter)}, which has no getPath() method.`, adapter);
+      throw ramError(
+        RamErrorCodes.INVALID_ARGUMENT,
+        `${where}: the IObjectPath adapter for ${describeValue(found.object)} returned ${describeValue(adapter)}, which has no getPath() method.`,
+        adapter,
+      );
     }
     const path = adapter.getPath();
     assertPath(path, `${where}: the IObjectPath adapter for ${describeValue(found.object)}`);

@@ -1,4 +1,3 @@
-
 /** Collections are made on first use: most nodes are leaves with one item, and a site has many. */
 interface Node<T> {
   readonly parent: Node<T> | undefined;
@@ -22,7 +21,8 @@ function eachSegment(canonical: string, visit: (segment: string) => boolean): vo
   }
 }
 
-const empty = (n: Node<unknown>): boolean => (n.items === undefined || n.items.size === 0) && (n.children === undefined || n.children.size === 0);
+const empty = (n: Node<unknown>): boolean =>
+  (n.items === undefined || n.items.size === 0) && (n.children === undefined || n.children.size === 0);
 
 /**
  * Items filed under canonical paths, so that invalidating `/a` visits only what lies under `/a`

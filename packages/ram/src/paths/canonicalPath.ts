@@ -25,7 +25,11 @@ export function pathProblem(path: unknown): string | undefined {
 export function assertPath(path: unknown, where: string): asserts path is string {
   const problem = pathProblem(path);
   if (problem !== undefined) {
-    throw ramError(RamErrorCodes.INVALID_PATH, `${where}: the path ${describeValue(path)} ${problem}; paths look like "/images/cat".`, path);
+    throw ramError(
+      RamErrorCodes.INVALID_PATH,
+      `${where}: the path ${describeValue(path)} ${problem}; paths look like "/images/cat".`,
+      path,
+    );
   }
 }
 
@@ -67,7 +71,11 @@ export function canonicalPath(path: string): string {
  * not `/ab`; the root covers everything. Both canonical.
  */
 export function isUnder(path: string, ancestor: string): boolean {
-  return ancestor === '' || path === ancestor || (path.length > ancestor.length && path.startsWith(ancestor) && path.charCodeAt(ancestor.length) === 47);
+  return (
+    ancestor === '' ||
+    path === ancestor ||
+    (path.length > ancestor.length && path.startsWith(ancestor) && path.charCodeAt(ancestor.length) === 47)
+  );
 }
 
 /** `''`, `/a`, `/a/b` for `/a/b`: every path whose invalidation covers it. */

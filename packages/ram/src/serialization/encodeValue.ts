@@ -65,7 +65,8 @@ export function unfaithfulReason(root: unknown): string | undefined {
       const name = (proto as { constructor?: { name?: string } } | null)?.constructor?.name;
       return `an instance of ${name !== undefined && name !== '' ? name : 'a class'} at ${where} (it would come back as a plain object)`;
     }
-    if (Object.getOwnPropertySymbols(value).length > 0) return `symbol-keyed properties at ${where} (they would be dropped)`;
+    if (Object.getOwnPropertySymbols(value).length > 0)
+      return `symbol-keyed properties at ${where} (they would be dropped)`;
     if (value instanceof Map) {
       let i = 0;
       for (const [k, v] of value) {
@@ -102,10 +103,18 @@ export function encodeValue(value: unknown): EncodedValue | RefusedValue {
   try {
     bytes = serialize(value);
   } catch (error) {
-    const message = error instanceof RangeError ? 'a value nested too deeply for the serializer' : `a value the serializer rejects (${error instanceof Error ? error.message : String(error)})`;
+    const message =
+      error instanceof RangeError
+        ? 'a value nested too deeply for the serializer'
+        : `a value the serializer rejects (${error instanceof Error ? error.message : String(error)})`;
     return { ok: false, reason: message };
   }
-  const primitive = value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
+  const primitive =
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint';
   return { ok: true, bytes: ownedBytes(bytes), primitive };
 }
 
@@ -119,7 +128,12 @@ export function decodeValue(bytes: Uint8Array): unknown {
  * keeping one would keep the whole pool alive, and the byte budget would lie.
  */
 export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && !(bytes.buffer instanceof SharedArrayBuffer)) return bytes;
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.buffer.byteLength === bytes.byteLength &&
+    !(bytes.buffer instanceof SharedArrayBuffer)
+  )
+    return bytes;
   // Not zero-filled (it is overwritten at once) and never from the pool.
   const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
   copy.set(bytes);

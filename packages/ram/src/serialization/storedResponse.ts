@@ -4,7 +4,8 @@ import { ownedBytes } from './encodeValue.js';
 function isHeaderList(value: unknown): value is readonly (readonly [string, string])[] {
   if (!Array.isArray(value)) return false;
   for (const pair of value as unknown[]) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return false;
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
+      return false;
   }
   return true;
 }
@@ -18,7 +19,13 @@ function isHeaderList(value: unknown): value is readonly (readonly [string, stri
 export function responseRefusal(response: unknown): string | undefined {
   if (typeof response !== 'object' || response === null) return 'not a response record';
   const r = response as Partial<StoredResponse>;
-  if (typeof r.status !== 'number' || !isHeaderList(r.headers) || !(r.body instanceof Uint8Array) || typeof r.storedAt !== 'number' || !Number.isFinite(r.storedAt)) {
+  if (
+    typeof r.status !== 'number' ||
+    !isHeaderList(r.headers) ||
+    !(r.body instanceof Uint8Array) ||
+    typeof r.storedAt !== 'number' ||
+    !Number.isFinite(r.storedAt)
+  ) {
     return 'a malformed response record (status, headers, body or storedAt)';
   }
   if (r.status !== 200) return `status ${r.status}`;
@@ -26,7 +33,8 @@ export function responseRefusal(response: unknown): string | undefined {
   for (const [name, value] of r.headers) {
     const lower = name.toLowerCase();
     if (lower === 'set-cookie') return 'sets a cookie';
-    if (lower === 'cache-control' && /(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i.test(value)) return 'private or no-store';
+    if (lower === 'cache-control' && /(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i.test(value))
+      return 'private or no-store';
     if (lower === 'vary' && value.split(',').some((v) => v.trim() === '*')) return 'Vary: *';
   }
   return undefined;
@@ -40,7 +48,14 @@ export function ownedResponse(response: StoredResponse): StoredResponse {
   // @cacheset/http hands over a fresh list with lower-case names: the store takes it over (frozen)
   // instead of copying it; anything else is copied.
   const lowerCase = response.headers.every(([name]) => name === name.toLowerCase());
-  const headers = lowerCase ? response.headers : response.headers.map(([name, value]) => [name.toLowerCase(), value] as const);
+  const headers = lowerCase
+    ? response.headers
+    : response.headers.map(([name, value]) => [name.toLowerCase(), value] as const);
   for (const pair of headers) Object.freeze(pair);
-  return Object.freeze({ status: response.status, headers: Object.freeze(headers), body: ownedBytes(response.body), storedAt: response.storedAt });
+  return Object.freeze({
+    status: response.status,
+    headers: Object.freeze(headers),
+    body: ownedBytes(response.body),
+    storedAt: response.storedAt,
+  });
 }

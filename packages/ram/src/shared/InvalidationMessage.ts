@@ -34,7 +34,8 @@ export function decodeInvalidation(text: string): { origin: string; invalidation
   }
   if (typeof wire !== 'object' || wire === null) return undefined;
   const w = wire as Partial<Wire>;
-  if (typeof w.o !== 'string' || typeof w.a !== 'boolean' || !Array.isArray(w.p) || !Array.isArray(w.t)) return undefined;
+  if (typeof w.o !== 'string' || typeof w.a !== 'boolean' || !Array.isArray(w.p) || !Array.isArray(w.t))
+    return undefined;
   const paths: string[] = [];
   for (const p of w.p as unknown[]) {
     if (p === '') paths.push('');

@@ -92,7 +92,12 @@ export class RedisTier {
   readonly #origin = randomUUID();
   readonly #client: Redis;
   readonly #subscriber: Redis;
-  readonly #keys: { readonly records: string; readonly counter: string; readonly byEpoch: string; readonly channel: string };
+  readonly #keys: {
+    readonly records: string;
+    readonly counter: string;
+    readonly byEpoch: string;
+    readonly channel: string;
+  };
   #state: TierState = 'connecting';
   #commandReady = false;
   #subscribed = false;
@@ -102,7 +107,17 @@ export class RedisTier {
   #outageErrors = 0;
   #pending: { all: boolean; paths: Set<string>; tags: Set<string> } = { all: false, paths: new Set(), tags: new Set() };
   #retryTimer: NodeJS.Timeout | undefined;
-  #stats = { hits: 0, misses: 0, writes: 0, writesRefused: 0, errors: 0, outages: 0, invalidationsSent: 0, invalidationsReceived: 0, resyncs: 0 };
+  #stats = {
+    hits: 0,
+    misses: 0,
+    writes: 0,
+    writesRefused: 0,
+    errors: 0,
+    outages: 0,
+    invalidationsSent: 0,
+    invalidationsReceived: 0,
+    resyncs: 0,
+  };
   #lastError: string | undefined;
 
   constructor(options: ResolvedRedisOptions, hooks: TierHooks, log: OnceLogger) {
@@ -110,7 +125,12 @@ export class RedisTier {
     this.#hooks = hooks;
     this.#log = log;
     const prefix = options.prefix;
-    this.#keys = { records: `${prefix}inv`, counter: `${prefix}epoch`, byEpoch: `${prefix}invz`, channel: `${prefix}invalidate` };
+    this.#keys = {
+      records: `${prefix}inv`,
+      counter: `${prefix}epoch`,
+      byEpoch: `${prefix}invz`,
+      channel: `${prefix}invalidate`,
+    };
     // replyMapping is left at its default: the scripts' replies are read as plain arrays.
     const { replyMapping: _replyMapping, ...client } = options.client;
     const connection: Omit<RedisOptions, 'replyMapping'> = {
@@ -163,7 +183,11 @@ export class RedisTier {
       let blob: Buffer | null;
       // One round trip and one write: Redis runs the check, then the read, in the order they were
       // sent. An invalidation landing between them orders this read before it, which is what it is.
-      const replies = await this.#client.pipeline().evalsha(CHECK_SCRIPT.sha, keys.length, ...keys).hgetBuffer(entryKey, 'b').exec();
+      const replies = await this.#client
+        .pipeline()
+        .evalsha(CHECK_SCRIPT.sha, keys.length, ...keys)
+        .hgetBuffer(entryKey, 'b')
+        .exec();
       const [checkReply, blobReply] = replies ?? [];
       if (checkReply?.[0] !== null && checkReply?.[0] !== undefined) {
         if (!describe(checkReply[0]).startsWith('NOSCRIPT')) throw checkReply[0];
@@ -195,10 +219,21 @@ export class RedisTier {
    * invalidation since then covers it (checked in Redis, atomically). Fire and forget: a failure is
    * counted, never thrown.
    */
-  write(key: string, blob: Buffer, epoch: number | undefined, path: string, tags: readonly string[], ttlMs: number): void {
+  write(
+    key: string,
+    blob: Buffer,
+    epoch: number | undefined,
+    path: string,
+    tags: readonly string[],
+    ttlMs: number,
+  ): void {
     if (this.#state !== 'up') return;
     const ttl = ttlMs > 0 ? Math.ceil(ttlMs) : DEFAULT_SHARED_TTL_MS;
-    this.#eval(WRITE_SCRIPT, [this.#entryKey(key), this.#keys.records, this.#keys.counter], [epoch === undefined ? '' : String(epoch), coveringFields(path, tags), blob, String(ttl)]).then(
+    this.#eval(
+      WRITE_SCRIPT,
+      [this.#entryKey(key), this.#keys.records, this.#keys.counter],
+      [epoch === undefined ? '' : String(epoch), coveringFields(path, tags), blob, String(ttl)],
+    ).then(
       (written) => {
         this.#succeeded();
         if (Number(written) === 1) this.#stats.writes += 1;
@@ -277,11 +312,17 @@ export class RedisTier {
   }
 
   async #resync(): Promise<void> {
-    if (!this.#commandReady || !this.#subscribed || this.#resyncing || this.#state === 'up' || this.#state === 'closed') return;
+    if (!this.#commandReady || !this.#subscribed || this.#resyncing || this.#state === 'up' || this.#state === 'closed')
+      return;
     this.#resyncing = true;
     try {
       this.#hooks.onResync();
-      if (this.#everUp) await this.#eval(INVALIDATE_SCRIPT, [this.#keys.records, this.#keys.counter, this.#keys.byEpoch], [String(this.#options.maxInvalidationRecords), '', '', '*']);
+      if (this.#everUp)
+        await this.#eval(
+          INVALIDATE_SCRIPT,
+          [this.#keys.records, this.#keys.counter, this.#keys.byEpoch],
+          [String(this.#options.maxInvalidationRecords), '', '', '*'],
+        );
       // This process's own invalidations from the outage are recorded before it reads shared
       // entries again: one of them may cover an entry another process stored.
       await this.#recordPending();
@@ -330,7 +371,12 @@ export class RedisTier {
       await this.#eval(
         INVALIDATE_SCRIPT,
         [this.#keys.records, this.#keys.counter, this.#keys.byEpoch],
-        [String(this.#options.maxInvalidationRecords), this.#keys.channel, encodeInvalidation(this.#origin, invalidation), ...invalidationFields(invalidation)],
+        [
+          String(this.#options.maxInvalidationRecords),
+          this.#keys.channel,
+          encodeInvalidation(this.#origin, invalidation),
+          ...invalidationFields(invalidation),
+        ],
       );
       this.#stats.invalidationsSent += 1;
     } catch (error) {
@@ -393,10 +439,14 @@ export class RedisTier {
   #succeeded(): void {
     if (this.#outageSince === undefined || this.#state !== 'up') return;
     const seconds = ((Date.now() - this.#outageSince) / 1000).toFixed(1);
-    this.#log.always('warn', `cacheset ram: the Redis tier (${this.#options.prefix}) is back after ${seconds} s and ${this.#outageErrors} failed operations; this process's cache was resynchronised.`, {
-      prefix: this.#options.prefix,
-      errors: this.#outageErrors,
-    });
+    this.#log.always(
+      'warn',
+      `cacheset ram: the Redis tier (${this.#options.prefix}) is back after ${seconds} s and ${this.#outageErrors} failed operations; this process's cache was resynchronised.`,
+      {
+        prefix: this.#options.prefix,
+        errors: this.#outageErrors,
+      },
+    );
     this.#outageSince = undefined;
     this.#outageErrors = 0;
   }

@@ -18,7 +18,11 @@ export interface WireEntry {
   /** The object's modification time (epoch ms) when the value was made; null when unknown. */
   readonly lastModified: number | null;
   /** Responses: status, headers and rendering time; the body is the payload. */
-  readonly response?: { readonly status: number; readonly headers: readonly (readonly [string, string])[]; readonly storedAt: number };
+  readonly response?: {
+    readonly status: number;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly storedAt: number;
+  };
   /** Values: whether the payload decodes to a primitive. */
   readonly primitive?: boolean;
   /** The body of a response, or the structured-clone bytes of a value. */
@@ -44,7 +48,15 @@ interface Meta {
  * is. Bodies and values are never re-encoded as text, so any bytes survive the round trip.
  */
 export function encodeWireEntry(entry: WireEntry): Buffer {
-  const meta: Meta = { k: entry.key, c: entry.kind === 'response' ? 'r' : 'v', p: entry.path, v: entry.view, t: entry.tags, f: entry.freshUntil, l: entry.lastModified };
+  const meta: Meta = {
+    k: entry.key,
+    c: entry.kind === 'response' ? 'r' : 'v',
+    p: entry.path,
+    v: entry.view,
+    t: entry.tags,
+    f: entry.freshUntil,
+    l: entry.lastModified,
+  };
   if (entry.response !== undefined) {
     meta.s = entry.response.status;
     meta.h = entry.response.headers;
@@ -63,7 +75,12 @@ export function encodeWireEntry(entry: WireEntry): Buffer {
 const isNumberOrNull = (v: unknown): v is number | null => v === null || (typeof v === 'number' && Number.isFinite(v));
 
 function isHeaders(value: unknown): value is readonly (readonly [string, string])[] {
-  return Array.isArray(value) && (value as unknown[]).every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+  return (
+    Array.isArray(value) &&
+    (value as unknown[]).every(
+      (p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string',
+    )
+  );
 }
 
 /**
@@ -83,22 +100,54 @@ export function decodeWireEntry(blob: Uint8Array): WireEntry | undefined {
     return undefined;
   }
   if (typeof meta !== 'object' || meta === null) return undefined;
-  if (typeof meta.k !== 'string' || (meta.c !== 'r' && meta.c !== 'v') || typeof meta.p !== 'string' || typeof meta.v !== 'string') return undefined;
-  if (!Array.isArray(meta.t) || !meta.t.every(isSurrogateKey) || !isNumberOrNull(meta.f) || !isNumberOrNull(meta.l)) return undefined;
+  if (
+    typeof meta.k !== 'string' ||
+    (meta.c !== 'r' && meta.c !== 'v') ||
+    typeof meta.p !== 'string' ||
+    typeof meta.v !== 'string'
+  )
+    return undefined;
+  if (!Array.isArray(meta.t) || !meta.t.every(isSurrogateKey) || !isNumberOrNull(meta.f) || !isNumberOrNull(meta.l))
+    return undefined;
   // A copy with a backing store of its own: the reply buffer is not ours to keep (see ownedBytes).
   // (Uint8Array#set is a plain memcpy; Buffer#copy goes through slower checks.)
   const payload = Buffer.allocUnsafeSlow(view.byteLength - HEADER_BYTES - metaLength);
   payload.set(view.subarray(HEADER_BYTES + metaLength));
   if (meta.c === 'r') {
     if (typeof meta.s !== 'number' || !isHeaders(meta.h) || typeof meta.at !== 'number') return undefined;
-    return { key: meta.k, kind: 'response', path: meta.p, view: meta.v, tags: meta.t, freshUntil: meta.f, lastModified: meta.l, response: { status: meta.s, headers: meta.h, storedAt: meta.at }, payload };
+    return {
+      key: meta.k,
+      kind: 'response',
+      path: meta.p,
+      view: meta.v,
+      tags: meta.t,
+      freshUntil: meta.f,
+      lastModified: meta.l,
+      response: { status: meta.s, headers: meta.h, storedAt: meta.at },
+      payload,
+    };
   }
   if (typeof meta.pr !== 'boolean') return undefined;
-  return { key: meta.k, kind: 'value', path: meta.p, view: meta.v, tags: meta.t, freshUntil: meta.f, lastModified: meta.l, primitive: meta.pr, payload };
+  return {
+    key: meta.k,
+    kind: 'value',
+    path: meta.p,
+    view: meta.v,
+    tags: meta.t,
+    freshUntil: meta.f,
+    lastModified: meta.l,
+    primitive: meta.pr,
+    payload,
+  };
 }
 
 /** The response a decoded wire entry carries. */
 export function wireResponse(entry: WireEntry): StoredResponse | undefined {
   if (entry.response === undefined) return undefined;
-  return { status: entry.response.status, headers: entry.response.headers, body: entry.payload, storedAt: entry.response.storedAt };
+  return {
+    status: entry.response.status,
+    headers: entry.response.headers,
+    body: entry.payload,
+    storedAt: entry.response.storedAt,
+  };
 }

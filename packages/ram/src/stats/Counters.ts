@@ -40,7 +40,13 @@ export class Counters {
 
   reset(): void {
     this.hits = this.staleHits = this.collapsedHits = this.misses = this.stores = this.refusals = 0;
-    this.evictions = this.expirations = this.invalidations = this.waitTimeouts = this.fillTimeouts = this.computeErrors = 0;
+    this.evictions =
+      this.expirations =
+      this.invalidations =
+      this.waitTimeouts =
+      this.fillTimeouts =
+      this.computeErrors =
+        0;
     this.refusalsBy.clear();
   }
 }

@@ -57,7 +57,17 @@ export interface RamCacheStatistics {
   readonly redis: RedisTierStatistics | undefined;
 }
 
-export type StatisticsSortKey = 'path' | 'hits' | 'misses' | 'stores' | 'evictions' | 'expirations' | 'invalidations' | 'entries' | 'bytes' | 'recentHits';
+export type StatisticsSortKey =
+  | 'path'
+  | 'hits'
+  | 'misses'
+  | 'stores'
+  | 'evictions'
+  | 'expirations'
+  | 'invalidations'
+  | 'entries'
+  | 'bytes'
+  | 'recentHits';
 
 export interface ReportOptions {
   /** Default `'hits'`, as the ancestor's report. */

@@ -4,7 +4,18 @@ import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import type { ObjectGroup } from '../store/ObjectGroup.js';
 import type { ObjectStatistics, ReportOptions, StatisticsSortKey } from './RamCacheStatistics.js';
 
-const SORT_KEYS: ReadonlySet<string> = new Set<StatisticsSortKey>(['path', 'hits', 'misses', 'stores', 'evictions', 'expirations', 'invalidations', 'entries', 'bytes', 'recentHits']);
+const SORT_KEYS: ReadonlySet<string> = new Set<StatisticsSortKey>([
+  'path',
+  'hits',
+  'misses',
+  'stores',
+  'evictions',
+  'expirations',
+  'invalidations',
+  'entries',
+  'bytes',
+  'recentHits',
+]);
 
 export function rowOf(group: ObjectGroup): ObjectStatistics {
   return {
@@ -19,24 +30,44 @@ export function rowOf(group: ObjectGroup): ObjectStatistics {
     entries: group.size,
     bytes: group.bytes,
     recentHits: group.recentHits(),
-    views: group.viewNames().map((v) => (v === '' ? '<default>' : v)).sort(),
+    views: group
+      .viewNames()
+      .map((v) => (v === '' ? '<default>' : v))
+      .sort(),
   };
 }
 
 /** Validates report options (a typo in a sort key is an error, not a silently unsorted table). */
 export function checkReportOptions(options: ReportOptions): void {
-  if (typeof options !== 'object' || options === null) throw ramError(RamErrorCodes.INVALID_ARGUMENT, `report: expected options, got ${describeValue(options)}.`, options);
+  if (typeof options !== 'object' || options === null)
+    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `report: expected options, got ${describeValue(options)}.`, options);
   if (options.sortBy !== undefined && !SORT_KEYS.has(options.sortBy)) {
-    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `report: sortBy ${describeValue(options.sortBy)} is not one of ${[...SORT_KEYS].join(', ')}.`, options.sortBy);
+    throw ramError(
+      RamErrorCodes.INVALID_ARGUMENT,
+      `report: sortBy ${describeValue(options.sortBy)} is not one of ${[...SORT_KEYS].join(', ')}.`,
+      options.sortBy,
+    );
   }
   if (options.order !== undefined && options.order !== 'asc' && options.order !== 'desc') {
-    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `report: order must be 'asc' or 'desc', got ${describeValue(options.order)}.`, options.order);
+    throw ramError(
+      RamErrorCodes.INVALID_ARGUMENT,
+      `report: order must be 'asc' or 'desc', got ${describeValue(options.order)}.`,
+      options.order,
+    );
   }
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
-    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `report: limit must be a whole number, got ${describeValue(options.limit)}.`, options.limit);
+    throw ramError(
+      RamErrorCodes.INVALID_ARGUMENT,
+      `report: limit must be a whole number, got ${describeValue(options.limit)}.`,
+      options.limit,
+    );
   }
   if (options.kind !== undefined && options.kind !== 'response' && options.kind !== 'value') {
-    throw ramError(RamErrorCodes.INVALID_ARGUMENT, `report: kind must be 'response' or 'value', got ${describeValue(options.kind)}.`, options.kind);
+    throw ramError(
+      RamErrorCodes.INVALID_ARGUMENT,
+      `report: kind must be 'response' or 'value', got ${describeValue(options.kind)}.`,
+      options.kind,
+    );
   }
 }
 

@@ -4,11 +4,21 @@ import { afterEach } from 'vitest';
 import { RamCacheManager, type RamCacheOptions } from '../../src/index.js';
 
 /** A 200 response as @cacheset/http hands it to the store. */
-export function response(body: string | Uint8Array, headers: readonly (readonly [string, string])[] = [['content-type', 'text/html']], status = 200, storedAt = Date.now()): StoredResponse {
+export function response(
+  body: string | Uint8Array,
+  headers: readonly (readonly [string, string])[] = [['content-type', 'text/html']],
+  status = 200,
+  storedAt = Date.now(),
+): StoredResponse {
   return { status, headers, body: typeof body === 'string' ? new TextEncoder().encode(body) : body, storedAt };
 }
 
-export function info(key: string, path: string, surrogateKeys: readonly string[] = [], ruleset = 'site.page'): StoredResponseInfo {
+export function info(
+  key: string,
+  path: string,
+  surrogateKeys: readonly string[] = [],
+  ruleset = 'site.page',
+): StoredResponseInfo {
   return { key, path, ruleset, surrogateKeys };
 }
 
@@ -18,7 +28,10 @@ export function text(lookup: ResponseCacheLookup): string | undefined {
 
 /** The fill of a miss, failing the test when the lookup was not a miss. */
 export function fillOf(lookup: ResponseCacheLookup): ResponseCacheFill {
-  if (lookup.fill === undefined) throw new Error(`expected a miss with a fill, got ${JSON.stringify({ hit: lookup.response !== undefined, fill: false })}`);
+  if (lookup.fill === undefined)
+    throw new Error(
+      `expected a miss with a fill, got ${JSON.stringify({ hit: lookup.response !== undefined, fill: false })}`,
+    );
   return lookup.fill;
 }
 

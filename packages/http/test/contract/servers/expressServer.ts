@@ -61,9 +61,21 @@ export const startExpressServer: StartContractServer = async (f) => {
     await f.slowHandlerGate();
     res.end(BODY.ram);
   });
-  app.get('/strong-cookie', cacheset.ruleset('site.strong'), (_req, res) => void res.cookie('session', 'abc').type('html').send(BODY.strong));
-  app.get('/status/404', cacheset.ruleset('site.strong'), (_req, res) => void res.status(404).type('html').send('not found'));
-  app.get('/status/500', cacheset.ruleset('site.strong'), (_req, res) => void res.status(500).type('html').send('failed'));
+  app.get(
+    '/strong-cookie',
+    cacheset.ruleset('site.strong'),
+    (_req, res) => void res.cookie('session', 'abc').type('html').send(BODY.strong),
+  );
+  app.get(
+    '/status/404',
+    cacheset.ruleset('site.strong'),
+    (_req, res) => void res.status(404).type('html').send('not found'),
+  );
+  app.get(
+    '/status/500',
+    cacheset.ruleset('site.strong'),
+    (_req, res) => void res.status(500).type('html').send('failed'),
+  );
   app.get('/throw', cacheset.ruleset('site.strong'), () => {
     throw new Error('the handler failed');
   });
@@ -84,6 +96,10 @@ export const startExpressServer: StartContractServer = async (f) => {
     f.watchUnit(currentUnitOfWork(), '/unit/body', () => res.writableFinished);
     res.type('html').send(`got ${String(req.body)}`);
   });
-  app.get('/range', cacheset.view(f.pageView), (req, res) => void res.type('html').send(`range: ${req.headers.range ?? 'none'}`));
+  app.get(
+    '/range',
+    cacheset.view(f.pageView),
+    (req, res) => void res.type('html').send(`range: ${req.headers.range ?? 'none'}`),
+  );
   return listenOnFreePort(createServer(app));
 };

@@ -37,7 +37,9 @@ export const startFastifyServer: StartContractServer = async (f) => {
     f.count('frontpage');
     return reply.type('text/html; charset=utf-8').send(BODY.frontpage);
   });
-  app.get('/nocache', { config: { cacheRuleset: 'site.nocache' } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(BODY.plain));
+  app.get('/nocache', { config: { cacheRuleset: 'site.nocache' } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(BODY.plain),
+  );
   app.get('/plain', async (_request, reply) => reply.type('text/html; charset=utf-8').send(BODY.plain));
   app.get('/late', async (request, reply) => {
     request.cacheRuleset = 'site.late';
@@ -60,11 +62,19 @@ export const startFastifyServer: StartContractServer = async (f) => {
   });
   app.get('/ram-slow', { config: { cacheRuleset: 'site.ram' } }, (_request, reply) => {
     f.count('ram-slow');
-    reply.type('text/html; charset=utf-8').send(Readable.from(streamed([BODY.ram, BODY.ram], () => f.slowHandlerGate())));
+    reply
+      .type('text/html; charset=utf-8')
+      .send(Readable.from(streamed([BODY.ram, BODY.ram], () => f.slowHandlerGate())));
   });
-  app.get('/strong-cookie', { config: { cacheRuleset: 'site.strong' } }, async (_request, reply) => reply.header('set-cookie', 'session=abc; Path=/').type('text/html; charset=utf-8').send(BODY.strong));
-  app.get('/status/404', { config: { cacheRuleset: 'site.strong' } }, async (_request, reply) => reply.code(404).type('text/html; charset=utf-8').send('not found'));
-  app.get('/status/500', { config: { cacheRuleset: 'site.strong' } }, async (_request, reply) => reply.code(500).type('text/html; charset=utf-8').send('failed'));
+  app.get('/strong-cookie', { config: { cacheRuleset: 'site.strong' } }, async (_request, reply) =>
+    reply.header('set-cookie', 'session=abc; Path=/').type('text/html; charset=utf-8').send(BODY.strong),
+  );
+  app.get('/status/404', { config: { cacheRuleset: 'site.strong' } }, async (_request, reply) =>
+    reply.code(404).type('text/html; charset=utf-8').send('not found'),
+  );
+  app.get('/status/500', { config: { cacheRuleset: 'site.strong' } }, async (_request, reply) =>
+    reply.code(500).type('text/html; charset=utf-8').send('failed'),
+  );
   app.get('/throw', { config: { cacheRuleset: 'site.strong' } }, async () => {
     throw new Error('the handler failed');
   });
@@ -85,7 +95,9 @@ export const startFastifyServer: StartContractServer = async (f) => {
     f.watchUnit(currentUnitOfWork(), '/unit/body', () => reply.raw.writableFinished);
     return reply.type('text/html; charset=utf-8').send(`got ${String(request.body)}`);
   });
-  app.get('/range', pageRoute, async (request, reply) => reply.type('text/html; charset=utf-8').send(`range: ${request.headers.range ?? 'none'}`));
+  app.get('/range', pageRoute, async (request, reply) =>
+    reply.type('text/html; charset=utf-8').send(`range: ${request.headers.range ?? 'none'}`),
+  );
 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

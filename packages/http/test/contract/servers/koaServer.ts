@@ -42,7 +42,11 @@ export const startKoaServer: StartContractServer = async (f) => {
     .add('POST', '/page', cacheset.view(f.pageView), page)
     .add('PUT', '/page', cacheset.view(f.pageView), page)
     .get('/strong', cacheset.ruleset('site.strong'), (ctx, next) => (f.count('strong'), html(BODY.strong)(ctx, next)))
-    .get('/frontpage', cacheset.view(FrontpageView), (ctx, next) => (f.count('frontpage'), html(BODY.frontpage)(ctx, next)))
+    .get(
+      '/frontpage',
+      cacheset.view(FrontpageView),
+      (ctx, next) => (f.count('frontpage'), html(BODY.frontpage)(ctx, next)),
+    )
     .get('/nocache', cacheset.ruleset('site.nocache'), html(BODY.plain))
     .get('/plain', html(BODY.plain))
     .get('/late', (ctx, next) => {

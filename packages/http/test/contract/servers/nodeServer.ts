@@ -20,12 +20,23 @@ function routes(f: Fixture, caching: HttpCaching): Map<string, Handler> {
   };
   return new Map<string, Handler>([
     ['/page', cachingHandler(caching, page, { published: f.pageView })],
-    ['/strong', cachingHandler(caching, (_req, res) => (f.count('strong'), html(res, BODY.strong)), { ruleset: 'site.strong' })],
-    ['/frontpage', cachingHandler(caching, (_req, res) => (f.count('frontpage'), html(res, BODY.frontpage)), { published: FrontpageView })],
+    [
+      '/strong',
+      cachingHandler(caching, (_req, res) => (f.count('strong'), html(res, BODY.strong)), { ruleset: 'site.strong' }),
+    ],
+    [
+      '/frontpage',
+      cachingHandler(caching, (_req, res) => (f.count('frontpage'), html(res, BODY.frontpage)), {
+        published: FrontpageView,
+      }),
+    ],
     ['/nocache', cachingHandler(caching, (_req, res) => html(res, BODY.plain), { ruleset: 'site.nocache' })],
     ['/plain', cachingHandler(caching, (_req, res) => html(res, BODY.plain))],
     ['/late', cachingHandler(caching, (_req, res) => (setCacheRuleset(res, 'site.late'), html(res, BODY.plain)))],
-    ['/late-view', cachingHandler(caching, (_req, res) => (setPublished(res, FrontpageView), html(res, BODY.frontpage)))],
+    [
+      '/late-view',
+      cachingHandler(caching, (_req, res) => (setPublished(res, FrontpageView), html(res, BODY.frontpage))),
+    ],
     [
       '/stream',
       cachingHandler(
@@ -42,7 +53,14 @@ function routes(f: Fixture, caching: HttpCaching): Map<string, Handler> {
       ),
     ],
     ['/ram', cachingHandler(caching, (_req, res) => (f.count('ram'), html(res, BODY.ram)), { ruleset: 'site.ram' })],
-    ['/ram-cookie', cachingHandler(caching, (_req, res) => (f.count('ram-cookie'), res.setHeader('Set-Cookie', 'session=abc; Path=/'), html(res, BODY.ram)), { ruleset: 'site.ram' })],
+    [
+      '/ram-cookie',
+      cachingHandler(
+        caching,
+        (_req, res) => (f.count('ram-cookie'), res.setHeader('Set-Cookie', 'session=abc; Path=/'), html(res, BODY.ram)),
+        { ruleset: 'site.ram' },
+      ),
+    ],
     [
       '/ram-slow',
       cachingHandler(
@@ -57,7 +75,14 @@ function routes(f: Fixture, caching: HttpCaching): Map<string, Handler> {
         { ruleset: 'site.ram' },
       ),
     ],
-    ['/strong-cookie', cachingHandler(caching, (_req, res) => (res.setHeader('Set-Cookie', 'session=abc; Path=/'), html(res, BODY.strong)), { ruleset: 'site.strong' })],
+    [
+      '/strong-cookie',
+      cachingHandler(
+        caching,
+        (_req, res) => (res.setHeader('Set-Cookie', 'session=abc; Path=/'), html(res, BODY.strong)),
+        { ruleset: 'site.strong' },
+      ),
+    ],
     ['/status/404', cachingHandler(caching, (_req, res) => html(res, 'not found', 404), { ruleset: 'site.strong' })],
     ['/status/500', cachingHandler(caching, (_req, res) => html(res, 'failed', 500), { ruleset: 'site.strong' })],
     [
@@ -70,8 +95,26 @@ function routes(f: Fixture, caching: HttpCaching): Map<string, Handler> {
         { ruleset: 'site.strong' },
       ),
     ],
-    ['/unit/ok', cachingHandler(caching, (_req, res) => (f.watchUnit(currentUnitOfWork(), '/unit/ok', () => res.writableFinished), html(res, BODY.plain)))],
-    ['/unit/500', cachingHandler(caching, (_req, res) => (f.watchUnit(currentUnitOfWork(), '/unit/500', () => res.writableFinished), html(res, 'failed', 500)))],
+    [
+      '/unit/ok',
+      cachingHandler(
+        caching,
+        (_req, res) => (
+          f.watchUnit(currentUnitOfWork(), '/unit/ok', () => res.writableFinished),
+          html(res, BODY.plain)
+        ),
+      ),
+    ],
+    [
+      '/unit/500',
+      cachingHandler(
+        caching,
+        (_req, res) => (
+          f.watchUnit(currentUnitOfWork(), '/unit/500', () => res.writableFinished),
+          html(res, 'failed', 500)
+        ),
+      ),
+    ],
     [
       '/unit/throw',
       cachingHandler(caching, async (_req, res) => {
@@ -89,7 +132,12 @@ function routes(f: Fixture, caching: HttpCaching): Map<string, Handler> {
         html(res, `got ${body}`);
       }),
     ],
-    ['/range', cachingHandler(caching, (req, res) => html(res, `range: ${req.headers.range ?? 'none'}`), { published: f.pageView })],
+    [
+      '/range',
+      cachingHandler(caching, (req, res) => html(res, `range: ${req.headers.range ?? 'none'}`), {
+        published: f.pageView,
+      }),
+    ],
   ]);
 }
 

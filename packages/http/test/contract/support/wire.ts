@@ -25,23 +25,28 @@ export interface WireRequestOptions {
  */
 export function wireRequest(url: string, options: WireRequestOptions = {}): Promise<WireResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const headers: Record<string, string> = {};
-        const lines: [string, string][] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) {
-          const name = (res.rawHeaders[i] as string).toLowerCase();
-          const value = res.rawHeaders[i + 1] as string;
-          lines.push([name, value]);
-          headers[name] = headers[name] === undefined ? value : `${headers[name]}${name === 'set-cookie' ? '\n' : ', '}${value}`;
-        }
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers, lines, body, text: body.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          const lines: [string, string][] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) {
+            const name = (res.rawHeaders[i] as string).toLowerCase();
+            const value = res.rawHeaders[i + 1] as string;
+            lines.push([name, value]);
+            headers[name] =
+              headers[name] === undefined ? value : `${headers[name]}${name === 'set-cookie' ? '\n' : ', '}${value}`;
+          }
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers, lines, body, text: body.toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`request to ${url} timed out`)));
     req.on('error', reject);
     if (options.body === undefined) {
@@ -63,7 +68,10 @@ export function lineCount(response: WireResponse, name: string): number {
 }
 
 /** Sends a GET, reads the status line and the first body bytes, then drops the connection. */
-export function disconnectAfterFirstBytes(url: string, headers: Readonly<Record<string, string>> = {}): Promise<number> {
+export function disconnectAfterFirstBytes(
+  url: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers, agent: false, timeout: 10_000 }, (res) => {
       res.once('data', () => {
