@@ -33,7 +33,7 @@ export class ImagePageView {
           html`<p class="notice" role="status">This image has been withdrawn by an editor; its address shows a placeholder.</p>`}
           <p class="byline">
             by <strong>${image.author}</strong> · ${image.width} × ${image.height} ${TYPE_NAMES[image.contentType]} ·
-            updated ${formatDay(image.updatedAt)}
+            <time datetime="${image.updatedAt.toISOString()}">updated ${formatDay(image.updatedAt)}</time>
           </p>
           ${image.description.split(/\n{2,}/).map((paragraph) => html`<p class="description">${paragraph}</p>`)}
           <p class="links">
