@@ -42,7 +42,8 @@ describeWithServers('the gallery behind Redis, Varnish and nginx', ['redis-serve
     return answer;
   };
   const image = (index: number): Image => images[index] as Image;
-  const served = (answer: RawResponse): 'file' | 'app' => (answer.headers['x-cache-rule'] === undefined ? 'file' : 'app');
+  const served = (answer: RawResponse): 'file' | 'app' =>
+    answer.headers['x-cache-rule'] === undefined ? 'file' : 'app';
 
   beforeAll(async () => {
     redis = await RedisServer.start();
@@ -80,7 +81,10 @@ describeWithServers('the gallery behind Redis, Varnish and nginx', ['redis-serve
     expect(hit.headers['x-cache']).toBe('HIT');
     expect(hit.headers.xkey).toBeUndefined();
     await viaNginx(`/data/${first.id}/thumb`);
-    await waitUntil('the thumbnail served from its file', async () => served(await viaNginx(`/data/${first.id}/thumb`)) === 'file');
+    await waitUntil(
+      'the thumbnail served from its file',
+      async () => served(await viaNginx(`/data/${first.id}/thumb`)) === 'file',
+    );
     await viaVarnish('/');
     const ram = demo.running.site.stack.ram;
     await waitUntil('a response written to the Redis tier', () => (ram.statistics().redis?.writes ?? 0) > 0);
@@ -94,11 +98,16 @@ describeWithServers('the gallery behind Redis, Varnish and nginx', ['redis-serve
       await viaVarnish(path);
       await viaNginx(path);
     }
-    await waitUntil('the edited image’s page on disk', async () => served(await viaNginx(`/images/${edited.slug}`)) === 'file');
+    await waitUntil(
+      'the edited image’s page on disk',
+      async () => served(await viaNginx(`/images/${edited.slug}`)) === 'file',
+    );
     const lastModified = (await viaVarnish(`/data/${edited.id}`)).headers['last-modified'];
     const untouchedRenders = demo.renders(`/images/${untouched.slug}`);
 
-    expect((await editAndPurge(() => demo.api('POST', edited.id, { title: 'Edited behind proxies' }))).status).toBe(200);
+    expect((await editAndPurge(() => demo.api('POST', edited.id, { title: 'Edited behind proxies' }))).status).toBe(
+      200,
+    );
 
     for (const path of ['/', '/feed.json', `/images/${edited.slug}`]) {
       expect((await viaVarnish(path)).text, `Varnish ${path}`).toContain('Edited behind proxies');
@@ -150,9 +159,12 @@ describeWithServers('the gallery behind Redis, Varnish and nginx', ['redis-serve
     }
     const root = demo.settings.dumpRoot;
     await waitUntil('no dumped file left', () =>
-      [`images/${removed.slug}.html`, `data/${removed.id}.png`, `data/${removed.id}.jpg`, `data/${removed.id}/thumb.png`].every(
-        (file) => !existsSync(`${root}/${file}`),
-      ),
+      [
+        `images/${removed.slug}.html`,
+        `data/${removed.id}.png`,
+        `data/${removed.id}.jpg`,
+        `data/${removed.id}/thumb.png`,
+      ].every((file) => !existsSync(`${root}/${file}`)),
     );
   });
 

@@ -45,7 +45,9 @@ describe('the gallery on its embedded defaults', () => {
     const full = await demo.get(`/data/${first.id}`);
     expect(full.status).toBe(200);
     expect(full.headers['content-type']).toBe(first.contentType);
-    expect(full.body.equals(demo.running.site.gallery.storedFile(first.id, 'full')?.bytes ?? Buffer.alloc(0))).toBe(true);
+    expect(full.body.equals(demo.running.site.gallery.storedFile(first.id, 'full')?.bytes ?? Buffer.alloc(0))).toBe(
+      true,
+    );
     expect(full.headers['last-modified']).toBe(first.updatedAt.toUTCString());
     const thumb = await demo.get(`/data/${first.id}/thumb`);
     expect(thumb.headers['content-type']).toBe('image/png');
@@ -143,7 +145,9 @@ describe('the gallery on its embedded defaults', () => {
     const removed = image(4);
     for (const path of [`/images/${removed.slug}`, `/data/${removed.id}`, `/data/${removed.id}/thumb`])
       await demo.get(path);
-    await waitUntil('the image on disk', () => existsSync(dumped(`data/${removed.id}.${removed.contentType === 'image/png' ? 'png' : 'jpg'}`)));
+    await waitUntil('the image on disk', () =>
+      existsSync(dumped(`data/${removed.id}.${removed.contentType === 'image/png' ? 'png' : 'jpg'}`)),
+    );
     expect((await demo.api('DELETE', removed.id)).status).toBe(204);
     for (const path of [`/images/${removed.slug}`, `/data/${removed.id}`, `/data/${removed.id}/thumb`]) {
       const answer = await demo.get(path);
@@ -152,9 +156,12 @@ describe('the gallery on its embedded defaults', () => {
     }
     expect((await demo.get('/')).text).not.toContain(removed.id);
     await waitUntil('no dumped file of the deleted image', () =>
-      [`images/${removed.slug}.html`, `data/${removed.id}.png`, `data/${removed.id}.jpg`, `data/${removed.id}/thumb.png`].every(
-        (file) => !existsSync(dumped(file)),
-      ),
+      [
+        `images/${removed.slug}.html`,
+        `data/${removed.id}.png`,
+        `data/${removed.id}.jpg`,
+        `data/${removed.id}/thumb.png`,
+      ].every((file) => !existsSync(dumped(file))),
     );
   });
 
@@ -198,7 +205,9 @@ describe.skip('needs issue 10 item 1: a per-request view gets 304s and RAM hits 
     const first = image(0);
     const answer = await demo.get(`/data/${first.id}`);
     const renders = demo.renders(`/data/${first.id}`);
-    const revalidated = await demo.get(`/data/${first.id}`, { 'if-modified-since': answer.headers['last-modified'] ?? '' });
+    const revalidated = await demo.get(`/data/${first.id}`, {
+      'if-modified-since': answer.headers['last-modified'] ?? '',
+    });
     expect(revalidated.status).toBe(304);
     expect(demo.renders(`/data/${first.id}`)).toBe(renders);
   });

@@ -15,7 +15,10 @@ function imagesArgument(argv: readonly string[]): { images: number; rest: string
     if (arg === '--images' || arg.startsWith('--images=')) {
       const value = arg.includes('=') ? arg.slice('--images='.length) : argv[++i];
       if (value === undefined || !/^\d+$/.test(value) || Number(value) > 1000)
-        throw demoError(DemoErrorCodes.INVALID_SETTINGS, `--images ${value ?? ''}: give a whole number of images from 0 to 1000, such as --images 24.`);
+        throw demoError(
+          DemoErrorCodes.INVALID_SETTINGS,
+          `--images ${value ?? ''}: give a whole number of images from 0 to 1000, such as --images 24.`,
+        );
       images = Number(value);
     } else rest.push(arg);
   }
@@ -40,9 +43,13 @@ async function main(): Promise<number> {
         { label: 'seed' },
       );
       await site.stack.purger?.flush();
-      console.log(`cacheset gallery: the gallery in ${site.settings.dataDir} now holds ${site.gallery.count()} images.`);
+      console.log(
+        `cacheset gallery: the gallery in ${site.settings.dataDir} now holds ${site.gallery.count()} images.`,
+      );
       if (site.settings.redisUrl === undefined)
-        console.log('A site already running on this data folder keeps its RAM copies until restarted (set REDIS_URL to share them).');
+        console.log(
+          'A site already running on this data folder keeps its RAM copies until restarted (set REDIS_URL to share them).',
+        );
     } finally {
       await site.close();
     }

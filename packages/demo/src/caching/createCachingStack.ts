@@ -1,6 +1,12 @@
 import { loadConfigFile, OperationRegistry, RulesetRegistry, type CachesetLogger, type EventBus } from '@cacheset/core';
 import { createFsCacheOperation, FsCache, subscribePurges } from '@cacheset/fs';
-import { createHttpCaching, ETagComponent, registerHttpOperations, type HttpCaching, type UserResolver } from '@cacheset/http';
+import {
+  createHttpCaching,
+  ETagComponent,
+  registerHttpOperations,
+  type HttpCaching,
+  type UserResolver,
+} from '@cacheset/http';
 import { createPurger, type Purger } from '@cacheset/purge';
 import { RamCacheManager } from '@cacheset/ram';
 import type { Container } from 'inversify';

@@ -59,7 +59,9 @@ function readArguments(argv: readonly string[]): { values: Partial<Record<Key, u
   let config: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg];
     const known = flag === '--port' || flag === '--config';
     if (!known) {
       const suggestion = closestName(flag, ['--port', '--config']);
@@ -69,7 +71,10 @@ function readArguments(argv: readonly string[]): { values: Partial<Record<Key, u
       );
     }
     const value = inline ?? argv[++i];
-    if (value === undefined) throw invalid(`${flag}: give a value (${flag} ${flag === '--port' ? '3001' : 'gallery.yaml'}).`, { argument: flag });
+    if (value === undefined)
+      throw invalid(`${flag}: give a value (${flag} ${flag === '--port' ? '3001' : 'gallery.yaml'}).`, {
+        argument: flag,
+      });
     if (flag === '--config') config = value;
     else values.port = value;
   }
@@ -133,7 +138,8 @@ function readFile(file: string, origin: string): FileSettings {
     }
     const spec: SettingSpec = SETTINGS[key as Key];
     // A relative path in a file means relative to the file, wherever the site is started from.
-    values[key as Key] = spec.path === true && typeof value === 'string' && !isAbsolute(value) ? join(dirname(file), value) : value;
+    values[key as Key] =
+      spec.path === true && typeof value === 'string' && !isAbsolute(value) ? join(dirname(file), value) : value;
   }
   return { values, source };
 }
@@ -162,9 +168,16 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
     if (raw === undefined) continue;
     const checked = spec.check(raw);
     if ('problem' in checked) {
-      if (fromArgs !== undefined) throw invalid(`${spec.flag ?? key} ${describe(raw)}: ${checked.problem}`, { key, value: raw });
+      if (fromArgs !== undefined)
+        throw invalid(`${spec.flag ?? key} ${describe(raw)}: ${checked.problem}`, { key, value: raw });
       if (fromEnv !== undefined) throw invalid(`${spec.env}=${describe(raw)}: ${checked.problem}`, { key, value: raw });
-      throw configError(DemoErrorCodes.INVALID_SETTINGS, [key], `${describe(raw)} ${checked.problem}`, raw, file?.source);
+      throw configError(
+        DemoErrorCodes.INVALID_SETTINGS,
+        [key],
+        `${describe(raw)} ${checked.problem}`,
+        raw,
+        file?.source,
+      );
     }
     settled.set(key, checked.value);
   }

@@ -37,7 +37,9 @@ export function checkRedisUrl(raw: unknown): Checked<string> {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '')
-    return { problem: 'is not a Redis URL; give redis://host:port (or rediss:// for TLS), such as redis://127.0.0.1:6379.' };
+    return {
+      problem: 'is not a Redis URL; give redis://host:port (or rediss:// for TLS), such as redis://127.0.0.1:6379.',
+    };
   return { value: url.href };
 }
 
@@ -49,7 +51,10 @@ export function checkPublicUrl(raw: unknown): Checked<string> {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
-    return { problem: 'is not the site\'s public address; give an http:// or https:// URL, such as https://gallery.example.com.' };
+    return {
+      problem:
+        "is not the site's public address; give an http:// or https:// URL, such as https://gallery.example.com.",
+    };
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '')
     return { problem: 'must be an origin only (scheme, host and port), without a path, query or credentials.' };
   return { value: url.origin };
@@ -64,7 +69,8 @@ export function checkProxies(raw: unknown): Checked<readonly PurgeProxySetting[]
   if (items === undefined) return { problem: 'is not a list of proxy URLs; give URLs separated by commas.' };
   const proxies: PurgeProxySetting[] = [];
   for (const item of items) {
-    if (typeof item !== 'string') return { problem: 'holds something that is not a URL; give URLs separated by commas.' };
+    if (typeof item !== 'string')
+      return { problem: 'holds something that is not a URL; give URLs separated by commas.' };
     const text = item.trim();
     if (text === '') continue;
     const kind = text.startsWith('nginx=') ? 'nginx' : 'varnish';

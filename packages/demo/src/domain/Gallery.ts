@@ -162,6 +162,7 @@ export class Gallery {
     ];
     if (slug === undefined && modified.length === 0) return image;
 
+    // #region events
     // While the old URLs are still right: caches drop what they hold for them.
     if (slug !== undefined) this.#bus.notify(new ObjectWillBeMovedEvent(image, this, image.slug, this, slug));
     const row: ImageRowChanges = {
@@ -180,6 +181,7 @@ export class Gallery {
     const changed = this.#get(id);
     if (slug !== undefined) this.#bus.notify(new ObjectRenamedEvent(changed, this, image.slug, slug));
     if (modified.length > 0) this.#bus.notify(new ObjectModifiedEvent(changed, ...modified));
+    // #endregion events
     return changed;
   }
 
@@ -214,8 +216,7 @@ export class Gallery {
 
   #get(id: string): Image {
     const image = this.find(id);
-    if (image === undefined)
-      throw demoError(DemoErrorCodes.NOT_FOUND, `No image has the id "${id}".`, { id });
+    if (image === undefined) throw demoError(DemoErrorCodes.NOT_FOUND, `No image has the id "${id}".`, { id });
     return image;
   }
 
@@ -233,7 +234,8 @@ export class Gallery {
     const problem = slugProblem(slug);
     if (problem !== undefined) return problem;
     const holder = this.#repository.findBySlug(slug);
-    if (holder !== undefined && holder.id !== ownId) return `"${slug}" is the URL of "${holder.title}"; choose another.`;
+    if (holder !== undefined && holder.id !== ownId)
+      return `"${slug}" is the URL of "${holder.title}"; choose another.`;
     return undefined;
   }
 

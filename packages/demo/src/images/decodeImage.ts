@@ -49,7 +49,9 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 export function decodeImage(bytes: Buffer): { readonly type: ImageContentType; readonly raster: RasterImage } {
   if (bytes.length === 0) throw invalid('the file is empty; choose a PNG or JPEG image.');
   if (bytes.length > UPLOAD_LIMITS.maxBytes)
-    throw invalid(`the file has ${bytes.length} bytes; images of at most ${UPLOAD_LIMITS.maxBytes} bytes are accepted.`);
+    throw invalid(
+      `the file has ${bytes.length} bytes; images of at most ${UPLOAD_LIMITS.maxBytes} bytes are accepted.`,
+    );
   const type = sniffImageType(bytes);
   if (type === undefined) throw invalid('the file is not a PNG or JPEG image; choose a .png or .jpg file.');
   if (type === 'image/png') {

@@ -44,7 +44,13 @@ function orbits(canvas: Canvas, random: Random, palette: readonly Rgb[]): void {
   const count = random.integer(9, 16);
   for (let i = 0; i < count; i += 1) {
     const radius = Math.min(width, height) * random.between(0.04, 0.24);
-    canvas.disc(random.next() * width, random.next() * height, radius, random.pick(palette.slice(2)), 0.3 + 0.5 * random.next());
+    canvas.disc(
+      random.next() * width,
+      random.next() * height,
+      radius,
+      random.pick(palette.slice(2)),
+      0.3 + 0.5 * random.next(),
+    );
   }
 }
 
@@ -64,7 +70,8 @@ function rings(canvas: Canvas, random: Random, palette: readonly Rgb[]): void {
   const b = [random.between(0, 1) * width, random.between(0, 1) * height] as const;
   const frequency = random.between(0.025, 0.06);
   canvas.fill((x, y) => {
-    const wave = Math.sin(Math.hypot(x - a[0], y - a[1]) * frequency) + Math.sin(Math.hypot(x - b[0], y - b[1]) * frequency);
+    const wave =
+      Math.sin(Math.hypot(x - a[0], y - a[1]) * frequency) + Math.sin(Math.hypot(x - b[0], y - b[1]) * frequency);
     return along(palette, (wave + 2) / 4);
   });
 }
@@ -95,7 +102,8 @@ function mosaic(canvas: Canvas, random: Random, palette: readonly Rgb[]): void {
     const column = Math.floor(x / size);
     const row = Math.floor(y / size);
     const upper = x % size > y % size ? 1 : 0;
-    const t = (column / columns + row / Math.ceil(height / size)) / 2 + (shift[(row * columns + column) * 2 + upper] as number);
+    const t =
+      (column / columns + row / Math.ceil(height / size)) / 2 + (shift[(row * columns + column) * 2 + upper] as number);
     return along(palette, t);
   });
 }

@@ -27,7 +27,7 @@ function drawPlaceholder(width: number, height: number): ImageFile {
     for (let x = 0; x < width; x += 1) {
       const distance = Math.hypot(x - cx, y - cy);
       // The bar runs from top left to bottom right: distance of the pixel to that diagonal.
-      const bar = Math.abs((x - cx) - (y - cy)) / Math.SQRT2;
+      const bar = Math.abs(x - cx - (y - cy)) / Math.SQRT2;
       const inRing = Math.min(outer - distance, distance - (outer - ring));
       const inBar = distance < outer - ring / 2 ? ring / 2 - bar : -1;
       const coverage = Math.max(Math.min(1, inRing + 0.5), Math.min(1, inBar + 0.5));

@@ -46,7 +46,8 @@ export function apiRoutes(app: FastifyInstance, site: Site): void {
 
   const failed = (reply: FastifyReply, error: unknown) => {
     const fields = fieldErrorsOf(error);
-    if (fields !== undefined) return apiError(reply, 400, DemoErrorCodes.INVALID_INPUT, 'The edit was refused.', { fields });
+    if (fields !== undefined)
+      return apiError(reply, 400, DemoErrorCodes.INVALID_INPUT, 'The edit was refused.', { fields });
     if (CachesetError.is(error, DemoErrorCodes.NOT_FOUND)) return apiError(reply, 404, error.code, error.message);
     throw error;
   };

@@ -38,7 +38,12 @@ export function loginRoutes(app: FastifyInstance, site: Site): void {
     const visitor = site.auth.visitor(request.raw);
     const view = visitor.editor
       ? new LoginView(visitor, site.stylesheet, { csrfToken: '' })
-      : loginPage(reply, cookieValue(request.raw, LOGIN_CSRF_COOKIE) ?? randomBytes(18).toString('base64url'), undefined, localPath(request.query.next));
+      : loginPage(
+          reply,
+          cookieValue(request.raw, LOGIN_CSRF_COOKIE) ?? randomBytes(18).toString('base64url'),
+          undefined,
+          localPath(request.query.next),
+        );
     return renderView(site, request, reply, view);
   });
 

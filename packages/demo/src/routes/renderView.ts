@@ -20,8 +20,8 @@ export function notFound(site: Site, request: FastifyRequest, message: string): 
 /** Renders a view and sends what it made; counts the rendering (a cache answer never gets here). */
 export function renderView(site: Site, request: FastifyRequest, reply: FastifyReply, view: View): FastifyReply {
   site.renders.note(request.url.split('?')[0] ?? '/');
-  const rendered =
-    view.render() ?? notFound(site, request, 'This image has no data.').render() ?? { status: 404, contentType: 'text/plain', body: '' };
+  const rendered = view.render() ??
+    notFound(site, request, 'This image has no data.').render() ?? { status: 404, contentType: 'text/plain', body: '' };
   reply.code(rendered.status).type(rendered.contentType);
   if (rendered.location !== undefined) reply.header('location', rendered.location);
   return reply.send(rendered.body);

@@ -33,18 +33,27 @@ export async function buildApp(site: Site): Promise<FastifyInstance> {
   staticRoutes(app, site);
 
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) return apiError(reply, 404, 'not_found', `No API at ${request.method} ${request.url}.`);
+    if (request.url.startsWith('/api/'))
+      return apiError(reply, 404, 'not_found', `No API at ${request.method} ${request.url}.`);
     const view = notFound(site, request, 'Nothing lives at this address.');
     publish(request, view);
     return renderView(site, request, reply, view);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) site.logger.error(`cacheset gallery: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500)
+      site.logger.error(`cacheset gallery: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
     const message = status === 500 ? 'Something went wrong on our side; the failure was logged.' : error.message;
     if (request.url.startsWith('/api/')) return apiError(reply, status, error.code ?? 'error', message);
-    const view = new ErrorPageView(status, status === 500 ? 'Something went wrong' : 'Bad request', message, site.auth.visitor(request.raw), site.stylesheet);
+    const view = new ErrorPageView(
+      status,
+      status === 500 ? 'Something went wrong' : 'Bad request',
+      message,
+      site.auth.visitor(request.raw),
+      site.stylesheet,
+    );
     publish(request, view);
     return renderView(site, request, reply, view);
   });

@@ -34,7 +34,10 @@ export async function startSite(settings: DemoSettings, options: StartOptions = 
   try {
     if (site.gallery.count() === 0 && (options.seedImages ?? 24) > 0) {
       seeded = options.seedImages ?? 24;
-      await seedGallery(site.gallery, { images: seeded, ...(options.progress === undefined ? {} : { progress: options.progress }) });
+      await seedGallery(site.gallery, {
+        images: seeded,
+        ...(options.progress === undefined ? {} : { progress: options.progress }),
+      });
     }
     app = await buildApp(site);
     try {

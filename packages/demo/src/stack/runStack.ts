@@ -54,7 +54,8 @@ export async function runStack(base: DemoSettings, log: (line: string) => void =
       port: await freePort(),
       redisUrl: base.redisUrl ?? (redis === undefined ? undefined : `redis://127.0.0.1:${redis.port}`),
       dumpRoot: base.dumpRoot.startsWith(base.dataDir) ? join(dir, 'dump') : base.dumpRoot,
-      purgeProxies: varnishUrl === undefined ? base.purgeProxies : [...base.purgeProxies, { url: varnishUrl, kind: 'varnish' }],
+      purgeProxies:
+        varnishUrl === undefined ? base.purgeProxies : [...base.purgeProxies, { url: varnishUrl, kind: 'varnish' }],
       publicUrl: base.publicUrl ?? varnishUrl,
     };
     site = await startSite(settings);
@@ -74,8 +75,12 @@ export async function runStack(base: DemoSettings, log: (line: string) => void =
       `  ${name.padEnd(8)} ${url.padEnd(26)} ${what}${server?.pid === undefined ? '' : ` (pid ${server.pid})`}`;
     const summary = [
       'cacheset gallery stack',
-      ...(varnish === undefined ? [] : [line('Varnish', `http://127.0.0.1:${varnish.port}/`, 'the shipped VCL; purged on every edit', varnish)]),
-      ...(nginx === undefined ? [] : [line('nginx', `http://127.0.0.1:${nginx.port}/`, 'the disk dump first (try_files), else the site', nginx)]),
+      ...(varnish === undefined
+        ? []
+        : [line('Varnish', `http://127.0.0.1:${varnish.port}/`, 'the shipped VCL; purged on every edit', varnish)]),
+      ...(nginx === undefined
+        ? []
+        : [line('nginx', `http://127.0.0.1:${nginx.port}/`, 'the disk dump first (try_files), else the site', nginx)]),
       line('site', site.url, `the gallery itself (pid ${process.pid})`),
       ...(redis === undefined ? [] : [line('Redis', `redis://127.0.0.1:${redis.port}`, 'the shared RAM tier', redis)]),
       '',

@@ -18,10 +18,13 @@ export class ErrorPageView {
 
   render(): Rendered {
     const main = html`<section class="narrow">
-        <h1>${this.heading}</h1>
-        <p>${this.message}</p>
-        <p><a class="button" href="/">See all images</a></p>
-      </section>`;
-    return htmlPage(layout({ title: this.heading, visitor: this.visitor, stylesheet: this.stylesheet, main }), this.status);
+      <h1>${this.heading}</h1>
+      <p>${this.message}</p>
+      <p><a class="button" href="/">See all images</a></p>
+    </section>`;
+    return htmlPage(
+      layout({ title: this.heading, visitor: this.visitor, stylesheet: this.stylesheet, main }),
+      this.status,
+    );
   }
 }

@@ -13,21 +13,23 @@ export const FRONT_PAGE_SIZE = 36;
 
 function card(image: Image): SafeHtml {
   return html`<li class="card${image.flagged ? ' card-flagged' : ''}">
-        <a class="card-link" href="/images/${image.slug}">
-          <img
-            class="card-image"
-            src="/data/${image.id}/thumb"
-            width="${THUMBNAIL_SIZE.width}"
-            height="${THUMBNAIL_SIZE.height}"
-            alt="${image.flagged ? 'Withdrawn image' : image.title}"
-            loading="lazy"
-          />
-          <span class="card-text">
-            <span class="card-title">${image.title}</span>
-            <span class="card-meta">${image.flagged ? html`<span class="tag">Withdrawn</span>` : `by ${image.author}`}</span>
-          </span>
-        </a>
-      </li>`;
+    <a class="card-link" href="/images/${image.slug}">
+      <img
+        class="card-image"
+        src="/data/${image.id}/thumb"
+        width="${THUMBNAIL_SIZE.width}"
+        height="${THUMBNAIL_SIZE.height}"
+        alt="${image.flagged ? 'Withdrawn image' : image.title}"
+        loading="lazy"
+      />
+      <span class="card-text">
+        <span class="card-title">${image.title}</span>
+        <span class="card-meta"
+          >${image.flagged ? html`<span class="tag">Withdrawn</span>` : `by ${image.author}`}</span
+        >
+      </span>
+    </a>
+  </li>`;
 }
 
 // #region view
@@ -47,11 +49,13 @@ export class FrontPageView {
     const main = html`<section class="intro">
         <h1>${this.context.title}</h1>
         <p class="lede">
-          ${total === 0
-            ? 'No images yet.'
-            : `${total} ${total === 1 ? 'image' : 'images'}, newest first${total > images.length ? ` (the ${images.length} newest shown)` : ''}.`}
-          Every page, thumbnail and image here is cached by policy, in RAM, on disk and in any proxy in
-          front, and an edit refreshes exactly what it changed.
+          ${
+            total === 0
+              ? 'No images yet.'
+              : `${total} ${total === 1 ? 'image' : 'images'}, newest first${total > images.length ? ` (the ${images.length} newest shown)` : ''}.`
+          }
+          Every page, thumbnail and image here is cached by policy, in RAM, on disk and in any proxy in front, and an
+          edit refreshes exactly what it changed.
         </p>
       </section>
       <ul class="grid">

@@ -24,13 +24,21 @@ export class ImagePageView {
     const main = html`<nav class="crumbs"><a href="/">← All images</a></nav>
       <article class="image-page">
         <figure class="artwork">
-          <img src="/data/${image.id}" width="${image.flagged ? 960 : image.width}" height="${image.flagged ? 640 : image.height}"
-            alt="${image.flagged ? 'Withdrawn image' : image.title}" />
+          <img
+            src="/data/${image.id}"
+            width="${image.flagged ? 960 : image.width}"
+            height="${image.flagged ? 640 : image.height}"
+            alt="${image.flagged ? 'Withdrawn image' : image.title}"
+          />
         </figure>
         <div class="details">
           <h1>${image.title}</h1>
-          ${image.flagged &&
-          html`<p class="notice" role="status">This image has been withdrawn by an editor; its address shows a placeholder.</p>`}
+          ${
+            image.flagged &&
+            html`<p class="notice" role="status">
+              This image has been withdrawn by an editor; its address shows a placeholder.
+            </p>`
+          }
           <p class="byline">
             by <strong>${image.author}</strong> · ${image.width} × ${image.height} ${TYPE_NAMES[image.contentType]} ·
             <time datetime="${image.updatedAt.toISOString()}">updated ${formatDay(image.updatedAt)}</time>
@@ -43,6 +51,14 @@ export class ImagePageView {
           ${this.visitor.editor && html`<p><a class="button" href="/images/${image.slug}/edit">Edit this image</a></p>`}
         </div>
       </article>`;
-    return htmlPage(layout({ title: image.title, description: image.description, visitor: this.visitor, stylesheet: this.stylesheet, main }));
+    return htmlPage(
+      layout({
+        title: image.title,
+        description: image.description,
+        visitor: this.visitor,
+        stylesheet: this.stylesheet,
+        main,
+      }),
+    );
   }
 }

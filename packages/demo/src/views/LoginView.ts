@@ -25,8 +25,9 @@ export class LoginView {
   render(): Rendered {
     const { error, csrfToken, next } = this.state;
     const main = html`<section class="narrow">
-        <h1>Log in to edit</h1>
-        ${this.visitor.editor
+      <h1>Log in to edit</h1>
+      ${
+        this.visitor.editor
           ? html`<p>You are logged in as the editor. Open any image and choose “Edit this image”.</p>`
           : html`<p>Give the editor token that the site printed when it started (or <code>DEMO_EDITOR_TOKEN</code>).</p>
               ${error !== undefined && html`<div class="alert" role="alert"><p>${error}</p></div>`}
@@ -36,8 +37,9 @@ export class LoginView {
                 <label for="token">Editor token</label>
                 <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
                 <div class="actions"><button class="button" type="submit">Log in</button></div>
-              </form>`}
-      </section>`;
+              </form>`
+      }
+    </section>`;
     return htmlPage(
       layout({ title: 'Log in', visitor: this.visitor, stylesheet: this.stylesheet, main, section: 'login' }),
       error === undefined ? 200 : 401,
