@@ -48,7 +48,8 @@ async function main(): Promise<number> {
       );
       if (site.settings.redisUrl === undefined)
         console.log(
-          'A site already running on this data folder keeps its RAM copies until restarted (set REDIS_URL to share them).',
+          'A site already running on this data folder keeps its RAM copies until restarted' +
+            ' (set REDIS_URL to share them).',
         );
     } finally {
       await site.close();

@@ -130,7 +130,8 @@ function readFile(file: string, origin: string): FileSettings {
       throw configError(
         DemoErrorCodes.INVALID_SETTINGS,
         [key],
-        `unknown setting.${suggestion === undefined ? '' : ` Did you mean ${suggestion}?`} Known settings: ${KEYS.join(', ')}.`,
+        `unknown setting.${suggestion === undefined ? '' : ` Did you mean ${suggestion}?`}` +
+          ` Known settings: ${KEYS.join(', ')}.`,
         value,
         source,
         'key',

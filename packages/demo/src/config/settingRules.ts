@@ -83,7 +83,9 @@ export function checkProxies(raw: unknown): Checked<readonly PurgeProxySetting[]
     }
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
       return {
-        problem: `holds ${JSON.stringify(text)}, which is not a proxy URL; give http://host:port for Varnish or nginx=http://host:port/purge for nginx.`,
+        problem:
+          `holds ${JSON.stringify(text)}, which is not a proxy URL; give http://host:port for Varnish` +
+          ' or nginx=http://host:port/purge for nginx.',
       };
     proxies.push({ url: address, kind });
   }

@@ -6,6 +6,12 @@ import type { RasterImage } from './RasterImage.js';
 export function encodePng(image: RasterImage): ImageFile {
   const png = new PNG({ width: image.width, height: image.height });
   png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  const bytes = PNG.sync.write(png, { colorType: 2, inputColorType: 6, inputHasAlpha: true, deflateLevel: 6 });
+  const bytes = PNG.sync.write(png, {
+    colorType: 2,
+    inputColorType: 6,
+    inputHasAlpha: true,
+    deflateLevel: 6,
+    filterType: 4,
+  });
   return { contentType: 'image/png', width: image.width, height: image.height, bytes };
 }

@@ -31,7 +31,8 @@ export async function readEditForm(request: FastifyRequest): Promise<EditForm> {
       if (part.filename !== '' || bytes.length > 0) file = bytes;
     } catch (error) {
       if ((error as MultipartError).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
-      errors.file = `the file is larger than ${Math.round(UPLOAD_LIMITS.maxBytes / 1024 / 1024)} MB; choose a smaller PNG or JPEG.`;
+      const megabytes = Math.round(UPLOAD_LIMITS.maxBytes / 1024 / 1024);
+      errors.file = `the file is larger than ${megabytes} MB; choose a smaller PNG or JPEG.`;
     }
   }
   return { fields, file, errors };

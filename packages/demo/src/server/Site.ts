@@ -9,6 +9,7 @@ import { ImageRepository } from '../db/ImageRepository.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { SessionStore } from '../db/SessionStore.js';
 import { demoError, DemoErrorCodes } from '../domain/DemoErrorCodes.js';
+import { seedGallery } from '../db/seedGallery.js';
 import { Gallery } from '../domain/Gallery.js';
 import { Stylesheet } from '../views/Stylesheet.js';
 import { EditorAuth } from './EditorAuth.js';
@@ -17,6 +18,9 @@ import { RenderLog } from './RenderLog.js';
 
 export interface SiteOptions {
   readonly logger?: CachesetLogger;
+  /** Images to generate when the gallery is empty (a first start). Default 0. */
+  readonly seedImages?: number;
+  readonly progress?: (done: number, total: number) => void;
 }
 
 /**
@@ -36,9 +40,12 @@ export class Site {
   readonly stylesheet: Stylesheet;
   readonly renders = new RenderLog();
   readonly logger: CachesetLogger;
+  /** How many images were generated because the gallery was empty. */
+  readonly seeded: number;
   #listenUrl: string | undefined;
 
   private constructor(parts: Omit<Site, 'renders' | 'baseUrl' | 'listening' | 'close'>) {
+    this.seeded = parts.seeded;
     this.settings = parts.settings;
     this.db = parts.db;
     this.gallery = parts.gallery;
@@ -58,7 +65,8 @@ export class Site {
     } catch (error) {
       throw demoError(
         DemoErrorCodes.DATA_DIR,
-        `Cannot create the data folder ${settings.dataDir}: ${(error as Error).message}. Set CACHESET_DATA_DIR to a folder you can write.`,
+        `Cannot create the data folder ${settings.dataDir}: ${(error as Error).message}.` +
+          ' Set CACHESET_DATA_DIR to a folder you can write.',
         { dataDir: settings.dataDir },
         error,
       );
@@ -71,6 +79,14 @@ export class Site {
     const auth = new EditorAuth(new SessionStore(db), token.token);
     const stylesheet = Stylesheet.load();
     try {
+      // A first start fills the gallery before any cache layer exists: there is nothing cached to
+      // invalidate yet, and the drawing does not hold up the cache layers' I/O (Redis) meanwhile.
+      const seeded = gallery.count() === 0 ? (options.seedImages ?? 0) : 0;
+      if (seeded > 0)
+        await seedGallery(gallery, {
+          images: seeded,
+          ...(options.progress === undefined ? {} : { progress: options.progress }),
+        });
       const stack = await createCachingStack({
         settings,
         container,
@@ -79,7 +95,9 @@ export class Site {
         logger,
         resourceVersion: stylesheet.version,
       });
-      return new Site({ settings, db, gallery, auth, token, bus, container, stack, stylesheet, logger });
+      // Files dumped for another database in this folder would be served by nginx for the new images' URLs.
+      if (seeded > 0) await stack.dump.clear();
+      return new Site({ settings, db, gallery, auth, token, bus, container, stack, stylesheet, logger, seeded });
     } catch (error) {
       db.close();
       throw error;

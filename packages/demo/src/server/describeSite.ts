@@ -18,9 +18,10 @@ export function describeSite(running: RunningSite): string {
     token.from === 'DEMO_EDITOR_TOKEN'
       ? 'editor token:  from DEMO_EDITOR_TOKEN'
       : `editor token:  ${token.token}  (${token.generated ? 'new, kept' : 'kept'} in ${token.from})`;
+  const seeded = running.seeded > 0 ? `, seeded with ${running.seeded} images` : '';
   return [
     `cacheset gallery is running at ${url}`,
-    `  data:          ${settings.dataDir} (SQLite gallery.sqlite${running.seeded > 0 ? `, seeded with ${running.seeded} images` : ''})`,
+    `  data:          ${settings.dataDir} (SQLite gallery.sqlite${seeded})`,
     `  ${tokenLine}`,
     `  log in at:     ${url}login`,
     `  caching:       ${layers.join('; ')}`,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CachesetLogger } from '@cacheset/core';
 import type { DemoSettings } from '../config/DemoSettings.js';
-import { seedGallery } from '../db/seedGallery.js';
 import { demoError, DemoErrorCodes } from '../domain/DemoErrorCodes.js';
 import { buildApp } from './buildApp.js';
 import { Site } from './Site.js';
@@ -28,17 +27,13 @@ export interface StartOptions {
  * listens. A port in use is `ERR_CACHESET_DEMO_PORT_IN_USE`; nothing is left open after a failure.
  */
 export async function startSite(settings: DemoSettings, options: StartOptions = {}): Promise<RunningSite> {
-  const site = await Site.open(settings, options.logger === undefined ? {} : { logger: options.logger });
-  let seeded = 0;
+  const site = await Site.open(settings, {
+    seedImages: options.seedImages ?? 24,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+  });
   let app: FastifyInstance | undefined;
   try {
-    if (site.gallery.count() === 0 && (options.seedImages ?? 24) > 0) {
-      seeded = options.seedImages ?? 24;
-      await seedGallery(site.gallery, {
-        images: seeded,
-        ...(options.progress === undefined ? {} : { progress: options.progress }),
-      });
-    }
     app = await buildApp(site);
     try {
       await app.listen({ port: settings.port, host: settings.host });
@@ -46,7 +41,8 @@ export async function startSite(settings: DemoSettings, options: StartOptions = 
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
         throw demoError(
           DemoErrorCodes.PORT_IN_USE,
-          `Port ${settings.port} on ${settings.host} is already in use; stop what runs there, or start on another port: PORT=${settings.port + 1} npm start`,
+          `Port ${settings.port} on ${settings.host} is already in use; stop what runs there,` +
+            ` or start on another port: PORT=${settings.port + 1} npm start`,
           { port: settings.port, host: settings.host },
           error,
         );
@@ -67,7 +63,7 @@ export async function startSite(settings: DemoSettings, options: StartOptions = 
     site,
     app: running,
     url,
-    seeded,
+    seeded: site.seeded,
     async close() {
       await running.close();
       await site.close();
