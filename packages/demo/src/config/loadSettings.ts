@@ -159,38 +159,29 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
     configFile === undefined
       ? undefined
       : readFile(resolve(configFile), args.config === undefined ? 'CACHESET_DEMO_CONFIG' : '--config');
-  const settled = new Map<Key, unknown>();
-  for (const key of KEYS) {
+  /** One setting from the first source that has it, checked; undefined when none has it. */
+  const read = <T>(key: Key, check: (raw: unknown) => Checked<T>): T | undefined => {
     const spec: SettingSpec = SETTINGS[key];
     const fromArgs = args.values[key];
     const fromEnv = env[spec.env] === '' ? undefined : env[spec.env];
-    const fromFile = file?.values[key];
-    const raw = fromArgs ?? fromEnv ?? fromFile;
-    if (raw === undefined) continue;
-    const checked = spec.check(raw);
-    if ('problem' in checked) {
-      if (fromArgs !== undefined)
-        throw invalid(`${spec.flag ?? key} ${describe(raw)}: ${checked.problem}`, { key, value: raw });
-      if (fromEnv !== undefined) throw invalid(`${spec.env}=${describe(raw)}: ${checked.problem}`, { key, value: raw });
-      throw configError(
-        DemoErrorCodes.INVALID_SETTINGS,
-        [key],
-        `${describe(raw)} ${checked.problem}`,
-        raw,
-        file?.source,
-      );
-    }
-    settled.set(key, checked.value);
-  }
-  const dataDir = resolve((settled.get('dataDir') as string | undefined) ?? packagePath('var'));
+    const raw = fromArgs ?? fromEnv ?? file?.values[key];
+    if (raw === undefined) return undefined;
+    const checked = check(raw);
+    if ('value' in checked) return checked.value;
+    if (fromArgs !== undefined)
+      throw invalid(`${spec.flag ?? key} ${describe(raw)}: ${checked.problem}`, { key, value: raw });
+    if (fromEnv !== undefined) throw invalid(`${spec.env}=${describe(raw)}: ${checked.problem}`, { key, value: raw });
+    throw configError(DemoErrorCodes.INVALID_SETTINGS, [key], `${describe(raw)} ${checked.problem}`, raw, file?.source);
+  };
+  const dataDir = resolve(read('dataDir', SETTINGS.dataDir.check) ?? packagePath('var'));
   return {
-    port: (settled.get('port') as number | undefined) ?? 3000,
-    host: (settled.get('host') as string | undefined) ?? '127.0.0.1',
+    port: read('port', SETTINGS.port.check) ?? 3000,
+    host: read('host', SETTINGS.host.check) ?? '127.0.0.1',
     dataDir,
-    editorToken: settled.get('editorToken') as string | undefined,
-    redisUrl: settled.get('redisUrl') as string | undefined,
-    purgeProxies: (settled.get('purgeProxies') as DemoSettings['purgeProxies'] | undefined) ?? [],
-    dumpRoot: resolve((settled.get('dumpRoot') as string | undefined) ?? join(dataDir, 'dump')),
-    publicUrl: settled.get('publicUrl') as string | undefined,
+    editorToken: read('editorToken', SETTINGS.editorToken.check),
+    redisUrl: read('redisUrl', SETTINGS.redisUrl.check),
+    purgeProxies: read('purgeProxies', SETTINGS.purgeProxies.check) ?? [],
+    dumpRoot: resolve(read('dumpRoot', SETTINGS.dumpRoot.check) ?? join(dataDir, 'dump')),
+    publicUrl: read('publicUrl', SETTINGS.publicUrl.check),
   };
 }
