@@ -280,7 +280,9 @@ describe('the packed packages', () => {
 
     it('loads every entry point from CommonJS through require()', async () => {
       const entries = [...PACKAGES.map((name) => `@cacheset/${name}`), CONSUMERS[framework].entry];
-      const loaded = await runNode(project, ['require.cjs', ...entries]);
+      const result = await runNode(project, ['require.cjs', ...entries]);
+      expect(result.decorated).toBe('site.frontpage');
+      const loaded = result.loaded as Record<string, unknown>;
       expect(Object.keys(loaded).sort()).toEqual([...entries].sort());
       expect(loaded['@cacheset/core']).toEqual(expect.arrayContaining(['RulesetRegistry', 'cacheRuleset']));
       expect(loaded['@cacheset/http']).toEqual(expect.arrayContaining(['createHttpCaching', 'cachingHandler']));
