@@ -6,6 +6,7 @@ import {
   resolveSurrogateKeys,
   type CachesetLogger,
 } from '@cacheset/core';
+import type { Registry } from 'prom-client';
 import type { ProxyKind, PurgerOptions } from './config/PurgerOptions.js';
 import { resolveOptions, type ResolvedConfig } from './config/resolveOptions.js';
 import { ProxyChannel } from './delivery/ProxyChannel.js';
@@ -18,7 +19,7 @@ import { Outbox } from './queue/Outbox.js';
 import { checkStrings, INPUT_ERROR_CODES } from './queue/checkStrings.js';
 import { PurgeBatch, type QueuedPurges } from './queue/PurgeBatch.js';
 import { UnitBatches } from './queue/UnitBatches.js';
-import { metricsText } from './stats/metricsText.js';
+import { metricsText, registerPurgeMetrics } from './stats/metricsText.js';
 import { PurgeHistory } from './stats/PurgeHistory.js';
 import { deliveryReport, type DeliveryReport, type PurgeRecord } from './stats/PurgeRecord.js';
 import type { PurgerStatistics } from './stats/PurgerStatistics.js';
@@ -90,6 +91,8 @@ export class Purger {
   #discarded = 0;
   #implicitBatches = 0;
   #adapterErrors = 0;
+  /** Removes the metrics from each prom-client registry they were added to. */
+  readonly #metricsRegistrations = new Set<() => void>();
 
   constructor(options: PurgerOptions) {
     this.#config = resolveOptions(options);
@@ -274,13 +277,32 @@ export class Purger {
     return this.#history.list();
   }
 
-  /** The statistics, and the outcomes of the purges in the history, as Prometheus text. */
-  metrics(): string {
-    return metricsText(this.statistics(), this.#history.list());
+  /** The statistics, and the outcomes of the purges in the history, as Prometheus text (format 0.0.4). */
+  async metrics(): Promise<string> {
+    return await metricsText(this.statistics(), this.#history.list());
+  }
+
+  /**
+   * Adds the purger's metrics to a prom-client registry, typically the application's (`register`
+   * from prom-client), so that they are scraped with its other metrics. Returns the function that
+   * removes them again; `close()` removes them too.
+   */
+  registerMetrics(registry: Registry): () => void {
+    const remove = registerPurgeMetrics(registry, {
+      statistics: () => this.statistics(),
+      history: () => this.#history.list(),
+    });
+    const registration = (): void => {
+      this.#metricsRegistrations.delete(registration);
+      remove();
+    };
+    this.#metricsRegistrations.add(registration);
+    return registration;
   }
 
   async #close(timeoutMs: number): Promise<CloseReport> {
     this.#unsubscribe?.();
+    for (const registration of [...this.#metricsRegistrations]) registration();
     this.#batches.releaseImplicit();
     this.#outbox.release();
     const deadline = Date.now() + timeoutMs;
