@@ -158,7 +158,7 @@ async function installProblems(project: string): Promise<string[]> {
 /** tsc's errors in the consumer and in our packages' declarations (it still emits the JavaScript). */
 async function typeErrors(project: string, config: keyof typeof CONFIGS): Promise<string[]> {
   try {
-    await run(process.execPath, [tsc, '-p', `tsconfig.${config}.json`], { cwd: project, timeout: 40_000 });
+    await run(process.execPath, [tsc, '-p', `tsconfig.${config}.json`], { cwd: project, timeout: 90_000 });
     return [];
   } catch (error) {
     const output = (error as { stdout?: string }).stdout ?? String(error);
@@ -188,7 +188,7 @@ beforeAll(async () => {
     { cwd: root, timeout: 30_000 },
   );
   for (const entry of JSON.parse(stdout) as Packed[]) packed.set(entry.name, entry);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (work !== '') await rm(work, { recursive: true, force: true });
@@ -256,7 +256,8 @@ describe('the packed packages', () => {
       expect(await installProblems(project)).toEqual([]);
     });
 
-    it(`type-checks (${CHECKED_WITH[framework].join(', ')}) and runs the same with either decorator setting`, async () => {
+    const configs = CHECKED_WITH[framework].join(', ');
+    it(`type-checks (${configs}) and runs the same with either decorator setting`, async () => {
       // The Express project uses every package (site.ts); the others their adapter and the decorator.
       const expected =
         framework === 'express'
@@ -276,7 +277,7 @@ describe('the packed packages', () => {
         expect(await typeErrors(project, config), config).toEqual([]);
         expect(await runNode(project, [`${CONFIGS[config].outDir}/main.js`]), config).toEqual(expected);
       }
-    }, 60_000);
+    }, 120_000);
 
     it('loads every entry point from CommonJS through require()', async () => {
       const entries = [...PACKAGES.map((name) => `@cacheset/${name}`), CONSUMERS[framework].entry];

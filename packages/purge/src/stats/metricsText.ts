@@ -167,7 +167,8 @@ export function registerPurgeMetrics(registry: Registry, source: PurgeMetricsSou
   if (reporting.has(registry)) {
     throw purgeError(
       PurgeErrorCodes.INVALID_OPTIONS,
-      'registerMetrics: another purger already reports to this registry, and its series would carry the same labels; give each purger a registry of its own.',
+      'registerMetrics: another purger already reports to this registry, and its series would carry ' +
+        'the same labels; give each purger a registry of its own.',
       registry,
     );
   }

@@ -224,7 +224,8 @@ export function registerRamMetrics(registry: Registry, source: RamMetricsSource)
     if (other.name === source.name) {
       throw ramError(
         RamErrorCodes.INVALID_ARGUMENT,
-        `registerMetrics: a cache named ${JSON.stringify(source.name)} already reports to this registry; give each RamCacheManager its own name option.`,
+        `registerMetrics: a cache named ${JSON.stringify(source.name)} already reports to this registry; ` +
+          'give each RamCacheManager its own name option.',
         source.name,
       );
     }
