@@ -401,6 +401,32 @@ describe('the RAM cache flow', () => {
       expect((await run(c, { user: BOB, render: () => 'member view' })).body).toBe('member view');
     });
 
+    it('bind a copy keyed by both to the user and the roles, in the scope and in the key text', async () => {
+      const c = caching('weakCaching', { etags: ['roles', 'userid'] });
+      await run(c, { user: ALICE });
+      expect(cache.scopes).toEqual([{ kind: 'user', id: 'alice', roles: ['Editor', 'Member'] }]);
+      // The key text names the scope too, for a store that ignores the scope argument.
+      expect(cache.lookups[0]).toBe(
+        '||Editor;Member|alice||example.com/page\n\u0000user:id="alice"&roles=["Editor","Member"]',
+      );
+      // A per-user copy keeps the private downgrade: it is never public.
+      expect(cache.fills[0]?.stored[0]?.response.headers).toContainEqual([
+        'cache-control',
+        'max-age=0, must-revalidate, private',
+      ]);
+    });
+
+    it('look anonymous copies up as shared and user copies under the user id or the sorted roles', async () => {
+      const byId = caching('weakCaching', { etags: ['userid'] });
+      await run(byId, { user: ALICE });
+      await run(byId);
+      const idScopes = cache.scopes;
+      const byRoles = caching('weakCaching', { etags: ['roles'] });
+      await run(byRoles, { user: ALICE });
+      expect(idScopes).toEqual([{ kind: 'user', id: 'alice' }, { kind: 'shared' }]);
+      expect(cache.scopes).toEqual([{ kind: 'roles', roles: ['Editor', 'Member'] }]);
+    });
+
     it('do not count anonOnly’s random token as keying by user', async () => {
       const c = caching('weakCaching', { etags: ['userid'], anonOnly: true });
       expect((await run(c, { user: ALICE })).headers['cache-status']).toBe('cacheset; fwd=bypass');

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   isPromiseLike,
   type CacheExchange,
-  type CacheUser,
   type CachingOperation,
   type InterceptResult,
   type MaybePromise,
@@ -16,6 +15,7 @@ import { doNotCache, writeCachingHeaders, type CachingForm, type ModernDirective
 import { USER_KEYING_COMPONENTS } from '../etag/builtinETagComponents.js';
 import { pathOf, ramCacheKey } from '../responseCache/ramCacheKey.js';
 import type { ResponseCacheFill, ResponseCacheLookup } from '../responseCache/ResponseCache.js';
+import { SHARED_SCOPE, userScope, type ResponseScope, type UserKeying } from '../responseCache/ResponseScope.js';
 import { replayStoredResponse, toStoredResponse, unstorableReason } from '../responseCache/storedResponses.js';
 import { hasCacheStopVariable } from '../runtime/cacheStop.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
@@ -69,6 +69,7 @@ interface Plan {
   readonly needs: FactNeeds;
   /** The ETag is keyed to the user or role, so a RAM copy may serve that user or role. */
   readonly userKeyed: boolean;
+  readonly userKeying: UserKeying;
 }
 
 const plans = new WeakMap<object, Plan>();
@@ -100,6 +101,7 @@ function planOf(ctx: OperationContext<Partial<StandardCachingOptions>>, fixed: C
     weakETag: o.weakETag === true,
     needs: { etagKeys, lastModified: o.lastModified === true },
     userKeyed: etagKeys.some((k) => USER_KEYING_COMPONENTS.has(k)) && !etagKeys.includes('anonymousOrRandom'),
+    userKeying: { byId: etagKeys.includes('userid'), byRoles: etagKeys.includes('roles') },
   };
   plans.set(o, plan);
   return plan;
@@ -140,18 +142,6 @@ export function shouldIgnoreRange(exchange: CacheExchange): boolean {
  */
 export function abandonPendingFill(exchange: CacheExchange, reason: string): void {
   takePendingFill(exchange)?.fill.abandon(reason);
-}
-
-/**
- * What keys a RAM copy to the user for an authenticated request, taken from the user itself rather
- * than from the (per-request memoised, possibly another chain member's) ETag: the id when the policy
- * keys by `userid`, the sorted roles when it keys by `roles`.
- */
-function userKeyOf(user: CacheUser, etagKeys: readonly string[]): string {
-  const parts: string[] = [];
-  if (etagKeys.includes('userid')) parts.push(`id=${JSON.stringify(String(user.id))}`);
-  if (etagKeys.includes('roles')) parts.push(`roles=${JSON.stringify([...user.roles].map(String).sort())}`);
-  return parts.join('&');
 }
 
 const isSafe = (method: string): boolean => method === 'GET' || method === 'HEAD';
@@ -280,17 +270,19 @@ function interceptWith(
   const statusOn = ctx.debugHeader('cacheStatus');
   const user = request.user;
   // Content anonymous visitors may not see is kept only per user id, never shared (IAnonymousAccess).
-  const keyedByUser = user !== undefined && plan.userKeyed && (facts.contentPublic || plan.etagKeys.includes('userid'));
+  const keyedByUser = user !== undefined && plan.userKeyed && (facts.contentPublic || plan.userKeying.byId);
   if (!isSafe(request.method) || stop || (user === undefined ? !facts.contentPublic : !keyedByUser)) {
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=bypass');
     return undefined;
   }
+  // Whom the copy may answer: the store binds it to this, so no other user or role set can find it.
+  const scope: ResponseScope = user === undefined ? SHARED_SCOPE : userScope(user, plan.userKeying);
   const key = ramCacheKey(
     request,
     facts.etag,
     plan.lastModified ? facts.lastModified : undefined,
     plan.vary ?? [],
-    user === undefined ? undefined : userKeyOf(user, plan.etagKeys),
+    scope,
   );
   const failed = (error: unknown): undefined => {
     reportOnce(
@@ -323,7 +315,7 @@ function interceptWith(
   };
   let lookup: MaybePromise<ResponseCacheLookup>;
   try {
-    lookup = cache.lookup(key);
+    lookup = cache.lookup(key, scope);
   } catch (error) {
     return failed(error);
   }
