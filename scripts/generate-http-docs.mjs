@@ -276,6 +276,20 @@ async function effectsSection(modules) {
       { render: { headers: { 'Cache-Control': 'private' } } },
       'anonymous GET; the view sent `Cache-Control: private`',
     ],
+    [
+      'strongCaching',
+      {},
+      { render: { status: 302, headers: { Location: '/elsewhere' } } },
+      'anonymous GET; the view answers 302',
+    ],
+    ['strongCaching', {}, { render: { status: 204 } }, 'anonymous GET; the view answers 204'],
+    [
+      'strongCaching',
+      { publicStatuses: [301, 308] },
+      { render: { status: 301, headers: { Location: '/elsewhere' } } },
+      'anonymous GET; the view answers 301',
+    ],
+    ['strongCaching', {}, { render: { headers: { Vary: '*' } } }, 'anonymous GET; the view sent `Vary: *`'],
     ['moderateCaching', {}, { render: { status: 404 } }, 'anonymous GET; the view answers 404'],
     ['moderateCaching', { publicErrors: true }, { render: { status: 404 } }, 'anonymous GET; the view answers 404'],
     [
