@@ -1,6 +1,6 @@
 import { createExchange, memoryRequest, memoryResponse } from '@cacheset/core';
 import { DateTime } from 'luxon';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   pathOf,
   RAMCACHE_HEADER,
@@ -237,9 +237,7 @@ describe('the RAM cache flow', () => {
       expect(stored?.response.status).toBe(200);
       expect(Buffer.from(stored?.response.body ?? []).toString()).toBe('<p>hello</p>');
       const names = stored?.response.headers.map(([n]) => n) ?? [];
-      expect(names).toEqual(
-        expect.arrayContaining(['content-type', 'x-app', 'cache-control', 'etag', 'x-cache-rule', 'x-cache-operation']),
-      );
+      expect(names).toEqual(expect.arrayContaining(['content-type', 'x-app', 'cache-control', 'etag']));
       for (const name of names) expect(name).toBe(name.toLowerCase());
       expect(names).not.toContain('expires');
       expect(names).not.toContain('cache-status');
@@ -341,6 +339,58 @@ describe('the RAM cache flow', () => {
       expect(hit.intercepted).toBe(true);
       expect(hit.headers['x-ramcache']).toBeUndefined();
       expect(hit.headers['cache-status']).toBeUndefined();
+    });
+
+    describe('with NODE_ENV=production when the caching is created', () => {
+      afterEach(() => {
+        vi.unstubAllEnvs();
+      });
+      const debugNames = ['x-ramcache', 'cache-status', 'x-cache-rule', 'x-cache-operation'];
+
+      it('sends no debug header at all, hit or miss, unless the policy names them', async () => {
+        vi.stubEnv('NODE_ENV', 'production');
+        const c = caching('weakCaching');
+        vi.unstubAllEnvs();
+        const miss = await run(c);
+        const hit = await run(c);
+        expect(hit.intercepted).toBe(true);
+        for (const name of debugNames) {
+          expect(miss.headers[name], name).toBeUndefined();
+          expect(hit.headers[name], name).toBeUndefined();
+        }
+      });
+
+      it('replays a copy stored while they were on without them: debug headers are never stored', async () => {
+        const c = caching('weakCaching');
+        const first = await run(c);
+        expect(first.headers['x-cache-rule']).toBe('site.page');
+        const names = cache.fills[0]?.stored[0]?.response.headers.map(([name]) => name) ?? [];
+        expect(names).not.toContain('x-cache-rule');
+        expect(names).not.toContain('x-cache-operation');
+        vi.stubEnv('NODE_ENV', 'production');
+        c.setPolicy(policyFor('weakCaching', { ramCache: true }));
+        const hit = await run(c);
+        expect(hit.intercepted).toBe(true);
+        for (const name of debugNames) expect(hit.headers[name], name).toBeUndefined();
+      });
+
+      it('sends those the policy turns on', async () => {
+        vi.stubEnv('NODE_ENV', 'production');
+        cache = new TestResponseCache();
+        const debugHeaders = { rule: true, operation: true, ramCache: true, cacheStatus: true };
+        const c = makeCaching({
+          policy: policyFor('weakCaching', { ramCache: true }, { debugHeaders }),
+          responseCache: cache,
+        });
+        await run(c);
+        const hit = await run(c);
+        expect(hit.headers).toMatchObject({
+          'x-ramcache': RAMCACHE_HEADER_VALUE,
+          'cache-status': 'cacheset; hit',
+          'x-cache-rule': 'site.page',
+          'x-cache-operation': 'weakCaching',
+        });
+      });
     });
   });
 
