@@ -153,7 +153,7 @@ describe('per-user and per-role RAM copies through a real node:http server', () 
     expect(renders.get('/members/board')).toBe(4);
   });
 
-  it('keeps browser-only (private) forms too: their private is the operation’s own, not the application’s', async () => {
+  it('keeps browser-only (private) forms too: that private is the operation’s, not the application’s', async () => {
     await rawRequest(`${base}/notes/today`);
     const again = await rawRequest(`${base}/notes/today`);
     expect(fromRam(again)).toBe(true);

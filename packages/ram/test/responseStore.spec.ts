@@ -143,7 +143,7 @@ describe('response cache: never a leak between users', () => {
     });
   }
 
-  it('keeps a private response: the operations write private themselves, so the header cannot say who asked', async () => {
+  it('keeps a private response: the operations write private themselves, the header cannot say who asked', async () => {
     // The browser-only forms and the per-user downgrade are private; @cacheset/http never hands a
     // fill a response the application marked private (see test/ram-per-user.spec.ts).
     const ram = manager();
@@ -342,18 +342,22 @@ describe('response cache: per-user and per-role copies', () => {
     expect((await ram.lookup('j', alice)).response).toBeUndefined();
   });
 
-  it('cannot be reached by an id that spells another scope, nor by a shared key that spells the store key', async () => {
-    const ram = manager();
-    fillOf(await ram.lookup('k', { kind: 'user', id: 'alice', roles: ['Member'] })).store(
-      info('k', '/k'),
-      response('alice'),
-    );
-    expect((await ram.lookup('k', { kind: 'user', id: 'alice"["Member"]' })).response).toBeUndefined();
-    for (const forged of ['\u0001u"alice"["Member"]\nk', '\u0001u"alice"\nk']) {
-      expect(await ram.lookup(forged)).toEqual({});
-    }
-    expect(ram.statistics().refusalsBy['invalid-key']).toBe(2);
-  });
+  it.each([{ staleWhileRevalidate: 0 }, { staleWhileRevalidate: 60 }])(
+    'cannot be reached by an id spelling another scope, nor by a shared key spelling the store key (%o)',
+    async (options) => {
+      const ram = manager(options);
+      fillOf(await ram.lookup('k', { kind: 'user', id: 'alice', roles: ['Member'] })).store(
+        info('k', '/k'),
+        response('alice'),
+      );
+      expect((await ram.lookup('k', { kind: 'user', id: 'alice"["Member"]' })).response).toBeUndefined();
+      for (const forged of ['\u0001u"alice"["Member"]\nk', '\u0001u"alice"\nk']) {
+        expect(await ram.lookup(forged)).toEqual({});
+      }
+      expect(ram.statistics().refusalsBy['invalid-key']).toBe(2);
+      expect(await ram.lookup(5 as never)).toEqual({});
+    },
+  );
 
   it('answers a malformed scope with a plain miss (no fill) and counts it', async () => {
     const ram = manager();

@@ -106,7 +106,7 @@ export const httpOptionSpecs = {
     ),
   publicStatuses: () =>
     statusListOption(
-      'Statuses besides 200 that get the caching headers, e.g. [301, 308]; without it redirects, 204s and other statuses are not cached.',
+      'Statuses besides 200 that get the caching headers, e.g. [301, 308]; other statuses are not cached.',
     ),
   weakETag: () =>
     booleanOption(

@@ -43,8 +43,10 @@ export function scopeText(scope: ResponseScope): string {
   switch (scope.kind) {
     case 'shared':
       return '';
-    case 'user':
-      return `id=${JSON.stringify(scope.id)}${scope.roles === undefined ? '' : `&roles=${JSON.stringify(scope.roles)}`}`;
+    case 'user': {
+      const roles = scope.roles === undefined ? '' : `&roles=${JSON.stringify(scope.roles)}`;
+      return `id=${JSON.stringify(scope.id)}${roles}`;
+    }
     case 'roles':
       return `roles=${JSON.stringify(scope.roles)}`;
   }

@@ -115,8 +115,13 @@ export class RamCacheManager implements ResponseCache {
     // Shared lookups only: a scoped one binds its key first, and a shared key with the scoped mark
     // is refused by the store (it could otherwise name a per-user copy).
     if (scope === undefined || scope?.kind === 'shared') {
-      const entry = key.charCodeAt(0) === SCOPED_KEY_MARK ? undefined : this.#table.get(key);
-      if (entry !== undefined && entry.response !== undefined && !this.#grace) {
+      const entry = this.#table.get(key);
+      if (
+        entry !== undefined &&
+        entry.response !== undefined &&
+        !this.#grace &&
+        key.charCodeAt(0) !== SCOPED_KEY_MARK
+      ) {
         entry.hits += 1;
         this.#counters.hits += 1;
         return entry;

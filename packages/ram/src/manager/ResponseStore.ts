@@ -173,8 +173,9 @@ export class ResponseStore implements ResponseCache {
     // two increments, and the entry itself as the answer. Everything else (stale entries, key
     // checks, misses) is in #slow; a key that could not be stored cannot be found, and a closed
     // manager's store is empty, so neither needs checking here. A shared key that starts with the
-    // scoped mark is refused before the get: it could otherwise name a per-user copy.
-    const entry = key.charCodeAt(0) === SCOPED_KEY_MARK ? undefined : this.#table.get(key);
+    // scoped mark could name a per-user copy: what it finds is never an answer (#slow refuses it).
+    const found = this.#table.get(key);
+    const entry = found === undefined || key.charCodeAt(0) !== SCOPED_KEY_MARK ? found : undefined;
     if (entry !== undefined && entry.response !== undefined && (!this.#grace || entry.freshUntil > this.#now())) {
       entry.hits += 1;
       this.#counters.hits += 1;
@@ -412,7 +413,8 @@ export class ResponseStore implements ResponseCache {
   #badScope(scope: unknown): ResponseCacheLookup {
     this.#ctx.refuse(
       'invalid-key',
-      `the response scope ${describeValue(scope)} is not { kind: 'shared' }, { kind: 'user', id, roles? } or { kind: 'roles', roles } with a non-empty id and string roles (at most 4096 characters in all).`,
+      `the response scope ${describeValue(scope)} is not { kind: 'shared' }, { kind: 'user', id, roles? } ` +
+        `or { kind: 'roles', roles }, with a non-empty id and string roles (at most 4096 characters in all).`,
     );
     return EMPTY;
   }
