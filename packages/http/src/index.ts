@@ -45,6 +45,7 @@ export type {
   StoredResponse,
   StoredResponseInfo,
 } from './responseCache/ResponseCache.js';
+export { SHARED_SCOPE, type ResponseScope } from './responseCache/ResponseScope.js';
 export { pathOf, ramCacheKey } from './responseCache/ramCacheKey.js';
 export {
   RAMCACHE_HEADER,

@@ -1,5 +1,5 @@
 import { AdapterLookup, CachesetError, describeValue, isSurrogateKey } from '@cacheset/core';
-import type { ResponseCache, ResponseCacheLookup } from '@cacheset/http';
+import type { ResponseCache, ResponseCacheLookup, ResponseScope } from '@cacheset/http';
 import type { Registry } from 'prom-client';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
@@ -7,6 +7,7 @@ import { InvalidationLog } from '../invalidation/InvalidationLog.js';
 import { Invalidator } from '../invalidation/Invalidator.js';
 import { listenForPurges } from '../invalidation/PurgeListener.js';
 import { purgeTargets } from '../invalidation/purgeTargets.js';
+import { SCOPED_KEY_MARK } from '../keys/responseKey.js';
 import { OnceLogger } from '../logging/OnceLogger.js';
 import type { RamCacheOptions } from '../options/RamCacheOptions.js';
 import { resolveOptions } from '../options/resolveOptions.js';
@@ -113,14 +114,23 @@ export class RamCacheManager implements ResponseCache {
    * one call level fewer lets the engine inline the LRU's own get into it (its inlining budget is
    * small), which is most of the cost of a hit.
    */
-  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
-    const entry = this.#table.get(key);
-    if (entry !== undefined && entry.response !== undefined && !this.#grace) {
-      entry.hits += 1;
-      this.#counters.hits += 1;
-      return entry;
+  lookup(key: string, scope?: ResponseScope): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    // Shared lookups only: a scoped one binds its key first, and a shared key with the scoped mark
+    // is refused by the store (it could otherwise name a per-user copy).
+    if (scope === undefined || scope?.kind === 'shared') {
+      const entry = this.#table.get(key);
+      if (
+        entry !== undefined &&
+        entry.response !== undefined &&
+        !this.#grace &&
+        key.charCodeAt(0) !== SCOPED_KEY_MARK
+      ) {
+        entry.hits += 1;
+        this.#counters.hits += 1;
+        return entry;
+      }
     }
-    return this.responses.lookup(key);
+    return this.responses.lookup(key, scope);
   }
 
   /**
