@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contentAdapters from '../examples/contentAdapters.js';
 import * as frameworks from '../examples/frameworks.js';
 import * as nodeServer from '../examples/nodeServer.js';
+import * as perRequestViews from '../examples/perRequestViews.js';
 import { fetchRaw, serve } from './fixtures/exampleServer.js';
 
 const LAST_MODIFIED = 'Sun, 01 Nov 2026 09:30:00 GMT';
@@ -186,8 +188,45 @@ describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
   });
 });
 
+describe('examples/perRequestViews.ts: a view made per row, named before the handler', () => {
+  const node = serve(() => perRequestViews.nodeApp());
+  const express = serve(() => createServer(perRequestViews.expressApp()));
+  const koa = serve(() => createServer(perRequestViews.koaApp().callback()));
+  let fastify: Awaited<ReturnType<typeof perRequestViews.fastifyApp>> | undefined;
+  let fastifyBase = '';
+  beforeAll(async () => {
+    fastify = await perRequestViews.fastifyApp();
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    fastifyBase = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await fastify?.close();
+  });
+
+  it.each([
+    ['node:http', () => node.base()],
+    ['Express', () => express.base()],
+    ['Fastify', () => fastifyBase],
+    ['Koa', () => koa.base()],
+  ])(
+    "%s: the page carries the row's validators, and a current copy gets a 304 without rendering",
+    async (_name, base) => {
+      const page = await fetchRaw(base(), '/articles/42');
+      expect(page.status).toBe(200);
+      expect(page.body).toBe('<h1>Cats</h1>');
+      expect(page.headers['last-modified']).toBe('Sun, 04 Oct 2026 08:15:00 GMT');
+      expect(page.headers.etag).toBe(`"|${Date.parse('2026-10-04T08:15:00Z') / 1000}"`);
+      const before = perRequestViews.rendered.count;
+      const again = await fetchRaw(base(), '/articles/42', { 'If-None-Match': page.headers.etag as string });
+      expect(again.status).toBe(304);
+      expect(again.body).toBe('');
+      expect(perRequestViews.rendered.count).toBe(before);
+    },
+  );
+});
+
 describe('docs/http.md quotes the examples verbatim', () => {
-  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks'])('%s.ts', async (name) => {
+  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks', 'perRequestViews'])('%s.ts', async (name) => {
     const docs = await readFile(fileURLToPath(new URL('../../../docs/http.md', import.meta.url)), 'utf8');
     const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
     const marker = `<!-- example: packages/http/examples/${name}.ts -->`;

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { CachesetError } from '@cacheset/core';
-import { cachesetExpress } from '@cacheset/http/express';
+import { cachesetExpress, setPublished } from '@cacheset/http/express';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BODY, createFixture, PAGE_ETAG, type ContractServer } from '../contract/fixture.js';
+import { BODY, createFixture, PAGE_ETAG, PageView, type ContractServer } from '../contract/fixture.js';
 import { listenOnFreePort } from '../contract/servers/listen.js';
 import { eventually, wireRequest } from '../contract/support/wire.js';
 
@@ -87,6 +87,32 @@ describe('@cacheset/http/express', () => {
     expect(first.headers.etag).toBe(PAGE_ETAG);
     expect(first.headers['cache-control']).toBe('max-age=0, s-maxage=3600, must-revalidate');
     const second = await wireRequest(`${url}/page`, { headers: { 'If-None-Match': PAGE_ETAG } });
+    expect(second.status).toBe(304);
+    expect(calls).toBe(1);
+  });
+
+  it('a view named by a route middleware of a mounted sub-app (with its own install) gets its 304 before the handler', async () => {
+    const f = createFixture();
+    const app = express();
+    cachesetExpress(f.caching).install(app);
+    const blog = express();
+    cachesetExpress(f.caching).install(blog);
+    let calls = 0;
+    blog.get(
+      '/post',
+      (req, _res, next) => {
+        setPublished(req, new PageView(f.page));
+        next();
+      },
+      (_req, res) => {
+        calls += 1;
+        res.send(BODY.page);
+      },
+    );
+    app.use('/blog', blog);
+    const url = await serve(app);
+    expect((await wireRequest(`${url}/blog/post`)).headers.etag).toBe(PAGE_ETAG);
+    const second = await wireRequest(`${url}/blog/post`, { headers: { 'If-None-Match': PAGE_ETAG } });
     expect(second.status).toBe(304);
     expect(calls).toBe(1);
   });
