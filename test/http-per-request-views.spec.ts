@@ -81,7 +81,7 @@ const ADAPTERS: readonly Adapter[] = [
   {
     name: 'Koa 3',
     start: startKoaViews,
-    advice: /compose cacheset\.middleware\(\) right after that middleware/,
+    advice: /compose cacheset\.middleware\(\) between that middleware and the handler/,
     cells: [
       { way: 'cacheset.view(instance) in the route', path: '/k/view/one', mode: 'full' },
       { way: 'ctx.state.cachePublished before cacheset.middleware()', path: '/k/before/one', mode: 'full' },

@@ -9,6 +9,8 @@ export type LayerCheckpoint = (req: Request, res: Response, next: NextFunction, 
 interface Layer {
   handle: Handle & { readonly stack?: unknown };
   readonly route?: { readonly stack: readonly Layer[] };
+  /** Set on a route's layers: the HTTP method of `route.get(...)`; undefined for `route.all(...)`. */
+  readonly method?: string;
 }
 
 const GUARDED = Symbol.for('cacheset.express.guarded');
@@ -30,31 +32,46 @@ function guard(layer: Layer, checkpoint: LayerCheckpoint): void {
   layer.handle = guarded;
 }
 
+/** The handlers of a route: for each method (and for `all`), the last layer that serves it. */
+function guardHandlers(stack: readonly Layer[], checkpoint: LayerCheckpoint): void {
+  if (walked.get(stack) === stack.length) return;
+  walked.set(stack, stack.length);
+  const seen = new Set<string>();
+  for (let i = stack.length - 1; i >= 0; i -= 1) {
+    const layer = stack[i] as Layer;
+    const method = layer.method ?? '*';
+    if (seen.has(method)) continue;
+    seen.add(method);
+    guard(layer, checkpoint);
+  }
+}
+
 function walk(stack: readonly Layer[], checkpoint: LayerCheckpoint): void {
   if (walked.get(stack) === stack.length) return;
   walked.set(stack, stack.length);
   for (const layer of stack) {
-    if (layer.route !== undefined) walk(layer.route.stack, checkpoint);
+    if (layer.route !== undefined) guardHandlers(layer.route.stack, checkpoint);
     else if (Array.isArray(layer.handle.stack)) walk(layer.handle.stack as readonly Layer[], checkpoint);
-    else guard(layer, checkpoint);
   }
 }
 
 /**
- * Express calls each middleware and handler of a route in turn, and offers no hook between two of
- * them; a view named by a route's middleware (`setPublished(req, new ArticleView(row))`, then
- * `next()`) would otherwise be known only once the handler renders. So every middleware and handler
- * of the app (app-level, in routers, in routes) gets the checkpoint in front of it, once: the first
- * checkpoint after a hint runs intercept, and a 304 or a RAM hit then skips the rest. The app's
- * layers are walked on the first request (again when the app's own stack grew); the current route's
- * when one of cacheset's middlewares runs in it. Mounted sub-apps keep their own layers.
+ * Express calls each middleware and handler in turn and offers no hook between two of them; a view
+ * named by a middleware (`setPublished(req, new ArticleView(row))`, then `next()`) would otherwise
+ * be known only once the handler renders. So the handler of every route (the last function of the
+ * route for its method, in the app and in its routers) gets the checkpoint in front of it: a hint
+ * named by any middleware before it (app-level, in a router, in the route) runs intercept there,
+ * after all of the route's middleware (an access check among them has had its say), and a 304 or
+ * a RAM hit then skips the handler. The app's routes are walked on the first request (again when
+ * the app's own stack grew), the current route when one of cacheset's middlewares runs in it.
+ * Mounted sub-apps keep their own routes (install cacheset in them too).
  */
 export function guardLayers(req: Request, checkpoint: LayerCheckpoint): void {
   const app = req.app as { readonly router?: { readonly stack?: unknown } } | undefined;
   const stack = app?.router?.stack;
   if (Array.isArray(stack)) walk(stack as readonly Layer[], checkpoint);
   const route = req.route as { readonly stack?: unknown } | undefined;
-  if (Array.isArray(route?.stack)) walk(route.stack as readonly Layer[], checkpoint);
+  if (Array.isArray(route?.stack)) guardHandlers(route.stack as readonly Layer[], checkpoint);
 }
 
 /** Marks one of cacheset's middlewares, which the walk leaves as it is. */

@@ -1,5 +1,5 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { isPromiseLike, type InterceptOutcome } from '@cacheset/core';
+import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
@@ -59,19 +59,24 @@ async function answered(session: CachingSession, ctx: ParameterizedContext): Pro
  * After the chain returned, before Koa writes the response: the last checkpoint (a hint set after
  * cacheset's middleware passed gets its 304 now, the page rendered in vain), then modify.
  */
-async function beforeKoaResponds(session: CachingSession, ctx: ParameterizedContext): Promise<void> {
+function beforeKoaResponds(session: CachingSession, ctx: ParameterizedContext): MaybePromise<void> {
+  const respond = (outcome: InterceptOutcome | undefined): void => {
+    if (ctx.res.headersSent) return;
+    if (outcome !== undefined) answer(ctx, outcome);
+    else session.modify();
+  };
   const pending = session.interceptLate();
-  const outcome = isPromiseLike<InterceptOutcome | undefined>(pending) ? await pending : pending;
-  if (ctx.res.headersSent) return;
-  if (outcome !== undefined) answer(ctx, outcome);
-  else session.modify();
+  // No promise unless the late intercept really waits: the usual response costs no extra tick.
+  if (isPromiseLike<InterceptOutcome | undefined>(pending)) return Promise.resolve(pending).then(respond);
+  respond(pending);
+  return undefined;
 }
 
 const KOA_ADVICE: LateHintAdvice = {
   todo:
-    'set it in a middleware before the handler and compose cacheset.middleware() right after that middleware ' +
-    '(router.get(path, loadArticle, cacheset.middleware(), handler)), since Koa gives cacheset no point ' +
-    'between two middleware it is not part of; or use cacheset.view(View)',
+    'set it in a middleware before the handler and compose cacheset.middleware() between that middleware ' +
+    'and the handler, after any access check (router.get(path, loadArticle, cacheset.middleware(), handler)), ' +
+    'since Koa gives cacheset no point between two middleware it is not part of; or use cacheset.view(View)',
 };
 
 /** The matched route's pattern, when @koa/router matched one (for the late-hint report). */
@@ -131,7 +136,10 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
       }
       // Koa writes the response after the chain returns: set the headers now, so that middleware
       // further out sees them too.
-      if (!ctx.res.headersSent) await beforeKoaResponds(session, ctx);
+      if (!ctx.res.headersSent) {
+        const responding = beforeKoaResponds(session, ctx);
+        if (isPromiseLike(responding)) await responding;
+      }
     };
 
   return {

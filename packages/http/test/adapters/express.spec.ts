@@ -117,6 +117,34 @@ describe('@cacheset/http/express', () => {
     expect(calls).toBe(1);
   });
 
+  it("the route's middleware after the one that names the ruleset (an access check) runs before any RAM hit", async () => {
+    const f = createFixture();
+    const app = express();
+    cachesetExpress(f.caching).install(app);
+    let calls = 0;
+    app.get(
+      '/members',
+      (_req, res, next) => {
+        res.locals.cacheRuleset = 'site.ram';
+        next();
+      },
+      (req, res, next) => (req.headers['x-member'] === 'yes' ? next() : void res.status(403).send('members only')),
+      (_req, res) => {
+        calls += 1;
+        res.type('html').send(BODY.ram);
+      },
+    );
+    const url = await serve(app);
+    expect((await wireRequest(`${url}/members`, { headers: { 'X-Member': 'yes' } })).status).toBe(200);
+    await eventually(() => f.responseCache.entries.size === 1, 'the response to be stored');
+    const member = await wireRequest(`${url}/members`, { headers: { 'X-Member': 'yes' } });
+    expect(member.headers['x-ramcache']).toBe('cacheset.ramcache');
+    expect(calls).toBe(1);
+    const stranger = await wireRequest(`${url}/members`);
+    expect(stranger.status).toBe(403);
+    expect(stranger.text).toBe('members only');
+  });
+
   it('keeps a res.json body in the RAM cache and replays it with its content type', async () => {
     const f = createFixture();
     const app = express();
