@@ -3,6 +3,7 @@ import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { dottedNameProblem, describeValue } from '../names/dottedName.js';
 import { didYouMean } from '../names/suggestName.js';
+import { operationSourceHint } from '../operations/operationSources.js';
 import type {
   CachingOperation,
   DebugHeaderSwitches,
@@ -134,7 +135,9 @@ export class CachePolicy {
         return fail(
           CoreErrorCodes.UNKNOWN_OPERATION,
           path,
-          `unknown operation ${describeValue(name)}.${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} Registered operations: ${options.operations.names().join(', ')}`,
+          `unknown operation ${describeValue(name)}.` +
+            `${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} ` +
+            `Registered operations: ${options.operations.names().join(', ')}.${operationSourceHint(name)}`,
           name,
         );
       }
