@@ -89,9 +89,25 @@ async function exchange(modules, c) {
   return { status: response.status, headers: response.headers(), ignoreRange: http.shouldIgnoreRange(exchange) };
 }
 
+/**
+ * The case's NODE_ENV (development unless it says otherwise) while its caching is created, which is
+ * when the policy reads it: the tables do not depend on the environment the generator runs in.
+ */
+async function withNodeEnv(nodeEnv, work) {
+  const saved = process.env.NODE_ENV;
+  process.env.NODE_ENV = nodeEnv ?? 'development';
+  try {
+    return await work();
+  } finally {
+    if (saved === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = saved;
+  }
+}
+
 /** Runs a case twice: a header that differs between the runs is random per request. */
 async function run(modules, c) {
-  const [a, b] = [await exchange(modules, c), await exchange(modules, c)];
+  const once = () => withNodeEnv(c.nodeEnv, () => exchange(modules, c));
+  const [a, b] = [await once(), await once()];
   const headers = { ...a.headers };
   for (const [name, value] of Object.entries(headers)) {
     if (b.headers[name] !== value)
@@ -276,6 +292,20 @@ async function effectsSection(modules) {
       { render: { headers: { 'Cache-Control': 'private' } } },
       'anonymous GET; the view sent `Cache-Control: private`',
     ],
+    [
+      'strongCaching',
+      {},
+      { render: { status: 302, headers: { Location: '/elsewhere' } } },
+      'anonymous GET; the view answers 302',
+    ],
+    ['strongCaching', {}, { render: { status: 204 } }, 'anonymous GET; the view answers 204'],
+    [
+      'strongCaching',
+      { publicStatuses: [301, 308] },
+      { render: { status: 301, headers: { Location: '/elsewhere' } } },
+      'anonymous GET; the view answers 301',
+    ],
+    ['strongCaching', {}, { render: { headers: { Vary: '*' } } }, 'anonymous GET; the view sent `Vary: *`'],
     ['moderateCaching', {}, { render: { status: 404 } }, 'anonymous GET; the view answers 404'],
     ['moderateCaching', { publicErrors: true }, { render: { status: 404 } }, 'anonymous GET; the view answers 404'],
     [
@@ -398,6 +428,12 @@ async function debugSection(modules) {
         debugHeaders: { chainOperations: false },
       },
       {},
+    ],
+    ['`moderateCaching`, created with `NODE_ENV=production`', page, { nodeEnv: 'production' }],
+    [
+      '`moderateCaching`, created with `NODE_ENV=production`, `debugHeaders: { rule: true, operation: true }`',
+      { ...page, debugHeaders: { rule: true, operation: true } },
+      { nodeEnv: 'production' },
     ],
     ['ruleset found but not mapped to an operation', { operationMapping: { 'docs.other': 'moderateCaching' } }, {}],
     ['`enabled: false`', { ...page, enabled: false }, {}],

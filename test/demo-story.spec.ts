@@ -194,13 +194,9 @@ describe('the gallery on its embedded defaults', () => {
   });
 });
 
-// Seen failing on this branch, before issue 10 item 1 is fixed:
-//   answers If-Modified-Since ... with a 304: "AssertionError: expected 200 to be 304"
-//   keeps an untouched image page in RAM ...: "AssertionError: expected undefined to be 'cacheset.ramcache'"
-// The image routes publish `request.cachePublished = new ImagePageView(row)` from a route-level preHandler, as
-// docs/http.md describes; the Fastify adapter runs intercept in onRequest only, so these views get headers but no
-// 304 and no RAM hit.
-describe.skip('needs issue 10 item 1: a per-request view gets 304s and RAM hits (Fastify route preHandler)', () => {
+// Issue 10 item 1: a per-request view named in a route-level preHandler (`request.cachePublished = …`) gets the
+// full intercept: 304s and RAM hits without rendering.
+describe('a per-request view gets 304s and RAM hits (Fastify route preHandler)', () => {
   it('answers If-Modified-Since on /data/:id with a 304, without rendering', async () => {
     const first = image(0);
     const answer = await demo.get(`/data/${first.id}`);

@@ -139,6 +139,25 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect(calls).toBe(1);
   });
 
+  it('shares a per-user copy with the same user in another process, and with nobody else', async () => {
+    const [a, b] = (await processes(2)) as [RamCacheManager, RamCacheManager];
+    const alice = { kind: 'user', id: 'alice' } as const;
+    const lookup = await a.lookup('example.com/me', alice);
+    lookup.fill?.store(
+      { key: 'example.com/me', path: '/me', ruleset: 'site.page', surrogateKeys: [] },
+      { ...page('alice’s page'), headers: [['cache-control', 'max-age=0, must-revalidate, private']] },
+    );
+    await written(a, 1);
+    for (const other of [undefined, { kind: 'user', id: 'bob' } as const, { kind: 'roles', roles: [] } as const]) {
+      const miss = await b.lookup('example.com/me', other);
+      expect(miss.response, JSON.stringify(other)).toBeUndefined();
+      miss.fill?.abandon('test');
+    }
+    const hit = await b.lookup('example.com/me', { kind: 'user', id: 'alice' });
+    expect(text(hit)).toBe('alice’s page');
+    expect(b.statistics().refusals).toBe(0);
+  });
+
   it('keeps sites apart by prefix', async () => {
     const [a] = (await processes(1)) as [RamCacheManager];
     const [other] = (await processes(1)) as [RamCacheManager];

@@ -18,6 +18,7 @@ export {
 export { consoleLogger, type CachesetLogger } from './logging/CachesetLogger.js';
 export { isPromiseLike, type MaybePromise } from './async/isPromiseLike.js';
 export { assertDottedName, describeValue, dottedNameProblem, isDottedName } from './names/dottedName.js';
+export { didYouMean, suggestName } from './names/suggestName.js';
 
 export {
   defineInterface,
@@ -119,6 +120,7 @@ export {
 } from './operations/OptionSpec.js';
 export { MAX_DELTA_SECONDS, parseDuration } from './operations/parseDuration.js';
 export { OperationRegistry, type OperationRegistryOptions } from './operations/OperationRegistry.js';
+export { describeOperationSource, type OperationSource } from './operations/operationSources.js';
 export { CHAIN_HEADER, chainOperation } from './operations/chainOperation.js';
 
 export { CachePolicy, type CompilePolicyOptions } from './policy/CachePolicy.js';

@@ -352,6 +352,37 @@ describe('RulesetRegistry', () => {
       registry.setExplicitMode(false);
       expect(() => registry.verify()).not.toThrow();
     });
+
+    it('after verify(), a class decorated later with a name still undeclared once its module ran is warned about', async () => {
+      registry.declareType('tests.later.known', 'Known');
+      registry.setExplicitMode();
+      registry.verify({ classes: [] });
+      @cacheRuleset('tests.later.knwon')
+      class Misspelt {}
+      @cacheRuleset('tests.later.below')
+      class DeclaredBelow {}
+      registry.declareType('tests.later.below', 'Declared below its class');
+      @cacheRuleset('tests.later.registered')
+      class Registered {}
+      registry.declareType('tests.later.other', 'Other');
+      registry.register(Registered, 'tests.later.other');
+      await Promise.resolve();
+      expect(warnings.map((w) => [w.code, w.details.target, w.details.ruleset])).toEqual([
+        ['WARN_CACHESET_UNDECLARED_RULESET', 'Misspelt', 'tests.later.knwon'],
+      ]);
+      expect(warnings[0]?.message).toContain('Did you mean "tests.later.known"?');
+      expect(registry.lookupClass(DeclaredBelow)).toBe('tests.later.below');
+      expect(() => registry.lookupClass(Misspelt)).toThrowError(
+        expect.objectContaining({ code: 'ERR_CACHESET_RULESET_NOT_DECLARED' }),
+      );
+      // Out of explicit mode, nothing is said.
+      registry.setExplicitMode(false);
+      @cacheRuleset('tests.later.free')
+      class Free {}
+      await Promise.resolve();
+      expect(warnings).toHaveLength(1);
+      expect(registry.lookupClass(Free)).toBe('tests.later.free');
+    });
   });
 
   describe('.require', () => {

@@ -45,6 +45,7 @@ export type {
   StoredResponse,
   StoredResponseInfo,
 } from './responseCache/ResponseCache.js';
+export { SHARED_SCOPE, type ResponseScope } from './responseCache/ResponseScope.js';
 export { pathOf, ramCacheKey } from './responseCache/ramCacheKey.js';
 export {
   RAMCACHE_HEADER,
@@ -111,4 +112,4 @@ export { CachingSession, type CachingSessionInit, type FinishedResponse } from '
 export { dropIgnoredRange, openNodeSession, sessionOf, type NodeSessionOptions } from './node/nodeSession.js';
 export { installBodyTap, type BodyTap } from './node/bodyTap.js';
 export { headerPairs, installHeaderHook, runCaching, sendIntercepted } from './node/runCaching.js';
-export { cachingHandler, cachingMiddleware, type NodeHandler } from './node/cachingHandler.js';
+export { cachingHandler, cachingMiddleware, type NodeHandler, type RouteResolver } from './node/cachingHandler.js';

@@ -120,6 +120,23 @@ describe('policy validation at start-up', () => {
     expect(error.message).toContain(`'${option}'`);
   });
 
+  it.each<{ publicStatuses: unknown }>(
+    [[304], [99], [600], ['301'], [301.5], 301, '301, 308', [null], { 301: true }].map((publicStatuses) => ({
+      publicStatuses,
+    })),
+  )('rejects publicStatuses: $publicStatuses, naming the option and what it takes', ({ publicStatuses }) => {
+    const error = errorOf(start(policyFor('strongCaching', { publicStatuses })));
+    expect(error.code).toBe('ERR_CACHESET_INVALID_OPTION');
+    expect(error.message).toContain("'publicStatuses'");
+    expect(error.message).toMatch(/100 to 599/);
+  });
+
+  it('accepts publicStatuses as a list of statuses, and null for none', () => {
+    expect(start(policyFor('strongCaching', { publicStatuses: [301, 308, 204] }))).not.toThrow();
+    expect(start(policyFor('moderateCaching', { publicStatuses: [] }))).not.toThrow();
+    expect(start(policyFor('terseCaching', { publicStatuses: null }))).not.toThrow();
+  });
+
   it('accepts vary as "A, B" or as a list', async () => {
     expect(
       (await run(makeCaching({ policy: policyFor('terseCaching', { vary: 'Accept-Language, Accept-Encoding' }) })))

@@ -1,51 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { request, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contentAdapters from '../examples/contentAdapters.js';
 import * as frameworks from '../examples/frameworks.js';
 import * as nodeServer from '../examples/nodeServer.js';
-import * as policyFile from '../examples/policyFile.js';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
-}
-
-/** One request, as the wire has it (no client cache, no decompression). */
-function fetchRaw(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}${path}`, { method, headers, agent: false, timeout: 5_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Starts an example's server on a free loopback port (the OS picks it); stopped in afterAll. */
-function serve(create: () => Server): { base: () => string } {
-  let server: Server | undefined;
-  let base = '';
-  beforeAll(async () => {
-    const started = create();
-    server = started;
-    await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
-  });
-  return { base: () => base };
-}
+import * as perRequestViews from '../examples/perRequestViews.js';
+import { fetchRaw, serve } from './fixtures/exampleServer.js';
 
 const LAST_MODIFIED = 'Sun, 01 Nov 2026 09:30:00 GMT';
 
@@ -130,46 +92,6 @@ describe('examples/nodeServer.ts: a node:http site', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control']).toBeUndefined();
     expect(missing.headers['x-cache-rule']).toBeUndefined();
-  });
-});
-
-describe('examples/policyFile.ts: a policy loaded from a configuration file', () => {
-  const app = serve(() => policyFile.createApp());
-
-  it('maps each ruleset to its operation with the options from the file', async () => {
-    const gallery = await fetchRaw(app.base(), '/gallery');
-    expect(gallery.headers).toMatchObject({
-      'cache-control': 'max-age=0, s-maxage=86400, must-revalidate',
-      etag: '"||2026.11.1"',
-      'x-cache-rule': 'site.gallery',
-    });
-    // Per-ruleset options beat the operation's: a shorter smaxage, stale-while-revalidate, and no ETag.
-    const feed = await fetchRaw(app.base(), '/feed');
-    expect(feed.headers['cache-control']).toBe('max-age=0, s-maxage=600, stale-while-revalidate=60');
-    expect(feed.headers.etag).toBeUndefined();
-    const search = await fetchRaw(app.base(), '/search');
-    expect(search.headers).toMatchObject({
-      'cache-control': 'max-age=30, s-maxage=120, proxy-revalidate, public',
-      vary: 'Accept, Accept-Language',
-      'x-cache-operation': 'terseCaching',
-    });
-  });
-
-  it('stops at start-up on a mistake in the file, saying where and what', () => {
-    expect(policyFile.checkConfig(policyFile.config)).toBe('ok');
-    const badDuration = policyFile.checkConfig(policyFile.config.replace('smaxage: 2m', 'smaxage: soon'));
-    expect(badDuration).toMatch(/^cacheset\.yaml:\d+:\d+: policy\.operations\.terseCaching\.options\.smaxage: /);
-    expect(badDuration).toContain('"soon" is not a duration');
-    const badComponent = policyFile.checkConfig(
-      policyFile.config.replace('[userid, resourceVersion]', '[userid, resourceVersoin]'),
-    );
-    expect(badComponent).toContain(
-      "Ruleset 'site.gallery', operation 'moderateCaching', option 'etags': there is no ETag component 'resourceVersoin'. Did you mean \"resourceVersion\"?",
-    );
-    const undeclared = policyFile.checkConfig(
-      policyFile.config.replace('site.search: terseCaching', 'site.serach: terseCaching'),
-    );
-    expect(undeclared).toContain("ruleset 'site.serach' is not declared");
   });
 });
 
@@ -266,8 +188,45 @@ describe('examples/frameworks.ts: Express, Fastify and Koa', () => {
   });
 });
 
+describe('examples/perRequestViews.ts: a view made per row, named before the handler', () => {
+  const node = serve(() => perRequestViews.nodeApp());
+  const express = serve(() => createServer(perRequestViews.expressApp()));
+  const koa = serve(() => createServer(perRequestViews.koaApp().callback()));
+  let fastify: Awaited<ReturnType<typeof perRequestViews.fastifyApp>> | undefined;
+  let fastifyBase = '';
+  beforeAll(async () => {
+    fastify = await perRequestViews.fastifyApp();
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    fastifyBase = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await fastify?.close();
+  });
+
+  it.each([
+    ['node:http', () => node.base()],
+    ['Express', () => express.base()],
+    ['Fastify', () => fastifyBase],
+    ['Koa', () => koa.base()],
+  ])(
+    "%s: the page carries the row's validators, and a current copy gets a 304 without rendering",
+    async (_name, base) => {
+      const page = await fetchRaw(base(), '/articles/42');
+      expect(page.status).toBe(200);
+      expect(page.body).toBe('<h1>Cats</h1>');
+      expect(page.headers['last-modified']).toBe('Sun, 04 Oct 2026 08:15:00 GMT');
+      expect(page.headers.etag).toBe(`"|${Date.parse('2026-10-04T08:15:00Z') / 1000}"`);
+      const before = perRequestViews.rendered.count;
+      const again = await fetchRaw(base(), '/articles/42', { 'If-None-Match': page.headers.etag as string });
+      expect(again.status).toBe(304);
+      expect(again.body).toBe('');
+      expect(perRequestViews.rendered.count).toBe(before);
+    },
+  );
+});
+
 describe('docs/http.md quotes the examples verbatim', () => {
-  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks'])('%s.ts', async (name) => {
+  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks', 'perRequestViews'])('%s.ts', async (name) => {
     const docs = await readFile(fileURLToPath(new URL('../../../docs/http.md', import.meta.url)), 'utf8');
     const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
     const marker = `<!-- example: packages/http/examples/${name}.ts -->`;

@@ -386,15 +386,103 @@ describe('error responses', () => {
     });
     expect(result.headers['cache-control']).toBe('max-age=60, proxy-revalidate, public');
   });
+});
 
-  it('leave redirects to the operation', async () => {
-    const result = await run(makeCaching({ policy: policyFor('strongCaching') }), {
-      render: (r) => {
-        r.status = 301;
-        r.setHeader('Location', '/elsewhere');
-      },
+describe('statuses other than 200, and Vary: *, are never public', () => {
+  type Shared = 'strongCaching' | 'moderateCaching' | 'terseCaching';
+  const SHARED: readonly Shared[] = ['strongCaching', 'moderateCaching', 'terseCaching'];
+  const render =
+    (status: number, headers: Readonly<Record<string, string>> = {}) =>
+    (r: Parameters<NonNullable<RunInit['render']>>[0]) => {
+      r.status = status;
+      for (const [name, value] of Object.entries(headers)) r.setHeader(name, value);
+      return status === 204 ? '' : 'body';
+    };
+  const statuses: readonly [number, Readonly<Record<string, string>>][] = [
+    [204, {}],
+    [301, { Location: '/elsewhere' }],
+    [302, { Location: '/elsewhere' }],
+    [307, { Location: '/elsewhere' }],
+    [308, { Location: '/elsewhere' }],
+    [206, { 'Content-Range': 'bytes 0-3/10' }],
+    [203, {}],
+  ];
+
+  describe.each(SHARED)('%s', (op) => {
+    it.each(statuses)('sends %i with no-cache headers and no validators', async (status, headers) => {
+      const caching = makeCaching({ policy: policyFor(op, VALIDATORS), resourceVersion: 'v1' });
+      const result = await run(caching, { render: render(status, headers) });
+      expect(result.status).toBe(status);
+      expect(result.headers['cache-control']).toBe(PRIVATE);
+      expect(result.headers.expires).toBe(EXPIRED_HTTP);
+      expect(result.headers.etag).toBeUndefined();
+      expect(result.headers['last-modified']).toBeUndefined();
     });
-    expect(result.headers['cache-control']).toBe('max-age=86400, proxy-revalidate, public');
+
+    it('sends a 404 with no-cache headers, and with the operation’s own under publicErrors', async () => {
+      const plain = await run(makeCaching({ policy: policyFor(op) }), { render: render(404) });
+      expect(plain.headers['cache-control']).toBe(PRIVATE);
+      const shared = await run(makeCaching({ policy: policyFor(op, { publicErrors: true }) }), {
+        render: render(404),
+      });
+      expect(shared.headers['cache-control']).toBe(EXPECTED[op].anonymous.cacheControl);
+    });
+
+    it('never marks a response with Vary: * public: it gets the private downgrade', async () => {
+      const caching = makeCaching({ policy: policyFor(op, VALIDATORS), resourceVersion: 'v1' });
+      const result = await run(caching, { render: (r) => r.setHeader('Vary', 'Accept, *') });
+      expect(result.headers['cache-control']).toBe(PRIVATE);
+      expect(result.headers.vary).toBe('Accept, *');
+      expect(result.headers.etag).toBe(ETAG);
+      const errors = makeCaching({ policy: policyFor(op, { publicErrors: true, publicStatuses: [301] }) });
+      for (const status of [200, 301, 404]) {
+        const other = await run(errors, { render: render(status, { Vary: '*' }) });
+        expect(other.headers['cache-control'], String(status)).toBe(PRIVATE);
+      }
+    });
+
+    it('never marks public what the policy’s own vary makes Vary: *', async () => {
+      const result = await run(makeCaching({ policy: policyFor(op, { vary: '*' }) }));
+      expect(result.headers['cache-control']).toBe(PRIVATE);
+      expect(result.headers.vary).toBeUndefined();
+    });
+
+    it('shares a status the ruleset lists in publicStatuses, and only that one', async () => {
+      const caching = makeCaching({
+        policy: {
+          operationMapping: { 'site.page': op, 'site.other': op },
+          operations: { [op]: { rulesets: { 'site.page': { publicStatuses: [301] } } } },
+        },
+      });
+      const moved = await run(caching, { render: render(301, { Location: '/elsewhere' }) });
+      expect(moved.headers['cache-control']).toBe(EXPECTED[op].anonymous.cacheControl);
+      const found = await run(caching, { render: render(302, { Location: '/elsewhere' }) });
+      expect(found.headers['cache-control']).toBe(PRIVATE);
+      const elsewhere = await run(caching, { ruleset: 'site.other', render: render(301, { Location: '/x' }) });
+      expect(elsewhere.headers['cache-control']).toBe(PRIVATE);
+      // Listed or not, a status is never public for an authenticated request.
+      const user = await run(caching, { user: ALICE, render: render(301, { Location: '/elsewhere' }) });
+      expect(user.headers['cache-control']).toBe(PRIVATE);
+    });
+  });
+
+  it('gives weakCaching’s browser form to a listed status, and no-cache headers to the others', async () => {
+    const caching = makeCaching({
+      policy: policyFor('weakCaching', { ...VALIDATORS, publicStatuses: [301] }),
+      resourceVersion: 'v1',
+    });
+    const listed = await run(caching, { render: render(301, { Location: '/elsewhere' }) });
+    expect(listed.headers['cache-control']).toBe(PRIVATE);
+    expect(listed.headers.etag).toBe(ETAG);
+    const other = await run(caching, { render: render(302, { Location: '/elsewhere' }) });
+    expect(other.headers.etag).toBeUndefined();
+  });
+
+  it('gives a 304 the application answers itself the headers of the 200 it stands for', async () => {
+    const caching = makeCaching({ policy: policyFor('strongCaching', VALIDATORS), resourceVersion: 'v1' });
+    const result = await run(caching, { render: render(304) });
+    expect(result.headers['cache-control']).toBe(EXPECTED.strongCaching.anonymous.cacheControl);
+    expect(result.headers.etag).toBe(ETAG);
   });
 });
 

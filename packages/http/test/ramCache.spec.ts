@@ -1,6 +1,6 @@
 import { createExchange, memoryRequest, memoryResponse } from '@cacheset/core';
 import { DateTime } from 'luxon';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   pathOf,
   RAMCACHE_HEADER,
@@ -237,9 +237,7 @@ describe('the RAM cache flow', () => {
       expect(stored?.response.status).toBe(200);
       expect(Buffer.from(stored?.response.body ?? []).toString()).toBe('<p>hello</p>');
       const names = stored?.response.headers.map(([n]) => n) ?? [];
-      expect(names).toEqual(
-        expect.arrayContaining(['content-type', 'x-app', 'cache-control', 'etag', 'x-cache-rule', 'x-cache-operation']),
-      );
+      expect(names).toEqual(expect.arrayContaining(['content-type', 'x-app', 'cache-control', 'etag']));
       for (const name of names) expect(name).toBe(name.toLowerCase());
       expect(names).not.toContain('expires');
       expect(names).not.toContain('cache-status');
@@ -342,6 +340,58 @@ describe('the RAM cache flow', () => {
       expect(hit.headers['x-ramcache']).toBeUndefined();
       expect(hit.headers['cache-status']).toBeUndefined();
     });
+
+    describe('with NODE_ENV=production when the caching is created', () => {
+      afterEach(() => {
+        vi.unstubAllEnvs();
+      });
+      const debugNames = ['x-ramcache', 'cache-status', 'x-cache-rule', 'x-cache-operation'];
+
+      it('sends no debug header at all, hit or miss, unless the policy names them', async () => {
+        vi.stubEnv('NODE_ENV', 'production');
+        const c = caching('weakCaching');
+        vi.unstubAllEnvs();
+        const miss = await run(c);
+        const hit = await run(c);
+        expect(hit.intercepted).toBe(true);
+        for (const name of debugNames) {
+          expect(miss.headers[name], name).toBeUndefined();
+          expect(hit.headers[name], name).toBeUndefined();
+        }
+      });
+
+      it('replays a copy stored while they were on without them: debug headers are never stored', async () => {
+        const c = caching('weakCaching');
+        const first = await run(c);
+        expect(first.headers['x-cache-rule']).toBe('site.page');
+        const names = cache.fills[0]?.stored[0]?.response.headers.map(([name]) => name) ?? [];
+        expect(names).not.toContain('x-cache-rule');
+        expect(names).not.toContain('x-cache-operation');
+        vi.stubEnv('NODE_ENV', 'production');
+        c.setPolicy(policyFor('weakCaching', { ramCache: true }));
+        const hit = await run(c);
+        expect(hit.intercepted).toBe(true);
+        for (const name of debugNames) expect(hit.headers[name], name).toBeUndefined();
+      });
+
+      it('sends those the policy turns on', async () => {
+        vi.stubEnv('NODE_ENV', 'production');
+        cache = new TestResponseCache();
+        const debugHeaders = { rule: true, operation: true, ramCache: true, cacheStatus: true };
+        const c = makeCaching({
+          policy: policyFor('weakCaching', { ramCache: true }, { debugHeaders }),
+          responseCache: cache,
+        });
+        await run(c);
+        const hit = await run(c);
+        expect(hit.headers).toMatchObject({
+          'x-ramcache': RAMCACHE_HEADER_VALUE,
+          'cache-status': 'cacheset; hit',
+          'x-cache-rule': 'site.page',
+          'x-cache-operation': 'weakCaching',
+        });
+      });
+    });
   });
 
   describe('HEAD', () => {
@@ -399,6 +449,32 @@ describe('the RAM cache flow', () => {
       await run(c, { user: ALICE, render: () => 'editor view' });
       expect((await run(c, { user: { id: 'carol', roles: ['Editor', 'Member'] } })).body).toBe('editor view');
       expect((await run(c, { user: BOB, render: () => 'member view' })).body).toBe('member view');
+    });
+
+    it('bind a copy keyed by both to the user and the roles, in the scope and in the key text', async () => {
+      const c = caching('weakCaching', { etags: ['roles', 'userid'] });
+      await run(c, { user: ALICE });
+      expect(cache.scopes).toEqual([{ kind: 'user', id: 'alice', roles: ['Editor', 'Member'] }]);
+      // The key text names the scope too, for a store that ignores the scope argument.
+      expect(cache.lookups[0]).toBe(
+        '||Editor;Member|alice||example.com/page\n\u0000user:id="alice"&roles=["Editor","Member"]',
+      );
+      // A per-user copy keeps the private downgrade: it is never public.
+      expect(cache.fills[0]?.stored[0]?.response.headers).toContainEqual([
+        'cache-control',
+        'max-age=0, must-revalidate, private',
+      ]);
+    });
+
+    it('look anonymous copies up as shared and user copies under the user id or the sorted roles', async () => {
+      const byId = caching('weakCaching', { etags: ['userid'] });
+      await run(byId, { user: ALICE });
+      await run(byId);
+      const idScopes = cache.scopes;
+      const byRoles = caching('weakCaching', { etags: ['roles'] });
+      await run(byRoles, { user: ALICE });
+      expect(idScopes).toEqual([{ kind: 'user', id: 'alice' }, { kind: 'shared' }]);
+      expect(cache.scopes).toEqual([{ kind: 'roles', roles: ['Editor', 'Member'] }]);
     });
 
     it('do not count anonOnly’s random token as keying by user', async () => {

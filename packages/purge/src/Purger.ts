@@ -6,6 +6,7 @@ import {
   resolveSurrogateKeys,
   type CachesetLogger,
 } from '@cacheset/core';
+import type { Registry } from 'prom-client';
 import type { ProxyKind, PurgerOptions } from './config/PurgerOptions.js';
 import { resolveOptions, type ResolvedConfig } from './config/resolveOptions.js';
 import { ProxyChannel } from './delivery/ProxyChannel.js';
@@ -15,9 +16,10 @@ import { encodePath } from './paths/encodePath.js';
 import { rewriteRelativePath } from './paths/rewriteRelativePath.js';
 import { buildRequests } from './proxies/buildRequests.js';
 import { Outbox } from './queue/Outbox.js';
+import { checkStrings, INPUT_ERROR_CODES } from './queue/checkStrings.js';
 import { PurgeBatch, type QueuedPurges } from './queue/PurgeBatch.js';
 import { UnitBatches } from './queue/UnitBatches.js';
-import { metricsText } from './stats/metricsText.js';
+import { metricsText, registerPurgeMetrics } from './stats/metricsText.js';
 import { PurgeHistory } from './stats/PurgeHistory.js';
 import { deliveryReport, type DeliveryReport, type PurgeRecord } from './stats/PurgeRecord.js';
 import type { PurgerStatistics } from './stats/PurgerStatistics.js';
@@ -89,6 +91,8 @@ export class Purger {
   #discarded = 0;
   #implicitBatches = 0;
   #adapterErrors = 0;
+  /** Removes the metrics from each prom-client registry they were added to. */
+  readonly #metricsRegistrations = new Set<() => void>();
 
   constructor(options: PurgerOptions) {
     this.#config = resolveOptions(options);
@@ -183,7 +187,11 @@ export class Purger {
     this.#assertOpen('purgePaths');
     this.#batches.current().merge(
       this.#manualBatch({
-        [options.absolute === true ? 'absolutePaths' : 'paths']: checkStrings(paths, 'purgePaths'),
+        [options.absolute === true ? 'absolutePaths' : 'paths']: checkStrings(
+          paths,
+          'purgePaths',
+          INPUT_ERROR_CODES.paths,
+        ),
       }),
     );
   }
@@ -192,7 +200,7 @@ export class Purger {
   purgeTags(tags: Iterable<string>): void {
     if (!this.#config.enabled) return;
     this.#assertOpen('purgeTags');
-    this.#batches.current().merge(this.#manualBatch({ tags: checkStrings(tags, 'purgeTags') }));
+    this.#batches.current().merge(this.#manualBatch({ tags: checkStrings(tags, 'purgeTags', INPUT_ERROR_CODES.tags) }));
   }
 
   /** Queues a BAN by URL regular expression (Varnish proxies) in the current unit of work. */
@@ -269,13 +277,32 @@ export class Purger {
     return this.#history.list();
   }
 
-  /** The statistics, and the outcomes of the purges in the history, as Prometheus text. */
-  metrics(): string {
-    return metricsText(this.statistics(), this.#history.list());
+  /** The statistics, and the outcomes of the purges in the history, as Prometheus text (format 0.0.4). */
+  async metrics(): Promise<string> {
+    return await metricsText(this.statistics(), this.#history.list());
+  }
+
+  /**
+   * Adds the purger's metrics to a prom-client registry, typically the application's (`register`
+   * from prom-client), so that they are scraped with its other metrics. Returns the function that
+   * removes them again; `close()` removes them too.
+   */
+  registerMetrics(registry: Registry): () => void {
+    const remove = registerPurgeMetrics(registry, {
+      statistics: () => this.statistics(),
+      history: () => this.#history.list(),
+    });
+    const registration = (): void => {
+      this.#metricsRegistrations.delete(registration);
+      remove();
+    };
+    this.#metricsRegistrations.add(registration);
+    return registration;
   }
 
   async #close(timeoutMs: number): Promise<CloseReport> {
     this.#unsubscribe?.();
+    for (const registration of [...this.#metricsRegistrations]) registration();
     this.#batches.releaseImplicit();
     this.#outbox.release();
     const deadline = Date.now() + timeoutMs;
@@ -328,11 +355,11 @@ export class Purger {
         purge,
       );
     const batch = new PurgeBatch();
-    for (const path of checkStrings(purge.paths ?? [], 'paths'))
+    for (const path of checkStrings(purge.paths ?? [], 'paths', INPUT_ERROR_CODES.paths))
       for (const wire of rewriteRelativePath(path, this.#config.virtualHosting)) batch.paths.add(wire);
-    for (const path of checkStrings(purge.absolutePaths ?? [], 'absolutePaths'))
+    for (const path of checkStrings(purge.absolutePaths ?? [], 'absolutePaths', INPUT_ERROR_CODES.absolutePaths))
       batch.absolutePaths.add(encodePath(path));
-    for (const tag of checkStrings(purge.tags ?? [], 'tags', PurgeErrorCodes.INVALID_TAG)) {
+    for (const tag of checkStrings(purge.tags ?? [], 'tags', INPUT_ERROR_CODES.tags)) {
       if (!isSurrogateKey(tag))
         throw purgeError(
           PurgeErrorCodes.INVALID_TAG,
@@ -342,7 +369,7 @@ export class Purger {
       batch.tags.add(tag);
     }
     const limit = Math.min(...this.#config.proxies.filter((p) => p.ban).map((p) => p.maxHeaderBytes), 8_192);
-    for (const expression of checkStrings(purge.bans ?? [], 'bans', PurgeErrorCodes.INVALID_BAN)) {
+    for (const expression of checkStrings(purge.bans ?? [], 'bans', INPUT_ERROR_CODES.bans)) {
       if (!BAN_TEXT.test(expression)) {
         throw purgeError(
           PurgeErrorCodes.INVALID_BAN,
@@ -403,28 +430,6 @@ export class Purger {
     }
     return deliveryReport([...immediate, ...(await Promise.all(pending))]);
   }
-}
-
-function checkStrings(
-  values: Iterable<string> | undefined,
-  where: string,
-  code: (typeof PurgeErrorCodes)[keyof typeof PurgeErrorCodes] = PurgeErrorCodes.INVALID_PATH,
-): string[] {
-  if (
-    values === undefined ||
-    values === null ||
-    typeof values === 'string' ||
-    typeof (values as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
-  ) {
-    throw purgeError(code, `${where}: expected a list of strings, got ${describeValue(values)}.`, values);
-  }
-  const out: string[] = [];
-  for (const value of values) {
-    if (typeof value !== 'string')
-      throw purgeError(code, `${where}: expected strings, got ${describeValue(value)}.`, value);
-    out.push(value);
-  }
-  return out;
 }
 
 /** Creates a purger and subscribes it to the bus; see `PurgerOptions`. Every option is checked now. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createPurger, type Purger, type PurgerOptions } from '@cacheset/purge';
+import { Counter, Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, RawProxy, RecordingProxy, recordingLogger } from './support/proxyServers.js';
 
@@ -297,18 +298,39 @@ describe('delivery to proxies', () => {
       attempts: 1,
       detail: 'Purged',
     });
-    const text = purger.metrics();
+    const text = await purger.metrics();
     expect(text).toContain('# TYPE cacheset_purge_succeeded_total counter');
     expect(text).toContain('cacheset_purge_succeeded_total{proxy="edge \\"1\\""} 4');
     expect(text).toContain('cacheset_purge_pending{proxy="edge \\"1\\""} 0');
     expect(text).toContain('cacheset_purge_recent{proxy="edge \\"1\\"",outcome="succeeded"} 3');
-    expect(text).toMatch(/cacheset_purge_last_success_timestamp_seconds\{proxy="edge \\"1\\""\} \d+\.\d{3}/);
+    // Seconds with millisecond precision, as prom-client prints a number (trailing zeros dropped).
+    expect(text).toMatch(/cacheset_purge_last_success_timestamp_seconds\{proxy="edge \\"1\\""\} \d+(\.\d{1,3})?\n/);
     // Every sample line parses as `name{labels} value`.
     for (const line of text
       .trim()
       .split('\n')
-      .filter((l) => !l.startsWith('#')))
+      .filter((l) => l !== '' && !l.startsWith('#')))
       expect(line).toMatch(/^[a-z_]+(\{.*\})? -?\d+(\.\d+)?$/);
+  });
+
+  it("joins the application's prom-client registry, with the totals of each scrape, until close()", async () => {
+    const proxy = await recording();
+    const registry = new Registry();
+    new Counter({ name: 'app_requests_total', help: 'The application’s own.', registers: [registry] }).inc();
+    const purger = make({ proxies: [{ url: proxy.url, name: 'edge' }] });
+    purger.registerMetrics(registry);
+    await purger.purgeNow({ paths: ['/1'] });
+    expect(await registry.metrics()).toContain('cacheset_purge_succeeded_total{proxy="edge"} 1');
+    await purger.purgeNow({ paths: ['/2', '/3'] });
+    const text = await registry.metrics();
+    expect(text).toContain('cacheset_purge_succeeded_total{proxy="edge"} 3');
+    expect(text).toContain('app_requests_total 1');
+    // A second purger's series would carry the same labels.
+    expect(() => make({ proxies: [proxy.url] }).registerMetrics(registry)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_PURGE_INVALID_OPTIONS' }) as Error,
+    );
+    await purger.close();
+    expect(await registry.metrics()).not.toContain('cacheset_purge');
   });
 });
 

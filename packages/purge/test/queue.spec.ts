@@ -274,6 +274,27 @@ describe('the purge queue: per unit of work, de-duplicated', () => {
     );
   });
 
+  it('names each kind of bad hand-given input by its own code: a tag that is not a string is INVALID_TAG', async () => {
+    const purger = make();
+    const code = (call: () => unknown): unknown => {
+      try {
+        call();
+      } catch (error) {
+        return (error as { code?: unknown }).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => purger.purgeTags([42 as unknown as string]))).toBe('ERR_CACHESET_PURGE_INVALID_TAG');
+    expect(code(() => purger.purgeTags('gallery-7' as unknown as string[]))).toBe('ERR_CACHESET_PURGE_INVALID_TAG');
+    expect(code(() => purger.purgeTags(undefined as unknown as string[]))).toBe('ERR_CACHESET_PURGE_INVALID_TAG');
+    expect(code(() => purger.ban(42 as unknown as string))).toBe('ERR_CACHESET_PURGE_INVALID_BAN');
+    expect(code(() => purger.purgePaths([null as unknown as string]))).toBe('ERR_CACHESET_PURGE_INVALID_PATH');
+    await expect(purger.purgeNow({ tags: [{}] as unknown as string[] })).rejects.toMatchObject({
+      code: 'ERR_CACHESET_PURGE_INVALID_TAG',
+    });
+    expect(purger.pending()).toEqual({ paths: [], absolutePaths: [], tags: [], bans: [] });
+  });
+
   it('de-duplicates on the wire form: "/a b" and "/a%20b", "" and "/" are one URL each', async () => {
     const purger = make({ bus: false });
     const report = await purger.purgeNow({ paths: ['/a b', '/a%20b', '', '/', 'rel'] });

@@ -125,7 +125,6 @@ describe('response cache: lookup and fill', () => {
 describe('response cache: never a leak between users', () => {
   const unsafe: [string, ReturnType<typeof response>][] = [
     ['Set-Cookie', response('x', [['set-cookie', 'sid=1']])],
-    ['Cache-Control: private', response('x', [['cache-control', 'private, max-age=60']])],
     ['Cache-Control: no-store', response('x', [['cache-control', 'no-store']])],
     ['Vary: *', response('x', [['vary', 'Accept, *']])],
     ['a 404', response('x', [], 404)],
@@ -143,6 +142,18 @@ describe('response cache: never a leak between users', () => {
       expect(logger.lines.filter((l) => l.message.includes('not stored'))).toHaveLength(1);
     });
   }
+
+  it('keeps a private response: the operations write private themselves, the header cannot say who asked', async () => {
+    // The browser-only forms and the per-user downgrade are private; @cacheset/http never hands a
+    // fill a response the application marked private (see test/ram-per-user.spec.ts).
+    const ram = manager();
+    fillOf(await ram.lookup('k')).store(
+      info('k', '/k'),
+      response('x', [['cache-control', 'max-age=0, must-revalidate, private']]),
+    );
+    expect(text(await ram.lookup('k'))).toBe('x');
+    expect(ram.statistics().refusals).toBe(0);
+  });
 
   it('refuses malformed records and store info without throwing', async () => {
     const ram = manager();
@@ -297,4 +308,62 @@ it('waits only as long as needed: a quick store releases the waiters at once', a
   fillOf(first).store(info('k', '/k'), response('x'));
   await waiter;
   expect(Date.now() - started).toBeLessThan(1_000);
+});
+
+describe('response cache: per-user and per-role copies', () => {
+  const alice = { kind: 'user', id: 'alice' } as const;
+  const bob = { kind: 'user', id: 'bob' } as const;
+  const members = { kind: 'roles', roles: ['Member', 'Editor'] } as const;
+
+  it('answers a copy only to lookups of the scope it was filled under', async () => {
+    const ram = manager();
+    fillOf(await ram.lookup('k', alice)).store(info('k', '/k'), response('alice’s page'));
+    const hit = ram.lookup('k', { kind: 'user', id: 'alice' });
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(text(hit as Awaited<typeof hit>)).toBe('alice’s page');
+    for (const other of [bob, undefined, { kind: 'shared' } as const, { kind: 'roles', roles: ['alice'] } as const]) {
+      const miss = await ram.lookup('k', other);
+      expect(miss.response, JSON.stringify(other)).toBeUndefined();
+      fillOf(miss).abandon('status 500');
+    }
+  });
+
+  it('matches roles whatever their order, and keeps a role-keyed user copy to those roles', async () => {
+    const ram = manager();
+    fillOf(await ram.lookup('k', members)).store(info('k', '/k'), response('members'));
+    expect(text(await ram.lookup('k', { kind: 'roles', roles: ['Editor', 'Member'] }))).toBe('members');
+    expect((await ram.lookup('k', { kind: 'roles', roles: ['Member'] })).response).toBeUndefined();
+    const promoted = { kind: 'user', id: 'alice', roles: ['Member'] } as const;
+    fillOf(await ram.lookup('j', promoted)).store(info('j', '/j'), response('alice as member'));
+    expect(text(await ram.lookup('j', { kind: 'user', id: 'alice', roles: ['Member'] }))).toBe('alice as member');
+    expect((await ram.lookup('j', { kind: 'user', id: 'alice', roles: ['Editor', 'Member'] })).response).toBe(
+      undefined,
+    );
+    expect((await ram.lookup('j', alice)).response).toBeUndefined();
+  });
+
+  it.each([{ staleWhileRevalidate: 0 }, { staleWhileRevalidate: 60 }])(
+    'cannot be reached by an id spelling another scope, nor by a shared key spelling the store key (%o)',
+    async (options) => {
+      const ram = manager(options);
+      fillOf(await ram.lookup('k', { kind: 'user', id: 'alice', roles: ['Member'] })).store(
+        info('k', '/k'),
+        response('alice'),
+      );
+      expect((await ram.lookup('k', { kind: 'user', id: 'alice"["Member"]' })).response).toBeUndefined();
+      for (const forged of ['\u0001u"alice"["Member"]\nk', '\u0001u"alice"\nk']) {
+        expect(await ram.lookup(forged)).toEqual({});
+      }
+      expect(ram.statistics().refusalsBy['invalid-key']).toBe(2);
+      expect(await ram.lookup(5 as never)).toEqual({});
+    },
+  );
+
+  it('answers a malformed scope with a plain miss (no fill) and counts it', async () => {
+    const ram = manager();
+    for (const scope of [{ kind: 'user', id: '' }, { kind: 'roles', roles: [1] }, { kind: 'team' }, null]) {
+      expect(await ram.lookup('k', scope as never)).toEqual({});
+    }
+    expect(ram.statistics().refusalsBy['invalid-key']).toBe(4);
+  });
 });

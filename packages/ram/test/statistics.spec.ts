@@ -1,3 +1,4 @@
+import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { RamCacheManager } from '../src/index.js';
 import { fillOf, info, managersClosedAfterEach, manualClock, response } from './support/helpers.js';
@@ -88,14 +89,54 @@ describe('statistics per object and in total', () => {
     await page(ram, '/a"b\\c');
     await hit(ram, '/a"b\\c', 2);
     await ram.values.set('/x', () => 1);
-    const text = ram.prometheus({ objects: 10 });
+    const text = await ram.prometheus({ objects: 10 });
     expect(text).toContain('# TYPE cacheset_ram_hits_total counter');
     expect(text).toContain('cacheset_ram_hits_total{cache="site_a"} 2');
     expect(text).toContain('cacheset_ram_misses_total{cache="site_a"} 1');
     expect(text).toContain('cacheset_ram_refusals_total{cache="site_a",reason="unserializable"} 1');
     expect(text).toContain('cacheset_ram_object_hits_total{cache="site_a",kind="response",path="/a%22b%5Cc"} 2');
     expect(text).toMatch(/cacheset_ram_bytes\{cache="site_a"\} \d+\n/);
-    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+\{[^}]*\} \d+)$/);
-    expect(ram.prometheus({ objects: 0 })).not.toContain('cacheset_ram_object_hits_total{');
+    // prom-client separates metrics with a blank line, which the text format allows.
+    for (const line of text
+      .trim()
+      .split('\n')
+      .filter((l) => l !== ''))
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+\{[^}]*\} \d+)$/);
+    expect(await ram.prometheus({ objects: 0 })).not.toContain('cacheset_ram_object_hits_total{');
+  });
+
+  it("joins the application's prom-client registry: one series per cache, read at each scrape", async () => {
+    const registry = new Registry();
+    const appRequests = new Counter({
+      name: 'app_requests_total',
+      help: 'The application’s own.',
+      registers: [registry],
+    });
+    appRequests.inc();
+    const gallery = manager({ name: 'gallery' });
+    const teasers = manager({ name: 'teasers' });
+    gallery.registerMetrics(registry);
+    const removeTeasers = teasers.registerMetrics(registry, { objects: 0 });
+    await page(gallery, '/a');
+    await hit(gallery, '/a', 2);
+    let text = await registry.metrics();
+    expect(text).toContain('app_requests_total 1');
+    expect(text).toContain('cacheset_ram_hits_total{cache="gallery"} 2');
+    expect(text).toContain('cacheset_ram_hits_total{cache="teasers"} 0');
+    expect(text).toContain('cacheset_ram_object_hits_total{cache="gallery",kind="response",path="/a"} 2');
+    // Values are the manager's own totals at scrape time, not increments added up across scrapes.
+    await hit(gallery, '/a', 1);
+    text = await registry.metrics();
+    expect(text).toContain('cacheset_ram_hits_total{cache="gallery"} 3');
+    expect(text.match(/^# TYPE cacheset_ram_hits_total counter$/gm)).toHaveLength(1);
+    // A second cache of the same name would mix two caches into one series.
+    expect(() => manager({ name: 'gallery' }).registerMetrics(registry)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error,
+    );
+    removeTeasers();
+    await gallery.close();
+    text = await registry.metrics();
+    expect(text).not.toContain('cacheset_ram');
+    expect(text).toContain('app_requests_total 1');
   });
 });

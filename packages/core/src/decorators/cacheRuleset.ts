@@ -7,8 +7,12 @@ import { assertDottedName, describeValue } from '../names/dottedName.js';
 
 const rulesetMetadataKey: unique symbol = Symbol.for('@cacheset/core/ruleset');
 const decoratedKey = Symbol.for('@cacheset/core/decoratedClasses@1');
-const holder = globalThis as { [decoratedKey]?: Set<AnyClass> };
+const listenersKey = Symbol.for('@cacheset/core/decorationListeners@1');
+/** Told of each class decorated from now on; returns false once it no longer wants to be told. */
+export type DecorationListener = (cls: AnyClass, ruleset: string) => boolean;
+const holder = globalThis as { [decoratedKey]?: Set<AnyClass>; [listenersKey]?: Set<DecorationListener> };
 const decorated: Set<AnyClass> = (holder[decoratedKey] ??= new Set());
+const listeners: Set<DecorationListener> = (holder[listenersKey] ??= new Set());
 
 /**
  * Class decorator: declares which ruleset a view (or any component) belongs to. It only records the
@@ -32,7 +36,16 @@ export function cacheRuleset(ruleset: string): (target: AnyClass) => void {
     Reflect.defineMetadata(rulesetMetadataKey, ruleset, target);
     decorated.add(target);
     bumpDeclarationEpoch();
+    for (const listener of listeners) if (!listener(target, ruleset)) listeners.delete(listener);
   };
+}
+
+/**
+ * Tells `listener` of every class decorated from now on (a verified registry in explicit mode checks
+ * classes that modules loaded after start-up decorate).
+ */
+export function onDecorated(listener: DecorationListener): void {
+  listeners.add(listener);
 }
 
 /** The ruleset `cls` itself declares with `@cacheRuleset` (not inherited), or undefined. */

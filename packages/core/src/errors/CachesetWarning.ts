@@ -3,6 +3,7 @@ export type CachesetWarningCode = `WARN_CACHESET_${string}`;
 
 export const CoreWarningCodes = {
   DUPLICATE_RULESET: 'WARN_CACHESET_DUPLICATE_RULESET',
+  UNDECLARED_RULESET: 'WARN_CACHESET_UNDECLARED_RULESET',
 } as const;
 
 /**

@@ -26,6 +26,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/** ` Did you mean "x"?` for the likely intended candidate, or '' when none is close: for error messages. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const suggestion = suggestName(name, candidates);
   return suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;

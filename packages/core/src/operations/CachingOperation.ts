@@ -29,7 +29,7 @@ export interface OperationContext<O extends OperationOptions = OperationOptions>
   readonly exchange: CacheExchange;
   readonly request: CacheRequest;
   readonly response: CacheResponse;
-  /** Whether the policy wants the named debug header (unknown names: true). */
+  /** Whether the policy wants the named debug header (names it does not list: its default). */
   debugHeader(name: string): boolean;
   /** Another registered operation with a context for it on the same ruleset (for chain-like operations). */
   delegate(operationName: string): DelegatedOperation | undefined;

@@ -2,6 +2,7 @@ import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { describeValue } from '../names/dottedName.js';
 import { didYouMean } from '../names/suggestName.js';
+import { operationSourceHint } from './operationSources.js';
 import type { CachingOperation, OperationOptions } from './CachingOperation.js';
 import { chainOperation } from './chainOperation.js';
 import { defineOperation } from './defineOperation.js';
@@ -50,7 +51,9 @@ export class OperationRegistry {
     if (operation === undefined) {
       throw new CachesetError(
         CoreErrorCodes.UNKNOWN_OPERATION,
-        `No caching operation is registered as ${describeValue(name)}.${didYouMean(String(name), this.#operations.keys())} Registered: ${[...this.#operations.keys()].join(', ')}.`,
+        `No caching operation is registered as ${describeValue(name)}.` +
+          `${didYouMean(String(name), this.#operations.keys())} ` +
+          `Registered: ${[...this.#operations.keys()].join(', ')}.${operationSourceHint(name)}`,
         { details: { name } },
       );
     }

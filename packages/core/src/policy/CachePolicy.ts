@@ -3,6 +3,7 @@ import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { dottedNameProblem, describeValue } from '../names/dottedName.js';
 import { didYouMean } from '../names/suggestName.js';
+import { operationSourceHint } from '../operations/operationSources.js';
 import type {
   CachingOperation,
   DebugHeaderSwitches,
@@ -29,11 +30,17 @@ interface OperationSettings {
   readonly rulesets: ReadonlyMap<string, OptionMap>;
 }
 
-const DEFAULT_DEBUG_HEADERS: DebugHeaderSwitches = Object.freeze({
-  rule: true,
-  operation: true,
-  chainOperations: true,
-});
+/** The debug headers of plone.caching; plugins add theirs (cacheStatus, ramCache, ...). */
+const CORE_DEBUG_HEADERS = ['rule', 'operation', 'chainOperations'] as const;
+
+/**
+ * Whether debug headers are on unless the policy names them: they reveal ruleset and operation
+ * names, which help while developing and tell strangers about the site's internals in production.
+ * Read when a policy is compiled (start-up, `setPolicy`), never per request.
+ */
+function debugHeadersByDefault(): boolean {
+  return globalThis.process?.env?.NODE_ENV !== 'production';
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,7 +56,10 @@ export class CachePolicy {
   readonly enabled: boolean;
   /** Ruleset → operation name; undefined switches the whole machinery off (no debug headers either). */
   readonly operationMapping: ReadonlyMap<string, string> | undefined;
+  /** Every switch the policy named, and the core ones; names not listed follow `debugHeadersDefault`. */
   readonly debugHeaders: DebugHeaderSwitches;
+  /** Whether a debug header the policy does not name is on: false when compiled with NODE_ENV=production. */
+  readonly debugHeadersDefault: boolean;
   readonly #settings: ReadonlyMap<string, OperationSettings>;
   readonly #resolved = new WeakMap<CachingOperation, Map<string, OptionValues<OperationOptions>>>();
 
@@ -57,11 +67,13 @@ export class CachePolicy {
     enabled: boolean,
     mapping: ReadonlyMap<string, string> | undefined,
     debugHeaders: DebugHeaderSwitches,
+    debugHeadersDefault: boolean,
     settings: ReadonlyMap<string, OperationSettings>,
   ) {
     this.enabled = enabled;
     this.operationMapping = mapping;
     this.debugHeaders = debugHeaders;
+    this.debugHeadersDefault = debugHeadersDefault;
     this.#settings = settings;
   }
 
@@ -123,7 +135,9 @@ export class CachePolicy {
         return fail(
           CoreErrorCodes.UNKNOWN_OPERATION,
           path,
-          `unknown operation ${describeValue(name)}.${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} Registered operations: ${options.operations.names().join(', ')}`,
+          `unknown operation ${describeValue(name)}.` +
+            `${typeof name === 'string' ? didYouMean(name, options.operations.names()) : ''} ` +
+            `Registered operations: ${options.operations.names().join(', ')}.${operationSourceHint(name)}`,
           name,
         );
       }
@@ -150,7 +164,9 @@ export class CachePolicy {
       }
     }
 
-    const debugHeaders: Record<string, boolean> = { ...DEFAULT_DEBUG_HEADERS };
+    const debugDefault = debugHeadersByDefault();
+    const debugHeaders: Record<string, boolean> = {};
+    for (const name of CORE_DEBUG_HEADERS) debugHeaders[name] = debugDefault;
     if (record.debugHeaders !== undefined) {
       if (!isRecord(record.debugHeaders))
         fail(
@@ -274,7 +290,7 @@ export class CachePolicy {
         settings.set(operation.name, { global, rulesets });
       }
     }
-    return new CachePolicy(enabled as boolean, mapping, Object.freeze(debugHeaders), settings);
+    return new CachePolicy(enabled as boolean, mapping, Object.freeze(debugHeaders), debugDefault, settings);
   }
 
   /** The operation name mapped to `ruleset`, if any. */
@@ -303,8 +319,11 @@ export class CachePolicy {
     return values as OptionValues<O>;
   }
 
-  /** Whether the policy wants the named debug header; names it does not mention are on. */
+  /**
+   * Whether the policy wants the named debug header; names it does not mention follow the default
+   * (on, except when the policy was compiled with NODE_ENV=production).
+   */
   debugHeader(name: string): boolean {
-    return this.debugHeaders[name] ?? true;
+    return this.debugHeaders[name] ?? this.debugHeadersDefault;
   }
 }

@@ -15,7 +15,11 @@ export interface PolicyData {
   /** Ruleset → operation name. Without it the machinery is off, as in plone.caching. */
   readonly operationMapping?: Readonly<Record<string, string>> | null;
   readonly operations?: Readonly<Record<string, OperationSettingsData>> | null;
-  /** Switch debug headers on or off by name: rule, operation, chainOperations, and plugin ones. */
+  /**
+   * Switch debug headers on or off by name: rule, operation, chainOperations, and plugin ones
+   * (cacheStatus, ramCache). Those not named are on, except when the policy is compiled with
+   * NODE_ENV=production: then they are off unless named here with `true`.
+   */
   readonly debugHeaders?: Readonly<Record<string, boolean>>;
 }
 

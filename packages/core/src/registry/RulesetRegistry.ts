@@ -1,4 +1,4 @@
-import { decoratedClasses, declaredRuleset } from '../decorators/cacheRuleset.js';
+import { decoratedClasses, declaredRuleset, onDecorated } from '../decorators/cacheRuleset.js';
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { CachesetWarning, CoreWarningCodes, emitProcessWarning } from '../errors/CachesetWarning.js';
@@ -61,6 +61,8 @@ export class RulesetRegistry {
   readonly #byProto = new WeakMap<object, CacheEntry>();
   #explicit = false;
   #generation = 0;
+  /** Set once `verify` ran: classes decorated afterwards are checked as they are decorated. */
+  #watching = false;
 
   constructor(options: RulesetRegistryOptions = {}) {
     this.#warn = options.warn ?? emitProcessWarning;
@@ -270,10 +272,16 @@ export class RulesetRegistry {
    * In explicit mode, checks every registered rule and every `@cacheRuleset` class (by default all
    * classes decorated in this process; pass `classes` to check only yours) against the declared types,
    * and throws one `ERR_CACHESET_RULESET_NOT_DECLARED` naming all undeclared rulesets. Call it at
-   * start-up so a typo fails the deploy rather than a request.
+   * start-up so a typo fails the deploy rather than a request (`createHttpCaching` calls it).
+   *
+   * From then on, a class decorated later (a module loaded after start-up) with a name that is still
+   * undeclared once the decorating module has run gives a `WARN_CACHESET_UNDECLARED_RULESET` warning
+   * naming the class (a decorator cannot fail the import that is under way); its lookups throw
+   * `ERR_CACHESET_RULESET_NOT_DECLARED` as always.
    */
   verify(options: { readonly classes?: Iterable<AnyClass> } = {}): void {
     if (!this.#explicit) return;
+    this.#watchDecorations();
     const problems: string[] = [];
     for (const [spec, ruleset] of this.#rules) {
       if (!this.#types.has(ruleset)) problems.push(`'${ruleset}' registered on ${specName(spec)}`);
@@ -284,12 +292,41 @@ export class RulesetRegistry {
         problems.push(`'${ruleset}' declared by @cacheRuleset on ${specName(cls)}`);
     }
     if (problems.length > 0) {
+      const distinct = [...new Set(problems)];
       throw new CachesetError(
         CoreErrorCodes.RULESET_NOT_DECLARED,
-        `Explicit mode is on and these rulesets are not declared: ${problems.join('; ')}. Declare them with declareType() or in the configuration's rulesetTypes, or fix the names.`,
-        { details: { problems } },
+        `Explicit mode is on and these rulesets are not declared: ${distinct.join('; ')}. ` +
+          "Declare them with declareType() or in the configuration's rulesetTypes, or fix the names.",
+        { details: { problems: distinct } },
       );
     }
+  }
+
+  #watchDecorations(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    // Weakly: a registry nobody uses any more must not be kept alive by the decorator's listeners.
+    const self = new WeakRef(this);
+    onDecorated((cls, ruleset) => {
+      const registry = self.deref();
+      if (registry === undefined) return false;
+      // After the decorating module has run: it may declare the name below the class.
+      queueMicrotask(() => registry.#checkDecorated(cls, ruleset));
+      return true;
+    });
+  }
+
+  #checkDecorated(cls: AnyClass, ruleset: string): void {
+    if (!this.#explicit || this.#types.has(ruleset) || this.#rules.has(cls)) return;
+    this.#warn(
+      new CachesetWarning(
+        CoreWarningCodes.UNDECLARED_RULESET,
+        `@cacheRuleset('${ruleset}') on ${specName(cls)}: explicit mode is on and ruleset '${ruleset}' is not ` +
+          `declared, so ${specName(cls)} will not be cached.${didYouMean(ruleset, this.#types.keys())} ` +
+          `Declare it with declareType('${ruleset}', title) or fix the name.`,
+        { target: specName(cls), ruleset },
+      ),
+    );
   }
 
   #changed(): void {

@@ -1,12 +1,15 @@
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
+import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
+import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
 import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
 import { sendIntercepted } from '../node/runCaching.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
+import { guardLayers, ownMiddleware } from './guardLayers.js';
 import { keepExpressValidatorsOut } from './keepExpressValidatorsOut.js';
 
 /** cacheset for one Express application; see `cachesetExpress`. */
@@ -52,6 +55,7 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
   checkHttpCaching(caching, 'cachesetExpress');
 
   const proceed = (session: CachingSession, req: Request, res: Response, next: NextFunction): void => {
+    guardLayers(req, checkpoint);
     if (session.intercepted || !session.hasHints) {
       session.unit.run(() => next());
       return;
@@ -71,8 +75,8 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
     (req, res, next) => {
       const running = sessionOf(res);
       if (running === undefined) {
-        const late = new BagHints(caching, res, 'locals', 'res.locals');
-        const session = openNodeSession(caching, req, res, { route, late: () => late });
+        const late = new BagHints(caching, res, 'locals', 'res.locals', routePattern);
+        const session = openNodeSession(caching, req, res, { route, late: () => late, lateAdvice: EXPRESS_ADVICE });
         keepExpressValidatorsOut(session, req, res);
         proceed(session, req, res, next);
         return;
@@ -89,11 +93,51 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
       proceed(running, req, res, next);
     };
 
+  const own = (route: RouteCaching | undefined): RequestHandler => ownMiddleware(handler(route));
   return {
-    ...routeMiddlewares(handler),
+    ...routeMiddlewares(caching, own),
     install(app) {
       app.set('etag', false);
-      app.use(handler(undefined));
+      app.use(own(undefined));
     },
   };
+}
+
+/**
+ * The checkpoint in front of every middleware and handler (see guardLayers): once a hint is known
+ * and intercept has not run, it runs, and a 304 or a RAM hit is sent instead of calling the layer.
+ * Keeps what the layer returns, so that the router still sees a rejected async handler.
+ */
+function checkpoint(req: Request, res: Response, next: NextFunction, run: () => unknown): unknown {
+  const session = sessionOf(res);
+  if (session === undefined || session.intercepted || !session.hasHints) return run();
+  let outcome: MaybePromise<InterceptOutcome | undefined>;
+  try {
+    outcome = session.intercept();
+  } catch (error) {
+    next(error);
+    return undefined;
+  }
+  const go = (answer: InterceptOutcome | undefined): unknown => {
+    if (answer !== undefined) {
+      sendIntercepted(req, res, answer);
+      return undefined;
+    }
+    dropIgnoredRange(session, req);
+    return run();
+  };
+  return isPromiseLike<InterceptOutcome | undefined>(outcome) ? Promise.resolve(outcome).then(go) : go(outcome);
+}
+
+const EXPRESS_ADVICE: LateHintAdvice = {
+  todo:
+    'name it in a middleware that runs before the handler: app.get(path, (req, res, next) => ' +
+    '{ setPublished(req, new ArticleView(row)); next(); }, handler), or set res.locals.cachePublished ' +
+    'there, or use cacheset.view(View)',
+};
+
+/** The matched route's pattern, for the late-hint report (`req.route` is set once a route matched). */
+function routePattern(res: object): string | undefined {
+  const path: unknown = (res as Response).req?.route?.path;
+  return typeof path === 'string' ? path : undefined;
 }

@@ -1,16 +1,26 @@
-import type { InterceptOutcome } from '@cacheset/core';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import { CachesetError, didYouMean, isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import fp from 'fastify-plugin';
+import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
 import { installBodyTap } from '../node/bodyTap.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import { CachingSession } from '../node/cachingSession.js';
 import { headerPairs } from '../node/headerPairs.js';
+import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { NodeCacheRequest } from '../node/nodeExchange.js';
 import { dropIgnoredRange } from '../node/nodeSession.js';
-import { checkPublished, checkRulesetName, type RouteCaching } from '../node/routeHints.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { DecoratedHints } from './DecoratedHints.js';
 import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 import type { CachesetRouteConfig } from './fastifyTypes.js';
+import { answer, lateAnswerPayload } from './replyAnswer.js';
+import { checkRouteConfig, routeOf } from './routeConfig.js';
 
 export interface CachesetFastifyOptions {
   /** The HTTP-header cache manager, from `createHttpCaching(options)`. */
@@ -36,50 +46,15 @@ const kState = Symbol('cacheset.fastify.state');
 type WithState = { [kState]: RequestState | null };
 const stateOf = (request: FastifyRequest): RequestState | null => (request as unknown as WithState)[kState];
 
-/** The route's hints from its config, made once per route (the config object lives as long as the route). */
-const routeHints = new WeakMap<object, RouteCaching | undefined>();
-function routeOf(config: CachesetRouteConfig | undefined): RouteCaching | undefined {
-  if (config === undefined) return undefined;
-  let route = routeHints.get(config);
-  if (route === undefined && !routeHints.has(config)) {
-    route =
-      config.cacheRuleset === undefined && config.cachePublished === undefined
-        ? undefined
-        : { ruleset: config.cacheRuleset, published: config.cachePublished };
-    routeHints.set(config, route);
-  }
-  return route;
-}
+const FASTIFY_ADVICE: LateHintAdvice = {
+  todo:
+    'set request.cachePublished (or request.cacheRuleset) in a hook that runs before the handler, ' +
+    "such as the route's preHandler: { preHandler: async (request) => { request.cachePublished = " +
+    'new ArticleView(row) } }; or name it in the route config: { config: { cachePublished: View } }',
+};
 
-/** The late hints a handler sets on the decorated request (read when the engine asks). */
-class DecoratedHints implements RouteCaching {
-  readonly #request: FastifyRequest;
-
-  constructor(request: FastifyRequest) {
-    this.#request = request;
-  }
-
-  get ruleset(): string | undefined {
-    return this.#request.cacheRuleset;
-  }
-
-  get published(): unknown {
-    return this.#request.cachePublished;
-  }
-}
-
-const bodyless = (status: number): boolean => status === 304 || status === 204 || status < 200;
-
-/**
- * Sends an intercepted answer through the reply. A HEAD answer keeps its body: Fastify's HEAD routes
- * take Content-Length from the payload and drop it, so HEAD gets the Content-Length GET gets.
- */
-function answer(reply: FastifyReply, outcome: InterceptOutcome): void {
-  reply.code(outcome.status);
-  const { body } = outcome;
-  if (bodyless(outcome.status)) reply.send();
-  else reply.send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-}
+/** The options of the plugin, so that a misspelt one is an error naming it. */
+const OPTION_KEYS = Object.keys({ caching: true } satisfies Record<keyof CachesetFastifyOptions, true>);
 
 /** Keeps what `onSend` is about to write, for the captures an operation requested in modify. */
 function keepPayload(state: RequestState, reply: FastifyReply, payload: unknown): void {
@@ -102,6 +77,31 @@ function keepPayload(state: RequestState, reply: FastifyReply, payload: unknown)
 }
 
 /**
+ * The last hook before the handler, added to every route: a hint set by any earlier hook (the
+ * route's own onRequest, preValidation, preHandler, or a global one added after the plugin) gets
+ * intercept here, so a 304 or a RAM hit is answered without running the handler.
+ */
+const beforeHandler: preHandlerHookHandler = function (request, reply, done) {
+  const state = stateOf(request);
+  if (state === null || state.session.intercepted || !state.session.hasHints) {
+    done();
+    return;
+  }
+  const { session } = state;
+  session.afterIntercept(
+    (outcome) => {
+      if (outcome !== undefined) {
+        answer(reply, outcome);
+        return;
+      }
+      dropIgnoredRange(session, request.raw);
+      done();
+    },
+    (error) => done(error instanceof Error ? error : new Error(String(error))),
+  );
+};
+
+/**
  * Runs after Fastify's own HEAD handling, which sets Content-Length from the payload even for a 304:
  * a 304 to HEAD then carries the headers a 304 to GET does, and no Content-Length.
  */
@@ -119,6 +119,15 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       (options as Partial<CachesetFastifyOptions> | undefined)?.caching,
       '@cacheset/http/fastify: options.caching',
     );
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.includes(key))
+        throw new CachesetError(
+          HttpErrorCodes.INVALID_ADAPTER_OPTIONS,
+          `@cacheset/http/fastify: unknown option '${key}'.${didYouMean(key, OPTION_KEYS)} ` +
+            `The options are ${OPTION_KEYS.join(', ')}.`,
+          { details: { key } },
+        );
+    }
   } catch (error) {
     // Fastify reports a plugin's failure through done; a throw would leave the app waiting.
     done(error as Error);
@@ -132,10 +141,13 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
 
   // Route config is checked when the route is added: a typo fails at start-up, not silently per request.
   fastify.addHook('onRoute', (route) => {
-    const config = route.config as CachesetRouteConfig | undefined;
-    const where = `${String(route.method)} ${route.url} config`;
-    if (config?.cacheRuleset !== undefined) checkRulesetName(config.cacheRuleset, `${where}.cacheRuleset`);
-    if (config?.cachePublished !== undefined) checkPublished(config.cachePublished, `${where}.cachePublished`);
+    checkRouteConfig(
+      caching,
+      route.config as CachesetRouteConfig | undefined,
+      `${String(route.method)} ${route.url} config`,
+    );
+    const own = route.preHandler;
+    route.preHandler = own === undefined ? [beforeHandler] : [...(Array.isArray(own) ? own : [own]), beforeHandler];
     if (isHead(route.method)) {
       const own = route.onSend;
       route.onSend =
@@ -150,6 +162,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       response: new FastifyCacheResponse(reply),
       route: routeOf(request.routeOptions.config),
       late: () => late,
+      lateAdvice: FASTIFY_ADVICE,
       hintTargets: Array.of<object>(request, reply, reply.raw, request.raw),
     });
     (request as unknown as WithState)[kState] = new RequestState(session);
@@ -175,13 +188,35 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     );
   });
 
+  // The last checkpoint, then modify: onSend runs before Fastify writes anything, and may wait.
   fastify.addHook('onSend', (request, reply, payload, next) => {
     const state = stateOf(request);
-    if (state !== null) {
-      state.session.modify();
-      if (state.session.captureLimit > 0 && state.body === undefined) keepPayload(state, reply, payload);
+    if (state === null) {
+      next(null, payload);
+      return;
     }
-    next(null, payload);
+    const { session } = state;
+    const send = (outcome: InterceptOutcome | undefined): void => {
+      if (outcome !== undefined) {
+        next(null, lateAnswerPayload(payload, outcome));
+        return;
+      }
+      session.modify();
+      if (session.captureLimit > 0 && state.body === undefined) keepPayload(state, reply, payload);
+      next(null, payload);
+    };
+    let outcome: MaybePromise<InterceptOutcome | undefined>;
+    try {
+      outcome = session.interceptLate();
+    } catch (error) {
+      next(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (isPromiseLike<InterceptOutcome | undefined>(outcome))
+      Promise.resolve(outcome).then(send, (error: unknown) =>
+        next(error instanceof Error ? error : new Error(String(error))),
+      );
+    else send(outcome);
   });
 
   fastify.addHook('onError', (request, _reply, error, next) => {

@@ -1,8 +1,9 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { isPromiseLike, type InterceptOutcome } from '@cacheset/core';
+import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import type { CachingSession } from '../node/cachingSession.js';
+import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
 import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
@@ -33,7 +34,15 @@ export interface KoaCaching {
 const bodyless = (method: string, status: number): boolean =>
   method === 'HEAD' || status === 304 || status === 204 || status < 200;
 
-/** Runs intercept when a ruleset or view is known; answers through ctx (Koa sends it) and says so. */
+/** Answers through ctx (Koa sends it): the status, and the body unless the status or method has none. */
+function answer(ctx: ParameterizedContext, outcome: InterceptOutcome): void {
+  ctx.status = outcome.status;
+  const { body } = outcome;
+  if (!bodyless(ctx.method, outcome.status))
+    ctx.body = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/** Runs intercept when a ruleset or view is known; answers through ctx and says so. */
 async function answered(session: CachingSession, ctx: ParameterizedContext): Promise<boolean> {
   if (session.intercepted || !session.hasHints) return false;
   const pending = session.intercept();
@@ -42,11 +51,38 @@ async function answered(session: CachingSession, ctx: ParameterizedContext): Pro
     dropIgnoredRange(session, ctx.req);
     return false;
   }
-  ctx.status = outcome.status;
-  const { body } = outcome;
-  if (!bodyless(ctx.method, outcome.status))
-    ctx.body = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  answer(ctx, outcome);
   return true;
+}
+
+/**
+ * After the chain returned, before Koa writes the response: the last checkpoint (a hint set after
+ * cacheset's middleware passed gets its 304 now, the page rendered in vain), then modify.
+ */
+function beforeKoaResponds(session: CachingSession, ctx: ParameterizedContext): MaybePromise<void> {
+  const respond = (outcome: InterceptOutcome | undefined): void => {
+    if (ctx.res.headersSent) return;
+    if (outcome !== undefined) answer(ctx, outcome);
+    else session.modify();
+  };
+  const pending = session.interceptLate();
+  // No promise unless the late intercept really waits: the usual response costs no extra tick.
+  if (isPromiseLike<InterceptOutcome | undefined>(pending)) return Promise.resolve(pending).then(respond);
+  respond(pending);
+  return undefined;
+}
+
+const KOA_ADVICE: LateHintAdvice = {
+  todo:
+    'set it in a middleware before the handler and compose cacheset.middleware() between that middleware ' +
+    'and the handler, after any access check (router.get(path, loadArticle, cacheset.middleware(), handler)), ' +
+    'since Koa gives cacheset no point between two middleware it is not part of; or use cacheset.view(View)',
+};
+
+/** The matched route's pattern, when @koa/router matched one (for the late-hint report). */
+function routePattern(ctx: object): string | undefined {
+  const matched: unknown = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof matched === 'string' ? matched : undefined;
 }
 
 /**
@@ -83,10 +119,11 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
         await running.unit.run(next);
         return;
       }
-      const late = new BagHints(caching, ctx, 'state', 'ctx.state');
+      const late = new BagHints(caching, ctx, 'state', 'ctx.state', routePattern);
       const session = openNodeSession(caching, ctx.req, ctx.res, {
         route,
         late: () => late,
+        lateAdvice: KOA_ADVICE,
         hintTargets: [ctx],
         response: new KoaCacheResponse(ctx),
       });
@@ -99,10 +136,13 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
       }
       // Koa writes the response after the chain returns: set the headers now, so that middleware
       // further out sees them too.
-      if (!ctx.res.headersSent) session.modify();
+      if (!ctx.res.headersSent) {
+        const responding = beforeKoaResponds(session, ctx);
+        if (isPromiseLike(responding)) await responding;
+      }
     };
 
   return {
-    ...routeMiddlewares(handler),
+    ...routeMiddlewares(caching, handler),
   };
 }

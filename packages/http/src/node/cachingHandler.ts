@@ -2,14 +2,31 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPromiseLike, type MaybePromise } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
+import { checkRouteRuleset } from './checkRouteRuleset.js';
 import { checkRoute, type RouteCaching } from './routeHints.js';
 import { runCachingNow } from './runCaching.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /**
- * Wraps a node:http handler: the policy runs around it. `route` names its ruleset or published view;
- * the handler may also name them while rendering with `setCacheRuleset(res, ...)` / `setPublished`.
+ * A route named per request, before the handler runs: for a view made from this request's row
+ * (`async (req) => ({ published: new ArticleView(await db.article(idOf(req))) })`). Asked once per
+ * request; undefined leaves the request uncached.
+ */
+export type RouteResolver = (req: IncomingMessage, res: ServerResponse) => MaybePromise<RouteCaching | undefined>;
+
+/** A route given at start-up is checked there: its shape, and that its view has a ruleset. */
+function checkStaticRoute(caching: HttpCaching, route: RouteCaching | RouteResolver | undefined, where: string): void {
+  if (typeof route === 'function') return;
+  checkRoute(route, where);
+  checkRouteRuleset(caching, route, where);
+}
+
+/**
+ * Wraps a node:http handler: the policy runs around it. `route` names its ruleset or published view,
+ * before the handler runs (so 304s and RAM hits skip it): an object, or a function of the request
+ * for a view made per request. A handler that names them itself while rendering
+ * (`setCacheRuleset(res, ...)` / `setPublished`) gets its headers, and 304s only after rendering.
  *
  * @example
  * http.createServer(cachingHandler(caching, (req, res) => res.end('<h1>Hi</h1>'), { ruleset: 'site.frontpage' }));
@@ -17,13 +34,14 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown
 export function cachingHandler(
   caching: HttpCaching,
   handler: NodeHandler,
-  route?: RouteCaching,
+  route?: RouteCaching | RouteResolver,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  checkRoute(route, 'cachingHandler');
+  checkStaticRoute(caching, route, 'cachingHandler');
   return (req, res) => {
+    const routeOf = typeof route === 'function' ? () => route(req, res) : route;
     let running: MaybePromise<void>;
     try {
-      running = runCachingNow(caching, req, res, () => handler(req, res), route);
+      running = runCachingNow(caching, req, res, () => handler(req, res), routeOf);
     } catch (error) {
       handlerFailed(caching, req, res, error);
       return;
@@ -54,9 +72,9 @@ function handlerFailed(caching: HttpCaching, req: IncomingMessage, res: ServerRe
  */
 export function cachingMiddleware(
   caching: HttpCaching,
-  route?: RouteCaching | ((req: IncomingMessage, res: ServerResponse) => RouteCaching | undefined),
+  route?: RouteCaching | RouteResolver,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
-  if (typeof route !== 'function') checkRoute(route, 'cachingMiddleware');
+  checkStaticRoute(caching, route, 'cachingMiddleware');
   return (req, res, next) => {
     const routeOf = typeof route === 'function' ? () => route(req, res) : route;
     let running: MaybePromise<void>;

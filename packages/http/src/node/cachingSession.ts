@@ -11,6 +11,9 @@ import { requestedCaptures, settleCaptures } from '../capture/captureResponse.js
 import { abandonPendingFill, shouldIgnoreRange } from '../operations/createCachingOperation.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
+import { reportMisspeltHintKey, type LateHints } from './bagHints.js';
+import { NODE_ADVICE, reportLateHint, type LateHintAdvice } from './lateHintReport.js';
+import { LateResponseCache } from './lateResponseCache.js';
 import { createHintedExchange, NodeCacheResponse, type HintSource } from './nodeExchange.js';
 import { hintsOf, type RouteCaching } from './routeHints.js';
 
@@ -20,9 +23,11 @@ export interface CachingSessionInit {
   /** What the route says, known before the handler runs (a route option, a per-route middleware). */
   readonly route?: RouteCaching | (() => RouteCaching | undefined) | undefined;
   /** Hints the handler sets while rendering, where the framework keeps per-request data (res.locals, ctx.state). */
-  readonly late?: (() => RouteCaching | undefined) | undefined;
+  readonly late?: (() => LateHints | undefined) | undefined;
   /** Objects `setCacheRuleset` / `setPublished` may have been called on, most specific first. */
   readonly hintTargets: readonly object[];
+  /** What to tell users whose hint arrives after rendering started (the framework's way to name it early). */
+  readonly lateAdvice?: LateHintAdvice | undefined;
 }
 
 /** A response as it was sent, for captures; computed only when a capture asked for it. */
@@ -41,18 +46,26 @@ export interface FinishedResponse {
  * headers go out), and the close of the exchange when the response ended or failed. Every adapter
  * is a thin shell that calls these at the right moments of its framework's lifecycle.
  *
- * Hints, first found wins: the route's (known before the handler runs, so 304s and RAM hits are
- * answered before rendering), then the framework's per-request data, then `setCacheRuleset` /
- * `setPublished` on the request or response. A ruleset, wherever it was named, beats a view.
+ * Hints, first found wins: the route's, then the framework's per-request data, then `setCacheRuleset`
+ * / `setPublished` on the request or response. A ruleset, wherever it was named, beats a view.
+ *
+ * Intercept runs at the first checkpoint at which a hint is known: before the handler (every shell
+ * offers one or more such points: the route option, each middleware or hook), so that 304s and RAM
+ * hits skip rendering; failing that, at the last checkpoint, right before the headers go out
+ * (`interceptLate`): the answer is still right (a 304 without the body), the page was rendered in
+ * vain, and one line says what to do instead.
  */
 export class CachingSession implements HintSource {
   readonly caching: HttpCaching;
   readonly exchange: CacheExchange;
   readonly unit: UnitOfWork;
   #route: RouteCaching | (() => RouteCaching | undefined) | undefined;
-  readonly #late: (() => RouteCaching | undefined) | undefined;
+  readonly #late: (() => LateHints | undefined) | undefined;
   readonly #targets: readonly object[];
+  readonly #advice: LateHintAdvice;
   #intercepted = false;
+  /** A late intercept at a checkpoint that cannot wait went async: its answer comes too late to use. */
+  #gaveUp = false;
   #answered = false;
   #modified = false;
   #captureLimit = 0;
@@ -69,6 +82,7 @@ export class CachingSession implements HintSource {
     // whole object graph alive through each scavenge (measured: 1.5 MB promoted per scavenge, a third
     // of the throughput). Objects made by `new` or by builtins carry no such site.
     this.#targets = Array.from(init.hintTargets);
+    this.#advice = init.lateAdvice ?? NODE_ADVICE;
     this.exchange = createHintedExchange(caching, init.request, init.response, this);
     const { request } = init;
     this.unit = new UnitOfWork({ label: () => `${request.method} ${request.url}`, logger: caching.settings.logger });
@@ -85,8 +99,9 @@ export class CachingSession implements HintSource {
   }
 
   #hint(key: keyof RouteCaching): unknown {
-    const route = typeof this.#route === 'function' ? this.#route() : this.#route;
-    const fromRoute = route?.[key];
+    // A route function is asked once: a per-request view it makes must stay the same object.
+    if (typeof this.#route === 'function') this.#route = this.#route();
+    const fromRoute = this.#route?.[key];
     if (fromRoute !== undefined && fromRoute !== null) return fromRoute;
     const late = this.#late?.()?.[key];
     if (late !== undefined && late !== null) return late;
@@ -151,7 +166,53 @@ export class CachingSession implements HintSource {
     else then(outcome);
   }
 
+  /**
+   * The last checkpoint, right before the headers go out, for hints that arrived after rendering
+   * started (and only then: it does nothing once intercept has run). The answer, if any, replaces the
+   * rendered response; the RAM cache is left out (the page is rendered already). Returns a promise
+   * when the validators are async: call it where the framework can wait (Fastify's onSend, after
+   * Koa's chain); inside `res.writeHead` call `interceptLateNow`.
+   */
+  interceptLate(): MaybePromise<InterceptOutcome | undefined> {
+    if (this.#intercepted || !this.hasHints) return undefined;
+    const ram = new LateResponseCache();
+    ram.attachTo(this.exchange, this.caching.settings);
+    const outcome = this.intercept();
+    if (!isPromiseLike<InterceptOutcome | undefined>(outcome)) return this.#reportLate(outcome, ram);
+    return Promise.resolve(outcome).then((answer) => this.#reportLate(answer, ram));
+  }
+
+  /**
+   * `interceptLate` where nothing can wait (inside `res.writeHead`): when the validators are async,
+   * the response goes out without an answer, whatever intercept concludes later.
+   */
+  interceptLateNow(): InterceptOutcome | undefined {
+    const outcome = this.interceptLate();
+    if (!isPromiseLike<InterceptOutcome | undefined>(outcome)) return outcome;
+    this.#gaveUp = true;
+    outcome.then(undefined, () => undefined);
+    // Headers intercept set before it went async (X-Cache-Rule...) go out with the rendered page.
+    if (this.exchange.response instanceof NodeCacheResponse) this.exchange.response.releaseHeaders();
+    this.#reportLate(undefined, undefined);
+    return undefined;
+  }
+
+  /** Says what to do, once, when the late hint cost something: a 304 after rendering, the RAM cache, async validators. */
+  #reportLate(outcome: InterceptOutcome | undefined, ram: LateResponseCache | undefined): InterceptOutcome | undefined {
+    if (this.#gaveUp || outcome !== undefined || ram?.asked === true)
+      reportLateHint(this.caching.settings.logger, {
+        advice: this.#advice,
+        request: this.exchange.request,
+        late: this.#late?.(),
+        ruleset: this.ruleset() !== undefined,
+        gaveUp: this.#gaveUp,
+      });
+    return outcome;
+  }
+
   #noteAnswer(outcome: InterceptOutcome | undefined): InterceptOutcome | undefined {
+    // A late intercept given up on: the response has gone out without it.
+    if (this.#gaveUp) return undefined;
     if (outcome !== undefined) this.#answered = true;
     // No answer: the handler renders, and must see the headers intercept set (X-Cache-Rule...).
     else if (this.exchange.response instanceof NodeCacheResponse) this.exchange.response.releaseHeaders();
@@ -163,6 +224,7 @@ export class CachingSession implements HintSource {
     if (this.#modified) return;
     this.#modified = true;
     this.caching.engine.modify(this.exchange);
+    reportMisspeltHintKey(this.caching.settings.logger, this.#late?.());
     const captures = requestedCaptures(this.exchange);
     if (captures.length > 0) this.#captureLimit = Math.max(...captures.map((c) => c.maxBytes));
   }

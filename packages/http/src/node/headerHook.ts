@@ -37,6 +37,10 @@ export function installHeaderHook(res: ServerResponse, onHeaders: () => void): v
     const message = typeof rest[0] === 'string' ? rest[0] : undefined;
     applyWriteHeadHeaders(this, (message === undefined ? rest[0] : rest[1]) as HeaderArgument);
     onHeaders();
-    return message === undefined ? original.call(this, statusCode) : original.call(this, statusCode, message as never);
+    // onHeaders may answer otherwise (a late 304): the status it set wins, without the old reason phrase.
+    const status = this.statusCode;
+    return message === undefined || status !== statusCode
+      ? original.call(this, status)
+      : original.call(this, status, message as never);
   } as typeof res.writeHead;
 }

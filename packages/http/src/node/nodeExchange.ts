@@ -84,7 +84,8 @@ export class NodeCacheResponse implements CacheResponse {
   setHeader(name: string, value: string | readonly string[]): void {
     const names = this.#names;
     if (names === undefined) {
-      this.raw.setHeader(name, value as string | string[]);
+      // Only an intercept that was given up on writes this late: its headers cannot reach the client.
+      if (!this.raw.headersSent) this.raw.setHeader(name, value as string | string[]);
       return;
     }
     const key = name.toLowerCase();
@@ -109,7 +110,7 @@ export class NodeCacheResponse implements CacheResponse {
         this.#values.splice(at, 1);
       }
     }
-    if (this.raw.hasHeader(name)) this.raw.removeHeader(name);
+    if (!this.raw.headersSent && this.raw.hasHeader(name)) this.raw.removeHeader(name);
   }
 
   headerNames(): readonly string[] {

@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheResponse } from '@cacheset/core';
+import type { CacheResponse, InterceptOutcome } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { installBodyTap } from './bodyTap.js';
+import type { LateHints } from './bagHints.js';
 import { CachingSession } from './cachingSession.js';
 import { headerPairs } from './headerPairs.js';
 import { installHeaderHook } from './headerHook.js';
+import type { LateHintAdvice } from './lateHintReport.js';
 import { NodeCacheRequest, NodeCacheResponse } from './nodeExchange.js';
 import type { RouteCaching } from './routeHints.js';
 
 export interface NodeSessionOptions {
   readonly route?: RouteCaching | (() => RouteCaching | undefined) | undefined;
   /** Hints the handler sets while rendering, where the framework keeps per-request data. */
-  readonly late?: (() => RouteCaching | undefined) | undefined;
+  readonly late?: (() => LateHints | undefined) | undefined;
+  /** What to tell users whose hint arrives after rendering started. Default: node:http's advice. */
+  readonly lateAdvice?: LateHintAdvice | undefined;
   /** Objects `setCacheRuleset` / `setPublished` may be called on, besides `res` and `req`. */
   readonly hintTargets?: readonly object[];
   /** Default: headers set on `res` directly. */
@@ -50,6 +54,7 @@ export function openNodeSession(
     response: options.response ?? new NodeCacheResponse(res),
     route: options.route,
     late: options.late,
+    lateAdvice: options.lateAdvice,
     hintTargets:
       options.hintTargets === undefined
         ? Array.of<object>(res, req)
@@ -64,17 +69,22 @@ const ARMED = Symbol('cacheset.http.armed');
 type Armed = ServerResponse & { [ARMED]?: true };
 
 /**
- * What a response the handler renders needs (once per response): modify inside `res.writeHead`
- * (however the headers are sent), the body tap for captures, and the close of the session when the
- * response closes: finished (sent completely) or not (the client went away). Answers sent by
- * intercept skip all of it (`closeAnswered`): patching the response changes its shape for Node's
- * own code, which a 304 should not pay for.
+ * What a response the handler renders needs (once per response): the last checkpoint and modify
+ * inside `res.writeHead` (however the headers are sent), the body tap for captures, and the close of
+ * the session when the response closes: finished (sent completely) or not (the client went away).
+ * Answers sent by intercept skip all of it (`closeAnswered`): patching the response changes its
+ * shape for Node's own code, which a 304 should not pay for.
  */
 export function prepareNodeRender(session: CachingSession, res: ServerResponse): void {
   if ((res as Armed)[ARMED] === true) return;
   (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
   installHeaderHook(res, () => {
+    const late = session.interceptLateNow();
+    if (late !== undefined) {
+      answerInWriteHead(session, res, late);
+      return;
+    }
     session.modify();
     if (session.captureLimit > 0) tap.start(session.captureLimit);
   });
@@ -85,6 +95,16 @@ export function prepareNodeRender(session: CachingSession, res: ServerResponse):
       session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
     else session.abort('the client went away');
   });
+}
+
+/**
+ * A late answer (a 304 for a page the handler has rendered) given inside `res.writeHead`: the status
+ * and the headers intercept held go out instead; Node then drops the body of a 304 itself.
+ */
+function answerInWriteHead(session: CachingSession, res: ServerResponse, outcome: InterceptOutcome): void {
+  res.statusCode = outcome.status;
+  const response = session.exchange.response;
+  if (response instanceof NodeCacheResponse) response.releaseHeaders();
 }
 
 /**

@@ -1,5 +1,7 @@
-import { CachesetError, describeValue, dottedNameProblem } from '@cacheset/core';
+import { CachesetError, describeValue, didYouMean, dottedNameProblem } from '@cacheset/core';
 import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
+import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { checkRouteRuleset } from './checkRouteRuleset.js';
 
 /** What a route says about its caching: a ruleset name, or the published view (instance or class). */
 export interface RouteCaching {
@@ -20,7 +22,7 @@ function storeHints(target: object, value: RouteCaching): void {
   if (Object.isExtensible(target)) (target as Hinted)[HINTS] = value;
   else frozenHints.set(target, value);
 }
-const ROUTE_KEYS = new Set(['ruleset', 'published']);
+const ROUTE_KEYS = ['ruleset', 'published'];
 
 /** Throws `ERR_CACHESET_INVALID_ROUTE` unless `route` is a valid route description (checked at start-up). */
 export function checkRoute(route: RouteCaching | undefined, where: string): void {
@@ -32,11 +34,12 @@ export function checkRoute(route: RouteCaching | undefined, where: string): void
     );
   }
   // A misspelt key ({ rulset: ... }) would otherwise leave the route silently uncached.
-  const unknown = Object.keys(route).filter((key) => !ROUTE_KEYS.has(key));
+  const unknown = Object.keys(route).filter((key) => !ROUTE_KEYS.includes(key));
   if (unknown.length > 0) {
     throw new CachesetError(
       HttpErrorCodes.INVALID_ROUTE,
-      `${where}: unknown key ${unknown.map((k) => `'${k}'`).join(', ')}; a route names { ruleset } or { published }.`,
+      `${where}: unknown key ${unknown.map((k) => `'${k}'`).join(', ')}.` +
+        `${didYouMean(unknown[0] as string, ROUTE_KEYS)} A route names { ruleset } or { published }.`,
       { details: { keys: unknown } },
     );
   }
@@ -91,7 +94,10 @@ export function hintsOf(target: object): RouteCaching | undefined {
  * The `middleware()`, `ruleset(name)` and `view(published)` trio of the Express and Koa adapters,
  * over the adapter's own middleware factory (route arguments checked where the route is declared).
  */
-export function routeMiddlewares<M>(handler: (route: RouteCaching | undefined) => M): {
+export function routeMiddlewares<M>(
+  caching: HttpCaching,
+  handler: (route: RouteCaching | undefined) => M,
+): {
   middleware(): M;
   ruleset(name: string): M;
   view(published: object): M;
@@ -100,10 +106,12 @@ export function routeMiddlewares<M>(handler: (route: RouteCaching | undefined) =
     middleware: () => handler(undefined),
     ruleset(name) {
       checkRulesetName(name, 'cacheset.ruleset');
+      checkRouteRuleset(caching, { ruleset: name }, `cacheset.ruleset('${name}')`);
       return handler({ ruleset: name });
     },
     view(published) {
       checkPublished(published, 'cacheset.view');
+      checkRouteRuleset(caching, { published }, 'cacheset.view');
       return handler({ published });
     },
   };

@@ -3,10 +3,27 @@ import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@caches
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { NodeCacheResponse } from './nodeExchange.js';
 import { closeAnswered, dropIgnoredRange, openNodeSession, prepareNodeRender, sessionOf } from './nodeSession.js';
-import type { RouteCaching } from './routeHints.js';
+import { reportOnce } from '../runtime/HttpSettings.js';
+import { checkRoute, type RouteCaching } from './routeHints.js';
 
 export { headerPairs } from './headerPairs.js';
 export { installHeaderHook } from './headerHook.js';
+
+/**
+ * What a per-request route function gave, checked like a route given at start-up; a bad one is
+ * reported once and the request goes on uncached (request-time problems never fail the request).
+ */
+function requestRoute(caching: HttpCaching, route: RouteCaching | undefined): RouteCaching | undefined {
+  try {
+    checkRoute(route, 'the route function');
+    return route;
+  } catch (error) {
+    reportOnce(caching.settings.logger, `cacheset: ${error instanceof Error ? error.message : String(error)}`, {
+      error,
+    });
+    return undefined;
+  }
+}
 
 /** Statuses and methods whose responses carry no body. */
 function bodyless(method: string | undefined, status: number): boolean {
@@ -37,7 +54,7 @@ export async function runCaching(
   req: IncomingMessage,
   res: ServerResponse,
   render: () => unknown,
-  route?: RouteCaching | (() => RouteCaching | undefined),
+  route?: RouteCaching | (() => MaybePromise<RouteCaching | undefined>),
 ): Promise<void> {
   await runCachingNow(caching, req, res, render, route);
 }
@@ -53,8 +70,17 @@ export function runCachingNow(
   req: IncomingMessage,
   res: ServerResponse,
   render: () => unknown,
-  route?: RouteCaching | (() => RouteCaching | undefined),
+  route?: RouteCaching | (() => MaybePromise<RouteCaching | undefined>),
 ): MaybePromise<void> {
+  if (typeof route === 'function') {
+    // A per-request route (a view made for this request's row) is asked once, before intercept.
+    const named = route();
+    if (isPromiseLike<RouteCaching | undefined>(named))
+      return Promise.resolve(named).then((value) =>
+        runCachingNow(caching, req, res, render, requestRoute(caching, value)),
+      );
+    return runCachingNow(caching, req, res, render, requestRoute(caching, named));
+  }
   const session = openNodeSession(caching, req, res, { route, deferRenderHooks: true });
   const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
     if (outcome !== undefined) {

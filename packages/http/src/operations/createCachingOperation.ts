@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   isPromiseLike,
   type CacheExchange,
-  type CacheUser,
   type CachingOperation,
   type InterceptResult,
   type MaybePromise,
@@ -12,10 +11,12 @@ import {
 } from '@cacheset/core';
 import { requestCapture } from '../capture/captureResponse.js';
 import { parseCacheControl } from '../headers/cacheControl.js';
+import { varyNames } from '../headers/vary.js';
 import { doNotCache, writeCachingHeaders, type CachingForm, type ModernDirectives } from '../headers/cachingHeaders.js';
 import { USER_KEYING_COMPONENTS } from '../etag/builtinETagComponents.js';
 import { pathOf, ramCacheKey } from '../responseCache/ramCacheKey.js';
 import type { ResponseCacheFill, ResponseCacheLookup } from '../responseCache/ResponseCache.js';
+import { SHARED_SCOPE, userScope, type ResponseScope, type UserKeying } from '../responseCache/ResponseScope.js';
 import { replayStoredResponse, toStoredResponse, unstorableReason } from '../responseCache/storedResponses.js';
 import { hasCacheStopVariable } from '../runtime/cacheStop.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
@@ -41,6 +42,7 @@ export interface StandardCachingOptions extends OperationOptions {
   cdnMaxage: number;
   surrogateKeys: boolean;
   publicErrors: boolean;
+  publicStatuses: readonly number[];
   weakETag: boolean;
 }
 
@@ -65,10 +67,15 @@ interface Plan {
   readonly modern: ModernDirectives;
   readonly surrogateKeys: boolean;
   readonly publicErrors: boolean;
+  /** Statuses besides 200 (and 304, which stands for a 200) that get the caching headers. */
+  readonly publicStatuses: ReadonlySet<number>;
+  /** The policy's own `vary` is `*`: nothing may share the response. */
+  readonly varyStar: boolean;
   readonly weakETag: boolean;
   readonly needs: FactNeeds;
   /** The ETag is keyed to the user or role, so a RAM copy may serve that user or role. */
   readonly userKeyed: boolean;
+  readonly userKeying: UserKeying;
 }
 
 const plans = new WeakMap<object, Plan>();
@@ -97,9 +104,12 @@ function planOf(ctx: OperationContext<Partial<StandardCachingOptions>>, fixed: C
     modern,
     surrogateKeys: o.surrogateKeys !== false,
     publicErrors: o.publicErrors === true,
+    publicStatuses: new Set(o.publicStatuses ?? []),
+    varyStar: (o.vary ?? []).includes('*'),
     weakETag: o.weakETag === true,
     needs: { etagKeys, lastModified: o.lastModified === true },
     userKeyed: etagKeys.some((k) => USER_KEYING_COMPONENTS.has(k)) && !etagKeys.includes('anonymousOrRandom'),
+    userKeying: { byId: etagKeys.includes('userid'), byRoles: etagKeys.includes('roles') },
   };
   plans.set(o, plan);
   return plan;
@@ -142,18 +152,6 @@ export function abandonPendingFill(exchange: CacheExchange, reason: string): voi
   takePendingFill(exchange)?.fill.abandon(reason);
 }
 
-/**
- * What keys a RAM copy to the user for an authenticated request, taken from the user itself rather
- * than from the (per-request memoised, possibly another chain member's) ETag: the id when the policy
- * keys by `userid`, the sorted roles when it keys by `roles`.
- */
-function userKeyOf(user: CacheUser, etagKeys: readonly string[]): string {
-  const parts: string[] = [];
-  if (etagKeys.includes('userid')) parts.push(`id=${JSON.stringify(String(user.id))}`);
-  if (etagKeys.includes('roles')) parts.push(`roles=${JSON.stringify([...user.roles].map(String).sort())}`);
-  return parts.join('&');
-}
-
 const isSafe = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
 function randomToken(now: number): string {
@@ -165,9 +163,11 @@ export interface AppSignals {
   /** The application set private or no-store itself. */
   readonly appPrivate: boolean;
   readonly appNoStore: boolean;
+  /** The application sent `Vary: *`: no cache may reuse the response for another request. */
+  readonly varyStar: boolean;
 }
 
-const NO_SIGNALS: AppSignals = { setCookie: false, appPrivate: false, appNoStore: false };
+const NO_SIGNALS: AppSignals = { setCookie: false, appPrivate: false, appNoStore: false, varyStar: false };
 
 const signalsKey = Symbol('cacheset.http.appSignals');
 
@@ -184,16 +184,27 @@ export function appSignals(ctx: OperationContext): AppSignals {
     setCookie: ctx.response.getHeader('set-cookie') !== undefined,
     appPrivate: directives.has('private') || directives.has('no-store'),
     appNoStore: directives.has('no-store'),
+    varyStar: varyNames(ctx.response.getHeader('vary')).includes('*'),
   };
   ctx.exchange.annotations.set(signalsKey, signals);
   return signals;
 }
 
+interface HeaderOccasion {
+  /** Leave Last-Modified out (a 304 with an ETag does not need it). */
+  readonly omitLastModified: boolean;
+  /** Nothing has set headers yet (intercept, before the view ran). */
+  readonly fresh: boolean;
+}
+
+const AFTER_RENDERING: HeaderOccasion = { omitLastModified: false, fresh: false };
+
 /**
- * plone.app.caching's modifyResponse header logic with DESIGN §3's rule: a shared cache may store the
- * response only when the request is anonymous, anonymous visitors may see the content, and the
- * response sets no cookie and is not private by the application's own say. Otherwise any public form
- * is downgraded to browser-only private headers (maxage = smaxage = 0).
+ * plone.app.caching's modifyResponse header logic with cacheset's rule: a shared cache may store the
+ * response only when the request is anonymous, anonymous visitors may see the content, the response
+ * sets no cookie, is not private by the application's own say, and carries no `Vary: *` (from the
+ * application or the policy). Otherwise any public form is downgraded to browser-only private
+ * headers (maxage = smaxage = 0).
  */
 function applyHeaders(
   ctx: OperationContext,
@@ -202,10 +213,15 @@ function applyHeaders(
   signals: AppSignals,
   settings: HttpSettings,
   now: number,
-  omitLastModified = false,
-  fresh = false,
+  occasion: HeaderOccasion = AFTER_RENDERING,
 ): CachingForm {
-  const shareable = ctx.request.user === undefined && facts.contentPublic && !signals.setCookie && !signals.appPrivate;
+  const shareable =
+    ctx.request.user === undefined &&
+    facts.contentPublic &&
+    !signals.setCookie &&
+    !signals.appPrivate &&
+    !signals.varyStar &&
+    !plan.varyStar;
   let { maxage, smaxage } = plan;
   if (!shareable && ((maxage !== null && maxage > 0) || (smaxage !== null && smaxage > 0))) {
     maxage = 0;
@@ -216,15 +232,26 @@ function applyHeaders(
     smaxage,
     etag: facts.etag,
     weakETag: plan.weakETag,
-    lastModified: plan.lastModified && !omitLastModified ? facts.lastModified?.toMillis() : undefined,
+    lastModified: plan.lastModified && !occasion.omitLastModified ? facts.lastModified?.toMillis() : undefined,
     vary: plan.vary,
     modern: plan.modern,
     surrogateKeys: plan.surrogateKeys ? facts.surrogateKeys : [],
     surrogateKeyHeader: settings.behindProxy ? settings.surrogateKeyHeader : undefined,
     noStore: signals.appNoStore,
     now,
-    fresh,
+    fresh: occasion.fresh,
   });
+}
+
+/**
+ * Whether a response of this status gets the operation's caching headers at all: a 200, a 304 (it
+ * stands for the 200 it validates), a status the ruleset lists in `publicStatuses`, or an error
+ * under `publicErrors`. Redirects, 204s, 206s and the rest are not cached unless listed: a proxy
+ * keeping a redirect for a day is rarely what the page's ruleset meant.
+ */
+function statusCacheable(status: number, plan: Plan): boolean {
+  if (status === 200 || status === 304 || plan.publicStatuses.has(status)) return true;
+  return status >= 400 && plan.publicErrors;
 }
 
 /** Synchronous whenever the facts and the response cache answer synchronously. */
@@ -266,7 +293,10 @@ function interceptWith(
       abandonPendingFill(exchange, 'answered 304');
       // RFC 9110 §15.4.5: a 304 carries what a 200 would (ETag, Cache-Control, Expires, Vary); it
       // needs Last-Modified only when there is no ETag.
-      applyHeaders(ctx, plan, facts, NO_SIGNALS, settings, settings.now(), facts.etag !== undefined, true);
+      applyHeaders(ctx, plan, facts, NO_SIGNALS, settings, settings.now(), {
+        omitLastModified: facts.etag !== undefined,
+        fresh: true,
+      });
       response.removeHeader('Content-Type');
       response.removeHeader('Content-Length');
       response.status = 304;
@@ -280,17 +310,19 @@ function interceptWith(
   const statusOn = ctx.debugHeader('cacheStatus');
   const user = request.user;
   // Content anonymous visitors may not see is kept only per user id, never shared (IAnonymousAccess).
-  const keyedByUser = user !== undefined && plan.userKeyed && (facts.contentPublic || plan.etagKeys.includes('userid'));
+  const keyedByUser = user !== undefined && plan.userKeyed && (facts.contentPublic || plan.userKeying.byId);
   if (!isSafe(request.method) || stop || (user === undefined ? !facts.contentPublic : !keyedByUser)) {
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=bypass');
     return undefined;
   }
+  // Whom the copy may answer: the store binds it to this, so no other user or role set can find it.
+  const scope: ResponseScope = user === undefined ? SHARED_SCOPE : userScope(user, plan.userKeying);
   const key = ramCacheKey(
     request,
     facts.etag,
     plan.lastModified ? facts.lastModified : undefined,
     plan.vary ?? [],
-    user === undefined ? undefined : userKeyOf(user, plan.etagKeys),
+    scope,
   );
   const failed = (error: unknown): undefined => {
     reportOnce(
@@ -323,7 +355,7 @@ function interceptWith(
   };
   let lookup: MaybePromise<ResponseCacheLookup>;
   try {
-    lookup = cache.lookup(key);
+    lookup = cache.lookup(key, scope);
   } catch (error) {
     return failed(error);
   }
@@ -343,7 +375,7 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
     abandonPendingFill(exchange, 'not cacheable');
     return;
   }
-  if (response.status >= 400 && !plan.publicErrors) {
+  if (!statusCacheable(response.status, plan)) {
     doNotCache(response, now, signals.appNoStore);
     abandonPendingFill(exchange, `status ${response.status}`);
     return;

@@ -2,6 +2,7 @@ import {
   booleanOption,
   CachesetError,
   CoreErrorCodes,
+  describeValue,
   durationOption,
   stringListOption,
   type OptionSpec,
@@ -26,6 +27,33 @@ export function headerListOption(
           cause: error,
         });
       }
+    },
+  });
+}
+
+const STATUSES = 'a list of HTTP statuses (integers from 100 to 599, except 304), such as [301, 308]';
+
+/**
+ * HTTP statuses, as a list of integers from 100 to 599. 304 is refused: a 304 the application sends
+ * stands for the 200 it validates and gets that 200's headers already.
+ */
+export function statusListOption(description: string): OptionSpec<readonly number[]> {
+  return Object.freeze({
+    default: null,
+    kind: 'status list',
+    description,
+    parse(value: unknown): readonly number[] | null {
+      if (value === null) return null;
+      if (!Array.isArray(value))
+        throw new CachesetError(CoreErrorCodes.INVALID_OPTION, `${describeValue(value)} is not ${STATUSES}.`);
+      for (const item of value as unknown[]) {
+        if (typeof item !== 'number' || !Number.isInteger(item) || item < 100 || item > 599 || item === 304)
+          throw new CachesetError(
+            CoreErrorCodes.INVALID_OPTION,
+            `${describeValue(item)} in ${describeValue(value)} is not a status: give ${STATUSES}.`,
+          );
+      }
+      return Object.freeze([...new Set(value as number[])]);
     },
   });
 }
@@ -75,6 +103,10 @@ export const httpOptionSpecs = {
     booleanOption(
       false,
       'Give error responses (status 400 and above) the same caching headers; by default they are not cached.',
+    ),
+  publicStatuses: () =>
+    statusListOption(
+      'Statuses besides 200 that get the caching headers, e.g. [301, 308]; other statuses are not cached.',
     ),
   weakETag: () =>
     booleanOption(

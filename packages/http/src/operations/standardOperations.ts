@@ -16,6 +16,7 @@ const common = {
   anonOnly: o.anonOnly(),
   weakETag: o.weakETag(),
   publicErrors: o.publicErrors(),
+  publicStatuses: o.publicStatuses(),
 };
 
 const sharedDirectives = {

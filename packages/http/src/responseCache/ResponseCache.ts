@@ -1,3 +1,5 @@
+import type { ResponseScope } from './ResponseScope.js';
+
 /** A whole response kept by a response cache. */
 export interface StoredResponse {
   readonly status: number;
@@ -41,7 +43,16 @@ export interface ResponseCacheLookup {
  * Where the `ramCache` option of the HTTP operations keeps whole responses. @cacheset/ram provides
  * the real one (byte-bounded LRU, Redis tier, coalescing, statistics); anything implementing this
  * plugs in. A store must never throw from these methods: failures are its own to count and report.
+ *
+ * What may be kept is the HTTP side's decision: it never hands a fill a response the application
+ * marked private or no-store, that sets a cookie, or that is not a complete 200. The `private` of a
+ * stored response is then the operation's own (browser-only forms, the per-user downgrade), which a
+ * store cannot tell from the application's by reading the header, and must not try to.
  */
 export interface ResponseCache {
-  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup>;
+  /**
+   * The copy of `key` for `scope` (undefined: shared). A store must keep scopes apart: a copy filled
+   * under one scope is found only by lookups with an equal scope (same user id, same sorted roles).
+   */
+  lookup(key: string, scope?: ResponseScope): ResponseCacheLookup | Promise<ResponseCacheLookup>;
 }

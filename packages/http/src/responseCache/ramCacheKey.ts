@@ -1,25 +1,27 @@
 import type { CacheRequest } from '@cacheset/core';
 import type { DateTime } from 'luxon';
+import { SHARED_SCOPE, scopeText, type ResponseScope } from './ResponseScope.js';
 
 /**
  * plone.app.caching's RAM key, made safe: `|<etag>||` and `|<last-modified>||` prefixes (so a changed
  * validator is a natural miss), then host and request target, then the value of every request header
  * the response varies on (Django's learn_cache_key lesson: a variant must not answer for another),
- * then, for an authenticated request of a user- or role-keyed policy, `user` (who the copy is for).
+ * then, for a per-user or per-role copy, its scope. A store keeps scopes apart itself (see
+ * `ResponseCache.lookup`); the scope in the key text keeps them apart in a store that does not.
  */
 export function ramCacheKey(
   request: CacheRequest,
   etag: string | undefined,
   lastModified: DateTime | undefined,
   vary: readonly string[],
-  user?: string,
+  scope: ResponseScope = SHARED_SCOPE,
 ): string {
   let key = '';
   if (etag !== undefined) key += `|${etag}||`;
   if (lastModified !== undefined) key += `|${lastModified.toMillis()}||`;
   key += `${request.header('host') ?? ''}${request.url}`;
   for (const name of vary) key += `\n${name.toLowerCase()}:${request.header(name) ?? ''}`;
-  if (user !== undefined) key += `\n\u0000user:${user}`;
+  if (scope.kind !== 'shared') key += `\n\u0000user:${scopeText(scope)}`;
   return key;
 }
 

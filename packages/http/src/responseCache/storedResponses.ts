@@ -1,4 +1,4 @@
-import type { CacheResponse } from '@cacheset/core';
+import { CHAIN_HEADER, OPERATION_HEADER, RULE_HEADER, type CacheResponse } from '@cacheset/core';
 import { EXPIRED_OFFSET_SECONDS, httpDateFromNow } from '../dates/expiresDate.js';
 import { deltaSeconds, parseCacheControl } from '../headers/cacheControl.js';
 import { varyNames } from '../headers/vary.js';
@@ -8,7 +8,10 @@ import type { StoredResponse } from './ResponseCache.js';
 export const RAMCACHE_HEADER = 'X-RAMCache';
 export const RAMCACHE_HEADER_VALUE = 'cacheset.ramcache';
 
-/** Headers that describe one transmission, not the response: never stored, never replayed. */
+/**
+ * Headers that describe one transmission, not the response: never stored, never replayed. The
+ * debug headers are among them: a replay gets those the policy wants when it is replayed.
+ */
 const NOT_STORED = new Set([
   'set-cookie',
   'date',
@@ -20,6 +23,7 @@ const NOT_STORED = new Set([
   'expires',
   'cache-status',
   'x-ramcache',
+  ...[RULE_HEADER, OPERATION_HEADER, CHAIN_HEADER].map((name) => name.toLowerCase()),
 ]);
 
 /**

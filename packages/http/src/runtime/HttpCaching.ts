@@ -6,6 +6,7 @@ import {
   CachesetError,
   CachingEngine,
   consoleLogger,
+  describeOperationSource,
   describeValue,
   getDefaultRegistry,
   OperationRegistry,
@@ -20,10 +21,18 @@ import { builtinETagComponents } from '../etag/builtinETagComponents.js';
 import { ETagComponent } from '../etag/ETagComponent.js';
 import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
 import { isHeaderName } from '../headers/headerNames.js';
-import { registerHttpOperations } from '../operations/standardOperations.js';
+import { httpOperations, registerHttpOperations } from '../operations/standardOperations.js';
 import type { ResponseCache } from '../responseCache/ResponseCache.js';
+import { checkHttpOptionKeys } from './checkHttpOptionKeys.js';
 import { validatePolicyComponents } from './validatePolicyComponents.js';
 import { SURROGATE_KEY_HEADERS, type HttpSettings, type SurrogateKeyHeader } from './HttpSettings.js';
+
+// A policy naming moderateCaching compiled against a bare OperationRegistry then says how to fix it.
+describeOperationSource({
+  names: httpOperations.map((operation) => operation.name),
+  source: '@cacheset/http',
+  register: 'registerHttpOperations(operations) from @cacheset/http',
+});
 
 /** Who is asking. Return undefined for an anonymous request. */
 export type UserResolver = (request: IncomingMessage) => CacheUser | undefined;
@@ -203,13 +212,19 @@ export class HttpCaching {
   readonly settings: HttpSettings;
   readonly adapters: AdapterLookup | undefined;
   readonly userOf: UserResolver;
+  /** The application replaced the ruleset lookup (`lookupRuleset`): routes cannot be checked ahead. */
+  readonly customRulesetLookup: boolean;
   readonly #components: ReadonlyMap<string, ETagComponent>;
 
   constructor(options: HttpCachingOptions) {
     if (typeof options !== 'object' || options === null)
       throw invalid(`createHttpCaching: expected options, got ${describeValue(options)}.`, options);
+    checkHttpOptionKeys(options);
     const operations = options.operations ?? registerHttpOperations(new OperationRegistry());
     const rulesets = options.rulesets ?? getDefaultRegistry() ?? new RulesetRegistry();
+    // Explicit mode: a misspelt @cacheRuleset name stops start-up here, naming the class, instead of
+    // failing at its first request; classes decorated later are checked when decorated.
+    rulesets.verify();
     for (const [name, value] of [['behindProxy', options.behindProxy]] as const) {
       if (value !== undefined && typeof value !== 'boolean')
         throw invalid(`${name} must be true or false, got ${describeValue(value)}.`, value);
@@ -270,6 +285,7 @@ export class HttpCaching {
     });
     this.adapters = options.container === undefined ? undefined : new AdapterLookup(options.container);
     this.userOf = options.user ?? defaultUser(cookies);
+    this.customRulesetLookup = options.lookupRuleset !== undefined;
   }
 
   /** Swaps in a new policy (validated like the first) for requests that start from now on. */

@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { CachesetError } from '@cacheset/core';
-import { cachesetExpress } from '@cacheset/http/express';
+import { cachesetExpress, setPublished } from '@cacheset/http/express';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BODY, createFixture, PAGE_ETAG, type ContractServer } from '../contract/fixture.js';
+import { BODY, createFixture, PAGE_ETAG, PageView, type ContractServer } from '../contract/fixture.js';
 import { listenOnFreePort } from '../contract/servers/listen.js';
 import { eventually, wireRequest } from '../contract/support/wire.js';
 
@@ -89,6 +89,60 @@ describe('@cacheset/http/express', () => {
     const second = await wireRequest(`${url}/page`, { headers: { 'If-None-Match': PAGE_ETAG } });
     expect(second.status).toBe(304);
     expect(calls).toBe(1);
+  });
+
+  it('a view named by a route middleware of a mounted sub-app (with its own install) gets its 304 before the handler', async () => {
+    const f = createFixture();
+    const app = express();
+    cachesetExpress(f.caching).install(app);
+    const blog = express();
+    cachesetExpress(f.caching).install(blog);
+    let calls = 0;
+    blog.get(
+      '/post',
+      (req, _res, next) => {
+        setPublished(req, new PageView(f.page));
+        next();
+      },
+      (_req, res) => {
+        calls += 1;
+        res.send(BODY.page);
+      },
+    );
+    app.use('/blog', blog);
+    const url = await serve(app);
+    expect((await wireRequest(`${url}/blog/post`)).headers.etag).toBe(PAGE_ETAG);
+    const second = await wireRequest(`${url}/blog/post`, { headers: { 'If-None-Match': PAGE_ETAG } });
+    expect(second.status).toBe(304);
+    expect(calls).toBe(1);
+  });
+
+  it("the route's middleware after the one that names the ruleset (an access check) runs before any RAM hit", async () => {
+    const f = createFixture();
+    const app = express();
+    cachesetExpress(f.caching).install(app);
+    let calls = 0;
+    app.get(
+      '/members',
+      (_req, res, next) => {
+        res.locals.cacheRuleset = 'site.ram';
+        next();
+      },
+      (req, res, next) => (req.headers['x-member'] === 'yes' ? next() : void res.status(403).send('members only')),
+      (_req, res) => {
+        calls += 1;
+        res.type('html').send(BODY.ram);
+      },
+    );
+    const url = await serve(app);
+    expect((await wireRequest(`${url}/members`, { headers: { 'X-Member': 'yes' } })).status).toBe(200);
+    await eventually(() => f.responseCache.entries.size === 1, 'the response to be stored');
+    const member = await wireRequest(`${url}/members`, { headers: { 'X-Member': 'yes' } });
+    expect(member.headers['x-ramcache']).toBe('cacheset.ramcache');
+    expect(calls).toBe(1);
+    const stranger = await wireRequest(`${url}/members`);
+    expect(stranger.status).toBe(403);
+    expect(stranger.text).toBe('members only');
   });
 
   it('keeps a res.json body in the RAM cache and replays it with its content type', async () => {

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import { CachesetError } from '@cacheset/core';
-import { cachingMiddleware, checkRoute, setCacheRuleset } from '@cacheset/http';
+import { cachingHandler, cachingMiddleware, checkRoute, setCacheRuleset } from '@cacheset/http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BODY, createFixture, PAGE_ETAG, type ContractServer } from '../contract/fixture.js';
+import { BODY, createFixture, PAGE_ETAG, PageView, type ContractServer } from '../contract/fixture.js';
 import { listenOnFreePort } from '../contract/servers/listen.js';
 import { wireRequest } from '../contract/support/wire.js';
 
@@ -24,9 +24,11 @@ describe('@cacheset/http node:http core', () => {
   it('cachingMiddleware runs the policy around a connect-style chain, with a per-request route', async () => {
     const f = createFixture();
     let calls = 0;
-    const middleware = cachingMiddleware(f.caching, (req) =>
-      req.url?.startsWith('/page') === true ? { published: f.pageView } : undefined,
-    );
+    let asked = 0;
+    const middleware = cachingMiddleware(f.caching, (req) => {
+      asked += 1;
+      return req.url?.startsWith('/page') === true ? { published: new PageView(f.page) } : undefined;
+    });
     const server = await listenOnFreePort(
       createServer((req, res) =>
         middleware(req, res, () => {
@@ -44,6 +46,50 @@ describe('@cacheset/http node:http core', () => {
     const other = await wireRequest(`${server.url}/other`);
     expect(other.headers['cache-control']).toBeUndefined();
     expect(calls).toBe(2);
+    // Asked once per request: the view it makes for the request stays one object.
+    expect(asked).toBe(3);
+  });
+
+  it('asks a per-request route function once per request, so the view it makes stays one object', async () => {
+    const f = createFixture();
+    let asked = 0;
+    const made = new Set<object>();
+    const handler = cachingHandler(
+      f.caching,
+      (_req, res) => {
+        res.setHeader('Content-Type', 'text/html');
+        res.end(BODY.page);
+      },
+      async () => {
+        asked += 1;
+        const view = new PageView(f.page);
+        made.add(view);
+        return { published: view };
+      },
+    );
+    const server = await listenOnFreePort(createServer(handler));
+    servers.push(server);
+    expect((await wireRequest(`${server.url}/page`)).headers.etag).toBe(PAGE_ETAG);
+    expect((await wireRequest(`${server.url}/page`, { headers: { 'If-None-Match': PAGE_ETAG } })).status).toBe(304);
+    expect(asked).toBe(2);
+    expect(made.size).toBe(2);
+  });
+
+  it('reports a bad route from a route function once and serves the request uncached', async () => {
+    const f = createFixture();
+    const handler = cachingHandler(
+      f.caching,
+      (_req, res) => void res.end(BODY.plain),
+      () => ({ publshed: f.pageView }) as never,
+    );
+    const server = await listenOnFreePort(createServer(handler));
+    servers.push(server);
+    for (let i = 0; i < 2; i += 1) {
+      const response = await wireRequest(server.url);
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBeUndefined();
+    }
+    expect(f.errors.filter((e) => e.includes("unknown key 'publshed'"))).toHaveLength(1);
   });
 
   it('rejects bad route descriptions and ruleset names when they are given', () => {

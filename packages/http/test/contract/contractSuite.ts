@@ -271,6 +271,8 @@ export function defineContractSuite(name: string, start: StartContractServer): v
     });
 
     describe('8. late hints', () => {
+      const lateReports = (): string[] => f.errors.filter((e) => e.includes('after rendering had started'));
+
       it('a ruleset named inside the handler gets its headers', async () => {
         const response = await get('/late');
         expect(response.headers['x-cache-rule']).toBe('site.late');
@@ -281,6 +283,12 @@ export function defineContractSuite(name: string, start: StartContractServer): v
         const response = await get('/late-view');
         expect(response.headers['x-cache-rule']).toBe('site.frontpage');
         expect(response.headers['cache-control']).toBe('max-age=0, s-maxage=3600, must-revalidate');
+      });
+
+      it('without validators or a RAM cache to lose, a late name costs nothing and logs nothing', async () => {
+        await get('/late', { 'If-None-Match': '"x"' });
+        await get('/late-view');
+        expect(lateReports()).toEqual([]);
       });
     });
 

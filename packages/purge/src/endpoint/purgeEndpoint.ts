@@ -141,7 +141,7 @@ export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Ha
     if (method === 'GET' || method === 'HEAD') {
       req.resume();
       if (url.searchParams.get('format') === 'prometheus')
-        send(res, 200, purger.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
+        send(res, 200, await purger.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
       else send(res, 200, { statistics: purger.statistics(), history: purger.history(), proxies: purger.proxies });
       return;
     }

@@ -1,11 +1,13 @@
 import { AdapterLookup, CachesetError, describeValue, isSurrogateKey } from '@cacheset/core';
-import type { ResponseCache, ResponseCacheLookup } from '@cacheset/http';
+import type { ResponseCache, ResponseCacheLookup, ResponseScope } from '@cacheset/http';
+import type { Registry } from 'prom-client';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import { InvalidationLog } from '../invalidation/InvalidationLog.js';
 import { Invalidator } from '../invalidation/Invalidator.js';
 import { listenForPurges } from '../invalidation/PurgeListener.js';
 import { purgeTargets } from '../invalidation/purgeTargets.js';
+import { SCOPED_KEY_MARK } from '../keys/responseKey.js';
 import { OnceLogger } from '../logging/OnceLogger.js';
 import type { RamCacheOptions } from '../options/RamCacheOptions.js';
 import { resolveOptions } from '../options/resolveOptions.js';
@@ -14,7 +16,7 @@ import { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
 import { RedisTier } from '../shared/RedisTier.js';
 import { buildReport, checkReportOptions } from '../stats/buildReport.js';
 import { Counters, type RefusalCategory } from '../stats/Counters.js';
-import { prometheusText } from '../stats/prometheus.js';
+import { prometheusText, registerRamMetrics, type RamMetricsSource } from '../stats/prometheus.js';
 import type { ObjectStatistics, RamCacheStatistics, ReportOptions } from '../stats/RamCacheStatistics.js';
 import { EntryStore, type EntryTable } from '../store/EntryStore.js';
 import { CacheContext } from './CacheContext.js';
@@ -51,6 +53,8 @@ export class RamCacheManager implements ResponseCache {
   readonly #unsubscribe: (() => void) | undefined;
   readonly #windowTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
+  /** Removes this cache from each prom-client registry it reports to. */
+  readonly #metricsRegistrations = new Set<() => void>();
 
   constructor(options: RamCacheOptions = {}) {
     const resolved = resolveOptions(options);
@@ -110,14 +114,23 @@ export class RamCacheManager implements ResponseCache {
    * one call level fewer lets the engine inline the LRU's own get into it (its inlining budget is
    * small), which is most of the cost of a hit.
    */
-  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
-    const entry = this.#table.get(key);
-    if (entry !== undefined && entry.response !== undefined && !this.#grace) {
-      entry.hits += 1;
-      this.#counters.hits += 1;
-      return entry;
+  lookup(key: string, scope?: ResponseScope): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    // Shared lookups only: a scoped one binds its key first, and a shared key with the scoped mark
+    // is refused by the store (it could otherwise name a per-user copy).
+    if (scope === undefined || scope?.kind === 'shared') {
+      const entry = this.#table.get(key);
+      if (
+        entry !== undefined &&
+        entry.response !== undefined &&
+        !this.#grace &&
+        key.charCodeAt(0) !== SCOPED_KEY_MARK
+      ) {
+        entry.hits += 1;
+        this.#counters.hits += 1;
+        return entry;
+      }
     }
-    return this.responses.lookup(key);
+    return this.responses.lookup(key, scope);
   }
 
   /**
@@ -235,11 +248,37 @@ export class RamCacheManager implements ResponseCache {
     return buildReport(store.groups(), options);
   }
 
-  /** The statistics as Prometheus text; per-object series for the `objects` rows with most hits (default 50). */
-  prometheus(options: { readonly objects?: number } = {}): string {
-    const objects = options.objects ?? 50;
+  /**
+   * The statistics as Prometheus text (exposition format 0.0.4), from a registry of its own; per-object
+   * series for the `objects` rows with most hits (default 50).
+   */
+  async prometheus(options: { readonly objects?: number } = {}): Promise<string> {
+    return await prometheusText(this.#metricsSource(options.objects));
+  }
+
+  /**
+   * Adds this cache's metrics to a prom-client registry, typically the application's (`register` from
+   * prom-client), so that they are scraped with its other metrics; per-object series for the `objects`
+   * rows with most hits (default 50). Several caches may share a registry when their names differ.
+   * Returns the function that removes them again; `close()` removes them too.
+   */
+  registerMetrics(registry: Registry, options: { readonly objects?: number } = {}): () => void {
+    const remove = registerRamMetrics(registry, this.#metricsSource(options.objects));
+    const registration = (): void => {
+      this.#metricsRegistrations.delete(registration);
+      remove();
+    };
+    this.#metricsRegistrations.add(registration);
+    return registration;
+  }
+
+  #metricsSource(objects = 50): RamMetricsSource {
     checkReportOptions({ limit: objects });
-    return prometheusText(this.statistics(), this.report({ sortBy: 'hits', limit: objects }));
+    return {
+      name: this.name,
+      statistics: () => this.statistics(),
+      topObjects: () => this.report({ sortBy: 'hits', limit: objects }),
+    };
   }
 
   /** The shared tier's state, or undefined without one. */
@@ -261,6 +300,7 @@ export class RamCacheManager implements ResponseCache {
     const ctx = this.#ctx;
     ctx.closed = true;
     this.#unsubscribe?.();
+    for (const registration of [...this.#metricsRegistrations]) registration();
     clearInterval(this.#windowTimer);
     this.responses.close();
     this.values.close();

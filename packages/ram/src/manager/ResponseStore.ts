@@ -3,13 +3,14 @@ import type {
   ResponseCache,
   ResponseCacheFill,
   ResponseCacheLookup,
+  ResponseScope,
   StoredResponse,
   StoredResponseInfo,
 } from '@cacheset/http';
 import { LRUCache } from 'lru-cache';
 import type { Flight } from '../coalescing/Flight.js';
 import { FlightTable } from '../coalescing/FlightTable.js';
-import { MAX_RESPONSE_KEY_LENGTH } from '../keys/responseKey.js';
+import { MAX_RESPONSE_KEY_LENGTH, SCOPED_KEY_MARK, scopedResponseKey } from '../keys/responseKey.js';
 import type { Counters } from '../stats/Counters.js';
 import type { EntryStore, EntryTable } from '../store/EntryStore.js';
 import { canonicalPath, pathProblem } from '../paths/canonicalPath.js';
@@ -23,7 +24,12 @@ import type { CacheContext } from './CacheContext.js';
 const EMPTY: ResponseCacheLookup = Object.freeze({});
 
 interface FillSink {
-  store(flight: Flight<ResponseCacheLookup>, info: StoredResponseInfo, response: StoredResponse): void;
+  store(
+    flight: Flight<ResponseCacheLookup>,
+    lookedUp: string,
+    info: StoredResponseInfo,
+    response: StoredResponse,
+  ): void;
   abandon(flight: Flight<ResponseCacheLookup>, reason: string): void;
   misuse(what: 'stored' | 'abandoned'): void;
 }
@@ -31,18 +37,21 @@ interface FillSink {
 /** The fill handed to the one request that renders a key: exactly one of store or abandon counts. */
 class ResponseFill implements ResponseCacheFill {
   readonly #flight: Flight<ResponseCacheLookup>;
+  /** The key as the caller looked it up (the flight's is bound to the scope). */
+  readonly #lookedUp: string;
   readonly #sink: FillSink;
   #done = false;
 
-  constructor(flight: Flight<ResponseCacheLookup>, sink: FillSink) {
+  constructor(flight: Flight<ResponseCacheLookup>, lookedUp: string, sink: FillSink) {
     this.#flight = flight;
+    this.#lookedUp = lookedUp;
     this.#sink = sink;
   }
 
   store(info: StoredResponseInfo, response: StoredResponse): void {
     if (this.#done) return this.#sink.misuse('stored');
     this.#done = true;
-    this.#sink.store(this.#flight, info, response);
+    this.#sink.store(this.#flight, this.#lookedUp, info, response);
   }
 
   abandon(reason: string): void {
@@ -116,9 +125,9 @@ export class ResponseStore implements ResponseCache {
       this.#expire(flight),
     );
     this.#sink = {
-      store: (flight, info, response) => {
+      store: (flight, lookedUp, info, response) => {
         try {
-          this.#complete(flight, info, response);
+          this.#complete(flight, lookedUp, info, response);
         } catch (error) {
           ctx.logger.error(
             `cacheset ram (${ctx.options.name}): storing a response failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -153,32 +162,60 @@ export class ResponseStore implements ResponseCache {
     return this.#flights.size;
   }
 
-  lookup(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+  /**
+   * A shared lookup (no scope) goes straight to the store key; a per-user or per-role one first binds
+   * the key to its scope (`scopedResponseKey`), so it finds only copies filled under the same scope.
+   */
+  lookup(key: string, scope?: ResponseScope): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    // `?.`: a null scope from untyped code is a bad scope, not a TypeError.
+    if (scope !== undefined && scope?.kind !== 'shared') return this.#scoped(key, scope);
     // The hit path, kept this small so that the engine inlines it with the LRU's own get: one get,
     // two increments, and the entry itself as the answer. Everything else (stale entries, key
     // checks, misses) is in #slow; a key that could not be stored cannot be found, and a closed
-    // manager's store is empty, so neither needs checking here.
-    const entry = this.#table.get(key);
+    // manager's store is empty, so neither needs checking here. A shared key that starts with the
+    // scoped mark could name a per-user copy: what it finds is never an answer (#slow refuses it).
+    const found = this.#table.get(key);
+    const entry = found === undefined || key.charCodeAt(0) !== SCOPED_KEY_MARK ? found : undefined;
     if (entry !== undefined && entry.response !== undefined && (!this.#grace || entry.freshUntil > this.#now())) {
       entry.hits += 1;
       this.#counters.hits += 1;
       return entry;
     }
-    return this.#slow(key, entry);
+    return this.#slow(key, key, entry);
   }
 
-  #slow(key: string, entry: CacheEntry | undefined): ResponseCacheLookup | Promise<ResponseCacheLookup> {
-    if (entry !== undefined && entry.response !== undefined && this.#flights.get(key) !== undefined) {
+  #scoped(key: string, scope: ResponseScope): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    if (typeof key !== 'string' || key.length === 0) return this.#badKey(key);
+    const bound = typeof scope === 'object' && scope !== null ? scopedResponseKey(key, scope) : undefined;
+    if (bound === undefined) return this.#badScope(scope);
+    const entry = this.#table.get(bound);
+    if (entry !== undefined && entry.response !== undefined && (!this.#grace || entry.freshUntil > this.#now())) {
+      entry.hits += 1;
+      this.#counters.hits += 1;
+      return entry;
+    }
+    return this.#slow(bound, key, entry);
+  }
+
+  /** `bound` is the store key (the key bound to its scope); `key` is the key as looked up. */
+  #slow(bound: string, key: string, entry: CacheEntry | undefined): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+    if (entry !== undefined && entry.response !== undefined && this.#flights.get(bound) !== undefined) {
       // Stale-while-revalidate: another request is refreshing it; do not make this one wait.
       entry.hits += 1;
       this.#counters.hits += 1;
       this.#counters.staleHits += 1;
       return entry;
     }
-    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_RESPONSE_KEY_LENGTH || key.charCodeAt(0) === 0)
+    if (
+      typeof key !== 'string' ||
+      key.length === 0 ||
+      bound.length > MAX_RESPONSE_KEY_LENGTH ||
+      key.charCodeAt(0) === 0 ||
+      key.charCodeAt(0) === SCOPED_KEY_MARK
+    )
       return this.#badKey(key);
     if (this.#ctx.closed) return EMPTY;
-    return this.#miss(key);
+    return this.#miss(bound, key);
   }
 
   /** Abandons every render in progress (the manager is closing): waiting requests render themselves. */
@@ -187,21 +224,21 @@ export class ResponseStore implements ResponseCache {
     this.#abandoned?.clear();
   }
 
-  #miss(key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
+  #miss(bound: string, key: string): ResponseCacheLookup | Promise<ResponseCacheLookup> {
     const ctx = this.#ctx;
-    const running = this.#flights.get(key);
+    const running = this.#flights.get(bound);
     if (running !== undefined) return this.#join(running);
-    if (this.#abandoned?.has(key) === true) {
+    if (this.#abandoned?.has(bound) === true) {
       // Hit-for-miss: recently abandoned, so do not queue requests behind one another; each renders,
       // and whichever result is storable is stored.
       ctx.counters.misses += 1;
-      return { fill: this.#fill(this.#flights.detached(key, ctx.log.epoch)) };
+      return { fill: this.#fill(this.#flights.detached(bound, ctx.log.epoch), key) };
     }
-    const flight = this.#flights.start(key, ctx.log.epoch);
+    const flight = this.#flights.start(bound, ctx.log.epoch);
     const tier = ctx.sharedTier;
-    if (tier !== undefined) return this.#fromShared(flight, tier);
+    if (tier !== undefined) return this.#fromShared(flight, key, tier);
     ctx.counters.misses += 1;
-    return { fill: this.#fill(flight) };
+    return { fill: this.#fill(flight, key) };
   }
 
   async #join(flight: Flight<ResponseCacheLookup>): Promise<ResponseCacheLookup> {
@@ -221,7 +258,7 @@ export class ResponseStore implements ResponseCache {
     return result;
   }
 
-  async #fromShared(flight: Flight<ResponseCacheLookup>, tier: RedisTier): Promise<ResponseCacheLookup> {
+  async #fromShared(flight: Flight<ResponseCacheLookup>, key: string, tier: RedisTier): Promise<ResponseCacheLookup> {
     const ctx = this.#ctx;
     const read = await tier.get(flight.key);
     flight.sharedEpoch = read.epoch;
@@ -237,7 +274,7 @@ export class ResponseStore implements ResponseCache {
     ctx.counters.misses += 1;
     // Settled meanwhile (closed, or timed out): render without a fill.
     if (flight.settled) return EMPTY;
-    return { fill: this.#fill(flight) };
+    return { fill: this.#fill(flight, key) };
   }
 
   /** An entry from Redis, checked like a fresh store, kept in this process too. */
@@ -258,11 +295,16 @@ export class ResponseStore implements ResponseCache {
     return this.#keep(flight.key, wire.path, wire.view, wire.tags, ownedResponse(response), undefined, wire.freshUntil);
   }
 
-  #fill(flight: Flight<ResponseCacheLookup>): ResponseCacheFill {
-    return new ResponseFill(flight, this.#sink);
+  #fill(flight: Flight<ResponseCacheLookup>, key: string): ResponseCacheFill {
+    return new ResponseFill(flight, key, this.#sink);
   }
 
-  #complete(flight: Flight<ResponseCacheLookup>, info: StoredResponseInfo, response: StoredResponse): void {
+  #complete(
+    flight: Flight<ResponseCacheLookup>,
+    lookedUp: string,
+    info: StoredResponseInfo,
+    response: StoredResponse,
+  ): void {
     const ctx = this.#ctx;
     const refuse = (category: Parameters<CacheContext['refuse']>[0], message: string): void => {
       ctx.refuse(category, message, { key: flight.key });
@@ -275,14 +317,10 @@ export class ResponseStore implements ResponseCache {
       );
       return;
     }
-    const infoProblem = storeInfoProblem(info, flight.key);
+    const infoProblem = storeInfoProblem(info, lookedUp);
     if (infoProblem !== undefined) return refuse('malformed', `${infoProblem}.`);
-    const unsafe = responseRefusal(response);
-    if (unsafe !== undefined)
-      return refuse(
-        unsafe.startsWith('a malformed') || unsafe.startsWith('not a') ? 'malformed' : 'unsafe-response',
-        `the response to ${info.path}: ${unsafe}.`,
-      );
+    const refusal = responseRefusal(response);
+    if (refusal !== undefined) return refuse(refusal.category, `the response to ${info.path}: ${refusal.reason}.`);
     const path = canonicalPath(info.path);
     const tags = info.surrogateKeys.length === 0 ? NO_TAGS : Object.freeze([...info.surrogateKeys]);
     if (ctx.disabled.has(path)) return refuse('disabled', `caching is switched off for ${info.path}.`);
@@ -372,11 +410,20 @@ export class ResponseStore implements ResponseCache {
     );
   }
 
+  #badScope(scope: unknown): ResponseCacheLookup {
+    this.#ctx.refuse(
+      'invalid-key',
+      `the response scope ${describeValue(scope)} is not { kind: 'shared' }, { kind: 'user', id, roles? } ` +
+        `or { kind: 'roles', roles }, with a non-empty id and string roles (at most 4096 characters in all).`,
+    );
+    return EMPTY;
+  }
+
   #badKey(key: unknown): ResponseCacheLookup {
     const ctx = this.#ctx;
     ctx.refuse(
       'invalid-key',
-      `the response key ${describeValue(typeof key === 'string' ? key.slice(0, 80) : key)} is empty, longer than ${MAX_RESPONSE_KEY_LENGTH} characters, or starts with NUL.`,
+      `the response key ${describeValue(typeof key === 'string' ? key.slice(0, 80) : key)} is empty, longer than ${MAX_RESPONSE_KEY_LENGTH} characters, or starts with NUL or U+0001.`,
     );
     return EMPTY;
   }

@@ -1,4 +1,5 @@
 import type { StoredResponse } from '@cacheset/http';
+import type { RefusalCategory } from '../stats/Counters.js';
 import { ownedBytes } from './encodeValue.js';
 
 function isHeaderList(value: unknown): value is readonly (readonly [string, string])[] {
@@ -10,14 +11,29 @@ function isHeaderList(value: unknown): value is readonly (readonly [string, stri
   return true;
 }
 
+/** Why a response is not kept: the category counted in the statistics, and the reason logged. */
+export interface ResponseRefusal {
+  readonly category: Extract<RefusalCategory, 'malformed' | 'unsafe-response'>;
+  readonly reason: string;
+}
+
+const unsafe = (reason: string): ResponseRefusal => ({ category: 'unsafe-response', reason });
+
 /**
  * Why a response must not be kept, or undefined. @cacheset/http refuses these before it stores, and
  * the store checks again because anything implementing the fill can call it: a response that could
- * carry one user's data to another (a cookie, private or no-store, `Vary: *`), or that is not a plain
- * complete 200 (DESIGN §3), is never stored.
+ * carry one user's data to another (a cookie, no-store, `Vary: *`), or that is not a plain complete
+ * 200, is never stored.
+ *
+ * `private` is not checked: the operations write it themselves (the browser-only forms, and the
+ * downgrade of per-user copies, which the store binds to their user), so the header cannot say
+ * whether the application asked for it. @cacheset/http decides that from what the application set
+ * before the operation wrote its headers, and never hands such a response to a fill. `no-store` is
+ * only ever the application's (or `noCaching`'s, which stores nothing), so it is checked.
  */
-export function responseRefusal(response: unknown): string | undefined {
-  if (typeof response !== 'object' || response === null) return 'not a response record';
+export function responseRefusal(response: unknown): ResponseRefusal | undefined {
+  if (typeof response !== 'object' || response === null)
+    return { category: 'malformed', reason: 'not a response record' };
   const r = response as Partial<StoredResponse>;
   if (
     typeof r.status !== 'number' ||
@@ -26,16 +42,15 @@ export function responseRefusal(response: unknown): string | undefined {
     typeof r.storedAt !== 'number' ||
     !Number.isFinite(r.storedAt)
   ) {
-    return 'a malformed response record (status, headers, body or storedAt)';
+    return { category: 'malformed', reason: 'a malformed response record (status, headers, body or storedAt)' };
   }
-  if (r.status !== 200) return `status ${r.status}`;
-  if (r.body.byteLength === 0) return 'empty body';
+  if (r.status !== 200) return unsafe(`status ${r.status}`);
+  if (r.body.byteLength === 0) return unsafe('empty body');
   for (const [name, value] of r.headers) {
     const lower = name.toLowerCase();
-    if (lower === 'set-cookie') return 'sets a cookie';
-    if (lower === 'cache-control' && /(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i.test(value))
-      return 'private or no-store';
-    if (lower === 'vary' && value.split(',').some((v) => v.trim() === '*')) return 'Vary: *';
+    if (lower === 'set-cookie') return unsafe('sets a cookie');
+    if (lower === 'cache-control' && /(?:^|[\s,])no-store(?:$|[\s,=])/i.test(value)) return unsafe('no-store');
+    if (lower === 'vary' && value.split(',').some((v) => v.trim() === '*')) return unsafe('Vary: *');
   }
   return undefined;
 }

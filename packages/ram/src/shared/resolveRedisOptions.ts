@@ -2,6 +2,7 @@ import { describeValue } from '@cacheset/core';
 import type { RedisOptions } from 'ioredis';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
+import { REDIS_URL_FORM, redisUrlProblem } from './checkRedisUrl.js';
 import type { RedisTierOptions } from './RedisTierOptions.js';
 
 export interface ResolvedRedisOptions {
@@ -53,18 +54,8 @@ export function resolveRedisOptions(options: RedisTierOptions): ResolvedRedisOpt
       bad(key, `unknown option (known: ${[...KNOWN].join(', ')})`, (options as Record<string, unknown>)[key]);
   const { url, client, prefix = 'cacheset:' } = options;
   if (url !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (
-      typeof url !== 'string' ||
-      parsed === undefined ||
-      (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    )
-      bad('url', 'expected redis://host:port[/db] or rediss://...', url);
+    const problem = redisUrlProblem(url);
+    if (problem !== undefined) bad('url', `${problem}: expected ${REDIS_URL_FORM}`, url);
   }
   if (client !== undefined && (typeof client !== 'object' || client === null || Array.isArray(client)))
     bad('client', 'expected an object of ioredis options', client);
