@@ -137,11 +137,13 @@ export {
 
 export {
   currentUnitOfWork,
+  DEFAULT_WORK_TIMEOUT_MS,
   runInUnitOfWork,
   UnitOfWork,
   type UnitOfWorkOptions,
   type UnitOfWorkState,
 } from './unitOfWork/UnitOfWork.js';
+export { trackWork, whenWorkSettled, type TrackWorkOptions } from './unitOfWork/trackWork.js';
 
 export { configError, formatConfigPath, type ConfigPath, type ConfigSource } from './config/ConfigSource.js';
 export { loadConfig, loadConfigFile, type LoadConfigOptions, type LoadedConfig } from './config/loadConfig.js';
