@@ -86,6 +86,7 @@ export { IPurgeable } from './events/IPurgeable.js';
 export { EventBus, type EventBusOptions, type EventClass, type EventListener } from './events/EventBus.js';
 export { installPurgeRedispatch } from './events/purgeRedispatch.js';
 export { getDefaultBus, notify, resetDefaultBus, subscribe } from './events/defaultBus.js';
+export { CatalogCounter, catalogCounterOf, type CatalogCounterListener } from './events/CatalogCounter.js';
 
 export type { CacheRequest, CacheUser } from './exchange/CacheRequest.js';
 export type { CacheResponse } from './exchange/CacheResponse.js';

@@ -5,6 +5,7 @@ import { installBodyTap } from '../node/bodyTap.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
 import { CachingSession } from '../node/cachingSession.js';
 import { headerPairs } from '../node/headerPairs.js';
+import { holdResponseForWork } from '../node/holdResponseForWork.js';
 import { NodeCacheRequest } from '../node/nodeExchange.js';
 import { dropIgnoredRange } from '../node/nodeSession.js';
 import { checkPublished, checkRulesetName, type RouteCaching } from '../node/routeHints.js';
@@ -153,6 +154,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       hintTargets: Array.of<object>(request, reply, reply.raw, request.raw),
     });
     (request as unknown as WithState)[kState] = new RequestState(session);
+    holdResponseForWork(reply.raw, session.unit);
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) session.abort('the client went away');
     });

@@ -5,6 +5,7 @@ import { installBodyTap } from './bodyTap.js';
 import { CachingSession } from './cachingSession.js';
 import { headerPairs } from './headerPairs.js';
 import { installHeaderHook } from './headerHook.js';
+import { holdResponseForWork } from './holdResponseForWork.js';
 import { NodeCacheRequest, NodeCacheResponse } from './nodeExchange.js';
 import type { RouteCaching } from './routeHints.js';
 
@@ -74,6 +75,7 @@ export function prepareNodeRender(session: CachingSession, res: ServerResponse):
   if ((res as Armed)[ARMED] === true) return;
   (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
+  holdResponseForWork(res, session.unit);
   installHeaderHook(res, () => {
     session.modify();
     if (session.captureLimit > 0) tap.start(session.captureLimit);

@@ -1,4 +1,4 @@
-import { AdapterLookup, CachesetError, describeValue, isSurrogateKey } from '@cacheset/core';
+import { AdapterLookup, CachesetError, catalogCounterOf, describeValue, isSurrogateKey } from '@cacheset/core';
 import type { ResponseCache, ResponseCacheLookup } from '@cacheset/http';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
@@ -12,6 +12,7 @@ import { resolveOptions } from '../options/resolveOptions.js';
 import { assertPath, canonicalPath, pathProblem } from '../paths/canonicalPath.js';
 import { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
 import { RedisTier } from '../shared/RedisTier.js';
+import { SharedCatalogCounter } from '../shared/SharedCatalogCounter.js';
 import { buildReport, checkReportOptions } from '../stats/buildReport.js';
 import { Counters, type RefusalCategory } from '../stats/Counters.js';
 import { prometheusText } from '../stats/prometheus.js';
@@ -31,6 +32,8 @@ import { ValueCache } from './ValueCache.js';
  *
  * Entries are invalidated by `Purge` events on the bus, by path (`/a` covers `/a/b`), by tag, by a
  * newer modification time, or all at once; with the `redis` option, in every process of the site.
+ * With the `redis` option the bus's catalog counter (`catalogCounterOf(bus)`, the `catalogCounter`
+ * ETag component) is shared too: an edit in one process changes that ETag in every process.
  *
  * @example
  * const ram = new RamCacheManager({ maxBytes: '128MB', container, redis: { url: 'redis://127.0.0.1:6379', prefix: 'cacheset:mysite:' } });
@@ -49,6 +52,7 @@ export class RamCacheManager implements ResponseCache {
   /** With stale-while-revalidate, freshness needs a clock reading: left to the ResponseStore. */
   readonly #grace: boolean;
   readonly #unsubscribe: (() => void) | undefined;
+  readonly #catalog: SharedCatalogCounter | undefined;
   readonly #windowTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
 
@@ -72,7 +76,7 @@ export class RamCacheManager implements ResponseCache {
       counters,
       store,
       log,
-      invalidator: new Invalidator(store, log),
+      invalidator: new Invalidator(store, log, resolved.logger),
       paths: new ObjectPathResolver(resolved.objectPath, adapters),
       adapters,
       logger: new OnceLogger(resolved.logger),
@@ -95,11 +99,15 @@ export class RamCacheManager implements ResponseCache {
         {
           onRemoteInvalidation: (invalidation) => ctx.invalidator.apply(invalidation, false),
           onResync: () => ctx.invalidator.apply({ all: true, paths: [], tags: [] }, false),
+          onReady: () => this.#catalog?.ready(),
+          onCatalogValue: (value) => this.#catalog?.received(value),
         },
         ctx.logger,
       );
       ctx.tier = tier;
       ctx.invalidator.attachTier(tier);
+      if (resolved.bus !== undefined)
+        this.#catalog = new SharedCatalogCounter(catalogCounterOf(resolved.bus), tier, resolved.logger);
     }
     this.#unsubscribe =
       resolved.bus === undefined ? undefined : listenForPurges(resolved.bus, (object) => this.#purge(object));
@@ -261,6 +269,7 @@ export class RamCacheManager implements ResponseCache {
     const ctx = this.#ctx;
     ctx.closed = true;
     this.#unsubscribe?.();
+    this.#catalog?.close();
     clearInterval(this.#windowTimer);
     this.responses.close();
     this.values.close();
