@@ -214,12 +214,13 @@ describe('UnitOfWork: in-process work it waits for', () => {
     const unit = new UnitOfWork();
     const calls: string[] = [];
     unit.onFirstWork(() => void calls.push('first'));
+    unit.onFirstWork(() => void calls.push('second'));
     expect(calls).toEqual([]);
     unit.waitFor(tick(), 'one');
     unit.waitFor(tick(), 'two');
-    expect(calls).toEqual(['first']);
+    expect(calls).toEqual(['first', 'second']);
     unit.onFirstWork(() => void calls.push('late listener'));
-    expect(calls).toEqual(['first', 'late listener']);
+    expect(calls).toEqual(['first', 'second', 'late listener']);
   });
 
   it('refuses work once finished, and anything that is not a promise', async () => {

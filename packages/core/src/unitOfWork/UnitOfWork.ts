@@ -8,6 +8,7 @@ import { PendingWork } from './PendingWork.js';
 export type UnitOfWorkState = 'open' | 'committed' | 'aborted';
 
 type Callback = (unit: UnitOfWork) => void | Promise<void>;
+type FirstWorkListener = (unit: UnitOfWork) => void;
 
 /** Returned when there is nothing to wait for: one shared promise, not one per request. */
 const SETTLED: Promise<void> = Promise.resolve();
@@ -56,7 +57,8 @@ export class UnitOfWork {
   #reason: unknown;
   readonly #workTimeoutMs: number;
   #work: PendingWork | undefined;
-  #onFirstWork: ((unit: UnitOfWork) => void)[] | undefined;
+  // One listener in the usual case (the HTTP adapter's), so no array per request.
+  #onFirstWork: FirstWorkListener | FirstWorkListener[] | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
 
@@ -160,7 +162,8 @@ export class UnitOfWork {
     if (!first || this.#onFirstWork === undefined) return;
     const listeners = this.#onFirstWork;
     this.#onFirstWork = undefined;
-    for (const listener of listeners) this.#callSafely(listener);
+    if (typeof listeners === 'function') this.#callSafely(listeners);
+    else for (const listener of listeners) this.#callSafely(listener);
   }
 
   /**
@@ -168,15 +171,17 @@ export class UnitOfWork {
    * was): the HTTP adapters hold their response back from then on, so a request that purges nothing
    * pays nothing.
    */
-  onFirstWork(listener: (unit: UnitOfWork) => void): void {
+  onFirstWork(listener: FirstWorkListener): void {
     if (typeof listener !== 'function') {
       throw new CachesetError(
         CoreErrorCodes.INVALID_ARGUMENT,
         `UnitOfWork.onFirstWork: expected a function, got ${describeValue(listener)}.`,
       );
     }
+    const waiting = this.#onFirstWork;
     if (this.#work !== undefined) this.#callSafely(listener);
-    else (this.#onFirstWork ??= []).push(listener);
+    else if (waiting === undefined) this.#onFirstWork = listener;
+    else this.#onFirstWork = typeof waiting === 'function' ? [waiting, listener] : [...waiting, listener];
   }
 
   /**
@@ -230,7 +235,7 @@ export class UnitOfWork {
     }
   }
 
-  #callSafely(listener: (unit: UnitOfWork) => void): void {
+  #callSafely(listener: FirstWorkListener): void {
     try {
       listener(this);
     } catch (error) {
