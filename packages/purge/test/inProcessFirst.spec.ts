@@ -43,7 +43,7 @@ describe('proxy purges and the in-process work of their unit of work', () => {
   }
 
   for (const waitForDelivery of [false, true]) {
-    it(`no PURGE reaches a proxy before the unit's in-process work is done (waitForDelivery: ${waitForDelivery})`, async () => {
+    it(`sends no PURGE before the unit's in-process work is done (waitForDelivery ${waitForDelivery})`, async () => {
       const { bus, proxy } = await setUp(waitForDelivery);
       const log: string[] = [];
       slowDeletion(bus, log);
