@@ -106,8 +106,8 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
 
   const [one, two] = [() => servers[0] as (typeof servers)[number], () => servers[1] as (typeof servers)[number]];
   // Behind a load balancer every process sees the site's Host; the response key includes it.
-  const get = (server: { url: string }, path: string): Promise<RawResponse> =>
-    rawRequest(`${server.url}${path}`, { headers: { host: 'www.example.com' } });
+  const get = (server: { url: string }, path: string, headers: Record<string, string> = {}): Promise<RawResponse> =>
+    rawRequest(`${server.url}${path}`, { headers: { host: 'www.example.com', ...headers } });
   const purge = (server: { url: string }, slug: string): Promise<RawResponse> =>
     rawRequest(`${server.url}/purge/${slug}`, { method: 'POST' });
   async function status(url: string): Promise<Status> {
@@ -149,6 +149,46 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
     expect(fresh.text).not.toBe(rendered.text);
     // The other page is untouched.
     expect((await get(two(), '/pages/home')).headers['x-ramcache']).toBe('cacheset.ramcache');
+  });
+
+  it("after an edit's response in one process, the other process never serves the old page", async () => {
+    const stale: number[] = [];
+    for (let round = 1; round <= 40; round += 1) {
+      // The page is in two's own tier (an L1 hit there), whoever rendered it.
+      let before: RawResponse | undefined;
+      await waitFor("the page in two's cache", async () => {
+        before = await get(two(), '/pages/edited');
+        return before.headers['x-ramcache'] !== undefined;
+      });
+      const edit = await rawRequest(`${one().url}/edit/edited`, { method: 'POST' });
+      expect(edit.status).toBe(204);
+      const after = await get(two(), '/pages/edited');
+      if (after.text === before?.text) stale.push(round);
+    }
+    expect(stale, 'rounds where two served the page from before the edit').toEqual([]);
+  });
+
+  it("a page that lists content: after an edit in one process, the other's revalidation gets a 200", async () => {
+    const stale: number[] = [];
+    for (let round = 1; round <= 30; round += 1) {
+      // The counter settles shortly after an edit (it counts once more when the edit's unit of work
+      // commits, after its response): start from an ETag two answers 304 for.
+      let etag = '';
+      await waitFor('an ETag two answers 304 for', async () => {
+        etag = (await get(two(), '/list')).headers.etag as string;
+        return (await get(two(), '/list', { 'If-None-Match': etag })).status === 304;
+      });
+      expect(etag).toMatch(/^"\|\d+"$/);
+      expect((await rawRequest(`${one().url}/edit/anything`, { method: 'POST' })).status).toBe(204);
+      const revalidated = await get(two(), '/list', { 'If-None-Match': etag });
+      if (revalidated.status !== 200) stale.push(round);
+    }
+    expect(stale, 'rounds where two answered 304 with the ETag from before the edit').toEqual([]);
+    // The counter is one for the site: once it settled, both processes give the same ETag.
+    await waitFor('one ETag in both processes', async () => {
+      const [a, b] = await Promise.all([get(one(), '/list'), get(two(), '/list')]);
+      return a.headers.etag === b.headers.etag;
+    });
   });
 
   it('keeps serving while Redis is killed mid-run; after it returns, nothing purged during the outage is served', async () => {

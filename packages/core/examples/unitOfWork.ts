@@ -1,13 +1,14 @@
 // A unit of work: purges queued inside it are handled once each when it commits, and never when it fails.
-import { EventBus, Purge, currentUnitOfWork, runInUnitOfWork } from '@cacheset/core';
+import { EventBus, Purge, currentUnitOfWork, runInUnitOfWork, trackWork } from '@cacheset/core';
 
 class Page {
   constructor(readonly path: string) {}
 }
 
-export async function main(): Promise<{ sent: string[][]; failed: string }> {
+export async function main(): Promise<{ sent: string[][]; failed: string; order: string[] }> {
   const bus = new EventBus();
   const sent: string[][] = [];
+  const order: string[] = [];
   const queueKey = Symbol('example.purgeQueue');
 
   // What a purge plugin does: collect per unit, send at commit.
@@ -17,10 +18,22 @@ export async function main(): Promise<{ sent: string[][]; failed: string }> {
     if (unit === undefined) return void sent.push([path]);
     const queue = unit.state(queueKey, () => {
       const paths = new Set<string>();
-      unit.onCommit(() => void sent.push([...paths]));
+      unit.onCommit(() => {
+        sent.push([...paths]);
+        order.push('proxy purges sent');
+      });
       return paths;
     });
     queue.add(path);
+  });
+
+  // What a disk cache does: start deleting at once; the unit is finished only when the files are gone.
+  bus.subscribe(Purge, (event) => {
+    const deleting = new Promise((resolve) => setTimeout(resolve, 10));
+    trackWork(
+      deleting.then(() => void order.push(`deleted ${(event.object as Page).path}`)),
+      { label: 'deleting the dumps' },
+    );
   });
 
   const importPages = async (paths: string[]): Promise<void> => {
@@ -28,6 +41,7 @@ export async function main(): Promise<{ sent: string[][]; failed: string }> {
   };
 
   await runInUnitOfWork(() => importPages(['/news', '/news/1', '/news']), { label: 'nightly import' });
+  order.push('import finished');
 
   let failed = '';
   try {
@@ -38,5 +52,5 @@ export async function main(): Promise<{ sent: string[][]; failed: string }> {
   } catch (error) {
     failed = (error as Error).message; // re-thrown after the abort; '/gallery' was never sent
   }
-  return { sent, failed };
+  return { sent, failed, order };
 }

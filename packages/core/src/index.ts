@@ -87,6 +87,7 @@ export { IPurgeable } from './events/IPurgeable.js';
 export { EventBus, type EventBusOptions, type EventClass, type EventListener } from './events/EventBus.js';
 export { installPurgeRedispatch } from './events/purgeRedispatch.js';
 export { getDefaultBus, notify, resetDefaultBus, subscribe } from './events/defaultBus.js';
+export { CatalogCounter, catalogCounterOf, type CatalogCounterListener } from './events/CatalogCounter.js';
 
 export type { CacheRequest, CacheUser } from './exchange/CacheRequest.js';
 export type { CacheResponse } from './exchange/CacheResponse.js';
@@ -139,11 +140,13 @@ export {
 
 export {
   currentUnitOfWork,
+  DEFAULT_WORK_TIMEOUT_MS,
   runInUnitOfWork,
   UnitOfWork,
   type UnitOfWorkOptions,
   type UnitOfWorkState,
 } from './unitOfWork/UnitOfWork.js';
+export { trackWork, whenWorkSettled, type TrackWorkOptions } from './unitOfWork/trackWork.js';
 
 export { configError, formatConfigPath, type ConfigPath, type ConfigSource } from './config/ConfigSource.js';
 export { loadConfig, loadConfigFile, type LoadConfigOptions, type LoadedConfig } from './config/loadConfig.js';

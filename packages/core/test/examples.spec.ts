@@ -44,8 +44,20 @@ describe('docs/core.md examples', () => {
     });
   });
 
-  it('unit of work: purges are sent once each at commit, and not at all when the work fails', async () => {
-    expect(await unitOfWork.main()).toEqual({ sent: [['/news', '/news/1']], failed: 'import failed halfway' });
+  it('unit of work: purges are sent once each at commit, after the in-process work, never when it fails', async () => {
+    expect(await unitOfWork.main()).toEqual({
+      sent: [['/news', '/news/1']],
+      failed: 'import failed halfway',
+      // The disk dumps are gone before the proxy purges go out and before runInUnitOfWork resolves.
+      order: [
+        'deleted /news',
+        'deleted /news/1',
+        'deleted /news',
+        'proxy purges sent',
+        'import finished',
+        'deleted /gallery',
+      ],
+    });
   });
 
   it('every example is quoted verbatim in docs/core.md', async () => {

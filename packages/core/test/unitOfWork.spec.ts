@@ -1,4 +1,12 @@
-import { currentUnitOfWork, runInUnitOfWork, UnitOfWork, type CachesetLogger } from '@cacheset/core';
+import {
+  CoreErrorCodes,
+  currentUnitOfWork,
+  runInUnitOfWork,
+  trackWork,
+  UnitOfWork,
+  whenWorkSettled,
+  type CachesetLogger,
+} from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
 
 const quiet = (): CachesetLogger & { errors: string[] } => {
@@ -96,5 +104,162 @@ describe('UnitOfWork', () => {
     expect(() => new UnitOfWork().onCommit('x' as never)).toThrowError(
       expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
     );
+  });
+});
+
+/** A promise the test settles when it wants, and whether it has settled. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const recording = (): CachesetLogger & { entries: { message: string; code: unknown }[] } => {
+  const entries: { message: string; code: unknown }[] = [];
+  const push = (message: string, details?: Readonly<Record<string, unknown>>): void =>
+    void entries.push({ message, code: details?.code });
+  return { entries, warn: push, error: push };
+};
+
+describe('UnitOfWork: in-process work it waits for', () => {
+  it('commit waits for the work, then runs the commit callbacks, then waits for their work', async () => {
+    const unit = new UnitOfWork({ label: 'POST /flag/cat' });
+    const order: string[] = [];
+    const deletion = deferred();
+    unit.waitFor(
+      deletion.promise.then(() => void order.push('files deleted')),
+      'deleting the dumps',
+    );
+    const proxyRecord = deferred();
+    unit.onCommit((committed) => {
+      order.push('commit callback');
+      committed.waitFor(proxyRecord.promise.then(() => void order.push('callback work done')));
+    });
+    let resolved = false;
+    const committing = unit.commit().then(() => {
+      resolved = true;
+      order.push('commit resolved');
+    });
+    expect(unit.status).toBe('committed');
+    expect(unit.hasPendingWork).toBe(true);
+    await tick();
+    expect(order).toEqual([]);
+    deletion.resolve();
+    await tick();
+    expect(order).toEqual(['files deleted', 'commit callback']);
+    expect(resolved).toBe(false);
+    expect(unit.finished).toBe(false);
+    proxyRecord.resolve();
+    await committing;
+    expect(order).toEqual(['files deleted', 'commit callback', 'callback work done', 'commit resolved']);
+    expect(unit.finished).toBe(true);
+    expect(unit.hasPendingWork).toBe(false);
+    // Committing again gives the same, settled outcome.
+    await unit.commit();
+  });
+
+  it('runInUnitOfWork resolves, or rejects, only once the work tracked inside it is done', async () => {
+    const done: string[] = [];
+    const slow = (what: string): Promise<void> => tick(20).then(() => void done.push(what));
+    await runInUnitOfWork(() => {
+      trackWork(slow('committed work'), { label: 'a deletion' });
+    });
+    expect(done).toEqual(['committed work']);
+    const failure = new Error('import failed');
+    await expect(
+      runInUnitOfWork(() => {
+        trackWork(slow('aborted work'));
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(done).toEqual(['committed work', 'aborted work']);
+  });
+
+  it('work past workTimeoutMs is given up on: reported once with its code, and the commit goes on', async () => {
+    const logger = recording();
+    const unit = new UnitOfWork({ label: 'POST /flag/cat', logger, workTimeoutMs: 30 });
+    const calls: string[] = [];
+    unit.waitFor(new Promise(() => undefined), 'a deletion on a hung disk');
+    unit.onCommit(() => void calls.push('callback'));
+    const started = Date.now();
+    await unit.commit();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(calls).toEqual(['callback']);
+    expect(logger.entries).toEqual([
+      { message: expect.stringContaining('a deletion on a hung disk') as string, code: CoreErrorCodes.WORK_TIMEOUT },
+    ]);
+    expect(logger.entries[0]?.message).toContain("'POST /flag/cat' waited 30 ms");
+    expect(unit.hasPendingWork).toBe(false);
+  });
+
+  it('work that fails is reported with its code and counts as settled', async () => {
+    const logger = recording();
+    const unit = new UnitOfWork({ logger });
+    const failing = deferred();
+    unit.waitFor(failing.promise, 'deleting /images/cat');
+    failing.reject(new Error('EACCES'));
+    await unit.commit();
+    expect(logger.entries).toEqual([
+      { message: expect.stringContaining('deleting /images/cat failed') as string, code: CoreErrorCodes.WORK_FAILED },
+    ]);
+  });
+
+  it('onFirstWork is called once, when the first work arrives (at once when there is some)', () => {
+    const unit = new UnitOfWork();
+    const calls: string[] = [];
+    unit.onFirstWork(() => void calls.push('first'));
+    unit.onFirstWork(() => void calls.push('second'));
+    expect(calls).toEqual([]);
+    unit.waitFor(tick(), 'one');
+    unit.waitFor(tick(), 'two');
+    expect(calls).toEqual(['first', 'second']);
+    unit.onFirstWork(() => void calls.push('late listener'));
+    expect(calls).toEqual(['first', 'second', 'late listener']);
+  });
+
+  it('refuses work once finished, and anything that is not a promise', async () => {
+    const unit = new UnitOfWork();
+    expect(() => unit.waitFor('done' as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
+    await unit.commit();
+    expect(unit.finished).toBe(true);
+    expect(() => unit.waitFor(tick())).toThrowError(expect.objectContaining({ code: 'ERR_CACHESET_UNIT_CLOSED' }));
+    expect(() => new UnitOfWork({ workTimeoutMs: 0 })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
+  });
+
+  it('outside any unit, whenWorkSettled() awaits tracked work; inside one, the unit does', async () => {
+    const outside = deferred();
+    let done = false;
+    trackWork(
+      outside.promise.then(() => void (done = true)),
+      { label: 'a script purge' },
+    );
+    let settled = false;
+    const waiting = whenWorkSettled().then(() => void (settled = true));
+    await tick();
+    expect(settled).toBe(false);
+    outside.resolve();
+    await waiting;
+    expect(done).toBe(true);
+
+    const unit = new UnitOfWork();
+    const inside = deferred();
+    unit.run(() => trackWork(inside.promise, { label: 'a request purge' }));
+    expect(unit.hasPendingWork).toBe(true);
+    // The unit's work is not the script's: whenWorkSettled() outside the unit does not wait for it.
+    await whenWorkSettled();
+    expect(unit.hasPendingWork).toBe(true);
+    inside.resolve();
+    await unit.run(() => whenWorkSettled());
+    expect(unit.hasPendingWork).toBe(false);
   });
 });

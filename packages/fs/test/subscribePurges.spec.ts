@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AdapterLookup,
@@ -10,6 +11,8 @@ import {
   IPurgeable,
   Purge,
   resetDefaultBus,
+  runInUnitOfWork,
+  whenWorkSettled,
 } from '@cacheset/core';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +58,24 @@ afterEach(async () => {
 });
 
 describe('subscribePurges', () => {
+  it('the unit of work that fired the purge finishes only once the files are gone', async () => {
+    const bus = new EventBus();
+    subscribePurges(cache, { container, bus });
+    await runInUnitOfWork(() => bus.notify(new Purge(new Photo('cat'))));
+    // Checked at once, with no cache.settled(): the unit waited for the deletion.
+    expect(existsSync(join(cache.root, 'photos/cat.html'))).toBe(false);
+    expect(await tree(cache.root)).toEqual(['photos/dog.html']);
+  });
+
+  it('outside any unit of work, whenWorkSettled() waits for the deletion', async () => {
+    const bus = new EventBus();
+    subscribePurges(cache, { container, bus });
+    bus.notify(new Purge(new Photo('dog')));
+    await whenWorkSettled();
+    // Checked at once (synchronously): the deletion is done, not merely started.
+    expect(existsSync(join(cache.root, 'photos/dog.html'))).toBe(false);
+  });
+
   it('deletes every relative path of every IPurgePaths adapter of the purged object (absolute paths are for proxies)', async () => {
     const bus = new EventBus();
     subscribePurges(cache, { container, bus });

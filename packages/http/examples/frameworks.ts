@@ -17,7 +17,8 @@ export function createCaching(): HttpCaching {
     resourceVersion: '2026.11.1',
     policy: {
       operationMapping: { 'site.frontpage': 'moderateCaching', 'site.search': 'terseCaching' },
-      operations: { moderateCaching: { options: { smaxage: '10m', etags: ['resourceVersion'] } } },
+      // The front page lists content: catalogCounter changes its ETag whenever any content changes.
+      operations: { moderateCaching: { options: { smaxage: '10m', etags: ['catalogCounter', 'resourceVersion'] } } },
     },
   });
 }

@@ -1,6 +1,6 @@
 // A node:http site cached by policy: the front page in the proxy, images in browsers too, the account page nowhere.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { bindAdapter, cacheRuleset, ILastModified, RulesetRegistry } from '@cacheset/core';
+import { bindAdapter, cacheRuleset, ILastModified, notify, ObjectAddedEvent, RulesetRegistry } from '@cacheset/core';
 import { cachingHandler, createHttpCaching, setPublished } from '@cacheset/http';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
@@ -58,18 +58,34 @@ export function createApp(): Server {
         'site.frontpage': 'moderateCaching',
         'site.image': 'strongCaching',
         'site.account': 'noCaching',
+        'site.upload': 'noCaching',
       },
       operations: {
-        moderateCaching: { options: { smaxage: '10m', etags: ['userid', 'resourceVersion'] } },
+        // The front page lists the images: catalogCounter changes its ETag whenever any content changes.
+        moderateCaching: { options: { smaxage: '10m', etags: ['userid', 'catalogCounter', 'resourceVersion'] } },
         strongCaching: { options: { maxage: '1d', lastModified: true } },
       },
     },
   });
 
   // One wrapped handler per route; the route names its view class or its ruleset.
-  const frontpage = cachingHandler(caching, (_req, res) => send(res, 'text/html; charset=utf-8', '<h1>Welcome</h1>'), {
+  const listing = (): string => `<h1>Welcome</h1><ul>${[...images.keys()].map((slug) => `<li>${slug}`).join('')}</ul>`;
+  const frontpage = cachingHandler(caching, (_req, res) => send(res, 'text/html; charset=utf-8', listing()), {
     published: FrontpageView,
   });
+  // An upload adds an image: the lifecycle event changes the catalog counter, so the front page's ETag too.
+  const upload = cachingHandler(
+    caching,
+    (req, res) => {
+      const slug = new URL(req.url ?? '/', 'http://localhost').pathname.slice('/images/'.length);
+      const image = new Image(slug, '<svg xmlns="http://www.w3.org/2000/svg"/>', new Date());
+      images.set(slug, image);
+      notify(new ObjectAddedEvent(image, 'images', slug));
+      res.statusCode = 201;
+      res.end();
+    },
+    { ruleset: 'site.upload' },
+  );
   const account = cachingHandler(
     caching,
     (_req, res) => send(res, 'text/html; charset=utf-8', '<h1>Your account</h1>'),
@@ -81,6 +97,7 @@ export function createApp(): Server {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/') return frontpage(req, res);
     if (path === '/account') return account(req, res);
+    if (req.method === 'POST' && /^\/images\/[a-z]+$/.test(path)) return upload(req, res);
     const found = imageOf(req);
     if (found !== undefined) {
       // Named before the handler runs, so a 304 is answered without rendering.

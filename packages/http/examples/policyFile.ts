@@ -27,7 +27,7 @@ policy:
     site.search: terseCaching
   operations:
     moderateCaching:
-      options: { smaxage: 1d, etags: [userid, resourceVersion] }
+      options: { smaxage: 1d, etags: [userid, catalogCounter, resourceVersion] }
       rulesets:
         site.feed: { smaxage: 10m, staleWhileRevalidate: 1m, etags: null }
     terseCaching:

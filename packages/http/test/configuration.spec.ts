@@ -163,20 +163,20 @@ describe('policy validation at start-up', () => {
         operationMapping: { 'site.page': 'chain' },
         operations: {
           chain: { rulesets: { 'site.page': { operations: ['weakCaching'] } } },
-          weakCaching: { options: { etags: ['catalogCounter'] } },
+          weakCaching: { options: { etags: ['galleryVersion'] } },
         },
       }),
     );
     expect(chained.code).toBe('ERR_CACHESET_UNKNOWN_ETAG_COMPONENT');
-    expect(chained.message).toContain("'catalogCounter'");
+    expect(chained.message).toContain("'galleryVersion'");
   });
 
   it('accepts ETag components bound in the container or given as options', () => {
     const container = pageContainer();
-    container.bind(ETagComponent).toConstantValue({ name: 'catalogCounter', value: () => '42' });
+    container.bind(ETagComponent).toConstantValue({ name: 'galleryVersion', value: () => '42' });
     expect(() =>
       createHttpCaching({
-        policy: policyFor('weakCaching', { etags: ['catalogCounter', 'skin'] }),
+        policy: policyFor('weakCaching', { etags: ['galleryVersion', 'skin'] }),
         container,
         etagComponents: [{ name: 'skin', value: () => 'x' }],
       }),

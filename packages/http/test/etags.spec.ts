@@ -108,6 +108,7 @@ describe('built-in ETag components', () => {
       'roles',
       'language',
       'lastModified',
+      'catalogCounter',
       'resourceVersion',
       'anonymousOrRandom',
     ]);

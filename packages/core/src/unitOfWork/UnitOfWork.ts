@@ -3,19 +3,29 @@ import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
 import { describeValue } from '../names/dottedName.js';
+import { PendingWork } from './PendingWork.js';
 
 export type UnitOfWorkState = 'open' | 'committed' | 'aborted';
 
 type Callback = (unit: UnitOfWork) => void | Promise<void>;
+type FirstWorkListener = (unit: UnitOfWork) => void;
 
 /** Returned when there is nothing to wait for: one shared promise, not one per request. */
 const SETTLED: Promise<void> = Promise.resolve();
 
+/** How long a unit waits for one piece of in-process work by default (`workTimeoutMs`). */
+export const DEFAULT_WORK_TIMEOUT_MS = 5_000;
+
 export interface UnitOfWorkOptions {
   /** What the unit is, for logs: 'GET /images/cat', 'nightly import'; a function is called only when needed. */
   readonly label?: string | (() => string);
-  /** Where failing commit/abort callbacks are reported. Default: the console. */
+  /** Where failing commit/abort callbacks and failing or overdue work are reported. Default: the console. */
   readonly logger?: CachesetLogger;
+  /**
+   * How long the unit waits for one piece of work registered with `waitFor` before it goes on without
+   * it (the work is reported as overdue and continues in the background). Default 5000 ms.
+   */
+  readonly workTimeoutMs?: number;
 }
 
 /**
@@ -26,6 +36,15 @@ export interface UnitOfWorkOptions {
  *
  * The current unit follows async calls (AsyncLocalStorage), so domain code deep inside a request can
  * fire a `Purge` without holding the request.
+ *
+ * In-process invalidation is part of the unit: participants register the work a `Purge` started
+ * (deleting dumped files, recording the invalidation in Redis) with `waitFor`, and the unit is done
+ * only when that work is. Closing a unit (`commit()` or `abort()`) goes in this order:
+ *   1. the unit closes: `onCommit` / `onAbort` throw from now on;
+ *   2. the work registered with `waitFor` settles (each piece bounded by `workTimeoutMs`);
+ *   3. the commit (or abort) callbacks run, in order (the purge queue sends proxy purges here);
+ *   4. work those callbacks registered settles; then the promise resolves and `finished` is true.
+ * The HTTP adapters also hold a response's last bytes back until the work registered so far settled.
  */
 export class UnitOfWork {
   #label: string | (() => string);
@@ -36,10 +55,25 @@ export class UnitOfWork {
   #onAbort: Callback[] | undefined;
   #status: UnitOfWorkState = 'open';
   #reason: unknown;
+  readonly #workTimeoutMs: number;
+  #work: PendingWork | undefined;
+  // One listener in the usual case (the HTTP adapter's), so no array per request.
+  #onFirstWork: FirstWorkListener | FirstWorkListener[] | undefined;
+  #closing: Promise<void> | undefined;
+  #finished = false;
 
   constructor(options: UnitOfWorkOptions = {}) {
     this.#label = options.label ?? 'unit of work';
     this.#logger = options.logger ?? consoleLogger;
+    const timeout = options.workTimeoutMs ?? DEFAULT_WORK_TIMEOUT_MS;
+    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `UnitOfWork: workTimeoutMs must be a positive number of milliseconds, got ${describeValue(timeout)}.`,
+        { details: { value: timeout } },
+      );
+    }
+    this.#workTimeoutMs = timeout;
   }
 
   /** What the unit is, for logs. */
@@ -52,9 +86,22 @@ export class UnitOfWork {
     return this.#status;
   }
 
-  /** Whether anything is registered to run at commit or abort (most requests register nothing). */
+  /**
+   * Whether anything is registered to run at commit or abort, or in-process work is pending (most
+   * requests register nothing).
+   */
   get hasWork(): boolean {
-    return this.#onCommit !== undefined || this.#onAbort !== undefined;
+    return this.#onCommit !== undefined || this.#onAbort !== undefined || this.hasPendingWork;
+  }
+
+  /** Whether work registered with `waitFor` is still running (and not yet given up on). */
+  get hasPendingWork(): boolean {
+    return this.#work !== undefined && this.#work.size > 0;
+  }
+
+  /** True once `commit()` or `abort()` has resolved: the unit waits for nothing more. */
+  get finished(): boolean {
+    return this.#finished;
   }
 
   /** Why the unit was aborted, when it was. */
@@ -83,27 +130,121 @@ export class UnitOfWork {
     (this.#onAbort ??= []).push(callback);
   }
 
+  /**
+   * Registers in-process work the unit must wait for: it is done only once `work` settled (or ran
+   * past `workTimeoutMs`), and an HTTP response of the unit keeps its last bytes until then. For
+   * work a participant started on the unit's behalf, such as deleting the files of a purged page; a
+   * failure is reported (`ERR_CACHESET_WORK_FAILED`), never thrown. Allowed until the unit is
+   * `finished` (commit callbacks may register more); afterwards it throws `ERR_CACHESET_UNIT_CLOSED`.
+   * Code that may run outside any unit uses `trackWork` instead.
+   */
+  waitFor(work: PromiseLike<unknown>, label = 'in-process work'): void {
+    if (typeof (work as { then?: unknown } | null)?.then !== 'function') {
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `UnitOfWork.waitFor: expected a promise, got ${describeValue(work)}.`,
+        { details: { value: work } },
+      );
+    }
+    if (this.#finished) {
+      throw new CachesetError(
+        CoreErrorCodes.UNIT_CLOSED,
+        `UnitOfWork.waitFor: '${this.label}' has finished; register work while it is open or closing, ` +
+          'or use trackWork(), which falls back to work outside any unit.',
+      );
+    }
+    const first = this.#work === undefined;
+    (this.#work ??= new PendingWork(this.#workTimeoutMs, () => `the unit of work '${this.label}'`)).add(
+      work,
+      label,
+      this.#logger,
+    );
+    if (!first || this.#onFirstWork === undefined) return;
+    const listeners = this.#onFirstWork;
+    this.#onFirstWork = undefined;
+    if (typeof listeners === 'function') this.#callSafely(listeners);
+    else for (const listener of listeners) this.#callSafely(listener);
+  }
+
+  /**
+   * Calls `listener` once, when work is first registered with `waitFor` (at once if some already
+   * was): the HTTP adapters hold their response back from then on, so a request that purges nothing
+   * pays nothing.
+   */
+  onFirstWork(listener: FirstWorkListener): void {
+    if (typeof listener !== 'function') {
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `UnitOfWork.onFirstWork: expected a function, got ${describeValue(listener)}.`,
+      );
+    }
+    const waiting = this.#onFirstWork;
+    if (this.#work !== undefined) this.#callSafely(listener);
+    else if (waiting === undefined) this.#onFirstWork = listener;
+    else this.#onFirstWork = typeof waiting === 'function' ? [waiting, listener] : [...waiting, listener];
+  }
+
+  /**
+   * Resolves when the work registered with `waitFor` so far, and any registered meanwhile, has
+   * settled or passed its deadline. Never rejects.
+   */
+  settled(): Promise<void> {
+    return this.#work === undefined || this.#work.size === 0 ? SETTLED : this.#work.settled();
+  }
+
   /** Runs `fn` with this unit as the current one (for it and everything it calls, sync or async). */
   run<T>(fn: () => T): T {
     return storage().run(this, fn);
   }
 
   /**
-   * Closes the unit as successful and runs the commit callbacks in order. A failing callback is
-   * reported and does not stop the others. Closing twice does nothing.
+   * Closes the unit as successful: waits for its in-process work, runs the commit callbacks in order,
+   * then waits for the work they started (see the class comment). A failing callback is reported and
+   * does not stop the others. Closing again returns the first close's promise.
    */
   commit(): Promise<void> {
-    if (this.#status !== 'open') return SETTLED;
+    if (this.#status !== 'open') return this.#closing ?? SETTLED;
     this.#status = 'committed';
-    return this.#onCommit === undefined ? SETTLED : this.#runAll(this.#onCommit, 'commit');
+    return this.#close(this.#onCommit, 'commit');
   }
 
-  /** Closes the unit as failed: commit callbacks never run; abort callbacks do. */
+  /** Closes the unit as failed: commit callbacks never run; abort callbacks do, after the work settled. */
   abort(reason?: unknown): Promise<void> {
-    if (this.#status !== 'open') return SETTLED;
+    if (this.#status !== 'open') return this.#closing ?? SETTLED;
     this.#status = 'aborted';
     this.#reason = reason;
-    return this.#onAbort === undefined ? SETTLED : this.#runAll(this.#onAbort, 'abort');
+    return this.#close(this.#onAbort, 'abort');
+  }
+
+  #close(callbacks: readonly Callback[] | undefined, phase: string): Promise<void> {
+    // Most requests register nothing: no promise, no async function call.
+    if (callbacks === undefined && !this.hasPendingWork) {
+      this.#finished = true;
+      return SETTLED;
+    }
+    return (this.#closing = this.#closeAfterWork(callbacks, phase));
+  }
+
+  async #closeAfterWork(callbacks: readonly Callback[] | undefined, phase: string): Promise<void> {
+    try {
+      await this.settled();
+      if (callbacks !== undefined) await this.#runAll(callbacks, phase);
+      await this.settled();
+    } finally {
+      this.#finished = true;
+    }
+  }
+
+  #callSafely(listener: FirstWorkListener): void {
+    try {
+      listener(this);
+    } catch (error) {
+      try {
+        this.#logger.error(`cacheset: an onFirstWork listener of '${this.label}' failed.`, { error, unit: this.label });
+      } catch {
+        // A broken logger must not turn a reported failure into a thrown one.
+      }
+    }
   }
 
   #assertOpen(what: string, callback: unknown): void {
@@ -153,13 +294,14 @@ export function currentUnitOfWork(): UnitOfWork | undefined {
 
 /**
  * Runs `fn` in a unit of work and closes it: committed when `fn` returns (or resolves), aborted when it
- * throws (or rejects), and the error re-thrown. Called inside an open unit, it joins that unit instead
- * of opening another (like a nested transaction): the outer unit decides.
+ * throws (or rejects), and the error re-thrown. It resolves (or rejects) only once the unit is
+ * finished: the in-process invalidation its purges started is done. Called inside an open unit, it
+ * joins that unit instead of opening another (like a nested transaction): the outer unit decides.
  *
  * @example
  * await runInUnitOfWork(async () => {
  *   await importImages();            // fires Purge events
- * }, { label: 'nightly import' });   // the purges are sent here, once each
+ * }, { label: 'nightly import' });   // dumps and RAM copies are gone here; proxy purges sent once each
  */
 export async function runInUnitOfWork<T>(fn: () => T | Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
   const outer = currentUnitOfWork();

@@ -1,4 +1,12 @@
-import { AdapterLookup, describeValue, getDefaultBus, Purge, resolvePurgePaths, type EventBus } from '@cacheset/core';
+import {
+  AdapterLookup,
+  describeValue,
+  getDefaultBus,
+  Purge,
+  resolvePurgePaths,
+  trackWork,
+  type EventBus,
+} from '@cacheset/core';
 import type { Container } from 'inversify';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
 import type { FsCache } from '../store/FsCache.js';
@@ -19,6 +27,11 @@ export interface PurgeSubscriptionOptions {
  * Absolute purge paths are for proxies (full URLs, special purge-all paths) and are not files here.
  * A failing adapter is reported and costs none of the others' paths. Returns the unsubscribe function
  * (also called by `cache.close()`).
+ *
+ * The deletion is part of the work that fired the `Purge` (`trackWork`): inside a unit of work (an
+ * HTTP request, `runInUnitOfWork`) the unit is finished, and the request's response complete, only
+ * once the files are gone, so the next request through nginx cannot find the old copy; outside one,
+ * `whenWorkSettled()` awaits it.
  */
 export function subscribePurges(cache: FsCache, options: PurgeSubscriptionOptions): () => void {
   if (typeof options !== 'object' || options === null) {
@@ -67,7 +80,7 @@ export function subscribePurges(cache: FsCache, options: PurgeSubscriptionOption
       }
     }
     // Synchronous effect inside purge(): writes in flight for these paths are discarded from now on.
-    void cache.purge(relative);
+    if (relative.length > 0) trackWork(cache.purge(relative), { label: 'deleting the disk dumps of a purge', logger });
   });
   cache.onClose(unsubscribe);
   return unsubscribe;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isPromiseLike } from '@cacheset/core';
 import type { DateTime } from 'luxon';
+import { catalogCounterComponent } from './catalogCounterComponent.js';
 import type { ETagComponent } from './ETagComponent.js';
 
 const epochSeconds = (lastModified: DateTime | undefined): string | undefined =>
@@ -8,7 +9,8 @@ const epochSeconds = (lastModified: DateTime | undefined): string | undefined =>
 
 /**
  * The built-in components, named as in plone.app.caching: `userid`, `roles`, `language`,
- * `lastModified`, `anonymousOrRandom`, plus `resourceVersion` (the deployment's version setting).
+ * `lastModified`, `catalogCounter` (changes whenever any content changes), `anonymousOrRandom`, plus
+ * `resourceVersion` (the deployment's version setting).
  */
 export const builtinETagComponents: readonly ETagComponent[] = Object.freeze([
   { name: 'userid', value: (ctx) => ctx.user?.id },
@@ -23,6 +25,7 @@ export const builtinETagComponents: readonly ETagComponent[] = Object.freeze([
         : epochSeconds(lastModified);
     },
   },
+  catalogCounterComponent(),
   { name: 'resourceVersion', value: (ctx) => ctx.resourceVersion },
   // Unique per request for logged-in users, so their validators never match a shared copy.
   {

@@ -13,6 +13,7 @@ import { checkHttpCaching } from '../node/checkCaching.js';
 import { CachingSession } from '../node/cachingSession.js';
 import { headerPairs } from '../node/headerPairs.js';
 import type { LateHintAdvice } from '../node/lateHintReport.js';
+import { holdResponseForWork } from '../node/holdResponseForWork.js';
 import { NodeCacheRequest } from '../node/nodeExchange.js';
 import { dropIgnoredRange } from '../node/nodeSession.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
@@ -166,6 +167,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       hintTargets: Array.of<object>(request, reply, reply.raw, request.raw),
     });
     (request as unknown as WithState)[kState] = new RequestState(session);
+    holdResponseForWork(reply.raw, session.unit);
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) session.abort('the client went away');
     });

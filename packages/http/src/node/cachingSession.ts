@@ -85,7 +85,11 @@ export class CachingSession implements HintSource {
     this.#advice = init.lateAdvice ?? NODE_ADVICE;
     this.exchange = createHintedExchange(caching, init.request, init.response, this);
     const { request } = init;
-    this.unit = new UnitOfWork({ label: () => `${request.method} ${request.url}`, logger: caching.settings.logger });
+    this.unit = new UnitOfWork({
+      label: () => `${request.method} ${request.url}`,
+      logger: caching.settings.logger,
+      workTimeoutMs: caching.settings.invalidationTimeoutMs,
+    });
   }
 
   /** The ruleset named for this request, if any (read by the exchange on every access). */

@@ -7,6 +7,7 @@ import { CachingSession } from './cachingSession.js';
 import { headerPairs } from './headerPairs.js';
 import { installHeaderHook } from './headerHook.js';
 import type { LateHintAdvice } from './lateHintReport.js';
+import { holdResponseForWork } from './holdResponseForWork.js';
 import { NodeCacheRequest, NodeCacheResponse } from './nodeExchange.js';
 import type { RouteCaching } from './routeHints.js';
 
@@ -79,6 +80,7 @@ export function prepareNodeRender(session: CachingSession, res: ServerResponse):
   if ((res as Armed)[ARMED] === true) return;
   (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
+  holdResponseForWork(res, session.unit);
   installHeaderHook(res, () => {
     const late = session.interceptLateNow();
     if (late !== undefined) {

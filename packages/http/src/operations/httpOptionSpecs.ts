@@ -69,7 +69,8 @@ export const httpOptionSpecs = {
   etags: () =>
     stringListOption(
       null,
-      'ETag components to build the ETag from (userid, roles, language, lastModified, resourceVersion, anonymousOrRandom, or your own).',
+      'ETag components to build the ETag from (userid, roles, language, lastModified, catalogCounter, ' +
+        'resourceVersion, anonymousOrRandom, or your own).',
     ),
   lastModified: () =>
     booleanOption(

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   AdapterLookup,
+  CatalogCounter,
   CachePolicy,
   CachesetError,
   CachingEngine,
   consoleLogger,
   describeOperationSource,
+  DEFAULT_WORK_TIMEOUT_MS,
   describeValue,
   getDefaultRegistry,
   OperationRegistry,
@@ -18,6 +20,7 @@ import {
 } from '@cacheset/core';
 import type { Container } from 'inversify';
 import { builtinETagComponents } from '../etag/builtinETagComponents.js';
+import { catalogCounterComponent } from '../etag/catalogCounterComponent.js';
 import { ETagComponent } from '../etag/ETagComponent.js';
 import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
 import { isHeaderName } from '../headers/headerNames.js';
@@ -69,6 +72,17 @@ export interface HttpCachingOptions {
   readonly resourceVersion?: string;
   /** ETag components besides the built-in ones (those bound in the container are added too). */
   readonly etagComponents?: readonly ETagComponent[];
+  /**
+   * The counter the `catalogCounter` ETag component reads: `catalogCounterOf(bus)` for the bus your
+   * content events go to. Default: the default bus's (the one `notify` uses).
+   */
+  readonly catalogCounter?: CatalogCounter;
+  /**
+   * How long a response waits for the in-process invalidation its request started (disk dumps
+   * deleted, the RAM tier's record in Redis) before it goes out anyway; the overdue work is logged
+   * (`ERR_CACHESET_WORK_TIMEOUT`) and goes on in the background. Default 5000 ms.
+   */
+  readonly invalidationTimeoutMs?: number;
   /** The name of this cache in Cache-Status. Default 'cacheset'. */
   readonly cacheStatusName?: string;
   /** Replaces the ruleset lookup (for template or content-type mappings). */
@@ -104,8 +118,14 @@ function defaultUser(cookies: readonly string[]): UserResolver {
 function collectComponents(options: HttpCachingOptions): Map<string, ETagComponent> {
   const bound =
     options.container === undefined ? [] : options.container.getAll<ETagComponent>(ETagComponent, { chained: true });
+  const builtins =
+    options.catalogCounter === undefined
+      ? builtinETagComponents
+      : builtinETagComponents.map((c) =>
+          c.name === 'catalogCounter' ? catalogCounterComponent(options.catalogCounter) : c,
+        );
   const components = new Map<string, ETagComponent>();
-  for (const component of [...builtinETagComponents, ...(options.etagComponents ?? []), ...bound]) {
+  for (const component of [...builtins, ...(options.etagComponents ?? []), ...bound]) {
     const c = component as Partial<ETagComponent> | null;
     if (
       typeof c !== 'object' ||
@@ -164,6 +184,21 @@ const CACHE_STATUS_NAME = /^(?:[A-Za-z*][!#$%&'*+\-.^_`|~:/0-9A-Za-z]*|"(?:[\x20
 /** The options whose mistakes would otherwise surface as a TypeError or a broken header at request time. */
 function checkOtherOptions(options: HttpCachingOptions): void {
   const { resourceVersion, cacheStatusName, now, etagComponents, lookupRuleset, logger } = options;
+  const { catalogCounter, invalidationTimeoutMs } = options;
+  if (catalogCounter !== undefined && !(catalogCounter instanceof CatalogCounter))
+    throw invalid(
+      `catalogCounter must be a CatalogCounter (catalogCounterOf(bus) of @cacheset/core), ` +
+        `got ${describeValue(catalogCounter)}.`,
+      catalogCounter,
+    );
+  if (
+    invalidationTimeoutMs !== undefined &&
+    (typeof invalidationTimeoutMs !== 'number' || !Number.isFinite(invalidationTimeoutMs) || invalidationTimeoutMs <= 0)
+  )
+    throw invalid(
+      `invalidationTimeoutMs must be a positive number of milliseconds, got ${describeValue(invalidationTimeoutMs)}.`,
+      invalidationTimeoutMs,
+    );
   if (resourceVersion !== undefined && typeof resourceVersion !== 'string')
     throw invalid(`resourceVersion must be a string, got ${describeValue(resourceVersion)}.`, resourceVersion);
   if (
@@ -272,6 +307,7 @@ export class HttpCaching {
       cacheStopRequestVariables: Object.freeze([...stopVariables]),
       resourceVersion: options.resourceVersion,
       components: this.#components,
+      invalidationTimeoutMs: options.invalidationTimeoutMs ?? DEFAULT_WORK_TIMEOUT_MS,
       cacheStatusName: options.cacheStatusName ?? 'cacheset',
       logger,
       now: options.now ?? (() => Date.now()),

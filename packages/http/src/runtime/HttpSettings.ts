@@ -1,4 +1,4 @@
-import { consoleLogger, type CacheExchange, type CachesetLogger } from '@cacheset/core';
+import { consoleLogger, DEFAULT_WORK_TIMEOUT_MS, type CacheExchange, type CachesetLogger } from '@cacheset/core';
 import { builtinETagComponents } from '../etag/builtinETagComponents.js';
 import type { ETagComponent } from '../etag/ETagComponent.js';
 import type { ResponseCache } from '../responseCache/ResponseCache.js';
@@ -31,6 +31,11 @@ export interface HttpSettings {
   /** The deployment's version, for the `resourceVersion` ETag component. */
   readonly resourceVersion: string | undefined;
   readonly components: ReadonlyMap<string, ETagComponent>;
+  /**
+   * How long a response waits for the in-process invalidation its request started (disk dumps
+   * deleted, the RAM tier's record in Redis) before it goes out anyway.
+   */
+  readonly invalidationTimeoutMs: number;
   /** The cache name in `Cache-Status` entries. */
   readonly cacheStatusName: string;
   readonly logger: CachesetLogger;
@@ -46,6 +51,7 @@ export const defaultHttpSettings: HttpSettings = Object.freeze({
   cacheStopRequestVariables: [],
   resourceVersion: undefined,
   components: new Map(builtinETagComponents.map((c) => [c.name, c])),
+  invalidationTimeoutMs: DEFAULT_WORK_TIMEOUT_MS,
   cacheStatusName: 'cacheset',
   logger: consoleLogger,
   now: () => Date.now(),

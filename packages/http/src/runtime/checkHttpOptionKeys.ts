@@ -20,6 +20,8 @@ const OPTION_KEYS = Object.keys({
   etagComponents: true,
   cacheStatusName: true,
   lookupRuleset: true,
+  catalogCounter: true,
+  invalidationTimeoutMs: true,
   now: true,
 } satisfies Record<keyof HttpCachingOptions, true>);
 

@@ -1,3 +1,4 @@
+import { trackWork, type CachesetLogger } from '@cacheset/core';
 import type { RedisTier } from '../shared/RedisTier.js';
 import type { Invalidation } from '../shared/InvalidationMessage.js';
 import type { CacheEntry } from '../store/CacheEntry.js';
@@ -7,16 +8,21 @@ import type { InvalidationLog } from './InvalidationLog.js';
 /**
  * Applies invalidations to the in-process tier and hands them to the shared tier, which records them
  * in Redis and broadcasts them. The log is written first, so a render in progress that the
- * invalidation covers will not store its result afterwards.
+ * invalidation covers will not store its result afterwards. The in-process part is done when
+ * `apply` returns; the shared part is work the caller waits for (`trackWork`): the unit of work (and
+ * the HTTP response) of the edit that caused it finishes only once Redis has the record and every
+ * other process has been sent it.
  */
 export class Invalidator {
   readonly #store: EntryStore;
   readonly #log: InvalidationLog;
+  readonly #logger: CachesetLogger;
   #tier: RedisTier | undefined;
 
-  constructor(store: EntryStore, log: InvalidationLog) {
+  constructor(store: EntryStore, log: InvalidationLog, logger: CachesetLogger) {
     this.#store = store;
     this.#log = log;
+    this.#logger = logger;
   }
 
   /** The shared tier to broadcast to (set once it exists: it needs this invalidator's hooks first). */
@@ -40,7 +46,9 @@ export class Invalidator {
       for (const tag of invalidation.tags) for (const entry of this.#store.tagged(tag)) doomed.add(entry);
       for (const entry of doomed) if (this.#store.delete(entry)) removed += 1;
     }
-    if (broadcast) this.#tier?.invalidate(invalidation);
+    const recorded = broadcast ? this.#tier?.invalidate(invalidation) : undefined;
+    if (recorded !== undefined)
+      trackWork(recorded, { label: 'recording a RAM invalidation in Redis', logger: this.#logger });
     return removed;
   }
 }

@@ -1,4 +1,4 @@
-import { AdapterLookup, CachesetError, describeValue, isSurrogateKey } from '@cacheset/core';
+import { AdapterLookup, CachesetError, catalogCounterOf, describeValue, isSurrogateKey } from '@cacheset/core';
 import type { ResponseCache, ResponseCacheLookup, ResponseScope } from '@cacheset/http';
 import type { Registry } from 'prom-client';
 import { ramError } from '../errors/ramError.js';
@@ -14,6 +14,7 @@ import { resolveOptions } from '../options/resolveOptions.js';
 import { assertPath, canonicalPath, pathProblem } from '../paths/canonicalPath.js';
 import { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
 import { RedisTier } from '../shared/RedisTier.js';
+import { SharedCatalogCounter } from '../shared/SharedCatalogCounter.js';
 import { buildReport, checkReportOptions } from '../stats/buildReport.js';
 import { Counters, type RefusalCategory } from '../stats/Counters.js';
 import { prometheusText, registerRamMetrics, type RamMetricsSource } from '../stats/prometheus.js';
@@ -33,6 +34,8 @@ import { ValueCache } from './ValueCache.js';
  *
  * Entries are invalidated by `Purge` events on the bus, by path (`/a` covers `/a/b`), by tag, by a
  * newer modification time, or all at once; with the `redis` option, in every process of the site.
+ * With the `redis` option the bus's catalog counter (`catalogCounterOf(bus)`, the `catalogCounter`
+ * ETag component) is shared too: an edit in one process changes that ETag in every process.
  *
  * @example
  * const ram = new RamCacheManager({ maxBytes: '128MB', container, redis: { url: 'redis://127.0.0.1:6379', prefix: 'cacheset:mysite:' } });
@@ -51,6 +54,7 @@ export class RamCacheManager implements ResponseCache {
   /** With stale-while-revalidate, freshness needs a clock reading: left to the ResponseStore. */
   readonly #grace: boolean;
   readonly #unsubscribe: (() => void) | undefined;
+  readonly #catalog: SharedCatalogCounter | undefined;
   readonly #windowTimer: NodeJS.Timeout;
   #closing: Promise<void> | undefined;
   /** Removes this cache from each prom-client registry it reports to. */
@@ -76,7 +80,7 @@ export class RamCacheManager implements ResponseCache {
       counters,
       store,
       log,
-      invalidator: new Invalidator(store, log),
+      invalidator: new Invalidator(store, log, resolved.logger),
       paths: new ObjectPathResolver(resolved.objectPath, adapters),
       adapters,
       logger: new OnceLogger(resolved.logger),
@@ -99,11 +103,15 @@ export class RamCacheManager implements ResponseCache {
         {
           onRemoteInvalidation: (invalidation) => ctx.invalidator.apply(invalidation, false),
           onResync: () => ctx.invalidator.apply({ all: true, paths: [], tags: [] }, false),
+          onReady: () => this.#catalog?.ready(),
+          onCatalogValue: (value) => this.#catalog?.received(value),
         },
         ctx.logger,
       );
       ctx.tier = tier;
       ctx.invalidator.attachTier(tier);
+      if (resolved.bus !== undefined)
+        this.#catalog = new SharedCatalogCounter(catalogCounterOf(resolved.bus), tier, resolved.logger);
     }
     this.#unsubscribe =
       resolved.bus === undefined ? undefined : listenForPurges(resolved.bus, (object) => this.#purge(object));
@@ -301,6 +309,7 @@ export class RamCacheManager implements ResponseCache {
     ctx.closed = true;
     this.#unsubscribe?.();
     for (const registration of [...this.#metricsRegistrations]) registration();
+    this.#catalog?.close();
     clearInterval(this.#windowTimer);
     this.responses.close();
     this.values.close();

@@ -4,7 +4,7 @@ import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import type { OnceLogger } from '../logging/OnceLogger.js';
 import { ancestorsOf } from '../paths/canonicalPath.js';
 import { decodeInvalidation, encodeInvalidation, type Invalidation } from './InvalidationMessage.js';
-import { CHECK_SCRIPT, INVALIDATE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './luaScripts.js';
+import { CATALOG_SCRIPT, CHECK_SCRIPT, INVALIDATE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './luaScripts.js';
 import type { ResolvedRedisOptions } from './resolveRedisOptions.js';
 
 /**
@@ -45,6 +45,10 @@ export interface TierHooks {
   onRemoteInvalidation(invalidation: Invalidation): void;
   /** The tier is (back) up: drop everything in the process's tier, which may have missed broadcasts. */
   onResync(): void;
+  /** The tier is up again after a resync (the catalog counter synchronises then). */
+  onReady?(): void;
+  /** Another process raised the shared catalog counter to `value`. */
+  onCatalogValue?(value: number): void;
 }
 
 /** Entries without a lifetime still expire from Redis after a day, so the server's memory policy can rely on TTLs. */
@@ -97,6 +101,8 @@ export class RedisTier {
     readonly counter: string;
     readonly byEpoch: string;
     readonly channel: string;
+    readonly catalog: string;
+    readonly catalogChannel: string;
   };
   #state: TierState = 'connecting';
   #commandReady = false;
@@ -130,6 +136,8 @@ export class RedisTier {
       counter: `${prefix}epoch`,
       byEpoch: `${prefix}invz`,
       channel: `${prefix}invalidate`,
+      catalog: `${prefix}catalog`,
+      catalogChannel: `${prefix}catalog:changed`,
     };
     // replyMapping is left at its default: the scripts' replies are read as plain arrays.
     const { replyMapping: _replyMapping, ...client } = options.client;
@@ -245,12 +253,37 @@ export class RedisTier {
 
   /**
    * Records an invalidation in Redis and broadcasts it to the other processes, or keeps it for when
-   * Redis is back. Never throws.
+   * Redis is back. Returns, while the tier is up, a promise that settles once the record is in Redis
+   * and published (or failed and was queued again): the edit that caused it waits for that. Never
+   * throws, never rejects.
    */
-  invalidate(invalidation: Invalidation): void {
-    if (this.#state === 'closed') return;
+  invalidate(invalidation: Invalidation): Promise<void> | undefined {
+    if (this.#state === 'closed') return undefined;
     this.#queue(invalidation);
-    if (this.#state === 'up') void this.#flushPending();
+    return this.#state === 'up' ? this.#flushPending() : undefined;
+  }
+
+  /**
+   * Raises the shared catalog counter to `value` (or, with `bump`, past what it was) and publishes the
+   * new value when it changed. Resolves to the shared value, or undefined when Redis is away or failed
+   * (counted like any failure). Never rejects.
+   */
+  async shareCatalogValue(value: number, bump: boolean): Promise<number | undefined> {
+    if (this.#state !== 'up') return undefined;
+    try {
+      const shared = Number(
+        await this.#eval(
+          CATALOG_SCRIPT,
+          [this.#keys.catalog],
+          [String(Math.floor(value)), bump ? '1' : '0', this.#keys.catalogChannel],
+        ),
+      );
+      this.#succeeded();
+      return Number.isFinite(shared) ? shared : undefined;
+    } catch (error) {
+      this.#failed(error);
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
@@ -289,7 +322,7 @@ export class RedisTier {
         void this.#resync();
         return;
       }
-      connection.subscribe(this.#keys.channel).then(
+      connection.subscribe(this.#keys.channel, this.#keys.catalogChannel).then(
         () => {
           this.#subscribed = true;
           void this.#resync();
@@ -300,7 +333,13 @@ export class RedisTier {
   }
 
   #onMessage(channel: string, message: string): void {
-    if (channel !== this.#keys.channel || this.#state === 'closed') return;
+    if (this.#state === 'closed') return;
+    if (channel === this.#keys.catalogChannel) {
+      const value = Number(message);
+      if (Number.isSafeInteger(value)) this.#hooks.onCatalogValue?.(value);
+      return;
+    }
+    if (channel !== this.#keys.channel) return;
     const decoded = decodeInvalidation(message);
     if (decoded === undefined) {
       this.#log.warn(`cacheset ram: ignored a malformed message on ${channel}.`, { message: message.slice(0, 200) });
@@ -332,6 +371,7 @@ export class RedisTier {
       this.#stats.resyncs += 1;
       this.#succeeded();
       void this.#flushPending();
+      this.#hooks.onReady?.();
     } catch (error) {
       this.#failed(error);
       // Connected but the resync failed (a slow Redis): try again shortly.

@@ -86,3 +86,21 @@ end
 if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
 return e
 `);
+
+/**
+ * KEYS: catalog counter. ARGV: proposed value, '1' to count a change ('0' to only catch up), channel.
+ * The counter becomes the larger of its value (plus one for a change) and the proposal, so it never
+ * goes backwards and a process's clock-based value is never reused; a new value is published.
+ */
+export const CATALOG_SCRIPT = script(`
+local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+local p = tonumber(ARGV[1]) or 0
+local n = math.max(v, p)
+if ARGV[2] == '1' then n = math.max(v + 1, p) end
+if n ~= v then
+  local text = string.format('%.0f', n)
+  redis.call('SET', KEYS[1], text)
+  redis.call('PUBLISH', ARGV[3], text)
+end
+return n
+`);
