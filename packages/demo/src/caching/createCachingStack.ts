@@ -1,18 +1,17 @@
-import { loadConfigFile, OperationRegistry, RulesetRegistry, type CachesetLogger, type EventBus } from '@cacheset/core';
-import { createFsCacheOperation, FsCache, subscribePurges } from '@cacheset/fs';
 import {
-  createHttpCaching,
-  ETagComponent,
-  registerHttpOperations,
-  type HttpCaching,
-  type UserResolver,
-} from '@cacheset/http';
+  catalogCounterOf,
+  loadConfigFile,
+  OperationRegistry,
+  RulesetRegistry,
+  type CachesetLogger,
+  type EventBus,
+} from '@cacheset/core';
+import { createFsCacheOperation, FsCache, subscribePurges } from '@cacheset/fs';
+import { createHttpCaching, registerHttpOperations, type HttpCaching, type UserResolver } from '@cacheset/http';
 import { createPurger, type Purger } from '@cacheset/purge';
 import { RamCacheManager } from '@cacheset/ram';
 import type { Container } from 'inversify';
 import type { DemoSettings } from '../config/DemoSettings.js';
-import { VIEW_CLASSES } from '../views/viewClasses.js';
-import { temporaryCatalogCounter } from './catalogCounter.js';
 import { galleryContentModule } from './contentAdapters.js';
 import { DUMP_CONTENT_TYPES } from './dumpContentTypes.js';
 import { POLICY_FILE } from './policyFile.js';
@@ -50,7 +49,6 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
   const { settings, container, bus, logger } = options;
   // #region bindings
   container.load(galleryContentModule);
-  container.bind<ETagComponent>(ETagComponent).toConstantValue(temporaryCatalogCounter(bus));
   // #endregion bindings
 
   const ram = new RamCacheManager({
@@ -80,8 +78,6 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
   operations.register(createFsCacheOperation(dump));
   const rulesets = new RulesetRegistry();
   const { policy } = await loadConfigFile(POLICY_FILE, { operations, registry: rulesets });
-  // Explicit mode: every @cacheRuleset name of the views must be declared in the policy file.
-  rulesets.verify({ classes: VIEW_CLASSES });
   const caching = createHttpCaching({
     policy,
     rulesets,
@@ -91,8 +87,13 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
     responseCache: ram,
     behindProxy: purger !== undefined,
     resourceVersion: options.resourceVersion,
+    // The front page and the feed list every image: their ETags include this count of content events
+    // on the site's bus (shared by every process through the Redis tier when there is one).
+    catalogCounter: catalogCounterOf(bus),
     logger,
   });
+  // Explicit mode: createHttpCaching has verified that every @cacheRuleset name of the views is declared
+  // in the policy file, and stopped start-up naming the class otherwise.
   // #endregion policy
 
   return {
