@@ -184,7 +184,15 @@ beforeAll(async () => {
   // --ignore-scripts: the packages are built by `tsc -b` before the tests (npm test does it).
   const { stdout } = await run(
     'npm',
-    ['pack', '--workspaces', '--json', '--ignore-scripts', '--pack-destination', join(work, 'tarballs')],
+    // The published packages only: the demo is a private workspace, never packed.
+    [
+      'pack',
+      ...PACKAGES.flatMap((name) => ['--workspace', `@cacheset/${name}`]),
+      '--json',
+      '--ignore-scripts',
+      '--pack-destination',
+      join(work, 'tarballs'),
+    ],
     { cwd: root, timeout: 30_000 },
   );
   for (const entry of JSON.parse(stdout) as Packed[]) packed.set(entry.name, entry);
