@@ -209,7 +209,7 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect(b.statistics().redis?.invalidationsReceived).toBe(1);
   });
 
-  it('records a Purge’s IPurgePaths pages as exact pages: every process, and Redis, keep the untouched pages', async () => {
+  it('records a Purge’s IPurgePaths pages as exact pages: every process and Redis keep the others', async () => {
     // The editor hears the Purge; the reader holds copies in its own tier; the cold one never saw them.
     const bus = new EventBus();
     const [, reader, cold] = (await processes(3, (index) =>
@@ -244,7 +244,7 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect(await redis.command('HGET', records, 'p:/images/cat')).not.toBeNull();
   });
 
-  it('checks exact-page records atomically on write: a render of that page is refused, one under it is not', async () => {
+  it('checks exact-page records atomically on write: that page’s render is refused, one under it is not', async () => {
     const [a, b, c] = (await processes(3)) as [RamCacheManager, RamCacheManager, RamCacheManager];
     const slow = await a.lookup('k/slow');
     const child = await a.lookup('k/slow/child');

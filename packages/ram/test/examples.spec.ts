@@ -22,7 +22,7 @@ describe('docs/ram.md examples', () => {
     expect(stats.invalidations).toBeGreaterThanOrEqual(2);
   });
 
-  it('front page purge: the pages an IPurgePaths adapter names are dropped alone, the object path as a subtree', async () => {
+  it('front page purge: IPurgePaths pages are dropped alone, the object path as a subtree', async () => {
     expect(await frontPagePurge.main()).toEqual(['/', '/?page=2', '/images/cat', '/images/cat/comments']);
   });
 

@@ -177,7 +177,7 @@ describe('invalidation by path, tag and all at once', () => {
     expect(ram.statistics().entries).toBe(0);
   });
 
-  it('invalidatePages drops exactly those pages: query variants and the trailing-slash twin, not what lies under them', async () => {
+  it('invalidatePages drops each page, its query variants and trailing-slash twin, not what is under it', async () => {
     const ram = manager({ bus: false });
     for (const p of ['/a', '/a?page=2', '/a/', '/a/b', '/ab', '/caf%C3%A9', '/caf%C3%A9/menu', '/']) await page(ram, p);
     await ram.values.set('/a', 'value at /a', { view: 'teaser' });
