@@ -151,6 +151,35 @@ describeWithServers('RAM cache across processes (real redis-server, two Node ser
     expect((await get(two(), '/pages/home')).headers['x-ramcache']).toBe('cacheset.ramcache');
   });
 
+  it('an edit in one process drops the front page and the edited page everywhere; other pages stay hits', async () => {
+    const dropped = ['/', '/?page=2', '/pages/cat', '/pages/cat?size=large'];
+    const kept = ['/pages/dog', '/pages/dog?size=large'];
+    for (const target of [...dropped, ...kept]) await renderShared(one(), target);
+    const before = new Map<string, string>();
+    for (const target of [...dropped, ...kept]) {
+      const shared = await get(two(), target);
+      expect(shared.headers['x-ramcache'], target).toBe('cacheset.ramcache');
+      before.set(target, shared.text);
+    }
+    // Every page's IPurgePaths name the front page: the edit purges '/', which is that one page.
+    expect((await rawRequest(`${one().url}/edit/cat`, { method: 'POST' })).status).toBe(204);
+    const rendersBefore = (await status(two().url)).renders;
+    for (const target of kept) {
+      const after = await get(two(), target);
+      expect(after.headers['x-ramcache'], `${target} in two after the edit`).toBe('cacheset.ramcache');
+      expect(after.text, target).toBe(before.get(target));
+    }
+    expect((await status(two().url)).renders, 'renders in two of the untouched pages').toBe(rendersBefore);
+    for (const target of dropped) {
+      const after = await get(two(), target);
+      expect(after.headers['x-ramcache'], `${target} in two after the edit`).toBeUndefined();
+      expect(after.text, target).not.toBe(before.get(target));
+    }
+    expect((await status(two().url)).renders).toBe(rendersBefore + dropped.length);
+    // The process that edited kept its untouched pages too.
+    for (const target of kept) expect((await get(one(), target)).headers['x-ramcache'], target).toBeDefined();
+  });
+
   it("after an edit's response in one process, the other process never serves the old page", async () => {
     const stale: number[] = [];
     for (let round = 1; round <= 40; round += 1) {

@@ -5,9 +5,10 @@
  * and Redis being absent, killed and frozen.
  */
 import { createHash } from 'node:crypto';
-import type { CachesetLogger } from '@cacheset/core';
+import { bindAdapter, EventBus, IPurgePaths, Purge, whenWorkSettled, type CachesetLogger } from '@cacheset/core';
 import type { ResponseCacheLookup, StoredResponse } from '@cacheset/http';
-import { RamCacheManager, type RamCacheOptions } from '@cacheset/ram';
+import { IObjectPath, RamCacheManager, type RamCacheOptions } from '@cacheset/ram';
+import { Container } from 'inversify';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWithServers } from './support/binaries.js';
 import { freePort } from './support/freePort.js';
@@ -32,6 +33,27 @@ function page(text: string | Uint8Array): StoredResponse {
     body: typeof text === 'string' ? new TextEncoder().encode(text) : text,
     storedAt: Date.now(),
   };
+}
+
+class Image {
+  constructor(readonly slug: string) {}
+}
+
+/** Images live at /images/<slug>; every image is listed on the front page and on its album page. */
+function galleryContainer(): Container {
+  const container = new Container();
+  bindAdapter(container, {
+    provides: IObjectPath,
+    for: Image,
+    factory: (image: Image) => ({ getPath: () => `/images/${image.slug}` }),
+  });
+  bindAdapter(container, {
+    provides: IPurgePaths,
+    for: Image,
+    name: 'listings',
+    factory: (image: Image) => ({ getRelativePaths: () => ['/', `/albums/${image.slug}`], getAbsolutePaths: () => [] }),
+  });
+  return container;
 }
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -59,24 +81,27 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
   });
 
   /** Managers of one site (same prefix); each test gets its own site. */
-  async function processes(count: number, options: RamCacheOptions = {}, url = redis.url): Promise<RamCacheManager[]> {
+  async function processes(
+    count: number,
+    options: RamCacheOptions | ((index: number) => RamCacheOptions) = {},
+    url = redis.url,
+  ): Promise<RamCacheManager[]> {
     site += 1;
-    const created = Array.from(
-      { length: count },
-      () =>
-        new RamCacheManager({
-          bus: false,
-          logger: logger(),
-          ...options,
-          redis: {
-            url,
-            prefix: `test:${site}:`,
-            commandTimeoutMs: 300,
-            reconnectDelayMs: { min: 50, max: 200 },
-            ...options.redis,
-          },
-        }),
-    );
+    const created = Array.from({ length: count }, (_, index) => {
+      const own = typeof options === 'function' ? options(index) : options;
+      return new RamCacheManager({
+        bus: false,
+        logger: logger(),
+        ...own,
+        redis: {
+          url,
+          prefix: `test:${site}:`,
+          commandTimeoutMs: 300,
+          reconnectDelayMs: { min: 50, max: 200 },
+          ...own.redis,
+        },
+      });
+    });
     managers.push(...created);
     await waitFor('the managers to connect', () => created.every((m) => m.redisState === 'up'));
     return created;
@@ -182,6 +207,68 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect((await look(b, 'k2')).response).toBeUndefined();
     expect(text(await look(b, 'k3'))).toBe('page /newsletter');
     expect(b.statistics().redis?.invalidationsReceived).toBe(1);
+  });
+
+  it('records a Purge’s IPurgePaths pages as exact pages: every process and Redis keep the others', async () => {
+    // The editor hears the Purge; the reader holds copies in its own tier; the cold one never saw them.
+    const bus = new EventBus();
+    const [, reader, cold] = (await processes(3, (index) =>
+      index === 0 ? { bus, container: galleryContainer() } : {},
+    )) as [RamCacheManager, RamCacheManager, RamCacheManager];
+    const dropped = { 'k/': '/', 'k/?page=2': '/', 'k/images/cat': '/images/cat', 'k/images/cat/c': '/images/cat/c' };
+    const kept = {
+      'k/images/dog': '/images/dog',
+      'k/about': '/about',
+      'k/albums/dog': '/albums/dog',
+      'k/albums/cat/2024': '/albums/cat/2024',
+    };
+    const all = { ...dropped, 'k/albums/cat': '/albums/cat', 'k/albums/cat/': '/albums/cat/', ...kept };
+    for (const [key, path] of Object.entries(all)) await render(reader, key, path, `page ${key}`);
+    await written(reader, Object.keys(all).length);
+
+    bus.notify(new Purge(new Image('cat')));
+    await whenWorkSettled();
+    await waitFor('the reader to hear of it', () => reader.statistics().redis?.invalidationsReceived === 1);
+
+    const gone = [...Object.keys(dropped), 'k/albums/cat', 'k/albums/cat/'];
+    for (const ram of [reader, cold]) {
+      for (const key of gone) expect((await look(ram, key)).response, key).toBeUndefined();
+      for (const key of Object.keys(kept)) expect(text(await look(ram, key)), key).toBe(`page ${key}`);
+    }
+    // The reader's copies were its own (no Redis read needed); the cold process read them from Redis.
+    expect(reader.statistics().redis?.hits).toBe(0);
+    expect(cold.statistics().redis?.hits).toBe(Object.keys(kept).length);
+    const records = `test:${site}:inv`;
+    expect(await redis.command('HGET', records, 'x:')).not.toBeNull();
+    expect(await redis.command('HGET', records, 'p:')).toBeNull();
+    expect(await redis.command('HGET', records, 'p:/images/cat')).not.toBeNull();
+  });
+
+  it('checks exact-page records atomically on write: that page’s render is refused, one under it is not', async () => {
+    const [a, b, c] = (await processes(3)) as [RamCacheManager, RamCacheManager, RamCacheManager];
+    const slow = await a.lookup('k/slow');
+    const child = await a.lookup('k/slow/child');
+    b.invalidatePages(['/slow/']);
+    await waitFor('a to hear of it', () => a.statistics().redis?.invalidationsReceived === 1);
+    slow.fill?.store({ key: 'k/slow', path: '/slow', ruleset: 'r', surrogateKeys: [] }, page('old data'));
+    child.fill?.store({ key: 'k/slow/child', path: '/slow/child', ruleset: 'r', surrogateKeys: [] }, page('child'));
+    await written(a, 1);
+    expect(a.statistics().refusalsBy['invalidated-while-rendering']).toBe(1);
+    expect((await look(c, 'k/slow')).response).toBeUndefined();
+    expect(text(await look(c, 'k/slow/child'))).toBe('child');
+  });
+
+  it('bounds exact-page records by maxInvalidationRecords, folding the oldest into “everything before”', async () => {
+    const [a, b] = (await processes(2, { redis: { maxInvalidationRecords: 3 } })) as [RamCacheManager, RamCacheManager];
+    await render(a, 'k/stored-before', '/stored-before', 'old');
+    await written(a, 1);
+    for (let i = 0; i < 5; i += 1) a.invalidatePages([`/page${i}`]);
+    await whenWorkSettled();
+    expect(await redis.command('ZCARD', `test:${site}:invz`)).toBe(3);
+    expect(await redis.command('HGET', `test:${site}:inv`, 'x:/page0')).toBeNull();
+    expect(await redis.command('HGET', `test:${site}:inv`, 'x:/page4')).not.toBeNull();
+    // The folded records still hide what they covered: the fold invalidates everything stored before.
+    expect((await look(b, 'k/stored-before')).response).toBeUndefined();
   });
 
   it('broadcasts tag invalidations and invalidate-all', async () => {

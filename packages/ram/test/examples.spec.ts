@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as frontPagePurge from '../examples/frontPagePurge.js';
 import * as quickStart from '../examples/quickStart.js';
 
 const docsPath = fileURLToPath(new URL('../../../docs/ram.md', import.meta.url));
@@ -21,9 +22,13 @@ describe('docs/ram.md examples', () => {
     expect(stats.invalidations).toBeGreaterThanOrEqual(2);
   });
 
+  it('front page purge: IPurgePaths pages are dropped alone, the object path as a subtree', async () => {
+    expect(await frontPagePurge.main()).toEqual(['/', '/?page=2', '/images/cat', '/images/cat/comments']);
+  });
+
   it('every example is quoted verbatim in docs/ram.md', async () => {
     const docs = await readFile(docsPath, 'utf8');
-    for (const name of ['quickStart']) {
+    for (const name of ['quickStart', 'frontPagePurge']) {
       const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
       const marker = `<!-- example: packages/ram/examples/${name}.ts -->`;
       const at = docs.indexOf(marker);

@@ -76,9 +76,11 @@ afterEach(async () => {
   resetDefaultBus();
 });
 
-async function page(ram: RamCacheManager, path: string, tags: readonly string[] = []): Promise<void> {
-  const key = `example.com${path}`;
-  fillOf(await ram.lookup(key)).store(info(key, path, tags), response(`page ${path}`));
+/** Stores a page for a request target: its path is the target without the query, as @cacheset/http gives it. */
+async function page(ram: RamCacheManager, target: string, tags: readonly string[] = []): Promise<void> {
+  const key = `example.com${target}`;
+  const path = target.split('?')[0] as string;
+  fillOf(await ram.lookup(key)).store(info(key, path, tags), response(`page ${target}`));
 }
 
 async function cached(ram: RamCacheManager, path: string): Promise<boolean> {
@@ -91,8 +93,10 @@ describe('invalidation by Purge events', () => {
   it('drops the object’s own path and what lies under it, its IPurgePaths pages and its tagged responses; siblings stay (SCM-9)', async () => {
     const bus = new EventBus();
     const ram = manager({ bus });
-    for (const p of ['/images/cat', '/images/cat/thumbnail', '/images/catalog', '/gallery', '/raw/x', '/unrelated'])
+    for (const p of ['/images/cat', '/images/cat?size=2', '/images/cat/', '/gallery', '/raw/x', '/unrelated'])
       await page(ram, p);
+    for (const p of ['/images/cat/thumbnail', '/images/catalog', '/gallery/2', '/raw/x/y']) await page(ram, p);
+    await page(ram, '/content/images/cat/view');
     await page(ram, '/front', ['image:cat']);
     await page(ram, '/other-front', ['image:dog']);
     const cat = new Image('cat');
@@ -100,8 +104,11 @@ describe('invalidation by Purge events', () => {
     await ram.values.set('/content/images/cat/comments', 'under it');
     await ram.values.set('/content/images', 'the folder');
     bus.notify(new Purge(cat));
-    for (const p of ['/images/cat', '/images/cat/thumbnail', '/gallery', '/front', '/raw/x'])
+    for (const p of ['/images/cat', '/images/cat?size=2', '/images/cat/', '/gallery', '/front', '/raw/x'])
       expect(await cached(ram, p), p).toBe(false);
+    expect(await cached(ram, '/content/images/cat/view')).toBe(false);
+    // IPurgePaths name pages, not subtrees: what lies under them stays.
+    for (const p of ['/images/cat/thumbnail', '/gallery/2', '/raw/x/y']) expect(await cached(ram, p), p).toBe(true);
     for (const p of ['/images/catalog', '/unrelated', '/other-front']) expect(await cached(ram, p), p).toBe(true);
     expect(await ram.values.get(cat, { view: 'teaser' })).toBeUndefined();
     expect(await ram.values.get('/content/images/cat/comments')).toBeUndefined();
@@ -168,6 +175,40 @@ describe('invalidation by path, tag and all at once', () => {
     expect(await cached(ram, '/ab')).toBe(true);
     expect(ram.invalidatePaths(['/'])).toBe(1);
     expect(ram.statistics().entries).toBe(0);
+  });
+
+  it('invalidatePages drops each page, its query variants and trailing-slash twin, not what is under it', async () => {
+    const ram = manager({ bus: false });
+    for (const p of ['/a', '/a?page=2', '/a/', '/a/b', '/ab', '/caf%C3%A9', '/caf%C3%A9/menu', '/']) await page(ram, p);
+    await ram.values.set('/a', 'value at /a', { view: 'teaser' });
+    await ram.values.set('/a/b', 'value under /a');
+    expect(ram.invalidatePages(['/a/'])).toBe(4);
+    expect(ram.invalidatePages(['/café'])).toBe(1);
+    for (const p of ['/a/b', '/ab', '/caf%C3%A9/menu', '/']) expect(await cached(ram, p), p).toBe(true);
+    expect(await ram.values.get('/a', { view: 'teaser' })).toBeUndefined();
+    expect(await ram.values.get('/a/b')).toBe('value under /a');
+    // The root is one page too, not everything.
+    expect(ram.invalidatePages(['/'])).toBe(1);
+    expect(ram.statistics().entries).toBe(4);
+    expect(() => ram.invalidatePages(['a'])).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_PATH' }) as Error,
+    );
+    expect(() => ram.invalidatePages('/a' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_RAM_INVALID_ARGUMENT' }) as Error,
+    );
+    expect(ram.statistics().entries).toBe(4);
+  });
+
+  it('does not store a render of a page invalidated while it rendered, but does store one under it', async () => {
+    const ram = manager({ bus: false });
+    const pageFill = fillOf(await ram.lookup('example.com/a'));
+    const childFill = fillOf(await ram.lookup('example.com/a/b'));
+    ram.invalidatePages(['/a']);
+    pageFill.store(info('example.com/a', '/a'), response('from old data'));
+    childFill.store(info('example.com/a/b', '/a/b'), response('child'));
+    expect(await cached(ram, '/a')).toBe(false);
+    expect(await cached(ram, '/a/b')).toBe(true);
+    expect(ram.statistics().refusalsBy['invalidated-while-rendering']).toBe(1);
   });
 
   it('drops tagged entries, values included', async () => {

@@ -25,7 +25,7 @@ describe('paths', () => {
     expect(ancestorsOf('')).toEqual(['']);
   });
 
-  it('finds what is filed under a path and prunes empty nodes', () => {
+  it('finds what is filed at and under a path and prunes empty nodes', () => {
     const trie = new PathTrie<string>();
     trie.add('/a', 'A');
     trie.add('/a/b', 'B');
@@ -33,6 +33,9 @@ describe('paths', () => {
     trie.add('', 'ROOT');
     expect(trie.under('/a').sort()).toEqual(['A', 'B']);
     expect(trie.under('').sort()).toEqual(['A', 'AB', 'B', 'ROOT']);
+    expect(trie.at('/a')).toEqual(['A']);
+    expect(trie.at('')).toEqual(['ROOT']);
+    expect(trie.at('/a/c')).toEqual([]);
     trie.remove('/a/b', 'B');
     trie.remove('/a', 'A');
     expect(trie.under('/a')).toEqual([]);

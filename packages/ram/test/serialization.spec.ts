@@ -50,11 +50,20 @@ describe('the shared tier wire format', () => {
   });
 
   it('round-trips invalidation messages and rejects malformed ones', () => {
-    const text = encodeInvalidation('me', { all: false, paths: ['/a', ''], tags: ['t:1'] });
+    const text = encodeInvalidation('me', { all: false, paths: ['/a', ''], pages: ['', '/b'], tags: ['t:1'] });
     expect(decodeInvalidation(text)).toEqual({
       origin: 'me',
-      invalidation: { all: false, paths: ['/a', ''], tags: ['t:1'] },
+      invalidation: { all: false, paths: ['/a', ''], pages: ['', '/b'], tags: ['t:1'] },
     });
+    // A message without pages (a sender with none to send) has none.
+    expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: ['/a/'], t: [] }))?.invalidation).toEqual({
+      all: false,
+      paths: ['/a'],
+      pages: [],
+      tags: [],
+    });
+    expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: [], x: ['relative'], t: [] }))).toBeUndefined();
+    expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: [], x: '/a', t: [] }))).toBeUndefined();
     expect(decodeInvalidation('not json')).toBeUndefined();
     expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: ['relative'], t: [] }))).toBeUndefined();
     expect(decodeInvalidation(JSON.stringify({ o: 'x', a: false, p: [], t: ['bad tag'] }))).toBeUndefined();

@@ -1,11 +1,9 @@
 import { isUnder } from '../paths/canonicalPath.js';
+import type { Invalidation } from '../shared/InvalidationMessage.js';
 
 interface Record {
   readonly epoch: number;
-  readonly all: boolean;
-  /** Canonical paths. */
-  readonly paths: readonly string[];
-  readonly tags: readonly string[];
+  readonly invalidation: Invalidation;
 }
 
 const KEPT = 512;
@@ -24,14 +22,17 @@ export class InvalidationLog {
     return this.#epoch;
   }
 
-  record(all: boolean, paths: readonly string[], tags: readonly string[]): number {
+  record(invalidation: Invalidation): number {
     this.#epoch += 1;
-    this.#records.push({ epoch: this.#epoch, all, paths, tags });
+    this.#records.push({ epoch: this.#epoch, invalidation });
     if (this.#records.length > KEPT) this.#records.splice(0, this.#records.length - KEPT);
     return this.#epoch;
   }
 
-  /** Whether an invalidation after `epoch` covers an entry at `path` (canonical) with `tags`. */
+  /**
+   * Whether an invalidation after `epoch` covers an entry at `path` (canonical) with `tags`: one of
+   * everything, of a subtree the path lies in, of the path's own page, or of one of the tags.
+   */
   coveredSince(epoch: number, path: string, tags: readonly string[]): boolean {
     if (epoch === this.#epoch) return false;
     const oldest = this.#records[0];
@@ -39,9 +40,10 @@ export class InvalidationLog {
     for (let i = this.#records.length - 1; i >= 0; i -= 1) {
       const record = this.#records[i] as Record;
       if (record.epoch <= epoch) break;
-      if (record.all) return true;
-      for (const p of record.paths) if (isUnder(path, p)) return true;
-      for (const t of record.tags) if (tags.includes(t)) return true;
+      const invalidation = record.invalidation;
+      if (invalidation.all || invalidation.pages.includes(path)) return true;
+      for (const p of invalidation.paths) if (isUnder(path, p)) return true;
+      for (const t of invalidation.tags) if (tags.includes(t)) return true;
     }
     return false;
   }

@@ -32,17 +32,19 @@ export class Invalidator {
 
   /**
    * Removes every entry the invalidation covers from this process and, when `broadcast`, from every
-   * other process and from Redis. Returns how many entries this process dropped.
+   * other process and from Redis: the entries at or under each of its paths, those at exactly each
+   * of its pages, and those carrying one of its tags. Returns how many entries this process dropped.
    */
   apply(invalidation: Invalidation, broadcast: boolean): number {
-    if (!invalidation.all && invalidation.paths.length === 0 && invalidation.tags.length === 0) return 0;
-    this.#log.record(invalidation.all, invalidation.paths, invalidation.tags);
+    if (isEmpty(invalidation)) return 0;
+    this.#log.record(invalidation);
     let removed = 0;
     if (invalidation.all) {
       removed = this.#store.clear();
     } else {
       const doomed = new Set<CacheEntry>();
       for (const path of invalidation.paths) for (const entry of this.#store.under(path)) doomed.add(entry);
+      for (const page of invalidation.pages) for (const entry of this.#store.at(page)) doomed.add(entry);
       for (const tag of invalidation.tags) for (const entry of this.#store.tagged(tag)) doomed.add(entry);
       for (const entry of doomed) if (this.#store.delete(entry)) removed += 1;
     }
@@ -51,4 +53,13 @@ export class Invalidator {
       trackWork(recorded, { label: 'recording a RAM invalidation in Redis', logger: this.#logger });
     return removed;
   }
+}
+
+function isEmpty(invalidation: Invalidation): boolean {
+  return (
+    !invalidation.all &&
+    invalidation.paths.length === 0 &&
+    invalidation.pages.length === 0 &&
+    invalidation.tags.length === 0
+  );
 }

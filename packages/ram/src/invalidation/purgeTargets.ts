@@ -5,8 +5,10 @@ import { pathProblem } from '../paths/canonicalPath.js';
 import type { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
 
 export interface PurgeTargets {
-  /** Paths as given (not canonical yet). */
+  /** The object's own path (as given, not canonical yet): it and everything under it are invalidated. */
   readonly paths: readonly string[];
+  /** The pages of its `IPurgePaths` adapters (as given): each page alone, not what lies under it. */
+  readonly pages: readonly string[];
   readonly tags: readonly string[];
   /** Adapters that failed; what the others gave is still used. */
   readonly errors: readonly unknown[];
@@ -24,9 +26,12 @@ function pathOfAbsolute(value: string): string | undefined {
 }
 
 /**
- * What a `Purge` of `object` invalidates: its own path (objectPath option or IObjectPath adapter),
- * the paths of its `IPurgePaths` adapters (the pages that show it), and the surrogate keys of its
- * `ISurrogateKeys` adapters (responses tagged with them). A failing adapter costs only its own part.
+ * What a `Purge` of `object` invalidates: its own path (objectPath option or IObjectPath adapter) as
+ * a subtree, since its views and values live under it; the paths of its `IPurgePaths` adapters as
+ * pages, since they name the pages that show it, exactly as a caching proxy is told to purge them
+ * (the front page `/` of a gallery that lists every image is that page, not the whole site); and the
+ * surrogate keys of its `ISurrogateKeys` adapters (responses tagged with them). A failing adapter
+ * costs only its own part.
  */
 export function purgeTargets(
   object: unknown,
@@ -34,6 +39,7 @@ export function purgeTargets(
   adapters: AdapterLookup | undefined,
 ): PurgeTargets {
   const paths: string[] = [];
+  const pages: string[] = [];
   const tags: string[] = [];
   const errors: unknown[] = [];
   try {
@@ -47,7 +53,7 @@ export function purgeTargets(
     errors.push(...purgePaths.errors);
     for (const p of purgePaths.relative) {
       const problem = pathProblem(p);
-      if (problem === undefined) paths.push(p);
+      if (problem === undefined) pages.push(p);
       else
         errors.push(
           ramError(
@@ -59,7 +65,7 @@ export function purgeTargets(
     }
     for (const a of purgePaths.absolute) {
       const p = pathOfAbsolute(a);
-      if (p !== undefined && pathProblem(p) === undefined) paths.push(p);
+      if (p !== undefined && pathProblem(p) === undefined) pages.push(p);
     }
     try {
       tags.push(...resolveSurrogateKeys(adapters, object));
@@ -67,5 +73,5 @@ export function purgeTargets(
       errors.push(error);
     }
   }
-  return { paths, tags, errors };
+  return { paths, pages, tags, errors };
 }

@@ -13,6 +13,7 @@ import type { RamCacheOptions } from '../options/RamCacheOptions.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import { assertPath, canonicalPath, pathProblem } from '../paths/canonicalPath.js';
 import { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
+import type { Invalidation } from '../shared/InvalidationMessage.js';
 import { RedisTier } from '../shared/RedisTier.js';
 import { SharedCatalogCounter } from '../shared/SharedCatalogCounter.js';
 import { buildReport, checkReportOptions } from '../stats/buildReport.js';
@@ -32,8 +33,9 @@ import { ValueCache } from './ValueCache.js';
  * - **Values**: `manager.values.get / set / getOrCompute` for application code, keyed like
  *   RAMCacheManager (object path, view name, request variables, keywords).
  *
- * Entries are invalidated by `Purge` events on the bus, by path (`/a` covers `/a/b`), by tag, by a
- * newer modification time, or all at once; with the `redis` option, in every process of the site.
+ * Entries are invalidated by `Purge` events on the bus, by path (`/a` covers `/a/b`), by page (`/a`
+ * alone, whatever its query), by tag, by a newer modification time, or all at once; with the `redis`
+ * option, in every process of the site.
  * With the `redis` option the bus's catalog counter (`catalogCounterOf(bus)`, the `catalogCounter`
  * ETag component) is shared too: an edit in one process changes that ETag in every process.
  *
@@ -102,7 +104,7 @@ export class RamCacheManager implements ResponseCache {
         resolved.redis,
         {
           onRemoteInvalidation: (invalidation) => ctx.invalidator.apply(invalidation, false),
-          onResync: () => ctx.invalidator.apply({ all: true, paths: [], tags: [] }, false),
+          onResync: () => ctx.invalidator.apply(EVERYTHING, false),
           onReady: () => this.#catalog?.ready(),
           onCatalogValue: (value) => this.#catalog?.received(value),
         },
@@ -142,9 +144,10 @@ export class RamCacheManager implements ResponseCache {
   }
 
   /**
-   * What a `Purge` of `target` does, callable directly: invalidates its own path (and everything
-   * under it), the paths of its `IPurgePaths` adapters and the tags of its `ISurrogateKeys` adapters,
-   * here and in every other process. A string is a path. Returns the entries this process dropped.
+   * What a `Purge` of `target` does, callable directly: invalidates its own path and everything under
+   * it, the pages its `IPurgePaths` adapters name (each page alone, as `invalidatePages`) and the tags
+   * of its `ISurrogateKeys` adapters, here and in every other process. A string is an object's path
+   * (as `invalidatePaths`). Returns the entries this process dropped.
    */
   invalidate(target: object | string): number {
     if (typeof target === 'string') return this.invalidatePaths([target]);
@@ -160,12 +163,16 @@ export class RamCacheManager implements ResponseCache {
 
   /** Invalidates entries at or under each path (`/a` covers `/a/b`, not `/ab`; SCM-9), everywhere. */
   invalidatePaths(paths: Iterable<string>): number {
-    const canonical: string[] = [];
-    for (const path of checkIterable(paths, 'invalidatePaths')) {
-      assertPath(path, 'invalidatePaths');
-      canonical.push(canonicalPath(path));
-    }
-    return this.#apply({ all: false, paths: canonical, tags: [] });
+    return this.#apply({ ...NOTHING, paths: canonicalList(paths, 'invalidatePaths') });
+  }
+
+  /**
+   * Invalidates each page alone, everywhere: the responses to every request for it (`/a`, `/a/`,
+   * `/a?page=2`) and the values whose object path it is, not what lies under it (`/a/b` stays), as a
+   * caching proxy purges one URL. `'/'` is the front page only.
+   */
+  invalidatePages(paths: Iterable<string>): number {
+    return this.#apply({ ...NOTHING, pages: canonicalList(paths, 'invalidatePages') });
   }
 
   /** Invalidates every entry carrying one of the tags (surrogate keys), everywhere. */
@@ -180,12 +187,12 @@ export class RamCacheManager implements ResponseCache {
         );
       list.push(tag);
     }
-    return this.#apply({ all: false, paths: [], tags: list });
+    return this.#apply({ ...NOTHING, tags: list });
   }
 
   /** Invalidates everything, everywhere (the control panel's "purge RAM cache"). */
   invalidateAll(): number {
-    return this.#apply({ all: true, paths: [], tags: [] });
+    return this.#apply(EVERYTHING);
   }
 
   /**
@@ -319,7 +326,7 @@ export class RamCacheManager implements ResponseCache {
     return this.#closing;
   }
 
-  #apply(invalidation: { all: boolean; paths: readonly string[]; tags: readonly string[] }): number {
+  #apply(invalidation: Invalidation): number {
     if (this.#ctx.closed) return 0;
     return this.#ctx.invalidator.apply(invalidation, true);
   }
@@ -334,9 +341,30 @@ export class RamCacheManager implements ResponseCache {
         { error },
       );
     }
-    const paths = targets.paths.filter((p) => pathProblem(p) === undefined).map(canonicalPath);
-    return ctx.invalidator.apply({ all: false, paths: [...new Set(paths)], tags: [...new Set(targets.tags)] }, true);
+    const canonical = (list: readonly string[]): string[] => [
+      ...new Set(list.filter((p) => pathProblem(p) === undefined).map(canonicalPath)),
+    ];
+    const invalidation = {
+      all: false,
+      paths: canonical(targets.paths),
+      pages: canonical(targets.pages),
+      tags: [...new Set(targets.tags)],
+    };
+    return ctx.invalidator.apply(invalidation, true);
   }
+}
+
+const NOTHING: Invalidation = Object.freeze({ all: false, paths: [], pages: [], tags: [] });
+const EVERYTHING: Invalidation = Object.freeze({ ...NOTHING, all: true });
+
+/** The canonical spelling of each path of a list a caller gave; a bad list or path is a typed error. */
+function canonicalList(paths: Iterable<string>, where: string): string[] {
+  const canonical: string[] = [];
+  for (const path of checkIterable(paths, where)) {
+    assertPath(path, where);
+    canonical.push(canonicalPath(path));
+  }
+  return canonical;
 }
 
 function checkIterable<T>(value: Iterable<T>, where: string): Iterable<T> {

@@ -25,8 +25,9 @@ const empty = (n: Node<unknown>): boolean =>
   (n.items === undefined || n.items.size === 0) && (n.children === undefined || n.children.size === 0);
 
 /**
- * Items filed under canonical paths, so that invalidating `/a` visits only what lies under `/a`
- * (a scan of every entry per purge would make a purge storm quadratic). Empty nodes are pruned.
+ * Items filed under canonical paths, so that invalidating `/a` visits only what lies under `/a`, and
+ * invalidating the page `/a` only what lies at it (a scan of every entry per purge would make a purge
+ * storm quadratic). Empty nodes are pruned.
  */
 export class PathTrie<T> {
   readonly #root: Node<T> = node<T>(undefined, '');
@@ -60,6 +61,12 @@ export class PathTrie<T> {
       current.parent.children?.delete(current.segment);
       current = current.parent;
     }
+  }
+
+  /** Every item at exactly `canonical`, none under it. */
+  at(canonical: string): T[] {
+    const items = this.#find(canonical)?.items;
+    return items === undefined ? [] : [...items];
   }
 
   /** Every item at `canonical` or under it. */

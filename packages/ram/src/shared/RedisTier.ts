@@ -56,16 +56,44 @@ const DEFAULT_SHARED_TTL_MS = 86_400_000;
 const RETRY_PENDING_MS = 1_000;
 const MISS: TierRead = Object.freeze({ epoch: undefined, blob: undefined });
 
-/** The fields of the invalidation records that cover an entry: its path's ancestors and its tags. */
+/**
+ * The fields of the invalidation records that cover an entry: the subtrees of its path's ancestors
+ * (`p:`), its own page (`x:`) and its tags (`t:`). The scripts add `*`.
+ */
 export function coveringFields(path: string, tags: readonly string[]): string {
   const fields = ancestorsOf(path).map((p) => `p:${p}`);
+  fields.push(`x:${path}`);
   for (const tag of tags) fields.push(`t:${tag}`);
   return fields.join('\n');
 }
 
 function invalidationFields(invalidation: Invalidation): string[] {
   if (invalidation.all) return ['*'];
-  return [...invalidation.paths.map((p) => `p:${p}`), ...invalidation.tags.map((t) => `t:${t}`)];
+  return [
+    ...invalidation.paths.map((p) => `p:${p}`),
+    ...invalidation.pages.map((p) => `x:${p}`),
+    ...invalidation.tags.map((t) => `t:${t}`),
+  ];
+}
+
+/** What is waiting to be recorded and broadcast: everything, or subtrees, pages and tags. */
+interface Pending {
+  readonly all: boolean;
+  readonly paths: Set<string>;
+  readonly pages: Set<string>;
+  readonly tags: Set<string>;
+}
+
+function nothingPending(): Pending {
+  return { all: false, paths: new Set(), pages: new Set(), tags: new Set() };
+}
+
+function everythingPending(): Pending {
+  return { all: true, paths: new Set(), pages: new Set(), tags: new Set() };
+}
+
+function pendingCount(pending: Pending): number {
+  return pending.paths.size + pending.pages.size + pending.tags.size;
 }
 
 function describe(error: unknown): string {
@@ -111,7 +139,7 @@ export class RedisTier {
   #everUp = false;
   #outageSince: number | undefined;
   #outageErrors = 0;
-  #pending: { all: boolean; paths: Set<string>; tags: Set<string> } = { all: false, paths: new Set(), tags: new Set() };
+  #pending: Pending = nothingPending();
   #retryTimer: NodeJS.Timeout | undefined;
   #stats = {
     hits: 0,
@@ -176,7 +204,7 @@ export class RedisTier {
       state: this.#state,
       prefix: this.#options.prefix,
       ...this.#stats,
-      pendingInvalidations: this.#pending.all ? 1 : this.#pending.paths.size + this.#pending.tags.size,
+      pendingInvalidations: this.#pending.all ? 1 : pendingCount(this.#pending),
       lastError: this.#lastError,
     };
   }
@@ -390,23 +418,27 @@ export class RedisTier {
     const pending = this.#pending;
     if (pending.all) return;
     if (invalidation.all) {
-      this.#pending = { all: true, paths: new Set(), tags: new Set() };
+      this.#pending = everythingPending();
       return;
     }
     for (const p of invalidation.paths) pending.paths.add(p);
+    for (const p of invalidation.pages) pending.pages.add(p);
     for (const t of invalidation.tags) pending.tags.add(t);
-    if (pending.paths.size + pending.tags.size > this.#options.maxPendingInvalidations) {
-      // Too much to replay one by one: invalidating everything is the safe summary.
-      this.#pending = { all: true, paths: new Set(), tags: new Set() };
-    }
+    // Too much to replay one by one: invalidating everything is the safe summary.
+    if (pendingCount(pending) > this.#options.maxPendingInvalidations) this.#pending = everythingPending();
   }
 
   /** Records and broadcasts the queued invalidations; on failure they are queued again and the error thrown. */
   async #recordPending(): Promise<void> {
     const pending = this.#pending;
-    if (!pending.all && pending.paths.size === 0 && pending.tags.size === 0) return;
-    this.#pending = { all: false, paths: new Set(), tags: new Set() };
-    const invalidation: Invalidation = { all: pending.all, paths: [...pending.paths], tags: [...pending.tags] };
+    if (!pending.all && pendingCount(pending) === 0) return;
+    this.#pending = nothingPending();
+    const invalidation: Invalidation = {
+      all: pending.all,
+      paths: [...pending.paths],
+      pages: [...pending.pages],
+      tags: [...pending.tags],
+    };
     try {
       await this.#eval(
         INVALIDATE_SCRIPT,

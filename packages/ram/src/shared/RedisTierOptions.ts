@@ -17,7 +17,10 @@ export interface RedisTierOptions {
   readonly connectTimeoutMs?: number;
   /** Reconnect delay: doubles from `min` to `max`. Default `{ min: 100, max: 2000 }` ms. */
   readonly reconnectDelayMs?: { readonly min?: number; readonly max?: number };
-  /** Path and tag invalidation records kept in Redis; older ones are folded into one "everything before" mark. Default 10 000. */
+  /**
+   * Subtree, page and tag invalidation records kept in Redis; older ones are folded into one
+   * "everything before" mark. Default 10 000.
+   */
   readonly maxInvalidationRecords?: number;
   /** Invalidations queued while Redis is away; more are folded into one "invalidate everything". Default 1 000. */
   readonly maxPendingInvalidations?: number;

@@ -10,9 +10,11 @@ function script(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-// Invalidation records: a hash of field → epoch, where a field is 'p:<canonical path>', 't:<tag>' or
-// '*' (everything). An entry stored with epoch E (the counter's value when its rendering started)
-// is valid while no field that covers it (its path's ancestors, its tags, '*') is greater than E.
+// Invalidation records: a hash of field → epoch, where a field is 'p:<canonical path>' (that path
+// and everything under it), 'x:<canonical path>' (that page only), 't:<tag>' or '*' (everything).
+// An entry stored with epoch E (the counter's value when its rendering started) is valid while no
+// field that covers it ('p:' of each of its path's ancestors, 'x:' of its own path, its tags, '*') is
+// greater than E. The entry keeps those fields (its 'f'), so the check needs no path arithmetic.
 
 /**
  * KEYS: entry, records, counter. Returns {epoch, 1} when the entry exists and no invalidation since

@@ -26,8 +26,9 @@ export interface EntryStoreOptions {
  * entry may exceed `maxEntryBytes`, so a full cache stays full.
  *
  * Around the LRU it keeps what invalidation and statistics need: entries grouped per object, groups
- * filed by path (sub-path invalidation visits only the subtree), entries by tag, and statistics rows
- * of objects that have no entries any more (bounded, least recently emptied dropped first).
+ * filed by path (sub-path invalidation visits only the subtree, a page's only its own node), entries
+ * by tag, and statistics rows of objects that have no entries any more (bounded, least recently
+ * emptied dropped first).
  */
 export class EntryStore {
   readonly #lru: LRUCache<string, CacheEntry>;
@@ -138,6 +139,16 @@ export class EntryStore {
   under(path: string): CacheEntry[] {
     const found: CacheEntry[] = [];
     for (const group of this.#paths.under(path)) for (const entry of group.list()) found.push(entry);
+    return found;
+  }
+
+  /**
+   * Every entry of every object at exactly the canonical path: a page's responses (each request
+   * target with that path, whatever its query) and the values whose object path it is.
+   */
+  at(path: string): CacheEntry[] {
+    const found: CacheEntry[] = [];
+    for (const group of this.#paths.at(path)) for (const entry of group.list()) found.push(entry);
     return found;
   }
 
