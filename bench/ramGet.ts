@@ -9,10 +9,10 @@
  *
  *   npx tsc -b bench && node bench/dist/ramGet.js [--check]
  */
-import type { ResponseCacheLookup, StoredResponse } from '@cacheset/http';
 import { RamCacheManager } from '@cacheset/ram';
 import { LRUCache } from 'lru-cache';
 import { compareThroughput, formatOps } from './lib/compareThroughput.js';
+import { type ResponseCacheLookup, type StoredResponse } from '@cacheset/core';
 
 const BAR = 0.8;
 const COUNT = Number(process.env.RAM_BENCH_COUNT ?? 10_000);

@@ -18,11 +18,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResponseCacheLookup } from '@cacheset/http';
 import { RamCacheManager } from '@cacheset/ram';
 import { Redis } from 'ioredis';
 import { freeLoopbackPort, waitForPort } from './lib/ports.js';
 import { BODY } from './servers/benchSite.js';
+import { type ResponseCacheLookup } from '@cacheset/core';
 
 const argv = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {

@@ -11,6 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Container } from 'inversify';
+import { shouldIgnoreRange } from '@cacheset/core/internal';
 import { DateTime } from 'luxon';
 
 export const DOCS_PATH = fileURLToPath(new URL('../docs/http.md', import.meta.url));
@@ -86,7 +87,7 @@ async function exchange(modules, c) {
     for (const [name, value] of Object.entries(c.render?.headers ?? {})) response.setHeader(name, value);
     caching.engine.modify(exchange);
   }
-  return { status: response.status, headers: response.headers(), ignoreRange: http.shouldIgnoreRange(exchange) };
+  return { status: response.status, headers: response.headers(), ignoreRange: shouldIgnoreRange(exchange) };
 }
 
 /**

@@ -5,8 +5,16 @@
  * and Redis being absent, killed and frozen.
  */
 import { createHash } from 'node:crypto';
-import { bindAdapter, EventBus, IPurgePaths, Purge, whenWorkSettled, type CachesetLogger } from '@cacheset/core';
-import type { ResponseCacheLookup, StoredResponse } from '@cacheset/http';
+import {
+  bindAdapter,
+  EventBus,
+  IPurgePaths,
+  Purge,
+  whenWorkSettled,
+  type CachesetLogger,
+  type ResponseCacheLookup,
+  type StoredResponse,
+} from '@cacheset/core';
 import { IObjectPath, RamCacheManager, type RamCacheOptions } from '@cacheset/ram';
 import { Container } from 'inversify';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -122,7 +130,7 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
   /** Looks up and gives back the fill, like a request that renders and cannot store. */
   async function look(ram: RamCacheManager, key: string): Promise<ResponseCacheLookup> {
     const lookup = await ram.lookup(key);
-    lookup.fill?.abandon('test');
+    lookup.fill?.abandon('not-cacheable');
     return lookup;
   }
 
@@ -176,7 +184,7 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     for (const other of [undefined, { kind: 'user', id: 'bob' } as const, { kind: 'roles', roles: [] } as const]) {
       const miss = await b.lookup('example.com/me', other);
       expect(miss.response, JSON.stringify(other)).toBeUndefined();
-      miss.fill?.abandon('test');
+      miss.fill?.abandon('not-cacheable');
     }
     const hit = await b.lookup('example.com/me', { kind: 'user', id: 'alice' });
     expect(text(hit)).toBe('alice’s page');
@@ -350,7 +358,7 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     }
     await waitFor('a command to succeed again', async () => {
       const l = await a.lookup(`probe${Date.now()}`);
-      l.fill?.abandon('probe');
+      l.fill?.abandon('not-cacheable');
       return (a.statistics().redis?.misses ?? 0) > 0;
     });
     expect(a.statistics().redis?.errors).toBeGreaterThan(0);
@@ -395,7 +403,7 @@ describeWithServers(
       };
       const read = async (ram: RamCacheManager, key: string): Promise<string | undefined> => {
         const lookup = await ram.lookup(key);
-        lookup.fill?.abandon('read only');
+        lookup.fill?.abandon('not-cacheable');
         return lookup.response === undefined ? undefined : new TextDecoder().decode(lookup.response.body);
       };
       await store(a, 'news', 'old news');

@@ -5,8 +5,15 @@
  * reproduced byte for byte by the raw baselines.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bindAdapter, cacheRuleset, ILastModified, OperationRegistry, RulesetRegistry } from '@cacheset/core';
-import { createHttpCaching, registerHttpOperations, type HttpCaching, type ResponseCache } from '@cacheset/http';
+import {
+  bindAdapter,
+  cacheRuleset,
+  ILastModified,
+  OperationRegistry,
+  RulesetRegistry,
+  type ResponseCache,
+} from '@cacheset/core';
+import { createHttpCaching, registerHttpOperations, type HttpCaching } from '@cacheset/http';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 

@@ -24,7 +24,6 @@ export {
   defineInterface,
   Interface,
   isInterfaceToken,
-  tokenResolutionOrder,
   type DefineInterfaceOptions,
   type InterfaceToken,
 } from './interfaces/InterfaceToken.js';
@@ -92,6 +91,22 @@ export { CatalogCounter, catalogCounterOf, type CatalogCounterListener } from '.
 export type { CacheRequest, CacheUser } from './exchange/CacheRequest.js';
 export type { CacheResponse } from './exchange/CacheResponse.js';
 export { createExchange, type CacheExchange, type CreateExchangeOptions } from './exchange/CacheExchange.js';
+export { AnnotationKey, annotationKey } from './exchange/AnnotationKey.js';
+export { hasCacheStopVariable } from './exchange/cacheStop.js';
+export type { ExchangeHost } from './session/ExchangeHost.js';
+export { type ExplainReport, type LayerVerdict } from './explain/ExchangeTrace.js';
+export type { RulesetExplanation } from './registry/RulesetExplanation.js';
+export type { ResolvedOption } from './policy/ResolvedOption.js';
+export type {
+  ResponseCache,
+  ResponseCacheFill,
+  ResponseCacheLookup,
+  ResponseCacheVerdict,
+  StoredResponse,
+  StoredResponseInfo,
+} from './responseCache/ResponseCache.js';
+export { SHARED_SCOPE, type ResponseScope } from './responseCache/ResponseScope.js';
+export { type FillAbandonReason } from './responseCache/AbandonReason.js';
 export {
   memoryRequest,
   memoryResponse,

@@ -13,9 +13,9 @@ import {
   noLongerProvides,
   providedBy,
   provides,
-  tokenResolutionOrder,
 } from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
+import { tokenResolutionOrder } from '@cacheset/core/internal';
 
 const IContent = defineInterface('tests.IContent');
 const IFolder = defineInterface('tests.IFolder', { extends: [IContent] });

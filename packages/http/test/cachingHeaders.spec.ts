@@ -1,19 +1,16 @@
 import { memoryResponse, type MemoryResponse } from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
+import { parseHttpDate, SURROGATE_KEY_HEADERS } from '../src/index.js';
+import { NO_MODERN_DIRECTIVES } from '../src/headers/cachingHeaders.js';
+import { deltaSeconds, parseCacheControl } from '../src/headers/cacheControl.js';
 import {
-  deltaSeconds,
   doNotCache,
-  mergeVary,
-  parseCacheControl,
-  parseHttpDate,
-  SURROGATE_KEY_HEADERS,
   splitKeys,
-  varyNames,
   writeCachingHeaders,
   type CachingHeaderInput,
   type ModernDirectives,
-} from '../src/index.js';
-import { NO_MODERN_DIRECTIVES } from '../src/headers/cachingHeaders.js';
+} from '../src/headers/cachingHeaders.js';
+import { mergeVary, varyNames } from '../src/headers/vary.js';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0) + 300;
 const LM = Date.UTC(2026, 2, 9, 12, 0, 0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EXPIRED_OFFSET_SECONDS, formatHttpDate, parseHttpDate } from '../src/index.js';
+import { formatHttpDate, parseHttpDate } from '../src/index.js';
 import { httpDateFromNow } from '../src/dates/expiresDate.js';
+import { EXPIRED_OFFSET_SECONDS } from '../src/dates/expiresDate.js';
 
 const NOV_24_2010 = Date.UTC(2010, 10, 24, 3, 4, 5);
 

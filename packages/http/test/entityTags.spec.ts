@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatEntityTag, parseEntityTagList, strongMatch, weakMatch, type EntityTag } from '../src/index.js';
+import {
+  formatEntityTag,
+  parseEntityTagList,
+  strongMatch,
+  weakMatch,
+  type EntityTag,
+} from '../src/validators/entityTags.js';
 
 const opaques = (list: '*' | EntityTag[]): '*' | string[] => (list === '*' ? '*' : list.map((t) => t.opaque));
 

@@ -11,9 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   attachHttpSettings,
   builtinETagComponents,
-  defaultHttpSettings,
   ETagComponent,
-  joinETagTokens,
   registerHttpOperations,
   type ETagComponentContext,
 } from '../src/index.js';
@@ -29,6 +27,8 @@ import {
   policyFor,
   run,
 } from './fixtures/harness.js';
+import { joinETagTokens } from '../src/etag/joinETagTokens.js';
+import { defaultHttpSettings } from '../src/runtime/HttpSettings.js';
 
 const ETAGC = /^[\x21\x23-\x7e]*$/;
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as contentAdapters from '../examples/contentAdapters.js';
+import * as explain from '../examples/explain.js';
 import * as frameworks from '../examples/frameworks.js';
 import * as nodeServer from '../examples/nodeServer.js';
 import * as perRequestViews from '../examples/perRequestViews.js';
@@ -234,17 +235,39 @@ describe('examples/perRequestViews.ts: a view made per row, named before the han
   );
 });
 
-describe('docs/http.md quotes the examples verbatim', () => {
-  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks', 'perRequestViews'])('%s.ts', async (name) => {
-    const docs = await readFile(fileURLToPath(new URL('../../../docs/http.md', import.meta.url)), 'utf8');
-    const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
-    const marker = `<!-- example: packages/http/examples/${name}.ts -->`;
-    const at = docs.indexOf(marker);
-    expect(at, `docs/http.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
-    const block = /^```ts\n([\s\S]*?)```/.exec(docs.slice(at + marker.length + 1));
-    expect(
-      block?.[1],
-      `the code block after ${marker} differs from the example file; run node scripts/sync-doc-examples.mjs`,
-    ).toBe(source);
+describe('docs/http.md: explaining a request', () => {
+  it('reports the ruleset and why, the options and their origins, the ETag and the headers', async () => {
+    const report = await explain.main();
+    expect(report.ruleset).toMatchObject({ ruleset: 'site.gallery', via: 'lookup' });
+    expect(report.ruleset?.explanation?.match).toMatchObject({ ruleset: 'site.gallery', source: 'decorator' });
+    expect(report.operations[0]?.name).toBe('moderateCaching');
+    expect(report.operations[0]?.options).toEqual(
+      expect.arrayContaining([
+        { name: 'smaxage', value: 3600, origin: 'global' },
+        { name: 'etags', value: ['resourceVersion'], origin: 'ruleset' },
+        { name: 'ramCache', value: false, origin: 'default' },
+      ]),
+    );
+    expect(report.etag).toEqual({ components: [{ name: 'resourceVersion', value: 'v3' }], value: '|v3' });
+    expect(new Map(report.headers).get('cache-control')).toBe('max-age=0, s-maxage=3600, must-revalidate');
+    expect(report.status).toBe(200);
   });
+});
+
+describe('docs/http.md quotes the examples verbatim', () => {
+  it.each(['nodeServer', 'policyFile', 'contentAdapters', 'frameworks', 'perRequestViews', 'explain'])(
+    '%s.ts',
+    async (name) => {
+      const docs = await readFile(fileURLToPath(new URL('../../../docs/http.md', import.meta.url)), 'utf8');
+      const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
+      const marker = `<!-- example: packages/http/examples/${name}.ts -->`;
+      const at = docs.indexOf(marker);
+      expect(at, `docs/http.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
+      const block = /^```ts\n([\s\S]*?)```/.exec(docs.slice(at + marker.length + 1));
+      expect(
+        block?.[1],
+        `the code block after ${marker} differs from the example file; run node scripts/sync-doc-examples.mjs`,
+      ).toBe(source);
+    },
+  );
 });

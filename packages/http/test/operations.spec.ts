@@ -4,7 +4,6 @@ import {
   IAnonymousAccess,
   moderateCaching,
   noCaching,
-  shouldIgnoreRange,
   strongCaching,
   terseCaching,
   weakCaching,
@@ -23,6 +22,7 @@ import {
   run,
   type RunInit,
 } from './fixtures/harness.js';
+import { shouldIgnoreRange } from '@cacheset/core/internal';
 
 const PRIVATE = 'max-age=0, must-revalidate, private';
 const VALIDATORS = { etags: ['resourceVersion'], lastModified: true } as const;

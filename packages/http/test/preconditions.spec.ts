@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePreconditions, formatHttpDate, type PreconditionResult } from '../src/index.js';
+import { formatHttpDate } from '../src/index.js';
+import { evaluatePreconditions, type PreconditionResult } from '../src/validators/evaluatePreconditions.js';
 
 const LM = Date.UTC(2026, 2, 9, 12, 0, 0) + 500; // sub-second part: HTTP dates have whole seconds
 const SAME = formatHttpDate(LM);

@@ -1,21 +1,13 @@
-import { createExchange, memoryRequest, memoryResponse } from '@cacheset/core';
-import { DateTime } from 'luxon';
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  pathOf,
-  RAMCACHE_HEADER,
-  RAMCACHE_HEADER_VALUE,
-  ramCacheKey,
-  replayStoredResponse,
-  requestCapture,
-  requestedCaptures,
-  settleCaptures,
-  toStoredResponse,
-  unstorableReason,
-  type CapturedResponse,
+  createExchange,
+  memoryRequest,
+  memoryResponse,
   type ResponseCache,
   type ResponseCacheLookup,
-} from '../src/index.js';
+} from '@cacheset/core';
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RAMCACHE_HEADER, RAMCACHE_HEADER_VALUE } from '../src/index.js';
 import {
   ALICE,
   BOB,
@@ -31,6 +23,9 @@ import {
   TestResponseCache,
   type HarnessOptions,
 } from './fixtures/harness.js';
+import { pathOf, ramCacheKey } from '../src/responseCache/ramCacheKey.js';
+import { replayStoredResponse, toStoredResponse, unstorableReason } from '../src/responseCache/storedResponses.js';
+import { requestCapture, requestedCaptures, settleCaptures, type CapturedResponse } from '@cacheset/core/internal';
 
 describe('ramCacheKey', () => {
   const request = memoryRequest({ url: '/foo/bar?x=1&y=2', headers: { host: 'example.com', 'accept-language': 'de' } });
@@ -69,11 +64,12 @@ describe('unstorableReason', () => {
     expect(unstorableReason({ ...ok, headers: [['vary', 'Accept']] }, ['accept'], false)).toBeUndefined();
   });
 
-  it('names why anything else is refused', () => {
-    expect(unstorableReason({ ...ok, status: 404 }, [], false)).toBe('status 404');
-    expect(unstorableReason({ ...ok, body: new Uint8Array() }, [], false)).toBe('empty body');
-    expect(unstorableReason(ok, [], true)).toBe('private or no-store');
-    expect(unstorableReason({ ...ok, headers: [['set-cookie', 'a=1']] }, [], false)).toBe('sets a cookie');
+  it('gives the code of why anything else is refused', () => {
+    expect(unstorableReason({ ...ok, status: 404 }, [], false)).toBe('uncacheable-status');
+    expect(unstorableReason({ ...ok, body: new Uint8Array() }, [], false)).toBe('empty-body');
+    expect(unstorableReason({ ...ok, status: 503 }, [], false)).toBe('server-error');
+    expect(unstorableReason(ok, [], true)).toBe('private');
+    expect(unstorableReason({ ...ok, headers: [['set-cookie', 'a=1']] }, [], false)).toBe('sets-cookie');
     expect(
       unstorableReason(
         {
@@ -86,10 +82,8 @@ describe('unstorableReason', () => {
         ['Accept'],
         false,
       ),
-    ).toBe('Vary: *');
-    expect(unstorableReason({ ...ok, headers: [['vary', 'Accept, Cookie']] }, ['Accept'], false)).toBe(
-      'varies on cookie, which the key does not include',
-    );
+    ).toBe('vary-star');
+    expect(unstorableReason({ ...ok, headers: [['vary', 'Accept, Cookie']] }, ['Accept'], false)).toBe('unkeyed-vary');
   });
 });
 
@@ -175,7 +169,7 @@ describe('response captures', () => {
     settleCaptures(
       exchange,
       { status: 200, headers: [], body: new Uint8Array(5) },
-      'aborted',
+      'client-gone',
       (e) => void errors.push(e),
     );
     expect(seen).toEqual(['a:5', 'b!too-large']);
@@ -193,8 +187,8 @@ describe('response captures', () => {
       complete: () => void seen.push('complete'),
       abandon: (why) => void seen.push(why),
     });
-    settleCaptures(exchange, { status: 200, headers: [], body: undefined }, 'aborted');
-    expect(seen).toEqual(['aborted']);
+    settleCaptures(exchange, { status: 200, headers: [], body: undefined }, 'client-gone');
+    expect(seen).toEqual(['client-gone']);
   });
 });
 
@@ -409,7 +403,7 @@ describe('the RAM cache flow', () => {
       const c = caching('strongCaching');
       await run(c, { method: 'HEAD' });
       expect(cache.entries.size).toBe(0);
-      expect(cache.fills[0]?.abandoned).toEqual(['HEAD has no body to store']);
+      expect(cache.fills[0]?.abandoned).toEqual(['head']);
     });
   });
 
@@ -584,7 +578,7 @@ describe('the RAM cache flow', () => {
       expect(notModified.status).toBe(304);
       const failed = await run(c, { method: 'PUT', headers: { 'if-match': '"|v0"' } });
       expect(failed.status).toBe(412);
-      expect(cache.fills.map((f) => f.abandoned)).toEqual([['answered 304']]);
+      expect(cache.fills.map((f) => f.abandoned)).toEqual([['answered']]);
       expect(cache.badlySettled()).toEqual([]);
     });
 
@@ -607,9 +601,9 @@ describe('the RAM cache flow', () => {
     });
 
     it('are abandoned when the client goes away (the adapter abandons what is still held)', async () => {
-      const { abandonPendingFill, settleCaptures } = await import('../src/index.js');
       const c = caching('weakCaching');
       const { createExchange, memoryResponse } = await import('@cacheset/core');
+      const { abandonHeldFill } = await import('@cacheset/core/internal');
       const { attachHttpSettings } = await import('../src/index.js');
       const response = memoryResponse();
       const exchange = createExchange({
@@ -621,9 +615,9 @@ describe('the RAM cache flow', () => {
       attachHttpSettings(exchange, c.settings);
       await c.engine.intercept(exchange);
       c.engine.modify(exchange);
-      settleCaptures(exchange, { status: 200, headers: [], body: undefined }, 'aborted');
-      abandonPendingFill(exchange, 'the client went away');
-      expect(cache.fills[0]?.abandoned).toEqual(['aborted']);
+      settleCaptures(exchange, { status: 200, headers: [], body: undefined }, 'client-gone');
+      abandonHeldFill(exchange, 'client-gone');
+      expect(cache.fills[0]?.abandoned).toEqual(['client-gone']);
     });
   });
 

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CachesetError, loadConfig, OperationRegistry, RulesetRegistry } from '@cacheset/core';
-import { cachingHandler, cachingMiddleware, checkRoute, createHttpCaching } from '@cacheset/http';
+import { cachingHandler, cachingMiddleware, createHttpCaching } from '@cacheset/http';
 import { cachesetExpress } from '@cacheset/http/express';
 import { cachesetFastify } from '@cacheset/http/fastify';
 import { cachesetKoa } from '@cacheset/http/koa';
@@ -18,6 +18,7 @@ import { BODY, createFixture } from './contract/fixture.js';
 import { listenOnFreePort } from './contract/servers/listen.js';
 import type { ContractServer } from './contract/fixture.js';
 import { wireRequest } from './contract/support/wire.js';
+import { checkRoute } from '../src/node/routeHints.js';
 
 /** The CachesetError `fn` throws (fails the test if it throws anything else or nothing). */
 function errorOf(fn: () => unknown): CachesetError {

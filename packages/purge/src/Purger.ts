@@ -11,7 +11,6 @@ import type { ProxyKind, PurgerOptions } from './config/PurgerOptions.js';
 import { resolveOptions, type ResolvedConfig } from './config/resolveOptions.js';
 import { ProxyChannel } from './delivery/ProxyChannel.js';
 import { PurgeErrorCodes, purgeError } from './errors/purgeErrorCodes.js';
-import { ThrottledReporter } from './logging/ThrottledReporter.js';
 import { encodePath } from './paths/encodePath.js';
 import { rewriteRelativePath } from './paths/rewriteRelativePath.js';
 import { buildRequests } from './proxies/buildRequests.js';
@@ -23,6 +22,7 @@ import { metricsText, registerPurgeMetrics } from './stats/metricsText.js';
 import { PurgeHistory } from './stats/PurgeHistory.js';
 import { deliveryReport, type DeliveryReport, type PurgeRecord } from './stats/PurgeRecord.js';
 import type { PurgerStatistics } from './stats/PurgerStatistics.js';
+import { OnceLogger } from '@cacheset/core/internal';
 
 /** A proxy as the purger sees it, for admin pages. */
 export interface ProxyDescription {
@@ -79,7 +79,7 @@ export class Purger {
   readonly #config: ResolvedConfig;
   readonly #channels: readonly ProxyChannel[];
   readonly #history: PurgeHistory;
-  readonly #reporter: ThrottledReporter;
+  readonly #reporter: OnceLogger;
   readonly #batches: UnitBatches;
   readonly #outbox: Outbox<DeliveryReport>;
   readonly #unsubscribe: (() => void) | undefined;
@@ -97,7 +97,7 @@ export class Purger {
   constructor(options: PurgerOptions) {
     this.#config = resolveOptions(options);
     this.#history = new PurgeHistory(this.#config.historySize);
-    this.#reporter = new ThrottledReporter(this.#config.logger);
+    this.#reporter = new OnceLogger(this.#config.logger);
     const context = { history: this.#history, reporter: this.#reporter, nextId: () => this.#nextId++ };
     this.#channels = this.#config.proxies.map((proxy) => new ProxyChannel(proxy, context));
     this.#outbox = new Outbox((batch) => this.#dispatch(batch));
@@ -338,7 +338,7 @@ export class Purger {
   #adapterFailed(error: unknown): void {
     this.#adapterErrors += 1;
     const message = error instanceof Error ? error.message : String(error);
-    this.#reporter.report(
+    this.#reporter.throttled(
       'error',
       `adapter:${message}`,
       `cacheset purge: ${message} (the object's other paths were still queued)`,

@@ -1,7 +1,7 @@
 /**
  * @cacheset/ram: the RAM cache manager. One byte-bounded, least-recently-used store for two uses:
- * whole HTTP responses (the `ramCache` option of @cacheset/http) and values for application code,
- * keyed like Zope's RAMCacheManager. Invalidation by `Purge` events, path, tag and modification time;
+ * whole HTTP responses (a core `ResponseCache`, for the HTTP operations' `ramCache` option) and
+ * values for application code, keyed like Zope's RAMCacheManager. Invalidation by `Purge` events, path, tag and modification time;
  * request coalescing; statistics as data and Prometheus text; and a Redis tier shared by every process
  * of a site, with an invalidation broadcast.
  *

@@ -85,7 +85,7 @@ async function page(ram: RamCacheManager, target: string, tags: readonly string[
 
 async function cached(ram: RamCacheManager, path: string): Promise<boolean> {
   const lookup = await ram.lookup(`example.com${path}`);
-  lookup.fill?.abandon('test');
+  lookup.fill?.abandon('not-cacheable');
   return lookup.response !== undefined;
 }
 

@@ -52,7 +52,7 @@ describe('response cache: lookup and fill', () => {
     const ram = manager();
     const first = await ram.lookup('k');
     const waiting = Promise.all([ram.lookup('k'), ram.lookup('k')]);
-    fillOf(first).abandon('status 500');
+    fillOf(first).abandon('server-error');
     for (const r of await waiting) {
       expect(r.response).toBeUndefined();
       expect(r.fill).toBeUndefined();
@@ -62,19 +62,19 @@ describe('response cache: lookup and fill', () => {
 
   it('after an abandon, requests for that key do not queue behind each other, and a storable render is still kept (hit-for-miss)', async () => {
     const ram = manager({ abandonedKeyTtlMs: 60_000 });
-    fillOf(await ram.lookup('k')).abandon('sets a cookie');
+    fillOf(await ram.lookup('k')).abandon('sets-cookie');
     const a = await ram.lookup('k');
     const b = await ram.lookup('k');
     expect(a.fill).toBeDefined();
     expect(b.fill).toBeDefined();
     fillOf(b).store(info('k', '/k'), response('ok'));
-    fillOf(a).abandon('sets a cookie');
+    fillOf(a).abandon('sets-cookie');
     expect(text(await ram.lookup('k'))).toBe('ok');
   });
 
   it('after a transient failure (a 5xx, a HEAD, a client gone), requests still wait for one render', async () => {
     const ram = manager({ abandonedKeyTtlMs: 60_000 });
-    for (const reason of ['status 503', 'HEAD has no body to store', 'the client went away']) {
+    for (const reason of ['server-error', 'head', 'client-gone', 'not-stored', 'too-large'] as const) {
       fillOf(await ram.lookup('k')).abandon(reason);
       const next = await ram.lookup('k');
       expect(next.fill).toBeDefined();
@@ -116,7 +116,7 @@ describe('response cache: lookup and fill', () => {
     const fill = fillOf(await ram.lookup('k'));
     fill.store(info('k', '/k'), response('one'));
     fill.store(info('k', '/k'), response('two'));
-    fill.abandon('late');
+    fill.abandon('not-cacheable');
     expect(text(await ram.lookup('k'))).toBe('one');
     expect(logger.lines.some((l) => l.message.includes('exactly one store or abandon'))).toBe(true);
   });
@@ -144,7 +144,7 @@ describe('response cache: never a leak between users', () => {
   }
 
   it('keeps a private response: the operations write private themselves, the header cannot say who asked', async () => {
-    // The browser-only forms and the per-user downgrade are private; @cacheset/http never hands a
+    // The browser-only forms and the per-user downgrade are private; the HTTP layer never hands a
     // fill a response the application marked private (see test/ram-per-user.spec.ts).
     const ram = manager();
     fillOf(await ram.lookup('k')).store(
@@ -324,7 +324,7 @@ describe('response cache: per-user and per-role copies', () => {
     for (const other of [bob, undefined, { kind: 'shared' } as const, { kind: 'roles', roles: ['alice'] } as const]) {
       const miss = await ram.lookup('k', other);
       expect(miss.response, JSON.stringify(other)).toBeUndefined();
-      fillOf(miss).abandon('status 500');
+      fillOf(miss).abandon('server-error');
     }
   });
 

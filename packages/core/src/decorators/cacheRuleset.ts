@@ -5,9 +5,10 @@ import { bumpDeclarationEpoch } from '../interfaces/sharedState.js';
 import { isClass, type AnyClass } from '../interfaces/Spec.js';
 import { assertDottedName, describeValue } from '../names/dottedName.js';
 
+// Public: reflect-metadata readers find a class's ruleset under this published name.
 const rulesetMetadataKey: unique symbol = Symbol.for('@cacheset/core/ruleset');
-const decoratedKey = Symbol.for('@cacheset/core/decoratedClasses@1');
-const listenersKey = Symbol.for('@cacheset/core/decorationListeners@1');
+const decoratedKey = Symbol.for('cacheset.core.decoratedClasses@1');
+const listenersKey = Symbol.for('cacheset.core.decorationListeners@1');
 /** Told of each class decorated from now on; returns false once it no longer wants to be told. */
 export type DecorationListener = (cls: AnyClass, ruleset: string) => boolean;
 const holder = globalThis as { [decoratedKey]?: Set<AnyClass>; [listenersKey]?: Set<DecorationListener> };

@@ -1,4 +1,4 @@
-const brand: unique symbol = Symbol.for('@cacheset/core/CachesetError');
+const brand: unique symbol = Symbol.for('cacheset.core.CachesetError');
 
 /** Every error code cacheset raises starts with `ERR_CACHESET_`; codes are stable and never reused. */
 export type CachesetErrorCode = `ERR_CACHESET_${string}`;

@@ -10,7 +10,7 @@ import { Purge } from './Purge.js';
 export type CatalogCounterListener = (value: number) => void;
 
 // One table per process, shared by every copy of this package, as the default bus is.
-const countersKey = Symbol.for('@cacheset/core/catalogCounters@1');
+const countersKey = Symbol.for('cacheset.core.catalogCounters@1');
 const holder = globalThis as { [countersKey]?: WeakMap<EventBus, CatalogCounter> };
 const counters = (holder[countersKey] ??= new WeakMap<EventBus, CatalogCounter>());
 
@@ -33,7 +33,7 @@ const counters = (holder[countersKey] ??= new WeakMap<EventBus, CatalogCounter>(
 export class CatalogCounter {
   #value = Date.now();
   #listeners: CatalogCounterListener[] = [];
-  readonly #unitKey = Symbol('cacheset.catalogCounter.countedAtCommit');
+  readonly #unitKey = Symbol('cacheset.core.catalogCountedAtCommit');
 
   /**
    * Prefer `catalogCounterOf(bus)`. A bus has one counter, so that every plugin reads the same one:

@@ -3,6 +3,7 @@ import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
 import { describeValue } from '../names/dottedName.js';
+import { currentUnitOfWork } from '../unitOfWork/UnitOfWork.js';
 import { installPurgeRedispatch } from './purgeRedispatch.js';
 
 /** Any event class; events are plain class instances. */
@@ -86,6 +87,12 @@ export class EventBus {
         `notify: expected an event object such as new Purge(page), got ${describeValue(event)}.`,
         { details: { value: event } },
       );
+    }
+    // An explained request runs in a dry unit: its events change nothing anywhere.
+    const unit = currentUnitOfWork();
+    if (unit !== undefined && unit.dry) {
+      unit.suppress(event);
+      return;
     }
     let proto: object | null = Object.getPrototypeOf(event) as object | null;
     while (proto !== null) {

@@ -1,6 +1,6 @@
 import { EventBus, type EventClass, type EventListener } from './EventBus.js';
 
-const key = Symbol.for('@cacheset/core/defaultBus@1');
+const key = Symbol.for('cacheset.core.defaultBus@1');
 const holder = globalThis as { [key]?: { current: EventBus } };
 const slot = (holder[key] ??= { current: new EventBus() });
 

@@ -1,4 +1,6 @@
 import type { AdapterLookup } from '../adapters/AdapterLookup.js';
+import type { ExchangeTrace } from '../explain/ExchangeTrace.js';
+import type { ExchangeHost } from '../session/ExchangeHost.js';
 import type { CacheRequest } from './CacheRequest.js';
 import type { CacheResponse } from './CacheResponse.js';
 
@@ -10,10 +12,20 @@ export interface CacheExchange {
   readonly published: unknown;
   /** A ruleset named by the route itself; when set it is used instead of looking `published` up. */
   readonly rulesetHint: string | undefined;
-  /** Request-scoped memory for operations: values computed once and shared by intercept and modify. */
+  /**
+   * Request-scoped memory for operations: values computed once and shared by intercept and modify.
+   * Read and write it through typed keys (`annotationKey<T>(name)`).
+   */
   readonly annotations: Map<string | symbol, unknown>;
   /** Adapter lookup on the application's container, for ILastModified and friends. */
   readonly adapters: AdapterLookup | undefined;
+  /** What the exchange runs on (the HTTP layer), for services such as the shareability facts. */
+  readonly host?: ExchangeHost | undefined;
+  /**
+   * Set when the request is explained: it runs dry (nothing is stored, purged, counted or logged)
+   * and every participant records what it decided here.
+   */
+  readonly trace?: ExchangeTrace | undefined;
 }
 
 export interface CreateExchangeOptions {
@@ -22,6 +34,8 @@ export interface CreateExchangeOptions {
   readonly published?: unknown;
   readonly rulesetHint?: string | undefined;
   readonly adapters?: AdapterLookup | undefined;
+  readonly host?: ExchangeHost | undefined;
+  readonly trace?: ExchangeTrace | undefined;
 }
 
 export function createExchange(options: CreateExchangeOptions): CacheExchange {
@@ -32,5 +46,7 @@ export function createExchange(options: CreateExchangeOptions): CacheExchange {
     rulesetHint: options.rulesetHint,
     annotations: new Map(),
     adapters: options.adapters,
+    host: options.host,
+    trace: options.trace,
   };
 }

@@ -8,4 +8,12 @@ export interface CacheResponse {
   removeHeader(name: string): void;
   /** Names of the headers set so far, lower-case. */
   headerNames(): readonly string[];
+  /**
+   * Optional: keep the headers set from now on instead of writing them to the server's response,
+   * so that an intercepted answer (a 304, a RAM hit) goes out in one write. The caching session
+   * calls it before intercept, and `releaseHeaders` when the request goes on to render.
+   */
+  holdHeaders?(): void;
+  /** Optional: puts the held headers on the server's response (see `holdHeaders`). */
+  releaseHeaders?(): void;
 }

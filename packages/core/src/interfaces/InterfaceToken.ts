@@ -3,8 +3,8 @@ import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { assertDottedName, describeValue } from '../names/dottedName.js';
 import { linearize } from './c3.js';
 
-const tokenBrand: unique symbol = Symbol.for('@cacheset/core/InterfaceToken');
-const orderKey: unique symbol = Symbol.for('@cacheset/core/InterfaceToken.order');
+const tokenBrand: unique symbol = Symbol.for('cacheset.core.InterfaceToken');
+const orderKey: unique symbol = Symbol.for('cacheset.core.InterfaceToken.order');
 
 /**
  * A run-time stand-in for a TypeScript interface (which vanishes at run time), like a zope.interface

@@ -15,7 +15,7 @@ export interface DeclarationState {
   readonly directlyProvided: WeakMap<object, readonly InterfaceToken[]>;
 }
 
-const key = Symbol.for('@cacheset/core/declarations@3');
+const key = Symbol.for('cacheset.core.declarations@3');
 const holder = globalThis as { [key]?: DeclarationState };
 
 export const declarationState: DeclarationState = (holder[key] ??= {

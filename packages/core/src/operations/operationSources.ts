@@ -9,7 +9,7 @@ export interface OperationSource {
 }
 
 // On globalThis, as the decorated classes are: two copies of the core must share what they know.
-const key = Symbol.for('@cacheset/core/operationSources@1');
+const key = Symbol.for('cacheset.core.operationSources@1');
 const holder = globalThis as { [key]?: Map<string, OperationSource> };
 const sources: Map<string, OperationSource> = (holder[key] ??= new Map());
 

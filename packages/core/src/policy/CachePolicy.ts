@@ -12,6 +12,7 @@ import type {
 } from '../operations/CachingOperation.js';
 import type { OperationRegistry } from '../operations/OperationRegistry.js';
 import type { PolicyData } from './PolicyData.js';
+import type { ResolvedOption } from './ResolvedOption.js';
 
 export interface CompilePolicyOptions {
   readonly operations: OperationRegistry;
@@ -317,6 +318,20 @@ export class CachePolicy {
       byRuleset.set(ruleset, values);
     }
     return values as OptionValues<O>;
+  }
+
+  /**
+   * Every option of `operation` for `ruleset` with where its value comes from, in the order the
+   * operation declares them (what `resolveOptions` gives, explained).
+   */
+  explainOptions(operation: CachingOperation, ruleset: string): readonly ResolvedOption[] {
+    const settings = this.#settings.get(operation.name);
+    const perRuleset = settings?.rulesets.get(ruleset);
+    return Object.entries(operation.options).map(([name, spec]): ResolvedOption => {
+      if (perRuleset?.has(name) === true) return { name, value: perRuleset.get(name), origin: 'ruleset' };
+      if (settings?.global.has(name) === true) return { name, value: settings.global.get(name), origin: 'global' };
+      return { name, value: spec.default, origin: 'default' };
+    });
   }
 
   /**

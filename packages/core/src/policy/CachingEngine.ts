@@ -1,8 +1,10 @@
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
+import { AnnotationKey, annotationKey } from '../exchange/AnnotationKey.js';
 import type { CacheExchange } from '../exchange/CacheExchange.js';
 import { isClass } from '../interfaces/Spec.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
+import { onceLoggerFor, type OnceLogger } from '../logging/OnceLogger.js';
 import { dottedNameProblem } from '../names/dottedName.js';
 import { isPromiseLike, type MaybePromise } from '../async/isPromiseLike.js';
 import type {
@@ -24,16 +26,19 @@ export const OPERATION_HEADER = 'X-Cache-Operation';
  * Annotation key for plone.caching's transform-chain flag: an answered intercept skips `modify` unless
  * the operation set this to `true` on the exchange before answering.
  */
-export const MODIFY_AFTER_INTERCEPT: unique symbol = Symbol.for('@cacheset/core/modifyAfterIntercept');
+// A shared symbol (kit/internalSymbols.ts), written out because only a literal call makes a `unique symbol`.
+export const MODIFY_AFTER_INTERCEPT: unique symbol = Symbol.for('cacheset.core.modifyAfterIntercept');
 
-const matchKey = Symbol('cacheset.engine.match');
+/** The flag behind `MODIFY_AFTER_INTERCEPT`, typed. */
+export const modifyAfterInterceptKey = new AnnotationKey<boolean>(MODIFY_AFTER_INTERCEPT);
 
 interface MatchMemo {
   readonly hint: string | undefined;
   readonly published: unknown;
   readonly match: OperationMatch | undefined;
 }
-const appliedKey = Symbol('cacheset.engine.applied');
+const matchKey = annotationKey<MatchMemo>('cacheset.core.engineMatch');
+const appliedKey = annotationKey<true>('cacheset.core.modified');
 
 /** Finds the ruleset of an exchange; replace it to add template or content-type mappings. */
 export type RulesetLookup = (exchange: CacheExchange, rulesets: RulesetRegistry) => string | undefined;
@@ -96,8 +101,6 @@ export const defaultRulesetLookup: RulesetLookup = (exchange, rulesets) => {
   return isClass(published) ? rulesets.lookupClass(published) : rulesets.lookup(published);
 };
 
-const MAX_DISTINCT_REPORTS = 256;
-
 /**
  * Runs the policy for one request, with plone.caching's hook semantics: `intercept` before rendering,
  * `modify` after (once, even for streamed responses). Framework-neutral: the HTTP adapters call it.
@@ -113,7 +116,7 @@ export class CachingEngine {
   readonly operations: OperationRegistry;
   readonly logger: CachesetLogger;
   readonly #lookup: RulesetLookup;
-  readonly #reported = new Set<string>();
+  readonly #once: OnceLogger;
   #policy: CachePolicy;
 
   constructor(options: CachingEngineOptions) {
@@ -121,6 +124,7 @@ export class CachingEngine {
     this.operations = options.operations;
     this.#policy = options.policy;
     this.logger = options.logger ?? consoleLogger;
+    this.#once = onceLoggerFor(this.logger);
     this.#lookup = options.lookupRuleset ?? defaultRulesetLookup;
   }
 
@@ -141,11 +145,29 @@ export class CachingEngine {
   findOperation(exchange: CacheExchange): OperationMatch | undefined {
     const hint = exchange.rulesetHint;
     const published = exchange.published;
-    const memo = exchange.annotations.get(matchKey) as MatchMemo | undefined;
+    const memo = matchKey.get(exchange);
     if (memo !== undefined && memo.hint === hint && memo.published === published) return memo.match;
     const match = this.#findOperation(exchange);
-    exchange.annotations.set(matchKey, { hint, published, match } satisfies MatchMemo);
+    matchKey.set(exchange, { hint, published, match });
+    if (exchange.trace !== undefined && match !== undefined) this.#traceRuleset(exchange, match.ruleset);
     return match;
+  }
+
+  /** Records how the explained exchange's ruleset was found (with the registry's explanation). */
+  #traceRuleset(exchange: CacheExchange, ruleset: string): void {
+    const trace = exchange.trace;
+    if (trace === undefined) return;
+    if (exchange.rulesetHint !== undefined && this.#lookup === defaultRulesetLookup) {
+      trace.ruleset({ ruleset, via: 'hint' });
+      return;
+    }
+    if (this.#lookup !== defaultRulesetLookup) {
+      trace.ruleset({ ruleset, via: 'custom' });
+      return;
+    }
+    const { published } = exchange;
+    const explanation = isClass(published) ? this.rulesets.explainClass(published) : this.rulesets.explain(published);
+    trace.ruleset({ ruleset, via: 'lookup', explanation });
   }
 
   /**
@@ -163,14 +185,14 @@ export class CachingEngine {
     try {
       result = operation.intercept(this.#context(exchange, match.ruleset, operationName, operation));
     } catch (error) {
-      this.#report(`operation '${operationName}' failed to intercept`, error, match);
+      this.#report(exchange, `operation '${operationName}' failed to intercept`, error, match);
       return undefined;
     }
     if (!isPromiseLike<InterceptResult | undefined>(result)) return this.#answer(exchange, operationName, result);
     return Promise.resolve(result).then(
       (answer) => this.#answer(exchange, operationName, answer),
       (error: unknown) => {
-        this.#report(`operation '${operationName}' failed to intercept`, error, match);
+        this.#report(exchange, `operation '${operationName}' failed to intercept`, error, match);
         return undefined;
       },
     );
@@ -183,7 +205,8 @@ export class CachingEngine {
   ): InterceptOutcome | undefined {
     if (result === undefined) return undefined;
     if (this.#policy.debugHeader('operation')) exchange.response.setHeader(OPERATION_HEADER, operationName);
-    if (!exchange.annotations.has(MODIFY_AFTER_INTERCEPT)) exchange.annotations.set(MODIFY_AFTER_INTERCEPT, false);
+    if (!modifyAfterInterceptKey.has(exchange)) modifyAfterInterceptKey.set(exchange, false);
+    exchange.trace?.answered(operationName);
     return { status: exchange.response.status, body: result.body, operationName };
   }
 
@@ -194,9 +217,9 @@ export class CachingEngine {
    * Never throws.
    */
   modify(exchange: CacheExchange): void {
-    if (exchange.annotations.get(appliedKey) === true) return;
-    exchange.annotations.set(appliedKey, true);
-    if (exchange.annotations.get(MODIFY_AFTER_INTERCEPT) === false) return;
+    if (appliedKey.has(exchange)) return;
+    appliedKey.set(exchange, true);
+    if (modifyAfterInterceptKey.get(exchange) === false) return;
     const match = this.findOperation(exchange);
     if (match === undefined) return;
     const policy = this.#policy;
@@ -212,17 +235,17 @@ export class CachingEngine {
         (result as Promise<unknown>).then(undefined, () => undefined);
         throw new CachesetError(
           CoreErrorCodes.INVALID_OPERATION,
-          `operation '${match.operationName}' returned a promise from modify(); modify must be synchronous (headers are sent synchronously). Gather async facts in intercept() and keep them in exchange.annotations.`,
+          `operation '${match.operationName}' returned a promise from modify(); modify must be synchronous (headers are sent synchronously). Gather async facts in intercept() and keep them under an annotationKey.`,
         );
       }
     } catch (error) {
-      this.#report(`operation '${match.operationName}' failed to modify the response`, error, match);
+      this.#report(exchange, `operation '${match.operationName}' failed to modify the response`, error, match);
     }
   }
 
   /** Whether `modify` has already run for this exchange (streamed responses apply headers once). */
   isModified(exchange: CacheExchange): boolean {
-    return exchange.annotations.get(appliedKey) === true;
+    return appliedKey.has(exchange);
   }
 
   #findOperation(exchange: CacheExchange): OperationMatch | undefined {
@@ -233,7 +256,7 @@ export class CachingEngine {
     try {
       ruleset = this.#lookup(exchange, this.rulesets);
     } catch (error) {
-      this.#report('the ruleset lookup failed', error, undefined);
+      this.#report(exchange, 'the ruleset lookup failed', error, undefined);
       return undefined;
     }
     if (ruleset === undefined) return undefined;
@@ -251,19 +274,15 @@ export class CachingEngine {
     return new EngineOperationContext(this.operations, this.#policy, exchange, ruleset, operationName, operation);
   }
 
-  #report(what: string, error: unknown, match: OperationMatch | undefined): void {
+  #report(exchange: CacheExchange, what: string, error: unknown, match: OperationMatch | undefined): void {
     const message = error instanceof Error ? error.message : String(error);
-    const key = `${what}\u0000${message}`;
-    if (this.#reported.has(key)) return;
-    if (this.#reported.size < MAX_DISTINCT_REPORTS) this.#reported.add(key);
-    try {
-      this.logger.error(`cacheset: ${what}; the request continues without caching from it. ${message}`, {
-        error,
-        ...(match === undefined ? {} : { ruleset: match.ruleset, operation: match.operationName }),
-      });
-    } catch {
-      // A broken logger must not break the request.
-    }
+    const line = `cacheset: ${what}; the request continues without caching from it. ${message}`;
+    // An explained request logs nothing: its trace says it instead.
+    if (exchange.trace !== undefined) return exchange.trace.note(line);
+    this.#once.error(line, {
+      error,
+      ...(match === undefined ? {} : { ruleset: match.ruleset, operation: match.operationName }),
+    });
   }
 }
 
@@ -291,6 +310,7 @@ class EngineOperationContext implements OperationContext {
     this.operationName = operationName;
     this.options = policy.resolveOptions(operation, ruleset);
     this.exchange = exchange;
+    exchange.trace?.operation({ name: operationName, options: policy.explainOptions(operation, ruleset) });
     this.#operations = operations;
     this.#policy = policy;
   }

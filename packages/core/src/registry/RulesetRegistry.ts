@@ -8,6 +8,7 @@ import { declarationState } from '../interfaces/sharedState.js';
 import { assertSpec, isClass, specName, type AnyClass, type Spec } from '../interfaces/Spec.js';
 import { assertDottedName, describeValue } from '../names/dottedName.js';
 import { didYouMean } from '../names/suggestName.js';
+import type { RulesetExplanation } from './RulesetExplanation.js';
 import type { RulesetType } from './RulesetType.js';
 
 export interface RulesetRegistryOptions {
@@ -187,6 +188,39 @@ export class RulesetRegistry {
     const match = this.#cachedByProto(cls.prototype as object, () => classResolutionOrder(cls));
     this.#byClass.set(cls, this.#entry(match));
     return match;
+  }
+
+  /**
+   * Why `lookup(value)` finds what it finds: the specs looked at in resolution order, the entry that
+   * matched, and the rules further down that would have matched (z3c.caching's lookup, made
+   * visible). Never throws for an undeclared decorator name: the explanation shows it.
+   */
+  explain(value: unknown): RulesetExplanation {
+    return this.#explainOrder(providedBy(value));
+  }
+
+  /** `explain` for the instances of `cls` (a published class means its instances). */
+  explainClass(cls: AnyClass): RulesetExplanation {
+    if (!isClass(cls)) return this.#explainOrder([Interface]);
+    return this.#explainOrder(classResolutionOrder(cls));
+  }
+
+  #explainOrder(order: readonly Spec[]): RulesetExplanation {
+    const matches: RuleMatch[] = [];
+    for (const spec of order) {
+      const registered = this.#rules.get(spec);
+      if (registered !== undefined) matches.push({ ruleset: registered, spec, source: 'register' });
+      else if (isClass(spec)) {
+        const declared = declaredRuleset(spec);
+        if (declared !== undefined) matches.push({ ruleset: declared, spec, source: 'decorator' });
+      }
+    }
+    return {
+      order: order.map((spec) => specName(spec)),
+      match: matches[0],
+      alsoMatching: matches.slice(1),
+      explicit: this.#explicit,
+    };
   }
 
   /** The ruleset of `value`; throws `ERR_CACHESET_RULESET_NOT_FOUND` when there is none. */

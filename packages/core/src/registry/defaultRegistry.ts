@@ -4,7 +4,7 @@ import type { Spec } from '../interfaces/Spec.js';
 import { RulesetRegistry } from './RulesetRegistry.js';
 import type { RulesetType } from './RulesetType.js';
 
-const key = Symbol.for('@cacheset/core/defaultRegistry@1');
+const key = Symbol.for('cacheset.core.defaultRegistry@1');
 const holder = globalThis as { [key]?: { current: RulesetRegistry | undefined } };
 const slot = (holder[key] ??= { current: new RulesetRegistry() });
 

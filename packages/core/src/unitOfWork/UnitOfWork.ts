@@ -26,6 +26,11 @@ export interface UnitOfWorkOptions {
    * it (the work is reported as overdue and continues in the background). Default 5000 ms.
    */
   readonly workTimeoutMs?: number;
+  /**
+   * A dry unit (an explained request): events fired inside it are not delivered (nothing is purged
+   * or invalidated, in this process or any other), and closing it runs no commit or abort callback.
+   */
+  readonly dry?: boolean;
 }
 
 /**
@@ -61,6 +66,8 @@ export class UnitOfWork {
   #onFirstWork: FirstWorkListener | FirstWorkListener[] | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
+  readonly #dry: boolean;
+  #suppressed: string[] | undefined;
 
   constructor(options: UnitOfWorkOptions = {}) {
     this.#label = options.label ?? 'unit of work';
@@ -74,6 +81,23 @@ export class UnitOfWork {
       );
     }
     this.#workTimeoutMs = timeout;
+    this.#dry = options.dry === true;
+  }
+
+  /** Whether the unit is dry: its events are not delivered and it closes without callbacks. */
+  get dry(): boolean {
+    return this.#dry;
+  }
+
+  /** The names of the events a dry unit did not deliver, in order. */
+  get suppressedEvents(): readonly string[] {
+    return this.#suppressed ?? [];
+  }
+
+  /** Notes an event that was not delivered because the unit is dry (the event bus calls it). */
+  suppress(event: object): void {
+    const name = (Object.getPrototypeOf(event) as { constructor?: { name?: string } } | null)?.constructor?.name;
+    (this.#suppressed ??= []).push(name ?? 'event');
   }
 
   /** What the unit is, for logs. */
@@ -216,7 +240,9 @@ export class UnitOfWork {
     return this.#close(this.#onAbort, 'abort');
   }
 
-  #close(callbacks: readonly Callback[] | undefined, phase: string): Promise<void> {
+  #close(given: readonly Callback[] | undefined, phase: string): Promise<void> {
+    // A dry unit is discarded: whatever was registered for its close does not run.
+    const callbacks = this.#dry ? undefined : given;
     // Most requests register nothing: no promise, no async function call.
     if (callbacks === undefined && !this.hasPendingWork) {
       this.#finished = true;
@@ -280,7 +306,7 @@ export class UnitOfWork {
   }
 }
 
-const storageKey = Symbol.for('@cacheset/core/unitOfWorkStorage@1');
+const storageKey = Symbol.for('cacheset.core.unitOfWorkStorage@1');
 const holder = globalThis as { [storageKey]?: AsyncLocalStorage<UnitOfWork> };
 
 function storage(): AsyncLocalStorage<UnitOfWork> {

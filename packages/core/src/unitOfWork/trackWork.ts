@@ -12,7 +12,7 @@ export interface TrackWorkOptions {
   readonly logger?: CachesetLogger;
 }
 
-const key = Symbol.for('@cacheset/core/workOutsideUnits@1');
+const key = Symbol.for('cacheset.core.workOutsideUnits@1');
 const holder = globalThis as { [key]?: PendingWork };
 
 /** Work tracked outside any unit of work: one set per process, shared by every copy of this package. */

@@ -1,15 +1,17 @@
 import {
+  annotationKey,
   describeValue,
   stringListOption,
   type CachingOperation,
   type OperationContext,
   type OperationOptions,
 } from '@cacheset/core';
-import { factsNow, gatherFacts, hasCacheStopVariable, httpSettingsOf, requestCapture } from '@cacheset/http';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
 import { FsCache } from '../store/FsCache.js';
 import type { FsWriteTicket } from '../store/PurgeGenerations.js';
+import type { RefusalReason } from '../stats/RefusalReason.js';
 import { headerOf, responseProblem } from './sharingProblems.js';
+import { gatherShareability, requestCapture, shareabilityNow } from '@cacheset/core/internal';
 
 export interface FsCacheOperationOptions extends OperationOptions {
   /** Query parameters that may vary a page (each query variant is its own file). Default: none. */
@@ -23,8 +25,21 @@ export interface CreateFsCacheOperationOptions {
   readonly sort?: number;
 }
 
-const ticketKey = Symbol('cacheset.fs.ticket');
-const NO_FACTS = { etagKeys: [], lastModified: false } as const;
+const ticketKey = annotationKey<FsWriteTicket>('cacheset.fs.ticket');
+
+/** What is not safe to share, known before the response is finished (the order is the reported one). */
+function earlyRefusal(ctx: OperationContext<FsCacheOperationOptions>): RefusalReason | undefined {
+  const { request, response } = ctx;
+  if (request.method !== 'GET') return 'method';
+  if (response.status !== 200) return 'status';
+  if (request.user !== undefined) return 'authenticated';
+  if (response.getHeader('set-cookie') !== undefined) return 'set-cookie';
+  // The HTTP layer's facts: the cache-stop variables, and whether anonymous visitors may see the content.
+  const facts = shareabilityNow(ctx);
+  if (facts.cacheStop) return 'cache-stop';
+  if (!facts.contentPublic) return 'not-public';
+  return undefined;
+}
 
 /**
  * The operation that dumps responses to disk for nginx. Map rulesets to it alone, or (usually) run
@@ -84,35 +99,26 @@ export function createFsCacheOperation(
     },
 
     async intercept(ctx) {
-      ctx.exchange.annotations.set(ticketKey, cache.begin());
-      await gatherFacts(ctx, NO_FACTS);
+      if (ctx.exchange.trace === undefined) ticketKey.set(ctx.exchange, cache.begin());
+      await gatherShareability(ctx);
       return undefined;
     },
 
     modify(ctx: OperationContext<FsCacheOperationOptions>) {
-      const { request, response, exchange } = ctx;
-      const ticket = (exchange.annotations.get(ticketKey) as FsWriteTicket | undefined) ?? cache.begin();
-      const early =
-        request.method !== 'GET'
-          ? 'method'
-          : response.status !== 200
-            ? 'status'
-            : request.user !== undefined
-              ? 'authenticated'
-              : response.getHeader('set-cookie') !== undefined
-                ? 'set-cookie'
-                : hasCacheStopVariable(request, httpSettingsOf(exchange).cacheStopRequestVariables)
-                  ? 'cache-stop'
-                  : !factsNow(ctx, NO_FACTS).contentPublic
-                    ? 'not-public'
-                    : undefined;
+      const { request, exchange } = ctx;
+      const { trace } = exchange;
+      // An explained request counts nothing and writes nothing: its verdict goes to the trace.
+      const refuse = (reason: RefusalReason): void =>
+        trace === undefined ? cache.refuse(reason) : trace.layer({ layer: 'fs', stores: false, reason });
+      const ticket = ticketKey.get(exchange) ?? cache.begin();
+      const early = earlyRefusal(ctx);
       if (early !== undefined) {
-        cache.refuse(early);
+        refuse(early);
         return;
       }
       const located = cache.locate(request.url, ctx.options.queryParameters);
       if ('problem' in located) {
-        cache.refuse(located.problem);
+        refuse(located.problem);
         return;
       }
       const { location } = located;
@@ -120,15 +126,17 @@ export function createFsCacheOperation(
         maxBytes: cache.options.maxFileBytes,
         complete(captured) {
           const problem = responseProblem(captured.status, captured.headers, cache.cacheControl);
-          if (problem !== undefined) cache.refuse(problem);
-          else
-            void cache.write(ticket, location, {
-              contentType: headerOf(captured.headers, 'content-type'),
-              body: captured.body,
-            });
+          const input = { contentType: headerOf(captured.headers, 'content-type'), body: captured.body };
+          if (problem !== undefined) refuse(problem);
+          else if (trace === undefined) void cache.write(ticket, location, input);
+          else {
+            const would = cache.wouldWrite(location, input);
+            if ('problem' in would) refuse(would.problem);
+            else trace.layer({ layer: 'fs', stores: true, detail: { file: would.file, root: cache.root } });
+          }
         },
         abandon(reason) {
-          cache.refuse(reason === 'too-large' ? 'too-large' : 'aborted');
+          refuse(reason === 'too-large' ? 'too-large' : 'aborted');
         },
       });
     },

@@ -1,4 +1,3 @@
-import { parseCacheControl } from '@cacheset/http';
 import { normalizeCacheControl } from '../options/FsCacheOptions.js';
 import type { SharingProblem } from '../stats/RefusalReason.js';
 
@@ -7,6 +6,12 @@ export function headerOf(headers: readonly (readonly [string, string])[], name: 
   let value: string | undefined;
   for (const [n, v] of headers) if (n === name) value = value === undefined ? v : `${value}, ${v}`;
   return value;
+}
+
+/** Whether a Cache-Control value has the directive `name` (with or without an argument). */
+function hasDirective(cacheControl: string | undefined, name: string): boolean {
+  if (cacheControl === undefined) return false;
+  return cacheControl.split(',').some((part) => part.split('=', 1)[0]?.trim().toLowerCase() === name);
 }
 
 /**
@@ -24,8 +29,7 @@ export function responseProblem(
   if (status !== 200) return 'status';
   if (headerOf(headers, 'set-cookie') !== undefined) return 'set-cookie';
   const sent = headerOf(headers, 'cache-control');
-  const directives = parseCacheControl(sent);
-  if (directives.has('private') || directives.has('no-store')) return 'private';
+  if (hasDirective(sent, 'private') || hasDirective(sent, 'no-store')) return 'private';
   const vary = headerOf(headers, 'vary');
   if (vary !== undefined) {
     for (const name of vary.split(',')) {

@@ -1,6 +1,6 @@
-import { createExchange, memoryRequest, memoryResponse } from '@cacheset/core';
-import { abandonPendingFill, attachHttpSettings, type HttpCaching } from '@cacheset/http';
+import { type ExchangeHost } from '@cacheset/core';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
+import { probeExchange } from '@cacheset/core/internal';
 
 export interface StaticCacheControlOptions {
   /** The URL the probe request asks for. Default `/`. */
@@ -11,26 +11,20 @@ export interface StaticCacheControlOptions {
 
 /**
  * The Cache-Control the policy gives an anonymous GET 200 of `ruleset`: run the ruleset's operations
- * on a probe exchange and read the header they set. Give the result to `FsCache.open({ cacheControl })`
- * and to the configuration generator, so nginx sends the static copy with the headers the application
- * would have sent (Expires is left out: with max-age or s-maxage in Cache-Control, HTTP/1.1 caches
- * ignore it).
+ * on a probe exchange (`host` is the application's HTTP caching, `createHttpCaching(...)`) and read
+ * the header they set. Give the result to `FsCache.open({ cacheControl })` and to the configuration
+ * generator, so nginx sends the static copy with the headers the application would have sent
+ * (Expires is left out: with max-age or s-maxage in Cache-Control, HTTP/1.1 caches ignore it).
  */
 export async function staticCacheControl(
-  caching: HttpCaching,
+  host: ExchangeHost,
   ruleset: string,
   options: StaticCacheControlOptions = {},
 ): Promise<string> {
-  const response = memoryResponse(200);
-  response.setHeader('Content-Type', options.contentType ?? 'text/html; charset=utf-8');
-  const exchange = createExchange({
-    request: memoryRequest({ method: 'GET', url: options.url ?? '/' }),
-    response,
-    rulesetHint: ruleset,
-    adapters: caching.adapters,
+  const { match, answered, response } = await probeExchange(host, ruleset, {
+    ...(options.url === undefined ? {} : { url: options.url }),
+    ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
   });
-  attachHttpSettings(exchange, caching.settings);
-  const match = caching.engine.findOperation(exchange);
   if (match?.operation === undefined) {
     throw fsError(
       FsErrorCodes.INVALID_RULESET,
@@ -38,7 +32,6 @@ export async function staticCacheControl(
       ruleset,
     );
   }
-  const answered = await caching.engine.intercept(exchange);
   if (answered !== undefined) {
     throw fsError(
       FsErrorCodes.INVALID_RULESET,
@@ -46,8 +39,6 @@ export async function staticCacheControl(
       ruleset,
     );
   }
-  caching.engine.modify(exchange);
-  abandonPendingFill(exchange, 'static Cache-Control probe');
   const value = response.getHeader('cache-control');
   if (value === undefined || value.trim() === '') {
     throw fsError(

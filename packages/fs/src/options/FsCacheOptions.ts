@@ -1,10 +1,11 @@
-import { consoleLogger, describeValue, type CachesetLogger } from '@cacheset/core';
+import { consoleLogger, type CachesetLogger } from '@cacheset/core';
 import { ContentTypeTable } from '../contentTypes/ContentTypeTable.js';
 import type { ContentTypeEntry } from '../contentTypes/ContentTypeEntry.js';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
 import { QUERY_MARKER } from '../paths/CacheLocation.js';
 import type { PathRules } from '../paths/PathRules.js';
 import type { SiblingSettings } from '../store/compressSiblings.js';
+import { OptionReader } from '@cacheset/core/internal';
 
 export interface FsCacheOptions {
   /**
@@ -65,7 +66,7 @@ export interface ResolvedFsCacheOptions {
   readonly logger: CachesetLogger;
 }
 
-const KNOWN = new Set([
+const KNOWN = [
   'root',
   'contentTypes',
   'indexName',
@@ -81,26 +82,15 @@ const KNOWN = new Set([
   'dirMode',
   'durable',
   'logger',
-]);
+] satisfies readonly (keyof FsCacheOptions)[];
 
 const INDEX_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 
-function invalid(message: string, value: unknown): never {
-  throw fsError(FsErrorCodes.INVALID_OPTIONS, `FsCache: ${message}`, value);
-}
-
-function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    invalid(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}.`, value);
-  return value;
-}
-
-function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') invalid(`${name} must be true or false, got ${describeValue(value)}.`, value);
-  return value;
-}
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const read: OptionReader = new OptionReader(
+  (message, value) => fsError(FsErrorCodes.INVALID_OPTIONS, message, value),
+  'FsCache: ',
+);
 
 /** Normalizes a Cache-Control value for comparison: directives lower-cased, trimmed, sorted. */
 export function normalizeCacheControl(value: string): string {
@@ -119,54 +109,54 @@ export function normalizeCacheControl(value: string): string {
 
 /** Validates every option at start-up; a bad one is `ERR_CACHESET_FS_INVALID_OPTIONS` naming it. */
 export function resolveFsCacheOptions(options: FsCacheOptions): ResolvedFsCacheOptions {
-  if (typeof options !== 'object' || options === null)
-    invalid(`expected options { root, ... }, got ${describeValue(options)}.`, options);
-  for (const key of Object.keys(options))
-    if (!KNOWN.has(key)) invalid(`unknown option '${key}'. Known options: ${[...KNOWN].join(', ')}.`, key);
+  read.record('options', options, 'an object { root, ... }');
+  read.keys('', options, KNOWN);
   if (typeof options.root !== 'string' || options.root.trim() === '')
-    invalid(`root must be the path of the document root, got ${describeValue(options.root)}.`, options.root);
-  if (options.root.includes('\0')) invalid('root must not contain a NUL byte.', options.root);
+    read.invalid('root', 'must be the path of the document root', options.root);
+  if (options.root.includes('\0')) read.invalid('root', 'must not contain a NUL byte');
   const table = new ContentTypeTable(options.contentTypes);
-  const indexName = options.indexName ?? 'index';
-  if (typeof indexName !== 'string' || !INDEX_NAME.test(indexName)) {
-    invalid(
-      `indexName must be a plain file name of letters, digits, '_' and '-' (no dot, no '${QUERY_MARKER}'), got ${describeValue(indexName)}.`,
-      indexName,
-    );
-  }
-  const maxNameBytes = integer('maxNameBytes', options.maxNameBytes, 255, 32, 1024);
-  const maxPathBytes = integer('maxPathBytes', options.maxPathBytes, 1024, 64, 4000);
-  const maxFileBytes = integer('maxFileBytes', options.maxFileBytes, 8 * 1_048_576, 1, 2 ** 31 - 1);
+  const indexName = read.text(
+    'indexName',
+    options.indexName,
+    'index',
+    INDEX_NAME,
+    `a plain file name of letters, digits, '_' and '-' (no dot, no '${QUERY_MARKER}')`,
+  );
+  const maxNameBytes = read.integer('maxNameBytes', options.maxNameBytes, 255, { min: 32, max: 1024 });
+  const maxPathBytes = read.integer('maxPathBytes', options.maxPathBytes, 1024, { min: 64, max: 4000 });
+  const maxFileBytes = read.integer('maxFileBytes', options.maxFileBytes, 8 * 1_048_576, { min: 1, max: 2 ** 31 - 1 });
   const maxBytes =
-    options.maxBytes === undefined ? undefined : integer('maxBytes', options.maxBytes, 0, 1, Number.MAX_SAFE_INTEGER);
-  const gzip = flag('gzip', options.gzip, false);
-  const brotli = flag('brotli', options.brotli, false);
-  const compressMinBytes = integer('compressMinBytes', options.compressMinBytes, 256, 0, 2 ** 31 - 1);
+    options.maxBytes === undefined
+      ? undefined
+      : read.integer('maxBytes', options.maxBytes, 0, { min: 1, max: Number.MAX_SAFE_INTEGER });
+  const gzip = read.flag('gzip', options.gzip, false);
+  const brotli = read.flag('brotli', options.brotli, false);
+  const compressMinBytes = read.integer('compressMinBytes', options.compressMinBytes, 256, {
+    min: 0,
+    max: 2 ** 31 - 1,
+  });
   if (
     options.cacheControl !== undefined &&
     (typeof options.cacheControl !== 'string' ||
       options.cacheControl.trim() === '' ||
       /[\r\n"\\]/.test(options.cacheControl))
   ) {
-    invalid(
-      `cacheControl must be a Cache-Control value such as "max-age=0, s-maxage=86400, must-revalidate" (no quotes, backslashes or line breaks), got ${describeValue(options.cacheControl)}.`,
+    read.invalid(
+      'cacheControl',
+      'must be a Cache-Control value such as "max-age=0, s-maxage=86400, must-revalidate" (no quotes, backslashes or line breaks)',
       options.cacheControl,
     );
   }
-  const fileMode = integer('fileMode', options.fileMode, 0o644, 0, 0o777);
-  const dirMode = integer('dirMode', options.dirMode, 0o755, 0, 0o777);
+  const fileMode = read.integer('fileMode', options.fileMode, 0o644, { min: 0, max: 0o777 });
+  const dirMode = read.integer('dirMode', options.dirMode, 0o755, { min: 0, max: 0o777 });
   if ((fileMode & 0o400) === 0)
-    invalid(`fileMode ${fileMode.toString(8)} does not let the owner read the files.`, fileMode);
+    read.fail(`fileMode ${fileMode.toString(8)} does not let the owner read the files.`, fileMode);
   if ((dirMode & 0o700) !== 0o700)
-    invalid(`dirMode ${dirMode.toString(8)} must give the owner rwx (the cache writes into its directories).`, dirMode);
-  const logger = options.logger ?? consoleLogger;
-  if (
-    typeof logger !== 'object' ||
-    logger === null ||
-    typeof logger.error !== 'function' ||
-    typeof logger.warn !== 'function'
-  )
-    invalid(`logger must have warn() and error(), got ${describeValue(logger)}.`, logger);
+    read.fail(
+      `dirMode ${dirMode.toString(8)} must give the owner rwx (the cache writes into its directories).`,
+      dirMode,
+    );
+  const logger = read.logger('logger', options.logger) ?? consoleLogger;
   const longestExtension = Math.max(...table.extensions.map((e) => e.length));
   const siblingBytes = gzip || brotli ? 3 : 0;
   return Object.freeze({
@@ -185,7 +175,7 @@ export function resolveFsCacheOptions(options: FsCacheOptions): ResolvedFsCacheO
     cacheControl: options.cacheControl === undefined ? undefined : options.cacheControl.trim(),
     fileMode,
     dirMode,
-    durable: flag('durable', options.durable, true),
+    durable: read.flag('durable', options.durable, true),
     logger,
   });
 }

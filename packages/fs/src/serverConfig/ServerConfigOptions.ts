@@ -4,6 +4,7 @@ import type { ContentTypeEntry } from '../contentTypes/ContentTypeEntry.js';
 import { ContentTypeTable } from '../contentTypes/ContentTypeTable.js';
 import { FsErrorCodes, fsError } from '../errors/fsErrorCodes.js';
 import type { FsCache } from '../store/FsCache.js';
+import { OptionReader } from '@cacheset/core/internal';
 
 /** What the nginx and Apache configuration generators need to know. */
 export interface ServerConfigOptions {
@@ -142,74 +143,76 @@ function listenOf(value: unknown): string {
   return `${host}:${port(value.slice(colon + 1), 'listen')}`;
 }
 
+const KNOWN = [
+  'root',
+  'app',
+  'listen',
+  'serverName',
+  'contentTypes',
+  'indexName',
+  'queryVariants',
+  'bypassCookies',
+  'cacheControl',
+  'gzip',
+  'brotli',
+  'name',
+  'disableSymlinks',
+] satisfies readonly (keyof ServerConfigOptions)[];
+
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const read: OptionReader = new OptionReader((message, value) =>
+  fsError(FsErrorCodes.INVALID_SERVER_CONFIG, message, value),
+);
+
 /** Validates the generator options; every problem is `ERR_CACHESET_FS_INVALID_SERVER_CONFIG` naming the option. */
 export function resolveServerConfig(options: ServerConfigOptions): ResolvedServerConfig {
-  if (typeof options !== 'object' || options === null)
-    invalid(`expected options { root, app, ... }, got ${describeValue(options)}.`, options);
+  read.record('options', options, 'an object { root, app, ... }');
+  read.keys('', options, KNOWN);
   const { root } = options;
-  if (typeof root !== 'string' || !isAbsolute(root) || UNQUOTABLE.test(root)) {
-    invalid(
-      `root must be an absolute path without quotes, backslashes, '$' or control characters, got ${describeValue(root)}.`,
-      root,
-    );
-  }
-  if (
-    options.serverName !== undefined &&
-    (typeof options.serverName !== 'string' || !SERVER_NAME.test(options.serverName))
-  ) {
-    invalid(
-      `serverName must be host names separated by spaces, got ${describeValue(options.serverName)}.`,
-      options.serverName,
-    );
-  }
-  const indexName = options.indexName ?? 'index';
-  if (typeof indexName !== 'string' || !INDEX_NAME.test(indexName))
-    invalid(`indexName must be letters, digits, '_' and '-', got ${describeValue(indexName)}.`, indexName);
+  if (typeof root !== 'string' || !isAbsolute(root) || UNQUOTABLE.test(root))
+    read.invalid('root', "must be an absolute path without quotes, backslashes, '$' or control characters", root);
+  const serverName =
+    options.serverName === undefined
+      ? undefined
+      : read.text('serverName', options.serverName, '', SERVER_NAME, 'host names separated by spaces');
+  const indexName = read.text('indexName', options.indexName, 'index', INDEX_NAME, "letters, digits, '_' and '-'");
   const cookies = options.bypassCookies ?? [];
-  if (!Array.isArray(cookies) || cookies.some((c) => typeof c !== 'string' || !COOKIE.test(c))) {
-    invalid(
-      `bypassCookies must be cookie names of letters, digits, '_', '.' and '-', got ${describeValue(cookies)}.`,
-      cookies,
-    );
-  }
+  if (!Array.isArray(cookies) || cookies.some((c) => typeof c !== 'string' || !COOKIE.test(c)))
+    read.invalid('bypassCookies', "must be cookie names of letters, digits, '_', '.' and '-'", cookies);
   const cacheControl = options.cacheControl ?? 'no-cache';
-  if (typeof cacheControl !== 'string' || cacheControl.trim() === '' || UNQUOTABLE.test(cacheControl)) {
-    invalid(
-      `cacheControl must be a Cache-Control value without quotes, backslashes or '$', got ${describeValue(cacheControl)}.`,
-      cacheControl,
-    );
-  }
-  const name = options.name ?? 'cacheset';
-  if (typeof name !== 'string' || !NAME.test(name))
-    invalid(
-      `name must be lower-case letters, digits and '_' (a prefix for nginx variables), got ${describeValue(name)}.`,
-      name,
-    );
-  for (const key of ['queryVariants', 'gzip', 'brotli', 'disableSymlinks'] as const) {
-    const value = options[key];
-    if (value !== undefined && typeof value !== 'boolean')
-      invalid(`${key} must be true or false, got ${describeValue(value)}.`, value);
-  }
+  if (typeof cacheControl !== 'string' || cacheControl.trim() === '' || UNQUOTABLE.test(cacheControl))
+    read.invalid('cacheControl', "must be a Cache-Control value without quotes, backslashes or '$'", cacheControl);
+  const name = read.text(
+    'name',
+    options.name,
+    'cacheset',
+    NAME,
+    "lower-case letters, digits and '_' (a prefix for nginx variables)",
+  );
+  const queryVariants = read.flag('queryVariants', options.queryVariants, false);
+  const gzip = read.flag('gzip', options.gzip, false);
+  const brotli = read.flag('brotli', options.brotli, false);
+  const disableSymlinks = read.flag('disableSymlinks', options.disableSymlinks, false);
   let table: ContentTypeTable;
   try {
     table = new ContentTypeTable(options.contentTypes);
   } catch (error) {
-    invalid(error instanceof Error ? error.message : String(error), options.contentTypes);
+    read.fail(error instanceof Error ? error.message : String(error), options.contentTypes);
   }
   return {
     root: root.length > 1 ? root.replace(/\/+$/, '') : root,
     app: parseAppAddress(options.app),
     listen: listenOf(options.listen),
-    serverName: options.serverName,
+    serverName,
     table,
     indexName,
-    queryVariants: options.queryVariants ?? false,
+    queryVariants,
     bypassCookies: [...cookies],
     cacheControl: cacheControl.trim(),
-    gzip: options.gzip ?? false,
-    brotli: options.brotli ?? false,
+    gzip,
+    brotli,
     name,
-    disableSymlinks: options.disableSymlinks ?? false,
+    disableSymlinks,
   };
 }
 

@@ -16,6 +16,7 @@ import { KeyedLock } from './KeyedLock.js';
 import { PurgeGenerations, type FsWriteTicket } from './PurgeGenerations.js';
 import { ensureDirectory, isExactly } from './safeDirectories.js';
 import { scanTree, TRASH_PREFIX } from './scanTree.js';
+import { OnceLogger } from '@cacheset/core/internal';
 
 /** What the operation hands over for one finished response. */
 export interface FsWriteInput {
@@ -54,6 +55,7 @@ export class FsCache {
   readonly #lock = new KeyedLock();
   readonly #generations = new PurgeGenerations();
   readonly #counters = new FsCacheCounters();
+  readonly #log: OnceLogger;
   readonly #pending = new Set<Promise<unknown>>();
   readonly #unsubscribers = new Set<() => void>();
   /** Page files being written, with the ticket of the write. */
@@ -67,6 +69,7 @@ export class FsCache {
     this.root = root;
     this.options = options;
     this.#cacheControl = options.cacheControl;
+    this.#log = new OnceLogger(options.logger);
   }
 
   /**
@@ -209,6 +212,7 @@ export class FsCache {
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     this.#unsubscribers.clear();
     await this.settled();
+    this.#log.flush();
   }
 
   #assertOpen(what: string): void {
@@ -228,6 +232,24 @@ export class FsCache {
   #absolute(file: string): string | undefined {
     const path = join(this.root, file);
     return path.startsWith(this.root + sep) ? path : undefined;
+  }
+
+  /**
+   * Where `write` would put the body, or why it would refuse it, by the checks made before any byte
+   * is written (size, content type, the root); writes, counts and locks nothing (for explained requests).
+   */
+  wouldWrite(
+    location: CacheLocation,
+    input: FsWriteInput,
+  ): { readonly file: string } | { readonly problem: RefusalReason } {
+    const o = this.options;
+    const { body } = input;
+    if (body.byteLength === 0) return { problem: 'empty-body' };
+    if (body.byteLength > o.maxFileBytes) return { problem: 'too-large' };
+    const match = o.table.match(input.contentType, body);
+    if ('problem' in match) return { problem: match.problem };
+    const file = fileOf(location, match.entry.extension);
+    return this.#absolute(file) === undefined ? { problem: 'outside-root' } : { file };
   }
 
   async #write(ticket: FsWriteTicket, location: CacheLocation, input: FsWriteInput): Promise<FsWriteResult> {
@@ -403,14 +425,14 @@ export class FsCache {
 
   #reportError(what: string, error: unknown): void {
     this.#counters.errors += 1;
-    try {
-      this.options.logger.error(
-        `cacheset fs: ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
-        { error, root: this.root },
-      );
-    } catch {
-      // A broken logger must not break the cache.
-    }
+    // A full or read-only disk fails every write: the first failure of each kind at once, the rest
+    // as one line per second with the count (the statistics keep the total).
+    this.#log.throttled(
+      'error',
+      what,
+      `cacheset fs: ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { error, root: this.root },
+    );
   }
 }
 

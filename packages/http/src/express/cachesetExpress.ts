@@ -2,7 +2,7 @@ import type { Application, NextFunction, Request, RequestHandler, Response } fro
 import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
-import type { CachingSession } from '../node/cachingSession.js';
+import type { HttpCachingSession } from '../node/HttpCachingSession.js';
 import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
 import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
@@ -54,7 +54,7 @@ export interface ExpressCaching {
 export function cachesetExpress(caching: HttpCaching): ExpressCaching {
   checkHttpCaching(caching, 'cachesetExpress');
 
-  const proceed = (session: CachingSession, req: Request, res: Response, next: NextFunction): void => {
+  const proceed = (session: HttpCachingSession, req: Request, res: Response, next: NextFunction): void => {
     guardLayers(req, checkpoint);
     if (session.intercepted || !session.hasHints) {
       session.unit.run(() => next());

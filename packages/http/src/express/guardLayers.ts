@@ -13,9 +13,9 @@ interface Layer {
   readonly method?: string;
 }
 
-const GUARDED = Symbol.for('cacheset.express.guarded');
+const GUARDED = Symbol.for('cacheset.http.expressGuarded');
 /** Marks cacheset's own middleware, which runs the checkpoint itself. */
-export const OWN_MIDDLEWARE = Symbol.for('cacheset.express.own');
+export const OWN_MIDDLEWARE = Symbol.for('cacheset.http.expressOwnMiddleware');
 type Marked = { [GUARDED]?: true; [OWN_MIDDLEWARE]?: true };
 
 /** How many layers of each stack are guarded: a stack that grew is walked again. */

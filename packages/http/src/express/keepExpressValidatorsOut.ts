@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { CachingSession } from '../node/cachingSession.js';
+import type { HttpCachingSession } from '../node/HttpCachingSession.js';
 
 function inheritedGetter(object: object, name: string): ((this: unknown) => unknown) | undefined {
   for (
@@ -15,12 +15,12 @@ function inheritedGetter(object: object, name: string): ((this: unknown) => unkn
 
 /** Per-request state of the guard (a class: per-request object literals are costly garbage). */
 class ValidatorGuard {
-  readonly session: CachingSession;
+  readonly session: HttpCachingSession;
   readonly fresh: ((this: unknown) => unknown) | undefined;
   /** Inside a res.send that found no ETag: an ETag set now is Express's own. */
   sending = false;
 
-  constructor(session: CachingSession, fresh: ((this: unknown) => unknown) | undefined) {
+  constructor(session: HttpCachingSession, fresh: ((this: unknown) => unknown) | undefined) {
     this.session = session;
     this.fresh = fresh;
   }
@@ -30,7 +30,7 @@ class ValidatorGuard {
   }
 }
 
-const GUARD = Symbol('cacheset.express.validatorGuard');
+const GUARD = Symbol('cacheset.http.expressValidatorGuard');
 type Guarded = { [GUARD]?: ValidatorGuard };
 
 // One shared descriptor and getter: a getter made per request would give every request object a
@@ -53,7 +53,7 @@ const FRESH: PropertyDescriptor = {
  * from the policy. Responses no operation governs keep Express's behaviour. (`install(app)` switches
  * Express's ETag off for the whole app, which also saves hashing every body.)
  */
-export function keepExpressValidatorsOut(session: CachingSession, req: Request, res: Response): void {
+export function keepExpressValidatorsOut(session: HttpCachingSession, req: Request, res: Response): void {
   const guard = new ValidatorGuard(session, inheritedGetter(req, 'fresh'));
   (req as Request & Guarded)[GUARD] = guard;
   Object.defineProperty(req, 'fresh', FRESH);

@@ -1,4 +1,4 @@
-import { CachesetError, didYouMean, isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
+import { CachesetError, isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import type {
   FastifyPluginCallback,
   FastifyReply,
@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
 import { installBodyTap } from '../node/bodyTap.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
-import { CachingSession } from '../node/cachingSession.js';
+import { HttpCachingSession } from '../node/HttpCachingSession.js';
 import { headerPairs } from '../node/headerPairs.js';
 import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { holdResponseForWork } from '../node/holdResponseForWork.js';
@@ -22,6 +22,7 @@ import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 import type { CachesetRouteConfig } from './fastifyTypes.js';
 import { answer, lateAnswerPayload } from './replyAnswer.js';
 import { checkRouteConfig, routeOf } from './routeConfig.js';
+import { OptionReader, type CaptureAbandonReason } from '@cacheset/core/internal';
 
 export interface CachesetFastifyOptions {
   /** The HTTP-header cache manager, from `createHttpCaching(options)`. */
@@ -34,16 +35,16 @@ export interface CachesetFastifyOptions {
  * through scavenges (see node/cachingSession.ts).
  */
 class RequestState {
-  readonly session: CachingSession;
+  readonly session: HttpCachingSession;
   body: (() => Uint8Array | undefined) | undefined;
-  missingBodyReason: string | undefined;
+  missingBodyReason: CaptureAbandonReason | undefined;
 
-  constructor(session: CachingSession) {
+  constructor(session: HttpCachingSession) {
     this.session = session;
   }
 }
 
-const kState = Symbol('cacheset.fastify.state');
+const kState = Symbol('cacheset.http.fastifyState');
 type WithState = { [kState]: RequestState | null };
 const stateOf = (request: FastifyRequest): RequestState | null => (request as unknown as WithState)[kState];
 
@@ -53,6 +54,10 @@ const FASTIFY_ADVICE: LateHintAdvice = {
     "such as the route's preHandler: { preHandler: async (request) => { request.cachePublished = " +
     'new ArticleView(row) } }; or name it in the route config: { config: { cachePublished: View } }',
 };
+
+const pluginOptions: OptionReader = new OptionReader(
+  (message, key) => new CachesetError(HttpErrorCodes.INVALID_ADAPTER_OPTIONS, message, { details: { key } }),
+);
 
 /** The options of the plugin, so that a misspelt one is an error naming it. */
 const OPTION_KEYS = Object.keys({ caching: true } satisfies Record<keyof CachesetFastifyOptions, true>);
@@ -120,15 +125,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       (options as Partial<CachesetFastifyOptions> | undefined)?.caching,
       '@cacheset/http/fastify: options.caching',
     );
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key))
-        throw new CachesetError(
-          HttpErrorCodes.INVALID_ADAPTER_OPTIONS,
-          `@cacheset/http/fastify: unknown option '${key}'.${didYouMean(key, OPTION_KEYS)} ` +
-            `The options are ${OPTION_KEYS.join(', ')}.`,
-          { details: { key } },
-        );
-    }
+    pluginOptions.keys('@cacheset/http/fastify', options, OPTION_KEYS);
   } catch (error) {
     // Fastify reports a plugin's failure through done; a throw would leave the app waiting.
     done(error as Error);
@@ -158,7 +155,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const late = new DecoratedHints(request);
-    const session = new CachingSession(caching, {
+    const session = new HttpCachingSession(caching, {
       request: new NodeCacheRequest(request.raw, caching.userOf),
       response: new FastifyCacheResponse(reply),
       route: routeOf(request.routeOptions.config),

@@ -5,6 +5,5 @@
  * @module
  */
 export { cachesetFastify, type CachesetFastifyOptions } from './cachesetFastify.js';
-export { FastifyCacheResponse } from './FastifyCacheResponse.js';
 export type { CachesetRouteConfig } from './fastifyTypes.js';
 export { setCacheRuleset, setPublished } from '../node/routeHints.js';

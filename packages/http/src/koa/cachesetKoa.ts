@@ -2,7 +2,7 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import { BagHints } from '../node/bagHints.js';
 import { checkHttpCaching } from '../node/checkCaching.js';
-import type { CachingSession } from '../node/cachingSession.js';
+import type { HttpCachingSession } from '../node/HttpCachingSession.js';
 import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
 import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
@@ -43,7 +43,7 @@ function answer(ctx: ParameterizedContext, outcome: InterceptOutcome): void {
 }
 
 /** Runs intercept when a ruleset or view is known; answers through ctx and says so. */
-async function answered(session: CachingSession, ctx: ParameterizedContext): Promise<boolean> {
+async function answered(session: HttpCachingSession, ctx: ParameterizedContext): Promise<boolean> {
   if (session.intercepted || !session.hasHints) return false;
   const pending = session.intercept();
   const outcome = isPromiseLike<InterceptOutcome | undefined>(pending) ? await pending : pending;
@@ -59,7 +59,7 @@ async function answered(session: CachingSession, ctx: ParameterizedContext): Pro
  * After the chain returned, before Koa writes the response: the last checkpoint (a hint set after
  * cacheset's middleware passed gets its 304 now, the page rendered in vain), then modify.
  */
-function beforeKoaResponds(session: CachingSession, ctx: ParameterizedContext): MaybePromise<void> {
+function beforeKoaResponds(session: HttpCachingSession, ctx: ParameterizedContext): MaybePromise<void> {
   const respond = (outcome: InterceptOutcome | undefined): void => {
     if (ctx.res.headersSent) return;
     if (outcome !== undefined) answer(ctx, outcome);

@@ -5,6 +5,5 @@
  * @module
  */
 export { cachesetKoa, type KoaCaching } from './cachesetKoa.js';
-export { KoaCacheResponse } from './KoaCacheResponse.js';
 export type { CacheState } from './stateHints.js';
 export { setCacheRuleset, setPublished } from '../node/routeHints.js';

@@ -1,10 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
-import type { AdapterLookup, CacheExchange, CacheRequest, CacheResponse, CacheUser } from '@cacheset/core';
-import type { HttpCaching } from '../runtime/HttpCaching.js';
-import { attachHttpSettings } from '../runtime/HttpSettings.js';
-import { hintsOf, type RouteCaching } from './routeHints.js';
+import type { CacheRequest, CacheResponse, CacheUser } from '@cacheset/core';
 
-const UNRESOLVED = Symbol('unresolved');
+const UNRESOLVED = Symbol('cacheset.http.unresolvedUser');
 
 /** CacheRequest over a node IncomingMessage (also what Express, Fastify and Koa requests wrap). */
 export class NodeCacheRequest implements CacheRequest {
@@ -157,67 +154,3 @@ export class NodeCacheResponse implements CacheResponse {
 }
 
 const EMPTY: never[] = [];
-
-/** Where an exchange finds its ruleset hint and published view; read on every access (hints may come late). */
-export interface HintSource {
-  ruleset(): string | undefined;
-  published(): unknown;
-}
-
-/**
- * An exchange whose hints are read from `hints` whenever the engine asks. A class rather than an
- * object literal with getters: literals with accessors are built on V8's slow path (about 2 µs each,
- * and garbage the scavenger handles badly), which showed in the 304 benchmark.
- */
-class HintedExchange implements CacheExchange {
-  readonly request: CacheRequest;
-  readonly response: CacheResponse;
-  readonly annotations = new Map<string | symbol, unknown>();
-  readonly adapters: AdapterLookup | undefined;
-  readonly #hints: HintSource;
-
-  constructor(adapters: AdapterLookup | undefined, request: CacheRequest, response: CacheResponse, hints: HintSource) {
-    this.request = request;
-    this.response = response;
-    this.adapters = adapters;
-    this.#hints = hints;
-  }
-
-  get published(): unknown {
-    return this.#hints.published();
-  }
-
-  get rulesetHint(): string | undefined {
-    return this.#hints.ruleset();
-  }
-}
-
-/** An exchange whose hints are read from `hints` whenever the engine asks. */
-export function createHintedExchange(
-  caching: HttpCaching,
-  request: CacheRequest,
-  response: CacheResponse,
-  hints: HintSource,
-): CacheExchange {
-  const exchange = new HintedExchange(caching.adapters, request, response, hints);
-  attachHttpSettings(exchange, caching.settings);
-  return exchange;
-}
-
-/**
- * The exchange for one node request. Route hints are read when asked for, so a ruleset a handler
- * names while rendering (`setCacheRuleset(res, ...)`) is seen by modify.
- */
-export function createNodeExchange(
-  caching: HttpCaching,
-  req: IncomingMessage,
-  res: ServerResponse,
-  route: RouteCaching | (() => RouteCaching | undefined) | undefined,
-  response: CacheResponse = new NodeCacheResponse(res),
-): CacheExchange {
-  const routeOf = typeof route === 'function' ? route : () => route;
-  return createHintedExchange(caching, new NodeCacheRequest(req, caching.userOf), response, {
-    published: () => routeOf()?.published ?? hintsOf(res)?.published ?? hintsOf(req)?.published,
-    ruleset: () => routeOf()?.ruleset ?? hintsOf(res)?.ruleset ?? hintsOf(req)?.ruleset,
-  });
-}

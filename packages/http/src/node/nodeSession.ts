@@ -3,7 +3,7 @@ import type { CacheResponse, InterceptOutcome } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { installBodyTap } from './bodyTap.js';
 import type { LateHints } from './bagHints.js';
-import { CachingSession } from './cachingSession.js';
+import { HttpCachingSession } from './HttpCachingSession.js';
 import { headerPairs } from './headerPairs.js';
 import { installHeaderHook } from './headerHook.js';
 import type { LateHintAdvice } from './lateHintReport.js';
@@ -31,10 +31,10 @@ export interface NodeSessionOptions {
 // On the response itself, not in a WeakMap: WeakMap entries keyed by per-request objects are costly
 // garbage (see routeHints.ts).
 const SESSION = Symbol('cacheset.http.session');
-type WithSession = ServerResponse & { [SESSION]?: CachingSession };
+type WithSession = ServerResponse & { [SESSION]?: HttpCachingSession };
 
 /** The session already running for a response (a global middleware opened it), if any. */
-export function sessionOf(res: ServerResponse): CachingSession | undefined {
+export function sessionOf(res: ServerResponse): HttpCachingSession | undefined {
   return (res as WithSession)[SESSION];
 }
 
@@ -49,8 +49,8 @@ export function openNodeSession(
   req: IncomingMessage,
   res: ServerResponse,
   options: NodeSessionOptions = {},
-): CachingSession {
-  const session = new CachingSession(caching, {
+): HttpCachingSession {
+  const session = new HttpCachingSession(caching, {
     request: new NodeCacheRequest(req, caching.userOf),
     response: options.response ?? new NodeCacheResponse(res),
     route: options.route,
@@ -76,7 +76,7 @@ type Armed = ServerResponse & { [ARMED]?: true };
  * Answers sent by intercept skip all of it (`closeAnswered`): patching the response changes its
  * shape for Node's own code, which a 304 should not pay for.
  */
-export function prepareNodeRender(session: CachingSession, res: ServerResponse): void {
+export function prepareNodeRender(session: HttpCachingSession, res: ServerResponse): void {
   if ((res as Armed)[ARMED] === true) return;
   (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
@@ -103,17 +103,16 @@ export function prepareNodeRender(session: CachingSession, res: ServerResponse):
  * A late answer (a 304 for a page the handler has rendered) given inside `res.writeHead`: the status
  * and the headers intercept held go out instead; Node then drops the body of a 304 itself.
  */
-function answerInWriteHead(session: CachingSession, res: ServerResponse, outcome: InterceptOutcome): void {
+function answerInWriteHead(session: HttpCachingSession, res: ServerResponse, outcome: InterceptOutcome): void {
   res.statusCode = outcome.status;
-  const response = session.exchange.response;
-  if (response instanceof NodeCacheResponse) response.releaseHeaders();
+  session.exchange.response.releaseHeaders?.();
 }
 
 /**
  * Closes the session of a response intercept answered (already ended): at once when nothing waits
  * for the unit of work, else when the response closes, like a rendered one.
  */
-export function closeAnswered(session: CachingSession, res: ServerResponse): void {
+export function closeAnswered(session: HttpCachingSession, res: ServerResponse): void {
   if (!session.unit.hasWork) {
     session.finish({ status: res.statusCode, headers: () => [], body: () => undefined });
     return;
@@ -125,7 +124,7 @@ export function closeAnswered(session: CachingSession, res: ServerResponse): voi
 }
 
 /** After an If-Range mismatch the handler must send the whole representation: it never sees Range. */
-export function dropIgnoredRange(session: CachingSession, req: IncomingMessage): void {
+export function dropIgnoredRange(session: HttpCachingSession, req: IncomingMessage): void {
   if (!session.ignoreRange) return;
   delete req.headers.range;
   delete req.headers['if-range'];

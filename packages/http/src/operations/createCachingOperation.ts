@@ -1,29 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import {
+  annotationKey,
+  hasCacheStopVariable,
   isPromiseLike,
-  type CacheExchange,
+  SHARED_SCOPE,
   type CachingOperation,
+  type FillAbandonReason,
   type InterceptResult,
   type MaybePromise,
   type OperationContext,
   type OperationOptions,
   type OptionSchema,
+  type ResponseCacheFill,
+  type ResponseCacheLookup,
+  type ResponseScope,
 } from '@cacheset/core';
-import { requestCapture } from '../capture/captureResponse.js';
 import { parseCacheControl } from '../headers/cacheControl.js';
 import { varyNames } from '../headers/vary.js';
 import { doNotCache, writeCachingHeaders, type CachingForm, type ModernDirectives } from '../headers/cachingHeaders.js';
 import { USER_KEYING_COMPONENTS } from '../etag/builtinETagComponents.js';
 import { pathOf, ramCacheKey } from '../responseCache/ramCacheKey.js';
-import type { ResponseCacheFill, ResponseCacheLookup } from '../responseCache/ResponseCache.js';
-import { SHARED_SCOPE, userScope, type ResponseScope, type UserKeying } from '../responseCache/ResponseScope.js';
+import { DryFill } from '../responseCache/DryFill.js';
+import { userScope, type UserKeying } from '../responseCache/userScope.js';
 import { replayStoredResponse, toStoredResponse, unstorableReason } from '../responseCache/storedResponses.js';
-import { hasCacheStopVariable } from '../runtime/cacheStop.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
 import { httpSettingsOf, reportOnce, type HttpSettings } from '../runtime/HttpSettings.js';
 import { factsNow, gatherFacts, type FactNeeds, type RequestFacts } from '../runtime/requestFacts.js';
 import { evaluatePreconditions } from '../validators/evaluatePreconditions.js';
 import { formatEntityTag } from '../validators/entityTags.js';
+import {
+  abandonHeldFill,
+  heldFill,
+  holdFill,
+  isLateIntercept,
+  markIgnoreRange,
+  noteResponseCacheSkipped,
+  requestCapture,
+  statusAbandonReason,
+  takeHeldFill,
+  type HeldFill,
+} from '@cacheset/core/internal';
 
 /** Every option any standard operation may have; each operation declares a subset. */
 export interface StandardCachingOptions extends OperationOptions {
@@ -115,42 +131,27 @@ function planOf(ctx: OperationContext<Partial<StandardCachingOptions>>, fixed: C
   return plan;
 }
 
-const fillKey = Symbol('cacheset.http.fill');
-const ignoreRangeKey = Symbol.for('cacheset.http.ignoreRange');
-
-interface PendingFill {
+/**
+ * The fill this operation holds on the exchange (see `holdFill`), with what it will be stored with.
+ * A class, so that the operation can tell its own held fill from another one's.
+ */
+class PendingFill implements HeldFill {
   readonly key: string;
   readonly fill: ResponseCacheFill;
   readonly vary: readonly string[];
   readonly surrogateKeys: readonly string[];
   /** A capture of the finished response was requested (by the first operation that modified). */
-  captureRequested: boolean;
+  captureRequested = false;
+
+  constructor(key: string, fill: ResponseCacheFill, vary: readonly string[], surrogateKeys: readonly string[]) {
+    this.key = key;
+    this.fill = fill;
+    this.vary = vary;
+    this.surrogateKeys = surrogateKeys;
+  }
 }
 
-/**
- * Takes the exchange's pending fill for settling, if it is still `pending` (or any, when omitted):
- * whoever takes it settles it, so a fill is stored or abandoned exactly once whatever the order of
- * chained operations, captures and the adapter's clean-up.
- */
-function takePendingFill(exchange: CacheExchange, pending?: PendingFill): PendingFill | undefined {
-  const current = exchange.annotations.get(fillKey) as PendingFill | undefined;
-  if (current === undefined || (pending !== undefined && current !== pending)) return undefined;
-  exchange.annotations.delete(fillKey);
-  return current;
-}
-
-/** Whether an If-Range mismatch means the request's Range header must be ignored (server adapters). */
-export function shouldIgnoreRange(exchange: CacheExchange): boolean {
-  return exchange.annotations.get(ignoreRangeKey) === true;
-}
-
-/**
- * Releases a RAM-cache fill this exchange still holds (server adapters call it when a response ends):
- * waiting requests then render for themselves.
- */
-export function abandonPendingFill(exchange: CacheExchange, reason: string): void {
-  takePendingFill(exchange)?.fill.abandon(reason);
-}
+const NOTHING_LOOKED_UP: ResponseCacheLookup = Object.freeze({});
 
 const isSafe = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
@@ -169,7 +170,7 @@ export interface AppSignals {
 
 const NO_SIGNALS: AppSignals = { setCookie: false, appPrivate: false, appNoStore: false, varyStar: false };
 
-const signalsKey = Symbol('cacheset.http.appSignals');
+const signalsKey = annotationKey<AppSignals>('cacheset.http.appSignals');
 
 /**
  * What the application itself said about the response, read once per exchange before the first
@@ -177,7 +178,7 @@ const signalsKey = Symbol('cacheset.http.appSignals');
  * `private` for the application's.
  */
 export function appSignals(ctx: OperationContext): AppSignals {
-  const memo = ctx.exchange.annotations.get(signalsKey) as AppSignals | undefined;
+  const memo = signalsKey.get(ctx.exchange);
   if (memo !== undefined) return memo;
   const directives = parseCacheControl(ctx.response.getHeader('cache-control'));
   const signals: AppSignals = {
@@ -186,7 +187,7 @@ export function appSignals(ctx: OperationContext): AppSignals {
     appNoStore: directives.has('no-store'),
     varyStar: varyNames(ctx.response.getHeader('vary')).includes('*'),
   };
-  ctx.exchange.annotations.set(signalsKey, signals);
+  signalsKey.set(ctx.exchange, signals);
   return signals;
 }
 
@@ -282,15 +283,15 @@ function interceptWith(
       weakETag: plan.weakETag,
       lastModified,
     });
-    if (result.ignoreRange) exchange.annotations.set(ignoreRangeKey, true);
+    if (result.ignoreRange) markIgnoreRange(exchange);
     if (result.outcome === 'precondition-failed') {
       // An earlier member of a chain may hold a RAM fill this answer will never store.
-      abandonPendingFill(exchange, 'answered 412');
+      abandonHeldFill(exchange, 'answered');
       response.status = 412;
       return { body: '' };
     }
     if (result.outcome === 'not-modified' && !stop) {
-      abandonPendingFill(exchange, 'answered 304');
+      abandonHeldFill(exchange, 'answered');
       // RFC 9110 §15.4.5: a 304 carries what a 200 would (ETag, Cache-Control, Expires, Vary); it
       // needs Last-Modified only when there is no ETag.
       applyHeaders(ctx, plan, facts, NO_SIGNALS, settings, settings.now(), {
@@ -304,15 +305,20 @@ function interceptWith(
     }
   }
   const cache = settings.responseCache;
-  if (!plan.ramCache || cache === undefined) return undefined;
+  if (cache === undefined) return undefined;
+  if (!plan.ramCache) {
+    exchange.trace?.layer({ layer: 'ram', stores: false, reason: 'off-for-ruleset' });
+    return undefined;
+  }
   // An earlier operation of a chain already looked this request up and holds its fill.
-  if (exchange.annotations.has(fillKey)) return undefined;
+  if (heldFill(exchange) !== undefined) return undefined;
   const statusOn = ctx.debugHeader('cacheStatus');
   const user = request.user;
   // Content anonymous visitors may not see is kept only per user id, never shared (IAnonymousAccess).
   const keyedByUser = user !== undefined && plan.userKeyed && (facts.contentPublic || plan.userKeying.byId);
   if (!isSafe(request.method) || stop || (user === undefined ? !facts.contentPublic : !keyedByUser)) {
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=bypass');
+    exchange.trace?.layer({ layer: 'ram', stores: false, reason: bypassReason(request.method, stop, facts, user) });
     return undefined;
   }
   // Whom the copy may answer: the store binds it to this, so no other user or role set can find it.
@@ -340,19 +346,19 @@ function interceptWith(
       return { body: lookup.response.body };
     }
     if (lookup.fill !== undefined) {
-      if (request.method === 'HEAD') lookup.fill.abandon('HEAD has no body to store');
-      else
-        exchange.annotations.set(fillKey, {
-          key,
-          fill: lookup.fill,
-          vary: plan.vary ?? [],
-          surrogateKeys: facts.surrogateKeys,
-          captureRequested: false,
-        } satisfies PendingFill);
+      if (request.method === 'HEAD') lookup.fill.abandon('head');
+      else holdFill(exchange, new PendingFill(key, lookup.fill, plan.vary ?? [], facts.surrogateKeys));
     }
     if (statusOn) addCacheStatus(response, settings.cacheStatusName, 'fwd=uri-miss');
     return undefined;
   };
+  // Intercept after rendering started (a late hint): the page is rendered, the cache is left out.
+  if (isLateIntercept(exchange)) {
+    noteResponseCacheSkipped(exchange);
+    return answer(NOTHING_LOOKED_UP);
+  }
+  // An explained request never reads or fills the store: its fill records what would happen.
+  if (exchange.trace !== undefined) return answer({ fill: new DryFill(exchange.trace, cache, key, scope) });
   let lookup: MaybePromise<ResponseCacheLookup>;
   try {
     lookup = cache.lookup(key, scope);
@@ -360,6 +366,13 @@ function interceptWith(
     return failed(error);
   }
   return isPromiseLike<ResponseCacheLookup>(lookup) ? Promise.resolve(lookup).then(answer, failed) : answer(lookup);
+}
+
+/** Why the RAM cache is not asked at all, for an explained request. */
+function bypassReason(method: string, stop: boolean, facts: RequestFacts, user: unknown): string {
+  if (!isSafe(method) || stop) return 'not-cacheable';
+  if (user === undefined || !facts.contentPublic) return 'not-public';
+  return 'authenticated';
 }
 
 function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Plan): void {
@@ -372,26 +385,28 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
     // Never public: a random ETag (when ETags are configured) keeps browsers from reusing it.
     if (plan.etagKeys.length > 0) response.setHeader('ETag', formatEntityTag(randomToken(now), plan.weakETag));
     doNotCache(response, now, signals.appNoStore);
-    abandonPendingFill(exchange, 'not cacheable');
+    abandonHeldFill(exchange, 'not-cacheable');
     return;
   }
   if (!statusCacheable(response.status, plan)) {
     doNotCache(response, now, signals.appNoStore);
-    abandonPendingFill(exchange, `status ${response.status}`);
+    abandonHeldFill(exchange, statusAbandonReason(response.status));
     return;
   }
   applyHeaders(ctx, plan, facts, signals, settings, now);
-  const pending = exchange.annotations.get(fillKey) as PendingFill | undefined;
-  if (pending === undefined) return;
-  if (response.status !== 200 || signals.setCookie || signals.appPrivate) {
-    abandonPendingFill(
-      exchange,
-      response.status !== 200
-        ? `status ${response.status}`
-        : signals.setCookie
-          ? 'sets a cookie'
-          : 'private or no-store',
-    );
+  const pending = heldFill(exchange);
+  // Another operation's fill (or none): not this operation's to capture.
+  if (!(pending instanceof PendingFill)) return;
+  const refused: FillAbandonReason | undefined =
+    response.status !== 200
+      ? statusAbandonReason(response.status)
+      : signals.setCookie
+        ? 'sets-cookie'
+        : signals.appPrivate
+          ? 'private'
+          : undefined;
+  if (refused !== undefined) {
+    abandonHeldFill(exchange, refused);
     return;
   }
   // The fill stays on the exchange until the response is finished, so a later operation of a chain
@@ -401,7 +416,7 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
   requestCapture(exchange, {
     maxBytes: settings.ramCacheMaxBytes,
     complete(captured) {
-      if (takePendingFill(exchange, pending) === undefined) return;
+      if (takeHeldFill(exchange, pending) === undefined) return;
       const reason = unstorableReason(captured, pending.vary, signals.appPrivate);
       if (reason !== undefined) pending.fill.abandon(reason);
       else
@@ -411,7 +426,7 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
         );
     },
     abandon(reason) {
-      takePendingFill(exchange, pending)?.fill.abandon(reason);
+      takeHeldFill(exchange, pending)?.fill.abandon(reason);
     },
   });
 }

@@ -1,13 +1,9 @@
 import type { CachingOperation, OperationRegistry } from '@cacheset/core';
 import { doNotCache } from '../headers/cachingHeaders.js';
 import { httpSettingsOf } from '../runtime/HttpSettings.js';
-import {
-  abandonPendingFill,
-  appSignals,
-  createCachingOperation,
-  type StandardCachingOptions,
-} from './createCachingOperation.js';
+import { appSignals, createCachingOperation, type StandardCachingOptions } from './createCachingOperation.js';
 import { httpOptionSpecs as o } from './httpOptionSpecs.js';
+import { abandonHeldFill } from '@cacheset/core/internal';
 
 const common = {
   etags: o.etags(),
@@ -82,7 +78,7 @@ export const noCaching: CachingOperation<{ noStore: boolean }> = {
     // Note what the application said before writing over it, for operations chained after this one.
     appSignals(ctx);
     doNotCache(ctx.response, httpSettingsOf(ctx.exchange).now(), ctx.options.noStore === true);
-    abandonPendingFill(ctx.exchange, 'noCaching');
+    abandonHeldFill(ctx.exchange, 'not-cacheable');
   },
 };
 

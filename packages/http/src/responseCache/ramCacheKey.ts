@@ -1,6 +1,7 @@
 import type { CacheRequest } from '@cacheset/core';
 import type { DateTime } from 'luxon';
-import { SHARED_SCOPE, scopeText, type ResponseScope } from './ResponseScope.js';
+import { SHARED_SCOPE, type ResponseScope } from '@cacheset/core';
+import { scopeText } from './userScope.js';
 
 /**
  * plone.app.caching's RAM key, made safe: `|<etag>||` and `|<last-modified>||` prefixes (so a changed

@@ -1,9 +1,15 @@
-import { CHAIN_HEADER, OPERATION_HEADER, RULE_HEADER, type CacheResponse } from '@cacheset/core';
+import {
+  CHAIN_HEADER,
+  OPERATION_HEADER,
+  RULE_HEADER,
+  type CacheResponse,
+  type FillAbandonReason,
+  type StoredResponse,
+} from '@cacheset/core';
 import { EXPIRED_OFFSET_SECONDS, httpDateFromNow } from '../dates/expiresDate.js';
 import { deltaSeconds, parseCacheControl } from '../headers/cacheControl.js';
 import { varyNames } from '../headers/vary.js';
-import type { CapturedResponse } from '../capture/captureResponse.js';
-import type { StoredResponse } from './ResponseCache.js';
+import { statusAbandonReason, type CapturedResponse } from '@cacheset/core/internal';
 
 export const RAMCACHE_HEADER = 'X-RAMCache';
 export const RAMCACHE_HEADER_VALUE = 'cacheset.ramcache';
@@ -35,20 +41,19 @@ export function unstorableReason(
   response: CapturedResponse,
   keyedVary: readonly string[],
   appPrivate: boolean,
-): string | undefined {
-  if (response.status !== 200) return `status ${response.status}`;
-  if (response.body.byteLength === 0) return 'empty body';
-  if (appPrivate) return 'private or no-store';
+): FillAbandonReason | undefined {
+  if (response.status !== 200) return statusAbandonReason(response.status);
+  if (response.body.byteLength === 0) return 'empty-body';
+  if (appPrivate) return 'private';
   let vary: string | undefined;
   for (const [name, value] of response.headers) {
-    if (name === 'set-cookie') return 'sets a cookie';
+    if (name === 'set-cookie') return 'sets-cookie';
     if (name === 'vary') vary = vary === undefined ? value : `${vary}, ${value}`;
   }
   const names = varyNames(vary);
-  if (names.includes('*')) return 'Vary: *';
+  if (names.includes('*')) return 'vary-star';
   const keyed = new Set(keyedVary.map((n) => n.toLowerCase()));
-  const unkeyed = names.filter((n) => !keyed.has(n));
-  if (unkeyed.length > 0) return `varies on ${unkeyed.join(', ')}, which the key does not include`;
+  if (names.some((n) => !keyed.has(n))) return 'unkeyed-vary';
   return undefined;
 }
 

@@ -13,8 +13,11 @@ import {
   getDefaultRegistry,
   OperationRegistry,
   RulesetRegistry,
+  type CacheExchange,
   type CacheUser,
   type CachesetLogger,
+  type ExchangeHost,
+  type ResponseCache,
   type PolicyData,
   type RulesetLookup,
 } from '@cacheset/core';
@@ -25,10 +28,18 @@ import { ETagComponent } from '../etag/ETagComponent.js';
 import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
 import { isHeaderName } from '../headers/headerNames.js';
 import { httpOperations, registerHttpOperations } from '../operations/standardOperations.js';
-import type { ResponseCache } from '../responseCache/ResponseCache.js';
-import { checkHttpOptionKeys } from './checkHttpOptionKeys.js';
+import { HTTP_OPTION_KEYS } from './httpOptionKeys.js';
 import { validatePolicyComponents } from './validatePolicyComponents.js';
-import { SURROGATE_KEY_HEADERS, type HttpSettings, type SurrogateKeyHeader } from './HttpSettings.js';
+import {
+  attachHttpSettings,
+  SURROGATE_KEY_HEADERS,
+  type HttpSettings,
+  type SurrogateKeyHeader,
+} from './HttpSettings.js';
+import { ExplainRequests, type PreparedExplain } from './ExplainRequests.js';
+import { HttpExchange } from './HttpExchange.js';
+import { httpShareability } from './httpShareability.js';
+import { OptionReader, type ShareabilitySource, type ExchangeInit } from '@cacheset/core/internal';
 
 // A policy naming moderateCaching compiled against a bare OperationRegistry then says how to fix it.
 describeOperationSource({
@@ -91,9 +102,10 @@ export interface HttpCachingOptions {
   readonly now?: () => number;
 }
 
-function invalid(message: string, value?: unknown): CachesetError {
-  return new CachesetError(HttpErrorCodes.INVALID_HTTP_OPTIONS, message, { details: { value } });
-}
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const read: OptionReader = new OptionReader(
+  (message, value) => new CachesetError(HttpErrorCodes.INVALID_HTTP_OPTIONS, message, { details: { value } }),
+);
 
 function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22);
@@ -155,7 +167,7 @@ function surrogateHeader(value: HttpCachingOptions['surrogateKeyHeader']): Surro
   if (typeof value === 'string') {
     const known = SURROGATE_KEY_HEADERS[value];
     if (known === undefined)
-      throw invalid(
+      read.fail(
         `surrogateKeyHeader: ${describeValue(value)} is not one of ${Object.keys(SURROGATE_KEY_HEADERS).join(', ')}; or give { name, separator, maxLength }.`,
         value,
       );
@@ -170,8 +182,9 @@ function surrogateHeader(value: HttpCachingOptions['surrogateKeyHeader']): Surro
     !Number.isInteger(value.maxLength) ||
     value.maxLength < 64
   ) {
-    throw invalid(
-      `surrogateKeyHeader: expected { name: a header name, separator: ' ' or ',', maxLength: an integer ≥ 64 }, got ${describeValue(value)}.`,
+    read.invalid(
+      'surrogateKeyHeader',
+      "must be { name: a header name, separator: ' ' or ',', maxLength: an integer ≥ 64 }",
       value,
     );
   }
@@ -186,54 +199,33 @@ function checkOtherOptions(options: HttpCachingOptions): void {
   const { resourceVersion, cacheStatusName, now, etagComponents, lookupRuleset, logger } = options;
   const { catalogCounter, invalidationTimeoutMs } = options;
   if (catalogCounter !== undefined && !(catalogCounter instanceof CatalogCounter))
-    throw invalid(
-      `catalogCounter must be a CatalogCounter (catalogCounterOf(bus) of @cacheset/core), ` +
-        `got ${describeValue(catalogCounter)}.`,
+    read.invalid(
+      'catalogCounter',
+      'must be a CatalogCounter (catalogCounterOf(bus) of @cacheset/core)',
       catalogCounter,
     );
   if (
     invalidationTimeoutMs !== undefined &&
     (typeof invalidationTimeoutMs !== 'number' || !Number.isFinite(invalidationTimeoutMs) || invalidationTimeoutMs <= 0)
   )
-    throw invalid(
-      `invalidationTimeoutMs must be a positive number of milliseconds, got ${describeValue(invalidationTimeoutMs)}.`,
-      invalidationTimeoutMs,
-    );
+    read.invalid('invalidationTimeoutMs', 'must be a positive number of milliseconds', invalidationTimeoutMs);
   if (resourceVersion !== undefined && typeof resourceVersion !== 'string')
-    throw invalid(`resourceVersion must be a string, got ${describeValue(resourceVersion)}.`, resourceVersion);
+    read.invalid('resourceVersion', 'must be a string', resourceVersion);
   if (
     cacheStatusName !== undefined &&
     (typeof cacheStatusName !== 'string' || !CACHE_STATUS_NAME.test(cacheStatusName))
   ) {
-    throw invalid(
-      `cacheStatusName must be a token (letters, digits, "-", ".", ...) or a quoted string, as RFC 9211 names a cache; got ${describeValue(cacheStatusName)}.`,
+    read.invalid(
+      'cacheStatusName',
+      'must be a token (letters, digits, "-", ".", ...) or a quoted string, as RFC 9211 names a cache',
       cacheStatusName,
     );
   }
-  if (now !== undefined && typeof now !== 'function')
-    throw invalid(`now must be a function returning epoch milliseconds, got ${describeValue(now)}.`, now);
+  read.func('now', now, 'a function returning epoch milliseconds');
   if (etagComponents !== undefined && !Array.isArray(etagComponents))
-    throw invalid(
-      `etagComponents must be a list of { name, value(context) }, got ${describeValue(etagComponents)}.`,
-      etagComponents,
-    );
-  if (lookupRuleset !== undefined && typeof lookupRuleset !== 'function')
-    throw invalid(
-      `lookupRuleset must be a function (exchange, rulesets) => ruleset name, got ${describeValue(lookupRuleset)}.`,
-      lookupRuleset,
-    );
-  if (
-    logger !== undefined &&
-    (typeof logger !== 'object' ||
-      logger === null ||
-      typeof logger.error !== 'function' ||
-      typeof logger.warn !== 'function')
-  ) {
-    throw invalid(
-      `logger must have warn(message, details) and error(message, details) methods, got ${describeValue(logger)}.`,
-      logger,
-    );
-  }
+    read.invalid('etagComponents', 'must be a list of { name, value(context) }', etagComponents);
+  read.func('lookupRuleset', lookupRuleset, 'a function (exchange, rulesets) => ruleset name');
+  read.logger('logger', logger);
 }
 
 /**
@@ -242,8 +234,12 @@ function checkOtherOptions(options: HttpCachingOptions): void {
  * around it. Everything is validated here, at start-up: a bad option or an unknown ETag component in
  * the policy is an error now, never a surprise at request time.
  */
-export class HttpCaching {
+export class HttpCaching implements ExchangeHost {
   readonly engine: CachingEngine;
+  /** IAnonymousAccess and the cache-stop variables, for every operation of a request (the disk dump too). */
+  readonly shareability: ShareabilitySource = httpShareability;
+  /** Explained requests: prepared by the application (`prepareExplain`), honoured by every adapter. */
+  readonly explains = new ExplainRequests();
   readonly settings: HttpSettings;
   readonly adapters: AdapterLookup | undefined;
   readonly userOf: UserResolver;
@@ -252,41 +248,25 @@ export class HttpCaching {
   readonly #components: ReadonlyMap<string, ETagComponent>;
 
   constructor(options: HttpCachingOptions) {
-    if (typeof options !== 'object' || options === null)
-      throw invalid(`createHttpCaching: expected options, got ${describeValue(options)}.`, options);
-    checkHttpOptionKeys(options);
+    read.record('createHttpCaching: options', options, 'an object { policy, ... }');
+    read.keys('createHttpCaching', options, HTTP_OPTION_KEYS);
     const operations = options.operations ?? registerHttpOperations(new OperationRegistry());
     const rulesets = options.rulesets ?? getDefaultRegistry() ?? new RulesetRegistry();
     // Explicit mode: a misspelt @cacheRuleset name stops start-up here, naming the class, instead of
     // failing at its first request; classes decorated later are checked when decorated.
     rulesets.verify();
-    for (const [name, value] of [['behindProxy', options.behindProxy]] as const) {
-      if (value !== undefined && typeof value !== 'boolean')
-        throw invalid(`${name} must be true or false, got ${describeValue(value)}.`, value);
-    }
+    const behindProxy = read.flag('behindProxy', options.behindProxy, false);
     const maxBytes = options.ramCacheMaxBytes ?? 1_048_576;
     if (!Number.isInteger(maxBytes) || maxBytes <= 0)
-      throw invalid(`ramCacheMaxBytes must be a positive integer, got ${describeValue(maxBytes)}.`, maxBytes);
-    const stopVariables = options.cacheStopRequestVariables ?? [];
-    if (!Array.isArray(stopVariables) || stopVariables.some((v) => typeof v !== 'string' || v.length === 0)) {
-      throw invalid(
-        `cacheStopRequestVariables must be a list of names, got ${describeValue(stopVariables)}.`,
-        stopVariables,
-      );
-    }
-    const cookies = options.authenticatedCookies ?? [];
-    if (!Array.isArray(cookies) || cookies.some((v) => typeof v !== 'string' || v.length === 0))
-      throw invalid(`authenticatedCookies must be a list of cookie names, got ${describeValue(cookies)}.`, cookies);
-    if (options.user !== undefined && typeof options.user !== 'function')
-      throw invalid(`user must be a function of the request, got ${describeValue(options.user)}.`, options.user);
+      read.invalid('ramCacheMaxBytes', 'must be a positive integer', maxBytes);
+    const stopVariables = read.names('cacheStopRequestVariables', options.cacheStopRequestVariables, 'a list of names');
+    const cookies = read.names('authenticatedCookies', options.authenticatedCookies, 'a list of cookie names');
+    read.func('user', options.user, 'a function of the request');
     if (
       options.responseCache !== undefined &&
       typeof (options.responseCache as { lookup?: unknown }).lookup !== 'function'
     ) {
-      throw invalid(
-        `responseCache must have a lookup(key) method (a @cacheset/ram store), got ${describeValue(options.responseCache)}.`,
-        options.responseCache,
-      );
+      read.invalid('responseCache', 'must have a lookup(key) method (a @cacheset/ram store)', options.responseCache);
     }
     checkOtherOptions(options);
     this.#components = collectComponents(options);
@@ -300,7 +280,7 @@ export class HttpCaching {
     validatePolicyComponents(policy, operations, this.#components);
     const logger = options.logger ?? consoleLogger;
     this.settings = Object.freeze({
-      behindProxy: options.behindProxy ?? false,
+      behindProxy,
       surrogateKeyHeader: surrogateHeader(options.surrogateKeyHeader),
       responseCache: options.responseCache,
       ramCacheMaxBytes: maxBytes,
@@ -322,6 +302,40 @@ export class HttpCaching {
     this.adapters = options.container === undefined ? undefined : new AdapterLookup(options.container);
     this.userOf = options.user ?? defaultUser(cookies);
     this.customRulesetLookup = options.lookupRuleset !== undefined;
+  }
+
+  /** Where problems of its requests are reported. */
+  get logger(): CachesetLogger {
+    return this.settings.logger;
+  }
+
+  /** How long a request's unit of work waits for the in-process invalidation it started. */
+  get workTimeoutMs(): number {
+    return this.settings.invalidationTimeoutMs;
+  }
+
+  /** The exchange of one request, with these settings (an explained one reports to its trace). */
+  createExchange(init: ExchangeInit): CacheExchange {
+    const { trace } = init;
+    const exchange = new HttpExchange(this, this.adapters, init.request, init.response, init.hints, trace);
+    attachHttpSettings(exchange, trace === undefined ? this.settings : { ...this.settings, logger: trace.logger });
+    return exchange;
+  }
+
+  /**
+   * Prepares an explained request, for the application's own tools (an admin page): send a real
+   * request for the URL to explain with `headers` added, and `report` resolves with what every layer
+   * decided (ruleset and why, options and their origins, ETag components, headers, RAM and disk
+   * verdicts). The request runs dry: nothing is stored, purged, invalidated, counted or logged. The
+   * mark works once, in this process, on every adapter; nothing a client can send makes one.
+   *
+   * @example
+   * const explain = caching.prepareExplain();
+   * await fetch(`http://127.0.0.1:${port}/gallery/pets`, { headers: explain.headers });
+   * const report = await explain.report; // report.ruleset, report.operations, report.layers ...
+   */
+  prepareExplain(): PreparedExplain {
+    return this.explains.prepare();
   }
 
   /** Swaps in a new policy (validated like the first) for requests that start from now on. */

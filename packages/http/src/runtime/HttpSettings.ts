@@ -1,7 +1,14 @@
-import { consoleLogger, DEFAULT_WORK_TIMEOUT_MS, type CacheExchange, type CachesetLogger } from '@cacheset/core';
+import {
+  AnnotationKey,
+  consoleLogger,
+  DEFAULT_WORK_TIMEOUT_MS,
+  type CacheExchange,
+  type CachesetLogger,
+  type ResponseCache,
+} from '@cacheset/core';
 import { builtinETagComponents } from '../etag/builtinETagComponents.js';
 import type { ETagComponent } from '../etag/ETagComponent.js';
-import type { ResponseCache } from '../responseCache/ResponseCache.js';
+import { onceLoggerFor, sharedSymbol } from '@cacheset/core/internal';
 
 /** How surrogate keys (cache tags) are sent to the caching proxy. */
 export interface SurrogateKeyHeader {
@@ -57,29 +64,20 @@ export const defaultHttpSettings: HttpSettings = Object.freeze({
   now: () => Date.now(),
 });
 
-const settingsKey = Symbol.for('cacheset.http.settings');
+// Shared: an operation of one copy of @cacheset/http must find what an adapter of another attached.
+const settingsKey = new AnnotationKey<HttpSettings>(sharedSymbol('cacheset.http.settings'));
 
 /** Attaches settings to an exchange (server adapters do this for every request). */
 export function attachHttpSettings(exchange: CacheExchange, settings: HttpSettings): void {
-  exchange.annotations.set(settingsKey, settings);
+  settingsKey.set(exchange, settings);
 }
 
 /** The settings of an exchange; the defaults when it has none (operations run on a bare engine). */
 export function httpSettingsOf(exchange: CacheExchange): HttpSettings {
-  return (exchange.annotations.get(settingsKey) as HttpSettings | undefined) ?? defaultHttpSettings;
+  return settingsKey.get(exchange) ?? defaultHttpSettings;
 }
-
-const reported = new WeakMap<CachesetLogger, Set<string>>();
 
 /** Logs each distinct message once per logger: a misconfiguration must not flood the log per request. */
 export function reportOnce(logger: CachesetLogger, message: string, details?: Readonly<Record<string, unknown>>): void {
-  let seen = reported.get(logger);
-  if (seen === undefined) reported.set(logger, (seen = new Set()));
-  if (seen.has(message)) return;
-  if (seen.size < 512) seen.add(message);
-  try {
-    logger.error(message, details);
-  } catch {
-    // never let logging break a request
-  }
+  onceLoggerFor(logger).error(message, details);
 }

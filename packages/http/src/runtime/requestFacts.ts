@@ -1,4 +1,5 @@
 import {
+  annotationKey,
   findViewAdapter,
   isPromiseLike,
   resolveLastModifiedNow,
@@ -33,12 +34,12 @@ export interface FactNeeds {
   readonly lastModified: boolean;
 }
 
-const etagKey = Symbol('cacheset.http.etag');
-const etagPendingKey = Symbol('cacheset.http.etagPending');
-const lastModifiedKey = Symbol('cacheset.http.lastModified');
-const lastModifiedPendingKey = Symbol('cacheset.http.lastModifiedPending');
-const publicKey = Symbol('cacheset.http.contentPublic');
-const keysKey = Symbol('cacheset.http.surrogateKeys');
+const etagKey = annotationKey<string | undefined>('cacheset.http.etag');
+const etagPendingKey = annotationKey<Promise<void>>('cacheset.http.etagPending');
+const lastModifiedKey = annotationKey<DateTime | undefined>('cacheset.http.lastModified');
+const lastModifiedPendingKey = annotationKey<Promise<DateTime | undefined>>('cacheset.http.lastModifiedPending');
+const publicKey = annotationKey<boolean>('cacheset.http.contentPublic');
+const keysKey = annotationKey<readonly string[]>('cacheset.http.surrogateKeys');
 
 /**
  * 'wait': gather everything, with a promise where something is async (intercept).
@@ -55,38 +56,34 @@ function report(settings: HttpSettings, what: string, error: unknown): void {
   );
 }
 
-function settleLastModified(
-  annotations: CacheExchange['annotations'],
-  value: DateTime | undefined,
-): DateTime | undefined {
-  annotations.set(lastModifiedKey, value);
+function settleLastModified(exchange: CacheExchange, value: DateTime | undefined): DateTime | undefined {
+  lastModifiedKey.set(exchange, value);
   return value;
 }
 
 /** ILastModified of the published object, resolved at most once per request. */
 function lastModifiedOf(exchange: CacheExchange, settings: HttpSettings): MaybePromise<DateTime | undefined> {
-  const { annotations } = exchange;
-  if (annotations.has(lastModifiedKey)) return annotations.get(lastModifiedKey) as DateTime | undefined;
-  const pending = annotations.get(lastModifiedPendingKey) as Promise<DateTime | undefined> | undefined;
+  if (lastModifiedKey.has(exchange)) return lastModifiedKey.get(exchange);
+  const pending = lastModifiedPendingKey.get(exchange);
   if (pending !== undefined) return pending;
   const { adapters, published } = exchange;
-  if (adapters === undefined || published === undefined) return settleLastModified(annotations, undefined);
+  if (adapters === undefined || published === undefined) return settleLastModified(exchange, undefined);
   let result: MaybePromise<DateTime | undefined> | PromiseLike<DateTime | undefined>;
   try {
     result = resolveLastModifiedNow(adapters, published) as MaybePromise<DateTime | undefined>;
   } catch (error) {
     report(settings, 'ILastModified', error);
-    return settleLastModified(annotations, undefined);
+    return settleLastModified(exchange, undefined);
   }
-  if (!isPromiseLike<DateTime | undefined>(result)) return settleLastModified(annotations, result);
+  if (!isPromiseLike<DateTime | undefined>(result)) return settleLastModified(exchange, result);
   const promise = Promise.resolve(result).then(
-    (value) => settleLastModified(annotations, value),
+    (value) => settleLastModified(exchange, value),
     (error: unknown) => {
       report(settings, 'ILastModified', error);
-      return settleLastModified(annotations, undefined);
+      return settleLastModified(exchange, undefined);
     },
   );
-  annotations.set(lastModifiedPendingKey, promise);
+  lastModifiedPendingKey.set(exchange, promise);
   return promise;
 }
 
@@ -172,9 +169,9 @@ function etagOf(
   mode: Mode,
   partial: { value: boolean },
 ): MaybePromise<void> {
-  const { annotations } = ctx.exchange;
-  if (keys.length === 0 || annotations.has(etagKey)) return undefined;
-  const pending = annotations.get(etagPendingKey) as Promise<void> | undefined;
+  const { exchange } = ctx;
+  if (keys.length === 0 || etagKey.has(exchange)) return undefined;
+  const pending = etagPendingKey.get(exchange);
   if (pending !== undefined) return mode === 'wait' ? pending : undefined;
   const context = new ComponentContext(ctx.exchange, settings);
   const values: MaybePromise<string | undefined>[] = new Array(keys.length);
@@ -185,19 +182,25 @@ function etagOf(
     values[i] = value;
   }
   if (!async) {
-    annotations.set(etagKey, joinETagTokens(values as (string | undefined)[]));
+    settleETag(exchange, keys, values as (string | undefined)[]);
     return undefined;
   }
   const promise = Promise.all(values).then((tokens) => {
-    annotations.set(etagKey, joinETagTokens(tokens));
-    annotations.delete(etagPendingKey);
+    settleETag(exchange, keys, tokens);
+    etagPendingKey.delete(exchange);
   });
-  annotations.set(etagPendingKey, promise);
+  etagPendingKey.set(exchange, promise);
   return promise;
 }
 
-function settleAccess(annotations: CacheExchange['annotations'], allowed: boolean): void {
-  annotations.set(publicKey, allowed);
+function settleETag(exchange: CacheExchange, keys: readonly string[], tokens: readonly (string | undefined)[]): void {
+  const etag = joinETagTokens(tokens);
+  etagKey.set(exchange, etag);
+  exchange.trace?.etag({ components: keys.map((name, i) => ({ name, value: tokens[i] })), value: etag });
+}
+
+function settleAccess(exchange: CacheExchange, allowed: boolean): void {
+  publicKey.set(exchange, allowed);
 }
 
 /** Whether anonymous visitors may see the published object; denied on an adapter error (the safe side). */
@@ -207,30 +210,30 @@ function anonymousAccessOf(
   mode: Mode,
   partial: { value: boolean },
 ): MaybePromise<void> {
-  const { annotations, adapters, published } = exchange;
-  if (annotations.has(publicKey)) return undefined;
-  if (adapters === undefined || published === undefined) return settleAccess(annotations, true);
+  const { adapters, published } = exchange;
+  if (publicKey.has(exchange)) return undefined;
+  if (adapters === undefined || published === undefined) return settleAccess(exchange, true);
   try {
     const found = findViewAdapter(adapters, published, IAnonymousAccess);
     const adapter = found === undefined ? undefined : adapters.create(found.match, found.object);
-    if (adapter === undefined) return settleAccess(annotations, true);
+    if (adapter === undefined) return settleAccess(exchange, true);
     const result = adapter.allowsAnonymous();
-    if (!isPromiseLike<boolean>(result)) return settleAccess(annotations, result === true);
+    if (!isPromiseLike<boolean>(result)) return settleAccess(exchange, result === true);
     if (mode === 'now') {
       Promise.resolve(result).catch(() => undefined);
       partial.value = true;
-      return settleAccess(annotations, false);
+      return settleAccess(exchange, false);
     }
     return Promise.resolve(result).then(
-      (allowed) => settleAccess(annotations, allowed === true),
+      (allowed) => settleAccess(exchange, allowed === true),
       (error: unknown) => {
         report(settings, 'IAnonymousAccess', error);
-        settleAccess(annotations, false);
+        settleAccess(exchange, false);
       },
     );
   } catch (error) {
     report(settings, 'IAnonymousAccess', error);
-    return settleAccess(annotations, false);
+    return settleAccess(exchange, false);
   }
 }
 
@@ -244,7 +247,7 @@ function collect(ctx: OperationContext, needs: FactNeeds, mode: Mode): MaybeProm
   if (needs.lastModified) {
     const lastModified = mode === 'wait' ? lastModifiedOf(ctx.exchange, settings) : undefined;
     if (isPromiseLike(lastModified)) (waits ??= []).push(lastModified);
-    if (mode === 'now' && !ctx.exchange.annotations.has(lastModifiedKey)) partial.value = true;
+    if (mode === 'now' && !lastModifiedKey.has(ctx.exchange)) partial.value = true;
   }
   const access = anonymousAccessOf(ctx.exchange, settings, mode, partial);
   if (isPromiseLike(access)) (waits ??= []).push(access);
@@ -276,16 +279,15 @@ export function factsNow(ctx: OperationContext, needs: FactNeeds): RequestFacts 
 }
 
 function factsFromMemo(exchange: CacheExchange, settings: HttpSettings, withLastModified: boolean): RequestFacts {
-  const { annotations } = exchange;
-  let keys = annotations.get(keysKey) as readonly string[] | undefined;
+  let keys = keysKey.get(exchange);
   if (keys === undefined) {
     keys = surrogateKeysOf(exchange, settings);
-    annotations.set(keysKey, keys);
+    keysKey.set(exchange, keys);
   }
   return {
-    etag: annotations.get(etagKey) as string | undefined,
-    lastModified: withLastModified ? (annotations.get(lastModifiedKey) as DateTime | undefined) : undefined,
-    contentPublic: annotations.get(publicKey) !== false,
+    etag: etagKey.get(exchange),
+    lastModified: withLastModified ? lastModifiedKey.get(exchange) : undefined,
+    contentPublic: publicKey.get(exchange) !== false,
     surrogateKeys: keys,
   };
 }

@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import { CachesetError } from '@cacheset/core';
-import { cachingHandler, cachingMiddleware, checkRoute, setCacheRuleset } from '@cacheset/http';
+import { cachingHandler, cachingMiddleware, setCacheRuleset } from '@cacheset/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BODY, createFixture, PAGE_ETAG, PageView, type ContractServer } from '../contract/fixture.js';
 import { listenOnFreePort } from '../contract/servers/listen.js';
 import { wireRequest } from '../contract/support/wire.js';
+import { checkRoute } from '../../src/node/routeHints.js';
 
 const servers: ContractServer[] = [];
 afterEach(async () => {

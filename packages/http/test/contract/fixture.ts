@@ -8,17 +8,12 @@ import {
   type CachesetLogger,
   type CachingOperation,
   type UnitOfWork,
-} from '@cacheset/core';
-import {
-  createHttpCaching,
-  registerHttpOperations,
-  strongCaching,
-  type HttpCaching,
   type ResponseCache,
   type ResponseCacheLookup,
   type StoredResponse,
   type StoredResponseInfo,
-} from '@cacheset/http';
+} from '@cacheset/core';
+import { createHttpCaching, registerHttpOperations, strongCaching, type HttpCaching } from '@cacheset/http';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 

@@ -18,6 +18,7 @@ import type {
   PurgerOptions,
   RetryOptions,
 } from './PurgerOptions.js';
+import { OptionReader } from '@cacheset/core/internal';
 
 export interface ResolvedRetry {
   readonly attempts: number;
@@ -110,76 +111,40 @@ const PROXY_KEYS = [
 ];
 const RETRY_KEYS = ['attempts', 'initialDelayMs', 'maxDelayMs', 'multiplier', 'jitter'];
 
-function invalid(message: string, value: unknown): never {
-  throw purgeError(PurgeErrorCodes.INVALID_OPTIONS, message, value);
-}
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const read: OptionReader = new OptionReader((message, value) =>
+  purgeError(PurgeErrorCodes.INVALID_OPTIONS, message, value),
+);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkKeys(where: string, value: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key))
-      invalid(`${where}: unknown option '${key}'; the options are ${allowed.join(', ')}.`, value);
-  }
-}
-
-function integer(where: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    invalid(`${where} must be an integer from ${min} to ${max}, got ${describeValue(value)}.`, value);
-  return value;
-}
-
-function fraction(where: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
-    invalid(`${where} must be a number from 0 to 1, got ${describeValue(value)}.`, value);
-  return value;
-}
-
-function flag(where: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') invalid(`${where} must be true or false, got ${describeValue(value)}.`, value);
-  return value;
-}
-
-function token(where: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !TOKEN.test(value))
-    invalid(
-      `${where} must be an HTTP method or header name (letters, digits, - and the like), got ${describeValue(value)}.`,
-      value,
-    );
-  return value;
-}
-
 function resolveRetry(where: string, value: unknown, base: ResolvedRetry): ResolvedRetry {
   if (value === undefined) return base;
   if (!isRecord(value))
-    invalid(`${where} must be an object such as { attempts: 8 }, got ${describeValue(value)}.`, value);
+    read.fail(`${where} must be an object such as { attempts: 8 }, got ${describeValue(value)}.`, value);
   const v = value as RetryOptions & Record<string, unknown>;
-  checkKeys(where, v, RETRY_KEYS);
-  const initialDelayMs = integer(`${where}.initialDelayMs`, v.initialDelayMs, base.initialDelayMs, 0, 3_600_000);
-  const maxDelayMs = integer(
-    `${where}.maxDelayMs`,
-    v.maxDelayMs,
-    Math.max(base.maxDelayMs, initialDelayMs),
-    0,
-    3_600_000,
-  );
+  read.keys(where, v, RETRY_KEYS);
+  const initialDelayMs = read.integer(`${where}.initialDelayMs`, v.initialDelayMs, base.initialDelayMs, {
+    min: 0,
+    max: 3_600_000,
+  });
+  const maxDelayMs = read.integer(`${where}.maxDelayMs`, v.maxDelayMs, Math.max(base.maxDelayMs, initialDelayMs), {
+    min: 0,
+    max: 3_600_000,
+  });
   if (maxDelayMs < initialDelayMs)
-    invalid(`${where}.maxDelayMs (${maxDelayMs}) is shorter than initialDelayMs (${initialDelayMs}).`, value);
+    read.fail(`${where}.maxDelayMs (${maxDelayMs}) is shorter than initialDelayMs (${initialDelayMs}).`, value);
   const multiplier = v.multiplier ?? base.multiplier;
   if (typeof multiplier !== 'number' || !Number.isFinite(multiplier) || multiplier < 1 || multiplier > 10)
-    invalid(`${where}.multiplier must be a number from 1 to 10, got ${describeValue(multiplier)}.`, multiplier);
+    read.fail(`${where}.multiplier must be a number from 1 to 10, got ${describeValue(multiplier)}.`, multiplier);
   return {
-    attempts: integer(`${where}.attempts`, v.attempts, base.attempts, 1, 100),
+    attempts: read.integer(`${where}.attempts`, v.attempts, base.attempts, { min: 1, max: 100 }),
     initialDelayMs,
     maxDelayMs,
     multiplier,
-    jitter: fraction(`${where}.jitter`, v.jitter, base.jitter),
+    jitter: read.number(`${where}.jitter`, v.jitter, base.jitter, { min: 0, max: 1 }),
   };
 }
 
@@ -197,19 +162,18 @@ function resolveDelivery(
   value: DeliveryOptions & Record<string, unknown>,
   base: ResolvedDelivery,
 ): ResolvedDelivery {
-  const timeoutMs = integer(`${where}.timeoutMs`, value.timeoutMs, base.timeoutMs, 1, 600_000);
+  const timeoutMs = read.integer(`${where}.timeoutMs`, value.timeoutMs, base.timeoutMs, { min: 1, max: 600_000 });
   return {
-    concurrency: integer(`${where}.concurrency`, value.concurrency, base.concurrency, 1, 1024),
-    pipelining: integer(`${where}.pipelining`, value.pipelining, base.pipelining, 1, 100),
+    concurrency: read.integer(`${where}.concurrency`, value.concurrency, base.concurrency, { min: 1, max: 1024 }),
+    pipelining: read.integer(`${where}.pipelining`, value.pipelining, base.pipelining, { min: 1, max: 100 }),
     timeoutMs,
-    connectTimeoutMs: integer(
+    connectTimeoutMs: read.integer(
       `${where}.connectTimeoutMs`,
       value.connectTimeoutMs,
       Math.min(base.connectTimeoutMs, timeoutMs),
-      1,
-      600_000,
+      { min: 1, max: 600_000 },
     ),
-    maxQueue: integer(`${where}.maxQueue`, value.maxQueue, base.maxQueue, 1, 10_000_000),
+    maxQueue: read.integer(`${where}.maxQueue`, value.maxQueue, base.maxQueue, { min: 1, max: 10_000_000 }),
     retry: resolveRetry(`${where}.retry`, value.retry, base.retry),
   };
 }
@@ -217,14 +181,14 @@ function resolveDelivery(
 function resolveHeaders(where: string, value: unknown): Readonly<Record<string, string>> {
   if (value === undefined) return {};
   if (!isRecord(value))
-    invalid(`${where} must be an object of header names and values, got ${describeValue(value)}.`, value);
+    read.fail(`${where} must be an object of header names and values, got ${describeValue(value)}.`, value);
   const headers: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
-    if (!TOKEN.test(name)) invalid(`${where}: ${JSON.stringify(name)} is not a header name.`, name);
+    if (!TOKEN.test(name)) read.fail(`${where}: ${JSON.stringify(name)} is not a header name.`, name);
     if (name.toLowerCase() === 'host')
-      invalid(`${where}: the Host header comes from 'domains' (or the proxy URL), not from extra headers.`, name);
+      read.fail(`${where}: the Host header comes from 'domains' (or the proxy URL), not from extra headers.`, name);
     if (typeof v !== 'string' || !HEADER_VALUE.test(v))
-      invalid(`${where}.${name} must be a header value without line breaks, got ${describeValue(v)}.`, v);
+      read.fail(`${where}.${name} must be a header value without line breaks, got ${describeValue(v)}.`, v);
     headers[name.toLowerCase()] = v;
   }
   return Object.freeze(headers);
@@ -232,17 +196,17 @@ function resolveHeaders(where: string, value: unknown): Readonly<Record<string, 
 
 function resolveTls(where: string, value: unknown, address: ProxyAddress): ProxyTlsOptions | undefined {
   if (value === undefined) return undefined;
-  if (!isRecord(value)) invalid(`${where} must be an object such as { ca }, got ${describeValue(value)}.`, value);
-  checkKeys(where, value, ['ca', 'rejectUnauthorized', 'servername']);
-  if (address.scheme !== 'https') invalid(`${where} is set but ${address.href} is not an https URL.`, value);
+  if (!isRecord(value)) read.fail(`${where} must be an object such as { ca }, got ${describeValue(value)}.`, value);
+  read.keys(where, value, ['ca', 'rejectUnauthorized', 'servername']);
+  if (address.scheme !== 'https') read.fail(`${where} is set but ${address.href} is not an https URL.`, value);
   const tls = value as ProxyTlsOptions;
   const cas = tls.ca === undefined ? [] : Array.isArray(tls.ca) ? (tls.ca as readonly unknown[]) : [tls.ca];
   for (const ca of cas)
     if (typeof ca !== 'string' && !Buffer.isBuffer(ca))
-      invalid(`${where}.ca must be PEM text or a Buffer (or a list of them), got ${describeValue(ca)}.`, ca);
-  flag(`${where}.rejectUnauthorized`, tls.rejectUnauthorized, true);
+      read.fail(`${where}.ca must be PEM text or a Buffer (or a list of them), got ${describeValue(ca)}.`, ca);
+  read.flag(`${where}.rejectUnauthorized`, tls.rejectUnauthorized, true);
   if (tls.servername !== undefined && (typeof tls.servername !== 'string' || tls.servername === ''))
-    invalid(`${where}.servername must be a host name, got ${describeValue(tls.servername)}.`, tls.servername);
+    read.fail(`${where}.servername must be a host name, got ${describeValue(tls.servername)}.`, tls.servername);
   return tls;
 }
 
@@ -255,16 +219,16 @@ function resolveProxy(entry: unknown, index: number, base: ResolvedDelivery): Re
       ? { url: entry }
       : isRecord(entry)
         ? (entry as ProxyOptions & Record<string, unknown>)
-        : invalid(`${where} must be a URL or { url, ... }, got ${describeValue(entry)}.`, entry);
-  checkKeys(where, options, PROXY_KEYS);
+        : read.fail(`${where} must be a URL or { url, ... }, got ${describeValue(entry)}.`, entry);
+  read.keys(where, options, PROXY_KEYS);
   const address = parseProxyUrl(options.url);
   const kind = options.kind ?? 'varnish';
   if (!KINDS.includes(kind))
-    invalid(`${where}.kind must be one of ${KINDS.join(', ')}, got ${describeValue(kind)}.`, kind);
+    read.fail(`${where}.kind must be one of ${KINDS.join(', ')}, got ${describeValue(kind)}.`, kind);
   const name = options.name ?? address.href;
   if (typeof name !== 'string' || name.trim() === '' || !HEADER_VALUE.test(name))
-    invalid(`${where}.name must be a non-empty single-line text, got ${describeValue(name)}.`, name);
-  const softPurge = flag(`${where}.softPurge`, options.softPurge, false);
+    read.fail(`${where}.name must be a non-empty single-line text, got ${describeValue(name)}.`, name);
+  const softPurge = read.flag(`${where}.softPurge`, options.softPurge, false);
   if (softPurge && kind !== 'varnish') {
     throw purgeError(
       PurgeErrorCodes.UNSUPPORTED,
@@ -273,7 +237,15 @@ function resolveProxy(entry: unknown, index: number, base: ResolvedDelivery): Re
     );
   }
   const defaultPurgeMethod = 'PURGE';
-  const purgeMethod = token(`${where}.purgeMethod`, options.purgeMethod, defaultPurgeMethod).toUpperCase();
+  const purgeMethod = read
+    .text(
+      `${where}.purgeMethod`,
+      options.purgeMethod,
+      defaultPurgeMethod,
+      TOKEN,
+      'an HTTP method or header name (letters, digits, - and the like)',
+    )
+    .toUpperCase();
   let tags: TagSettings | undefined;
   if (kind === 'varnish') {
     if (options.tagHeader !== undefined || options.tagSeparator !== undefined) {
@@ -285,22 +257,44 @@ function resolveProxy(entry: unknown, index: number, base: ResolvedDelivery): Re
     }
     tags = {
       header: softPurge ? 'xkey-softpurge' : 'xkey-purge',
-      method: token(`${where}.tagMethod`, options.tagMethod, 'PURGEKEYS').toUpperCase(),
+      method: read
+        .text(
+          `${where}.tagMethod`,
+          options.tagMethod,
+          'PURGEKEYS',
+          TOKEN,
+          'an HTTP method or header name (letters, digits, - and the like)',
+        )
+        .toUpperCase(),
       separator: ' ',
     };
   } else if (kind === 'generic') {
     if (options.tagHeader !== undefined) {
-      const header = token(`${where}.tagHeader`, options.tagHeader, '');
+      const header = read.text(
+        `${where}.tagHeader`,
+        options.tagHeader,
+        '',
+        TOKEN,
+        'an HTTP method or header name (letters, digits, - and the like)',
+      );
       const separator = options.tagSeparator ?? ' ';
       if (separator !== ' ' && separator !== ',')
-        invalid(`${where}.tagSeparator must be ' ' or ',', got ${describeValue(separator)}.`, separator);
+        read.fail(`${where}.tagSeparator must be ' ' or ',', got ${describeValue(separator)}.`, separator);
       tags = {
         header: header.toLowerCase(),
-        method: token(`${where}.tagMethod`, options.tagMethod, 'PURGE').toUpperCase(),
+        method: read
+          .text(
+            `${where}.tagMethod`,
+            options.tagMethod,
+            'PURGE',
+            TOKEN,
+            'an HTTP method or header name (letters, digits, - and the like)',
+          )
+          .toUpperCase(),
         separator,
       };
     } else if (options.tagMethod !== undefined || options.tagSeparator !== undefined) {
-      invalid(
+      read.fail(
         `${where} (${name}): tagMethod and tagSeparator need tagHeader, the header the proxy reads tags from.`,
         options,
       );
@@ -313,13 +307,13 @@ function resolveProxy(entry: unknown, index: number, base: ResolvedDelivery): Re
     );
   }
   if (kind === 'nginx' && purgeMethod !== 'PURGE' && purgeMethod !== 'GET') {
-    invalid(
+    read.fail(
       `${where} (${name}): nginx purges with PURGE (proxy_cache_purge PURGE ...) or GET on a purge location (proxy_cache_purge zone key), got ${purgeMethod}.`,
       purgeMethod,
     );
   }
   if (purgeMethod === 'GET' && address.prefix === '') {
-    invalid(
+    read.fail(
       `${where} (${name}): purgeMethod GET needs a purge location in the URL (http://nginx:8080/purge); GET on the bare URL would fetch pages, not purge them.`,
       options.url,
     );
@@ -332,7 +326,7 @@ function resolveProxy(entry: unknown, index: number, base: ResolvedDelivery): Re
     softPurge,
     tags,
     ban: kind === 'varnish',
-    maxHeaderBytes: integer(`${where}.maxHeaderBytes`, options.maxHeaderBytes, 7_500, 64, 1_048_576),
+    maxHeaderBytes: read.integer(`${where}.maxHeaderBytes`, options.maxHeaderBytes, 7_500, { min: 64, max: 1_048_576 }),
     headers: resolveHeaders(`${where}.headers`, options.headers),
     delivery: resolveDelivery(where, options, base),
     tls: resolveTls(`${where}.tls`, options.tls, address),
@@ -345,21 +339,21 @@ function resolveVirtualHosting(
 ): ResolvedVirtualHosting {
   if (value === undefined || value === 'public-host') return { mode: 'public-host', domains };
   if (!isRecord(value) || value.mode !== 'vhm')
-    invalid(
+    read.fail(
       `virtualHosting must be 'public-host' or { mode: 'vhm', root, prefix? }, got ${describeValue(value)}.`,
       value,
     );
-  checkKeys('virtualHosting', value, ['mode', 'root', 'prefix']);
+  read.keys('virtualHosting', value, ['mode', 'root', 'prefix']);
   const vhm = value as { root?: unknown; prefix?: unknown };
   if (typeof vhm.root !== 'string')
-    invalid(
+    read.fail(
       `virtualHosting.root must be the site's path in the backend ('/plone', or '/' for the root), got ${describeValue(vhm.root)}.`,
       vhm.root,
     );
   if (vhm.prefix !== undefined && typeof vhm.prefix !== 'string')
-    invalid(`virtualHosting.prefix must be a path such as '/foo/bar', got ${describeValue(vhm.prefix)}.`, vhm.prefix);
+    read.fail(`virtualHosting.prefix must be a path such as '/foo/bar', got ${describeValue(vhm.prefix)}.`, vhm.prefix);
   if (domains.length === 0) {
-    invalid(
+    read.fail(
       `virtualHosting 'vhm' needs the public domains (domains: ['https://www.example.com:443']): the rewritten paths name them, and cacheset never takes them from the current request.`,
       value,
     );
@@ -370,18 +364,18 @@ function resolveVirtualHosting(
 /** Validates every option and fills in the defaults; any mistake is a `CachesetError` now, not at the first purge. */
 export function resolveOptions(options: PurgerOptions): ResolvedConfig {
   if (!isRecord(options))
-    invalid(
+    read.fail(
       `createPurger: expected options such as { proxies: ['http://127.0.0.1:6081'], container }, got ${describeValue(options)}.`,
       options,
     );
   const o = options as PurgerOptions & Record<string, unknown>;
-  checkKeys('createPurger', o, PURGER_KEYS);
+  read.keys('createPurger', o, PURGER_KEYS);
   if (!Array.isArray(o.proxies))
-    invalid(`proxies must be a list of proxy URLs or { url, ... }, got ${describeValue(o.proxies)}.`, o.proxies);
+    read.fail(`proxies must be a list of proxy URLs or { url, ... }, got ${describeValue(o.proxies)}.`, o.proxies);
   const deliveryOptions = o.delivery ?? {};
   if (!isRecord(deliveryOptions))
-    invalid(`delivery must be an object, got ${describeValue(deliveryOptions)}.`, deliveryOptions);
-  checkKeys('delivery', deliveryOptions, DELIVERY_KEYS);
+    read.fail(`delivery must be an object, got ${describeValue(deliveryOptions)}.`, deliveryOptions);
+  read.keys('delivery', deliveryOptions, DELIVERY_KEYS);
   const base = resolveDelivery(
     'delivery',
     deliveryOptions as DeliveryOptions & Record<string, unknown>,
@@ -407,25 +401,28 @@ export function resolveOptions(options: PurgerOptions): ResolvedConfig {
     targets.add(proxy.address.href);
   }
   if (o.domains !== undefined && !Array.isArray(o.domains))
-    invalid(`domains must be a list such as ['https://www.example.com'], got ${describeValue(o.domains)}.`, o.domains);
+    read.fail(
+      `domains must be a list such as ['https://www.example.com'], got ${describeValue(o.domains)}.`,
+      o.domains,
+    );
   const domains = ((o.domains ?? []) as readonly unknown[]).map(parseDomain);
   const virtualHosting = resolveVirtualHosting(o.virtualHosting, domains);
   if (o.bus !== undefined && o.bus !== false && !(o.bus instanceof EventBus))
-    invalid(`bus must be an EventBus or false, got ${describeValue(o.bus)}.`, o.bus);
+    read.fail(`bus must be an EventBus or false, got ${describeValue(o.bus)}.`, o.bus);
   const bus = o.bus === false ? undefined : (o.bus ?? getDefaultBus());
   if (o.adapters !== undefined && !(o.adapters instanceof AdapterLookup))
-    invalid(`adapters must be an AdapterLookup, got ${describeValue(o.adapters)}.`, o.adapters);
+    read.fail(`adapters must be an AdapterLookup, got ${describeValue(o.adapters)}.`, o.adapters);
   if (
     o.container !== undefined &&
     (typeof o.container !== 'object' ||
       o.container === null ||
       typeof (o.container as { isBound?: unknown }).isBound !== 'function')
   ) {
-    invalid(`container must be an inversify Container, got ${describeValue(o.container)}.`, o.container);
+    read.fail(`container must be an inversify Container, got ${describeValue(o.container)}.`, o.container);
   }
   const adapters = o.adapters ?? (o.container === undefined ? undefined : new AdapterLookup(o.container));
   if (adapters === undefined && bus !== undefined) {
-    invalid(
+    read.fail(
       `createPurger: give the application's inversify container (container) or an AdapterLookup (adapters): Purge events are turned into paths by the IPurgePaths adapters bound there. Pass bus: false to purge only by hand.`,
       options,
     );
@@ -434,7 +431,7 @@ export function resolveOptions(options: PurgerOptions): ResolvedConfig {
     o.logger !== undefined &&
     (!isRecord(o.logger) || typeof o.logger.warn !== 'function' || typeof o.logger.error !== 'function')
   ) {
-    invalid(
+    read.fail(
       `logger must have warn(message, details) and error(message, details), got ${describeValue(o.logger)}.`,
       o.logger,
     );
@@ -444,10 +441,10 @@ export function resolveOptions(options: PurgerOptions): ResolvedConfig {
     virtualHosting,
     adapters,
     bus,
-    enabled: flag('enabled', o.enabled, true),
-    tags: flag('tags', o.tags, true),
-    waitForDelivery: flag('waitForDelivery', o.waitForDelivery, false),
-    historySize: integer('historySize', o.historySize, 200, 0, 100_000),
+    enabled: read.flag('enabled', o.enabled, true),
+    tags: read.flag('tags', o.tags, true),
+    waitForDelivery: read.flag('waitForDelivery', o.waitForDelivery, false),
+    historySize: read.integer('historySize', o.historySize, 200, { min: 0, max: 100_000 }),
     logger: o.logger ?? consoleLogger,
   };
 }

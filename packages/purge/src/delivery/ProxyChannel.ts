@@ -1,7 +1,6 @@
 import { Pool } from 'undici';
 import type { ResolvedProxy } from '../config/resolveOptions.js';
 import { PurgeErrorCodes, type PurgeErrorCode } from '../errors/purgeErrorCodes.js';
-import type { ThrottledReporter } from '../logging/ThrottledReporter.js';
 import type { PurgeRequest } from '../proxies/PurgeRequest.js';
 import type { PurgeHistory } from '../stats/PurgeHistory.js';
 import type { PurgeOutcome, PurgeRecord } from '../stats/PurgeRecord.js';
@@ -9,6 +8,7 @@ import { ProxyCounters, type ProxyStatistics } from '../stats/ProxyCounters.js';
 import { backoffDelay } from './backoff.js';
 import { classifyStatus } from './classifyStatus.js';
 import { sendRequest } from './sendRequest.js';
+import { type OnceLogger } from '@cacheset/core/internal';
 
 type JobState = 'ready' | 'in-flight' | 'waiting' | 'done';
 
@@ -28,7 +28,7 @@ interface Job {
 /** Shared by every channel of one purger: record ids, the history and the log. */
 export interface ChannelContext {
   readonly history: PurgeHistory;
-  readonly reporter: ThrottledReporter;
+  readonly reporter: OnceLogger;
   nextId(): number;
 }
 
@@ -375,7 +375,7 @@ export class ProxyChannel {
       else c.unsupported += 1;
       if (outcome !== 'unsupported') c.lastFailureAt = finishedAt;
       const level = outcome === 'unsupported' ? 'warn' : 'error';
-      this.#context.reporter.report(
+      this.#context.reporter.throttled(
         level,
         `${proxy.name}:${outcome}:${code ?? ''}`,
         `cacheset purge: ${request.method} ${url} (Host: ${request.host}) to ${proxy.name} ${outcome === 'unsupported' ? 'is not supported' : outcome}${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${detail}`,

@@ -3,6 +3,7 @@ import { CachesetError, describeValue } from '@cacheset/core';
 import { PurgeErrorCodes, purgeError } from '../errors/purgeErrorCodes.js';
 import type { ManualPurge, Purger } from '../Purger.js';
 import { bearerToken, tokenMatches } from './tokenMatches.js';
+import { OptionReader } from '@cacheset/core/internal';
 
 export interface PurgeEndpointOptions {
   /**
@@ -94,21 +95,19 @@ function parseInput(url: URL, body: unknown): ManualPurge {
  * - `GET`: statistics and history as JSON; `GET ?format=prometheus`: metrics text;
  * - without the token (or when no token is configured): 403.
  */
+const ENDPOINT_KEYS = ['token', 'maxBodyBytes'] satisfies readonly (keyof PurgeEndpointOptions)[];
+
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const endpointOptions: OptionReader = new OptionReader(
+  (message, value) => purgeError(PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS, message, value),
+  'purgeEndpoint: ',
+);
+
 export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Handler {
-  if (typeof options !== 'object' || options === null) {
-    throw purgeError(
-      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
-      `purgeEndpoint: expected { token }, got ${describeValue(options)}.`,
-      options,
-    );
-  }
+  endpointOptions.record('options', options, 'an object { token }');
+  endpointOptions.keys('', options, ENDPOINT_KEYS);
   const token = options.token;
-  if (token !== undefined && typeof token !== 'string') {
-    throw purgeError(
-      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
-      `purgeEndpoint: token must be a string, got ${describeValue(token)}.`,
-    );
-  }
+  if (token !== undefined && typeof token !== 'string') endpointOptions.invalid('token', 'must be a string', token);
   if (token !== undefined && token !== '' && (token.length < MIN_TOKEN || /\s/.test(token))) {
     throw purgeError(
       PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
@@ -116,13 +115,8 @@ export function purgeEndpoint(purger: Purger, options: PurgeEndpointOptions): Ha
     );
   }
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw purgeError(
-      PurgeErrorCodes.INVALID_ENDPOINT_OPTIONS,
-      `purgeEndpoint: maxBodyBytes must be a positive integer, got ${describeValue(maxBodyBytes)}.`,
-      maxBodyBytes,
-    );
-  }
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1)
+    endpointOptions.invalid('maxBodyBytes', 'must be a positive integer', maxBodyBytes);
   const enabled = token !== undefined && token !== '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,4 +1,4 @@
-import type { ResponseScope } from '@cacheset/http';
+import { type ResponseScope } from '@cacheset/core';
 
 /**
  * Longest response key accepted: longer request targets are not worth a cache slot (and are likely

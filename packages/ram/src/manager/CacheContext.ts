@@ -2,12 +2,12 @@ import type { AdapterLookup } from '@cacheset/core';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import type { InvalidationLog } from '../invalidation/InvalidationLog.js';
 import type { Invalidator } from '../invalidation/Invalidator.js';
-import type { OnceLogger } from '../logging/OnceLogger.js';
 import type { ResolvedOptions } from '../options/resolveOptions.js';
 import type { ObjectPathResolver } from '../paths/ObjectPathResolver.js';
 import type { RedisTier } from '../shared/RedisTier.js';
 import type { Counters, RefusalCategory } from '../stats/Counters.js';
 import type { EntryStore } from '../store/EntryStore.js';
+import { type OnceLogger } from '@cacheset/core/internal';
 
 /** What the manager's parts share: one store, one set of counters, one invalidation log, one tier. */
 export class CacheContext {

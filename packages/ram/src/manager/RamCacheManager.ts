@@ -1,5 +1,16 @@
-import { AdapterLookup, CachesetError, catalogCounterOf, describeValue, isSurrogateKey } from '@cacheset/core';
-import type { ResponseCache, ResponseCacheLookup, ResponseScope } from '@cacheset/http';
+import {
+  AdapterLookup,
+  CachesetError,
+  catalogCounterOf,
+  describeValue,
+  isSurrogateKey,
+  type ResponseCache,
+  type ResponseCacheLookup,
+  type ResponseCacheVerdict,
+  type ResponseScope,
+  type StoredResponse,
+  type StoredResponseInfo,
+} from '@cacheset/core';
 import type { Registry } from 'prom-client';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
@@ -8,7 +19,6 @@ import { Invalidator } from '../invalidation/Invalidator.js';
 import { listenForPurges } from '../invalidation/PurgeListener.js';
 import { purgeTargets } from '../invalidation/purgeTargets.js';
 import { SCOPED_KEY_MARK } from '../keys/responseKey.js';
-import { OnceLogger } from '../logging/OnceLogger.js';
 import type { RamCacheOptions } from '../options/RamCacheOptions.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import { assertPath, canonicalPath, pathProblem } from '../paths/canonicalPath.js';
@@ -24,6 +34,7 @@ import { EntryStore, type EntryTable } from '../store/EntryStore.js';
 import { CacheContext } from './CacheContext.js';
 import { ResponseStore } from './ResponseStore.js';
 import { ValueCache } from './ValueCache.js';
+import { OnceLogger } from '@cacheset/core/internal';
 
 /**
  * The RAM cache manager: one byte-bounded store with two uses.
@@ -85,7 +96,10 @@ export class RamCacheManager implements ResponseCache {
       invalidator: new Invalidator(store, log, resolved.logger),
       paths: new ObjectPathResolver(resolved.objectPath, adapters),
       adapters,
-      logger: new OnceLogger(resolved.logger),
+      logger: new OnceLogger(resolved.logger, {
+        saturatedMessage:
+          'cacheset ram: 1024 distinct problems were logged; further ones are only counted in the statistics.',
+      }),
     });
     this.#ctx = ctx;
     this.#table = store.table;
@@ -117,6 +131,16 @@ export class RamCacheManager implements ResponseCache {
     }
     this.#unsubscribe =
       resolved.bus === undefined ? undefined : listenForPurges(resolved.bus, (object) => this.#purge(object));
+  }
+
+  /** `ResponseCache.peek` (for explained requests): see `ResponseStore`. */
+  peek(key: string, scope?: ResponseScope): boolean {
+    return this.responses.peek(key, scope);
+  }
+
+  /** `ResponseCache.judge` (for explained requests): see `ResponseStore`. */
+  judge(info: StoredResponseInfo, response: StoredResponse): ResponseCacheVerdict {
+    return this.responses.judge(info, response);
   }
 
   /**

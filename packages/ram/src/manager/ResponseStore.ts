@@ -1,12 +1,15 @@
-import { describeValue, isSurrogateKey } from '@cacheset/core';
-import type {
-  ResponseCache,
-  ResponseCacheFill,
-  ResponseCacheLookup,
-  ResponseScope,
-  StoredResponse,
-  StoredResponseInfo,
-} from '@cacheset/http';
+import {
+  describeValue,
+  isSurrogateKey,
+  type FillAbandonReason,
+  type ResponseCache,
+  type ResponseCacheFill,
+  type ResponseCacheLookup,
+  type ResponseCacheVerdict,
+  type ResponseScope,
+  type StoredResponse,
+  type StoredResponseInfo,
+} from '@cacheset/core';
 import { LRUCache } from 'lru-cache';
 import type { Flight } from '../coalescing/Flight.js';
 import { FlightTable } from '../coalescing/FlightTable.js';
@@ -30,7 +33,7 @@ interface FillSink {
     info: StoredResponseInfo,
     response: StoredResponse,
   ): void;
-  abandon(flight: Flight<ResponseCacheLookup>, reason: string): void;
+  abandon(flight: Flight<ResponseCacheLookup>, reason: FillAbandonReason): void;
   misuse(what: 'stored' | 'abandoned'): void;
 }
 
@@ -54,24 +57,31 @@ class ResponseFill implements ResponseCacheFill {
     this.#sink.store(this.#flight, this.#lookedUp, info, response);
   }
 
-  abandon(reason: string): void {
+  abandon(reason: FillAbandonReason): void {
     if (this.#done) return this.#sink.misuse('abandoned');
     this.#done = true;
-    this.#sink.abandon(this.#flight, typeof reason === 'string' ? reason : '');
+    this.#sink.abandon(this.#flight, reason);
   }
 }
 const ABANDONED_KEYS_KEPT = 10_000;
 
 /**
  * Abandon reasons that say nothing about the page itself: a HEAD request, a client that went away, a
- * server error or a timeout. After those, requests keep waiting for each other (a failing backend
- * should see one request per wave, not a stampede); after any other reason (a cookie, private, a
- * Vary the key cannot follow, a 404) the page is uncacheable by nature and they stop waiting.
+ * server error, a body too large to buffer, a response nothing stored. After those, requests keep
+ * waiting for each other (a failing backend should see one request per wave, not a stampede); after
+ * any other reason (a cookie, private, a Vary the key cannot follow, a 404, an unknown code) the
+ * page is uncacheable by nature and they stop waiting.
  */
-const TRANSIENT = /HEAD|went away|aborted|closed|timed out|status 5\d\d|too-large|not stored/i;
+const TRANSIENT: ReadonlySet<FillAbandonReason> = new Set<FillAbandonReason>([
+  'head',
+  'client-gone',
+  'server-error',
+  'too-large',
+  'not-stored',
+]);
 
-function uncacheableByNature(reason: string): boolean {
-  return !TRANSIENT.test(reason);
+function uncacheableByNature(reason: FillAbandonReason): boolean {
+  return !TRANSIENT.has(reason);
 }
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
@@ -87,7 +97,7 @@ function storeInfoProblem(info: StoredResponseInfo, key: string): string | undef
 }
 
 /**
- * The response cache behind `@cacheset/http`'s `ramCache` option (`createHttpCaching({ responseCache })`).
+ * The response cache (core's `ResponseCache` contract) behind the HTTP operations' `ramCache` option.
  *
  * - A hit answers synchronously with the entry itself (it is its own `{ response }`): no allocation,
  *   no promise.
@@ -216,6 +226,32 @@ export class ResponseStore implements ResponseCache {
       return this.#badKey(key);
     if (this.#ctx.closed) return EMPTY;
     return this.#miss(bound, key);
+  }
+
+  /** `ResponseCache.peek`: a fresh copy is kept for `key` and `scope`; counts and touches nothing. */
+  peek(key: string, scope?: ResponseScope): boolean {
+    if (typeof key !== 'string' || key.length === 0) return false;
+    const bound = scope === undefined ? key : scopedResponseKey(key, scope);
+    const entry = bound === undefined ? undefined : this.#store.peek(bound);
+    return entry?.response !== undefined && entry.freshUntil > this.#now();
+  }
+
+  /**
+   * `ResponseCache.judge`: whether `response` would be kept under `info`, by the same checks a fill's
+   * `store` makes (the record, the response, a switched-off path, the entry size); stores nothing.
+   */
+  judge(info: StoredResponseInfo, response: StoredResponse): ResponseCacheVerdict {
+    const ctx = this.#ctx;
+    const infoProblem = storeInfoProblem(info, info.key);
+    if (infoProblem !== undefined) return { stores: false, reason: 'malformed' };
+    const refusal = responseRefusal(response);
+    if (refusal !== undefined) return { stores: false, reason: refusal.category };
+    if (ctx.disabled.has(canonicalPath(info.path))) return { stores: false, reason: 'disabled' };
+    const size =
+      ENTRY_OVERHEAD_BYTES + stringBytes(info.key) + headersSize(response.headers) + bytesSize(response.body);
+    if (size > ctx.options.maxEntryBytes) return { stores: false, reason: 'too-large' };
+    const { maxAgeMs } = ctx.options;
+    return maxAgeMs > 0 ? { stores: true, ttlSeconds: maxAgeMs / 1000 } : { stores: true };
   }
 
   /** Abandons every render in progress (the manager is closing): waiting requests render themselves. */

@@ -1,12 +1,4 @@
-import {
-  CachesetError,
-  consoleLogger,
-  describeValue,
-  EventBus,
-  getDefaultBus,
-  parseDuration,
-  type CachesetLogger,
-} from '@cacheset/core';
+import { consoleLogger, EventBus, getDefaultBus, type CachesetLogger } from '@cacheset/core';
 import type { Container } from 'inversify';
 import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
@@ -15,6 +7,7 @@ import { resolveRedisOptions, type ResolvedRedisOptions } from '../shared/resolv
 import { SLOT_BYTES } from '../serialization/memorySize.js';
 import { parseByteSize } from './parseByteSize.js';
 import type { RamCacheOptions } from './RamCacheOptions.js';
+import { OptionReader } from '@cacheset/core/internal';
 
 export interface ResolvedOptions {
   readonly name: string;
@@ -39,7 +32,7 @@ export interface ResolvedOptions {
   readonly now: () => number;
 }
 
-const KNOWN: ReadonlySet<string> = new Set([
+const KNOWN = [
   'name',
   'maxBytes',
   'maxEntries',
@@ -58,60 +51,41 @@ const KNOWN: ReadonlySet<string> = new Set([
   'statsWindow',
   'maxStatsRows',
   'now',
-]);
+] satisfies readonly (keyof RamCacheOptions)[];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 /** lru-cache sizes its arrays by the entry limit; past this a cache should be several caches. */
 const MAX_ENTRIES_LIMIT = 16_777_216;
 
-function bad(option: string, message: string, value: unknown): never {
-  throw ramError(RamErrorCodes.INVALID_OPTIONS, `${option}: ${message}, got ${describeValue(value)}.`, value);
-}
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const read: OptionReader = new OptionReader((message, value, cause) =>
+  ramError(RamErrorCodes.INVALID_OPTIONS, message, value, cause),
+);
 
-function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    bad(option, `expected a whole number from ${min} to ${max}`, value);
-  return value;
-}
-
-function durationMs(value: unknown, option: string, fallbackSeconds: number): number {
-  if (value === undefined) return fallbackSeconds * 1000;
-  try {
-    return parseDuration(value) * 1000;
-  } catch (error) {
-    const reason = CachesetError.is(error) ? error.message : String(error);
-    throw ramError(RamErrorCodes.INVALID_OPTIONS, `${option}: ${reason}`, value, error);
-  }
-}
+const durationMs = (option: string, value: unknown, fallbackSeconds: number): number =>
+  read.duration(option, value, fallbackSeconds) * 1000;
 
 /**
  * Validates every option at construction: a typo or a wrong unit is an error naming the option now,
  * not a cache that silently does something else in production.
  */
 export function resolveOptions(options: RamCacheOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw ramError(
-      RamErrorCodes.INVALID_OPTIONS,
-      `RamCacheManager: expected an options object, got ${describeValue(options)}.`,
-      options,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key))
-      bad(key, `unknown option (known: ${[...KNOWN].join(', ')})`, (options as Record<string, unknown>)[key]);
-  }
-  const name = options.name ?? 'default';
-  if (typeof name !== 'string' || !NAME.test(name))
-    bad('name', 'expected a name of letters, digits, _ . - (at most 64, starting with a letter)', name);
+  read.record('RamCacheManager: options', options, 'an options object');
+  read.keys('RamCacheManager', options, KNOWN);
+  const name = read.text(
+    'name',
+    options.name,
+    'default',
+    NAME,
+    'a name of letters, digits, _ . - (at most 64, starting with a letter)',
+  );
   const maxBytes = options.maxBytes === undefined ? 64 * 1024 * 1024 : parseByteSize(options.maxBytes, 'maxBytes');
   // By default one slot per KiB of budget (capped): the slot tables are reserved out of the budget.
-  const maxEntries = integer(
-    options.maxEntries,
+  const maxEntries = read.integer(
     'maxEntries',
+    options.maxEntries,
     Math.min(100_000, Math.max(16, Math.floor(maxBytes / 1024))),
-    1,
-    MAX_ENTRIES_LIMIT,
+    { min: 1, max: MAX_ENTRIES_LIMIT },
   );
   const reservedBytes = maxEntries * SLOT_BYTES;
   const entryBudget = maxBytes - reservedBytes;
@@ -120,29 +94,32 @@ export function resolveOptions(options: RamCacheOptions): ResolvedOptions {
       ? Math.max(1, Math.floor(entryBudget / 16))
       : parseByteSize(options.maxEntryBytes, 'maxEntryBytes');
   if (entryBudget < 1024) {
-    bad(
+    read.invalid(
       'maxBytes',
       `leaves no room for entries: ${maxEntries} entry slots take ${reservedBytes} bytes of it; raise maxBytes or lower maxEntries`,
       options.maxBytes,
     );
   }
   if (maxEntryBytes > entryBudget)
-    bad(
+    read.invalid(
       'maxEntryBytes',
       `must not exceed the budget left for entries (${entryBudget} of maxBytes ${maxBytes} after ${maxEntries} slots)`,
       options.maxEntryBytes,
     );
-  const maxAgeMs = durationMs(options.maxAge, 'maxAge', 3600);
-  const staleMs = durationMs(options.staleWhileRevalidate, 'staleWhileRevalidate', 0);
+  const maxAgeMs = durationMs('maxAge', options.maxAge, 3600);
+  const staleMs = durationMs('staleWhileRevalidate', options.staleWhileRevalidate, 0);
   if (staleMs > 0 && maxAgeMs === 0)
-    bad(
+    read.invalid(
       'staleWhileRevalidate',
       'needs a maxAge above 0 (entries that never expire are never stale)',
       options.staleWhileRevalidate,
     );
-  const waitTimeoutMs = integer(options.waitTimeoutMs, 'waitTimeoutMs', 10_000, 1, 600_000);
-  const fillTimeoutMs = integer(options.fillTimeoutMs, 'fillTimeoutMs', 60_000, 1, 3_600_000);
-  const abandonedKeyTtlMs = integer(options.abandonedKeyTtlMs, 'abandonedKeyTtlMs', 5_000, 0, 3_600_000);
+  const waitTimeoutMs = read.integer('waitTimeoutMs', options.waitTimeoutMs, 10_000, { min: 1, max: 600_000 });
+  const fillTimeoutMs = read.integer('fillTimeoutMs', options.fillTimeoutMs, 60_000, { min: 1, max: 3_600_000 });
+  const abandonedKeyTtlMs = read.integer('abandonedKeyTtlMs', options.abandonedKeyTtlMs, 5_000, {
+    min: 0,
+    max: 3_600_000,
+  });
   const requestVariables = parseRequestVariables(options.requestVariables ?? ['user']);
   const container = options.container;
   if (
@@ -151,30 +128,21 @@ export function resolveOptions(options: RamCacheOptions): ResolvedOptions {
       container === null ||
       typeof (container as { getAll?: unknown }).getAll !== 'function')
   ) {
-    bad('container', 'expected an inversify Container', container);
+    read.invalid('container', 'must be an inversify Container', container);
   }
-  if (options.objectPath !== undefined && typeof options.objectPath !== 'function')
-    bad('objectPath', 'expected a function (object) => path or undefined', options.objectPath);
+  const objectPath = read.func('objectPath', options.objectPath, 'a function (object) => path or undefined');
   const bus = options.bus === false ? undefined : (options.bus ?? getDefaultBus());
   if (
     bus !== undefined &&
     !(bus instanceof EventBus) &&
     typeof (bus as { subscribe?: unknown }).subscribe !== 'function'
   )
-    bad('bus', 'expected an EventBus or false', options.bus);
-  const logger = options.logger ?? consoleLogger;
-  if (
-    typeof logger !== 'object' ||
-    logger === null ||
-    typeof logger.warn !== 'function' ||
-    typeof logger.error !== 'function'
-  )
-    bad('logger', 'expected { warn(message, details), error(message, details) }', logger);
-  const statsWindowMs = durationMs(options.statsWindow, 'statsWindow', 300);
-  if (statsWindowMs === 0) bad('statsWindow', 'must be above 0', options.statsWindow);
-  const maxStatsRows = integer(options.maxStatsRows, 'maxStatsRows', 1_000, 1, MAX_ENTRIES_LIMIT);
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') bad('now', 'expected a function returning epoch milliseconds', now);
+    read.invalid('bus', 'must be an EventBus or false', options.bus);
+  const logger = read.logger('logger', options.logger) ?? consoleLogger;
+  const statsWindowMs = durationMs('statsWindow', options.statsWindow, 300);
+  if (statsWindowMs === 0) read.invalid('statsWindow', 'must be above 0', options.statsWindow);
+  const maxStatsRows = read.integer('maxStatsRows', options.maxStatsRows, 1_000, { min: 1, max: MAX_ENTRIES_LIMIT });
+  const now = read.func('now', options.now, 'a function returning epoch milliseconds') ?? Date.now;
   return {
     name,
     maxBytes,
@@ -188,7 +156,7 @@ export function resolveOptions(options: RamCacheOptions): ResolvedOptions {
     abandonedKeyTtlMs,
     requestVariables,
     container,
-    objectPath: options.objectPath,
+    objectPath,
     bus,
     logger,
     redis: options.redis === undefined ? undefined : resolveRedisOptions(options.redis),

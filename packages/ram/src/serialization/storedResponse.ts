@@ -1,6 +1,6 @@
-import type { StoredResponse } from '@cacheset/http';
 import type { RefusalCategory } from '../stats/Counters.js';
 import { ownedBytes } from './encodeValue.js';
+import { type StoredResponse } from '@cacheset/core';
 
 function isHeaderList(value: unknown): value is readonly (readonly [string, string])[] {
   if (!Array.isArray(value)) return false;
@@ -20,14 +20,14 @@ export interface ResponseRefusal {
 const unsafe = (reason: string): ResponseRefusal => ({ category: 'unsafe-response', reason });
 
 /**
- * Why a response must not be kept, or undefined. @cacheset/http refuses these before it stores, and
+ * Why a response must not be kept, or undefined. The HTTP layer refuses these before it stores, and
  * the store checks again because anything implementing the fill can call it: a response that could
  * carry one user's data to another (a cookie, no-store, `Vary: *`), or that is not a plain complete
  * 200, is never stored.
  *
  * `private` is not checked: the operations write it themselves (the browser-only forms, and the
  * downgrade of per-user copies, which the store binds to their user), so the header cannot say
- * whether the application asked for it. @cacheset/http decides that from what the application set
+ * whether the application asked for it. The HTTP layer decides that from what the application set
  * before the operation wrote its headers, and never hands such a response to a fill. `no-store` is
  * only ever the application's (or `noCaching`'s, which stores nothing), so it is checked.
  */
@@ -60,7 +60,7 @@ export function responseRefusal(response: unknown): ResponseRefusal | undefined 
  * its own (pooled Buffer slices would keep their whole pool alive and break the byte budget).
  */
 export function ownedResponse(response: StoredResponse): StoredResponse {
-  // @cacheset/http hands over a fresh list with lower-case names: the store takes it over (frozen)
+  // The HTTP layer hands over a fresh list with lower-case names: the store takes it over (frozen)
   // instead of copying it; anything else is copied.
   const lowerCase = response.headers.every(([name]) => name === name.toLowerCase());
   const headers = lowerCase

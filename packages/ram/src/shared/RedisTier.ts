@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
-import type { OnceLogger } from '../logging/OnceLogger.js';
 import { ancestorsOf } from '../paths/canonicalPath.js';
 import { decodeInvalidation, encodeInvalidation, type Invalidation } from './InvalidationMessage.js';
 import { CATALOG_SCRIPT, CHECK_SCRIPT, INVALIDATE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './luaScripts.js';
 import type { ResolvedRedisOptions } from './resolveRedisOptions.js';
+import { type OnceLogger } from '@cacheset/core/internal';
 
 /**
  * `connecting`: never reached Redis yet. `up`: both connections ready and resynchronised. `down`:

@@ -1,5 +1,4 @@
-import { isSurrogateKey } from '@cacheset/core';
-import type { StoredResponse } from '@cacheset/http';
+import { isSurrogateKey, type StoredResponse } from '@cacheset/core';
 import type { EntryKind } from '../store/ObjectGroup.js';
 
 const MAGIC = 0x43535231; // 'CSR1'

@@ -4,6 +4,7 @@ import { ramError } from '../errors/ramError.js';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import { REDIS_URL_FORM, redisUrlProblem } from './checkRedisUrl.js';
 import type { RedisTierOptions } from './RedisTierOptions.js';
+import { OptionReader } from '@cacheset/core/internal';
 
 export interface ResolvedRedisOptions {
   readonly url: string | undefined;
@@ -18,7 +19,7 @@ export interface ResolvedRedisOptions {
 }
 
 const PREFIX = /^[A-Za-z0-9_.:{}\-/]{1,128}$/;
-const KNOWN = new Set([
+const KNOWN = [
   'url',
   'client',
   'prefix',
@@ -27,67 +28,63 @@ const KNOWN = new Set([
   'reconnectDelayMs',
   'maxInvalidationRecords',
   'maxPendingInvalidations',
-]);
+] satisfies readonly (keyof RedisTierOptions)[];
 
-function bad(option: string, message: string, value: unknown): never {
-  throw ramError(RamErrorCodes.INVALID_OPTIONS, `redis.${option}: ${message}, got ${describeValue(value)}.`, value);
-}
+// Typed explicitly: a method returning never narrows control flow only through an annotated reference.
+const read: OptionReader = new OptionReader(
+  (message, value) => ramError(RamErrorCodes.INVALID_OPTIONS, message, value),
+  'redis.',
+);
 
-function positiveInteger(value: unknown, option: string, fallback: number, max = 2_147_483_647): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max)
-    bad(option, `expected a whole number from 1 to ${max}`, value);
-  return value;
-}
+const positiveInteger = (option: string, value: unknown, fallback: number, max: number): number =>
+  read.integer(option, value, fallback, { min: 1, max });
 
 /** Validates the `redis` option; every problem is `ERR_CACHESET_RAM_INVALID_OPTIONS` naming the option. */
 export function resolveRedisOptions(options: RedisTierOptions): ResolvedRedisOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw ramError(
       RamErrorCodes.INVALID_OPTIONS,
       `redis: expected { url?, prefix?, ... }, got ${describeValue(options)}.`,
       options,
     );
-  }
-  for (const key of Object.keys(options))
-    if (!KNOWN.has(key))
-      bad(key, `unknown option (known: ${[...KNOWN].join(', ')})`, (options as Record<string, unknown>)[key]);
-  const { url, client, prefix = 'cacheset:' } = options;
+  read.keys('', options, KNOWN);
+  const { url, client } = options;
   if (url !== undefined) {
     const problem = redisUrlProblem(url);
-    if (problem !== undefined) bad('url', `${problem}: expected ${REDIS_URL_FORM}`, url);
+    if (problem !== undefined) read.invalid('url', `${problem}: expected ${REDIS_URL_FORM}`, url);
   }
   if (client !== undefined && (typeof client !== 'object' || client === null || Array.isArray(client)))
-    bad('client', 'expected an object of ioredis options', client);
-  if (typeof prefix !== 'string' || !PREFIX.test(prefix))
-    bad(
-      'prefix',
-      'expected 1 to 128 letters, digits or _ . : - / { } (one prefix per site, e.g. "cacheset:mysite:")',
-      prefix,
-    );
+    read.invalid('client', 'must be an object of ioredis options', client);
+  const prefix = read.text(
+    'prefix',
+    options.prefix,
+    'cacheset:',
+    PREFIX,
+    '1 to 128 letters, digits or _ . : - / { } (one prefix per site, e.g. "cacheset:mysite:")',
+  );
   const delay = options.reconnectDelayMs ?? {};
   if (typeof delay !== 'object' || delay === null)
-    bad('reconnectDelayMs', 'expected { min?, max? } in milliseconds', delay);
-  const reconnectMinMs = positiveInteger(delay.min, 'reconnectDelayMs.min', 100, 60_000);
-  const reconnectMaxMs = positiveInteger(delay.max, 'reconnectDelayMs.max', Math.max(2_000, reconnectMinMs), 600_000);
-  if (reconnectMaxMs < reconnectMinMs) bad('reconnectDelayMs', 'max must not be below min', delay);
+    read.invalid('reconnectDelayMs', 'must be { min?, max? } in milliseconds', delay);
+  const reconnectMinMs = positiveInteger('reconnectDelayMs.min', delay.min, 100, 60_000);
+  const reconnectMaxMs = positiveInteger('reconnectDelayMs.max', delay.max, Math.max(2_000, reconnectMinMs), 600_000);
+  if (reconnectMaxMs < reconnectMinMs) read.invalid('reconnectDelayMs', 'max must not be below min', delay);
   return {
     url: url ?? (client === undefined ? 'redis://127.0.0.1:6379' : undefined),
     client: { ...client },
     prefix,
-    commandTimeoutMs: positiveInteger(options.commandTimeoutMs, 'commandTimeoutMs', 250, 60_000),
-    connectTimeoutMs: positiveInteger(options.connectTimeoutMs, 'connectTimeoutMs', 2_000, 600_000),
+    commandTimeoutMs: positiveInteger('commandTimeoutMs', options.commandTimeoutMs, 250, 60_000),
+    connectTimeoutMs: positiveInteger('connectTimeoutMs', options.connectTimeoutMs, 2_000, 600_000),
     reconnectMinMs,
     reconnectMaxMs,
     maxInvalidationRecords: positiveInteger(
-      options.maxInvalidationRecords,
       'maxInvalidationRecords',
+      options.maxInvalidationRecords,
       10_000,
       10_000_000,
     ),
     maxPendingInvalidations: positiveInteger(
-      options.maxPendingInvalidations,
       'maxPendingInvalidations',
+      options.maxPendingInvalidations,
       1_000,
       1_000_000,
     ),

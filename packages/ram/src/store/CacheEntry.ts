@@ -1,5 +1,5 @@
-import type { ResponseCacheLookup, StoredResponse } from '@cacheset/http';
 import type { EntryKind, ObjectGroup } from './ObjectGroup.js';
+import { type ResponseCacheLookup, type StoredResponse } from '@cacheset/core';
 
 export interface CacheEntryInit {
   readonly key: string;

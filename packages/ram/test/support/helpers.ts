@@ -1,9 +1,14 @@
 import type { CachesetLogger } from '@cacheset/core';
-import type { ResponseCacheFill, ResponseCacheLookup, StoredResponse, StoredResponseInfo } from '@cacheset/http';
 import { afterEach } from 'vitest';
 import { RamCacheManager, type RamCacheOptions } from '../../src/index.js';
+import {
+  type ResponseCacheFill,
+  type ResponseCacheLookup,
+  type StoredResponse,
+  type StoredResponseInfo,
+} from '@cacheset/core';
 
-/** A 200 response as @cacheset/http hands it to the store. */
+/** A 200 response as the HTTP layer hands it to the store. */
 export function response(
   body: string | Uint8Array,
   headers: readonly (readonly [string, string])[] = [['content-type', 'text/html']],

@@ -1,4 +1,6 @@
-import type { CacheExchange } from '@cacheset/core';
+import { annotationKey } from '../exchange/AnnotationKey.js';
+import type { CacheExchange } from '../exchange/CacheExchange.js';
+import type { CaptureAbandonReason } from '../responseCache/AbandonReason.js';
 
 /** A finished response, as the client received it. */
 export interface CapturedResponse {
@@ -16,35 +18,36 @@ export interface ResponseCapture {
   /** Bodies larger than this are not buffered; `abandon('too-large')` is called instead. */
   readonly maxBytes: number;
   complete(response: CapturedResponse): void;
-  abandon(reason: 'too-large' | 'aborted' | 'streamed' | string): void;
+  abandon(reason: CaptureAbandonReason): void;
 }
 
-const capturesKey = Symbol('cacheset.http.captures');
+const capturesKey = annotationKey<ResponseCapture[]>('cacheset.core.captures');
 
 /**
- * Asks the server adapter to buffer this exchange's response body and hand it over when the response
- * is finished. Call it from an operation's `modify`: adapters read the requests right after modify,
- * before the first byte of the body, and buffer only when somebody asked.
+ * Asks the caching session to buffer this exchange's response body and hand it over when the
+ * response is finished. Call it from an operation's `modify`: the session reads the requests right
+ * after modify, before the first byte of the body, and the server adapter buffers only when somebody
+ * asked.
  */
 export function requestCapture(exchange: CacheExchange, capture: ResponseCapture): void {
-  const list = exchange.annotations.get(capturesKey) as ResponseCapture[] | undefined;
-  if (list === undefined) exchange.annotations.set(capturesKey, [capture]);
+  const list = capturesKey.get(exchange);
+  if (list === undefined) capturesKey.set(exchange, [capture]);
   else list.push(capture);
 }
 
-/** The captures requested for an exchange (for server adapters). */
+/** The captures requested for an exchange (for the caching session). */
 export function requestedCaptures(exchange: CacheExchange): readonly ResponseCapture[] {
-  return (exchange.annotations.get(capturesKey) as ResponseCapture[] | undefined) ?? [];
+  return capturesKey.get(exchange) ?? [];
 }
 
 /**
- * Delivers a finished response to every requested capture (for server adapters), or abandons them
- * all with `reason` when `body` is undefined. A throwing capture does not stop the others.
+ * Delivers a finished response to every requested capture (for the caching session), or abandons
+ * them all with `reason` when `body` is undefined. A throwing capture does not stop the others.
  */
 export function settleCaptures(
   exchange: CacheExchange,
   response: { status: number; headers: readonly (readonly [string, string])[]; body: Uint8Array | undefined },
-  reason = 'aborted',
+  reason: CaptureAbandonReason = 'client-gone',
   onError?: (error: unknown) => void,
 ): void {
   for (const capture of requestedCaptures(exchange)) {
@@ -56,5 +59,5 @@ export function settleCaptures(
       onError?.(error);
     }
   }
-  exchange.annotations.delete(capturesKey);
+  capturesKey.delete(exchange);
 }

@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as quickStart from '../examples/quickStart.js';
-import { tempDir } from './support.js';
+import * as quickStart from '../examples/fs/quickStart.js';
+import { tempDir } from '../packages/fs/test/support.js';
 
-const docsPath = fileURLToPath(new URL('../../../docs/fs.md', import.meta.url));
+const docsPath = fileURLToPath(new URL('../docs/fs.md', import.meta.url));
 
 describe('docs/fs.md examples', () => {
   it('quick start: the first request writes the page (and its gzip sibling), a Purge deletes them', async () => {
@@ -27,8 +27,8 @@ describe('docs/fs.md examples', () => {
   it('every example is quoted verbatim in docs/fs.md', async () => {
     const docs = await readFile(docsPath, 'utf8');
     for (const name of ['quickStart']) {
-      const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
-      const marker = `<!-- example: packages/fs/examples/${name}.ts -->`;
+      const source = await readFile(fileURLToPath(new URL(`../examples/fs/${name}.ts`, import.meta.url)), 'utf8');
+      const marker = `<!-- example: examples/fs/${name}.ts -->`;
       const at = docs.indexOf(marker);
       expect(at, `docs/fs.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
       const block = /```ts\n([\s\S]*?)```/.exec(docs.slice(at));

@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { getDefaultBus, resetDefaultBus } from '@cacheset/core';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSite, type Site } from '../examples/site.js';
-import { RecordingProxy } from './support/proxyServers.js';
+import { createSite, type Site } from '../examples/purge/site.js';
+import { RecordingProxy } from '../packages/purge/test/support/proxyServers.js';
 
-describe('the documented example (examples/site.ts)', () => {
+describe('the documented purge example (examples/purge/site.ts)', () => {
   let site: Site | undefined;
   let proxy: RecordingProxy | undefined;
   const original = getDefaultBus();
@@ -45,5 +47,14 @@ describe('the documented example (examples/site.ts)', () => {
       `PURGEKEYS / 127.0.0.1:${proxy.port} image-1`,
     ]);
     expect((await fetch(`${url}/_purge?path=/images/cat`, { method: 'POST' })).status).toBe(403);
+  });
+
+  it('is quoted verbatim in docs/purge.md', async () => {
+    const docs = await readFile(fileURLToPath(new URL('../docs/purge.md', import.meta.url)), 'utf8');
+    const source = await readFile(fileURLToPath(new URL('../examples/purge/site.ts', import.meta.url)), 'utf8');
+    const marker = '<!-- example: examples/purge/site.ts -->';
+    const at = docs.indexOf(marker);
+    expect(at, `docs/purge.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
+    expect(/```ts\n([\s\S]*?)```/.exec(docs.slice(at))?.[1]).toBe(source);
   });
 });

@@ -1,33 +1,28 @@
-import {
-  isPromiseLike,
-  UnitOfWork,
-  type CacheExchange,
-  type CacheRequest,
-  type CacheResponse,
-  type InterceptOutcome,
-  type MaybePromise,
-} from '@cacheset/core';
-import { requestedCaptures, settleCaptures } from '../capture/captureResponse.js';
-import { abandonPendingFill, shouldIgnoreRange } from '../operations/createCachingOperation.js';
-import type { HttpCaching } from '../runtime/HttpCaching.js';
-import { reportOnce } from '../runtime/HttpSettings.js';
-import { reportMisspeltHintKey, type LateHints } from './bagHints.js';
-import { NODE_ADVICE, reportLateHint, type LateHintAdvice } from './lateHintReport.js';
-import { LateResponseCache } from './lateResponseCache.js';
-import { createHintedExchange, NodeCacheResponse, type HintSource } from './nodeExchange.js';
-import { hintsOf, type RouteCaching } from './routeHints.js';
+import { isPromiseLike, type MaybePromise } from '../async/isPromiseLike.js';
+import { requestedCaptures, settleCaptures } from '../capture/ResponseCapture.js';
+import type { CacheExchange } from '../exchange/CacheExchange.js';
+import type { CacheRequest } from '../exchange/CacheRequest.js';
+import type { CacheResponse } from '../exchange/CacheResponse.js';
+import { shouldIgnoreRange } from '../exchange/ignoreRange.js';
+import { onceLoggerFor } from '../logging/OnceLogger.js';
+import type { InterceptOutcome } from '../policy/CachingEngine.js';
+import type { CaptureAbandonReason } from '../responseCache/AbandonReason.js';
+import { abandonHeldFill } from '../responseCache/heldFill.js';
+import { UnitOfWork } from '../unitOfWork/UnitOfWork.js';
+import type { ExchangeTrace } from '../explain/ExchangeTrace.js';
+import type { ExchangeHints, ExchangeHost } from './ExchangeHost.js';
+import { beginLateIntercept, type LateIntercept } from './lateIntercept.js';
 
 export interface CachingSessionInit {
   readonly request: CacheRequest;
   readonly response: CacheResponse;
-  /** What the route says, known before the handler runs (a route option, a per-route middleware). */
-  readonly route?: RouteCaching | (() => RouteCaching | undefined) | undefined;
-  /** Hints the handler sets while rendering, where the framework keeps per-request data (res.locals, ctx.state). */
-  readonly late?: (() => LateHints | undefined) | undefined;
-  /** Objects `setCacheRuleset` / `setPublished` may have been called on, most specific first. */
-  readonly hintTargets: readonly object[];
-  /** What to tell users whose hint arrives after rendering started (the framework's way to name it early). */
-  readonly lateAdvice?: LateHintAdvice | undefined;
+  /** Where the ruleset and view are named; default none (a subclass may answer `ruleset()` itself). */
+  readonly hints?: ExchangeHints | undefined;
+  /**
+   * Explains the request: it runs dry (in a dry unit of work; nothing stored, purged, counted or
+   * logged) and every participant records its decisions here; `trace.done` resolves at the end.
+   */
+  readonly trace?: ExchangeTrace | undefined;
 }
 
 /** A response as it was sent, for captures; computed only when a capture asked for it. */
@@ -37,32 +32,38 @@ export interface FinishedResponse {
   /** The body, or undefined when it was not kept (too large, or streamed where it cannot be tapped). */
   body(): Uint8Array | undefined;
   /** Why `body()` is undefined. Default 'too-large'. */
-  readonly missingBodyReason?: string;
+  readonly missingBodyReason?: CaptureAbandonReason;
+}
+
+/** What a hint that arrived after rendering started cost (see `CachingSession.onLateHint`). */
+export interface LateHintCost {
+  /** Intercept answered (a 304 sent after the page was rendered in vain). */
+  readonly answered: boolean;
+  /** An operation left its response cache out. */
+  readonly responseCacheSkipped: boolean;
+  /** The validators were asynchronous and could not be awaited where the headers were being sent. */
+  readonly gaveUp: boolean;
 }
 
 /**
  * One request going through the policy, whatever the server framework: its exchange and unit of
  * work, intercept (once, as soon as a ruleset or view is known), modify (once, right before the
- * headers go out), and the close of the exchange when the response ended or failed. Every adapter
- * is a thin shell that calls these at the right moments of its framework's lifecycle.
- *
- * Hints, first found wins: the route's, then the framework's per-request data, then `setCacheRuleset`
- * / `setPublished` on the request or response. A ruleset, wherever it was named, beats a view.
+ * headers go out), and the close of the exchange when the response ended or failed. Every server
+ * adapter is a thin shell that calls these at the right moments of its framework's lifecycle.
  *
  * Intercept runs at the first checkpoint at which a hint is known: before the handler (every shell
- * offers one or more such points: the route option, each middleware or hook), so that 304s and RAM
- * hits skip rendering; failing that, at the last checkpoint, right before the headers go out
- * (`interceptLate`): the answer is still right (a 304 without the body), the page was rendered in
- * vain, and one line says what to do instead.
+ * offers one or more such points), so that 304s and RAM hits skip rendering; failing that, at the
+ * last checkpoint, right before the headers go out (`interceptLate`): the answer is still right (a
+ * 304 without the body), the page was rendered in vain, and `onLateHint` says what it cost.
+ *
+ * The response view may hold the headers intercept sets (`holdHeaders`), so that an answer is
+ * written at once; a request that goes on to render gets them on the response (`releaseHeaders`).
  */
-export class CachingSession implements HintSource {
-  readonly caching: HttpCaching;
+export class CachingSession implements ExchangeHints {
+  readonly host: ExchangeHost;
   readonly exchange: CacheExchange;
   readonly unit: UnitOfWork;
-  #route: RouteCaching | (() => RouteCaching | undefined) | undefined;
-  readonly #late: (() => LateHints | undefined) | undefined;
-  readonly #targets: readonly object[];
-  readonly #advice: LateHintAdvice;
+  readonly #hints: ExchangeHints | undefined;
   #intercepted = false;
   /** A late intercept at a checkpoint that cannot wait went async: its answer comes too late to use. */
   #gaveUp = false;
@@ -72,54 +73,34 @@ export class CachingSession implements HintSource {
   #closed = false;
   #failure: { readonly error: unknown } | undefined;
 
-  constructor(caching: HttpCaching, init: CachingSessionInit) {
-    this.caching = caching;
-    this.#route = init.route;
-    this.#late = init.late;
-    // A copy made by Array.from, not the caller's literal: V8 tracks array and object literals by
-    // allocation site, and once a site's arrays are seen surviving it allocates them straight in the
-    // old generation. A retained literal holding the request and response then keeps every request's
-    // whole object graph alive through each scavenge (measured: 1.5 MB promoted per scavenge, a third
-    // of the throughput). Objects made by `new` or by builtins carry no such site.
-    this.#targets = Array.from(init.hintTargets);
-    this.#advice = init.lateAdvice ?? NODE_ADVICE;
-    this.exchange = createHintedExchange(caching, init.request, init.response, this);
-    const { request } = init;
+  constructor(host: ExchangeHost, init: CachingSessionInit) {
+    this.host = host;
+    this.#hints = init.hints;
+    const { request, response, trace } = init;
+    this.exchange = host.createExchange({ request, response, hints: this, trace });
     this.unit = new UnitOfWork({
       label: () => `${request.method} ${request.url}`,
-      logger: caching.settings.logger,
-      workTimeoutMs: caching.settings.invalidationTimeoutMs,
+      logger: trace === undefined ? host.logger : trace.logger,
+      workTimeoutMs: host.workTimeoutMs,
+      dry: trace !== undefined,
     });
   }
 
   /** The ruleset named for this request, if any (read by the exchange on every access). */
   ruleset(): string | undefined {
-    return this.#hint('ruleset') as string | undefined;
+    return this.#hints?.ruleset();
   }
 
   /** The published view named for this request, if any (read by the exchange on every access). */
   published(): unknown {
-    return this.#hint('published');
+    return this.#hints?.published();
   }
 
-  #hint(key: keyof RouteCaching): unknown {
-    // A route function is asked once: a per-request view it makes must stay the same object.
-    if (typeof this.#route === 'function') this.#route = this.#route();
-    const fromRoute = this.#route?.[key];
-    if (fromRoute !== undefined && fromRoute !== null) return fromRoute;
-    const late = this.#late?.()?.[key];
-    if (late !== undefined && late !== null) return late;
-    for (const target of this.#targets) {
-      const value = hintsOf(target)?.[key];
-      if (value !== undefined && value !== null) return value;
-    }
-    return undefined;
-  }
+  /** Called once, right after modify ran (a subclass may report what its hints saw). */
+  protected onModified(): void {}
 
-  /** Replaces the route's hints (a per-route middleware after a global one). */
-  setRoute(route: RouteCaching | undefined): void {
-    this.#route = route;
-  }
+  /** Called when a hint arrived after rendering started and that cost something (say what to do). */
+  protected onLateHint(_cost: LateHintCost): void {}
 
   /** Whether a ruleset or view is known yet: without one there is nothing to intercept. */
   get hasHints(): boolean {
@@ -149,9 +130,8 @@ export class CachingSession implements HintSource {
   intercept(): MaybePromise<InterceptOutcome | undefined> {
     if (this.#intercepted || !this.hasHints) return undefined;
     this.#intercepted = true;
-    const response = this.exchange.response;
-    if (response instanceof NodeCacheResponse) response.holdHeaders();
-    const outcome = this.unit.run(() => this.caching.engine.intercept(this.exchange));
+    this.exchange.response.holdHeaders?.();
+    const outcome = this.unit.run(() => this.host.engine.intercept(this.exchange));
     if (isPromiseLike<InterceptOutcome | undefined>(outcome))
       return Promise.resolve(outcome).then((answer) => this.#noteAnswer(answer));
     return this.#noteAnswer(outcome);
@@ -173,17 +153,16 @@ export class CachingSession implements HintSource {
   /**
    * The last checkpoint, right before the headers go out, for hints that arrived after rendering
    * started (and only then: it does nothing once intercept has run). The answer, if any, replaces the
-   * rendered response; the RAM cache is left out (the page is rendered already). Returns a promise
-   * when the validators are async: call it where the framework can wait (Fastify's onSend, after
-   * Koa's chain); inside `res.writeHead` call `interceptLateNow`.
+   * rendered response; response caches are left out (the page is rendered already). Returns a
+   * promise when the validators are async: call it where the framework can wait (Fastify's onSend,
+   * after Koa's chain); inside `res.writeHead` call `interceptLateNow`.
    */
   interceptLate(): MaybePromise<InterceptOutcome | undefined> {
     if (this.#intercepted || !this.hasHints) return undefined;
-    const ram = new LateResponseCache();
-    ram.attachTo(this.exchange, this.caching.settings);
+    const late = beginLateIntercept(this.exchange);
     const outcome = this.intercept();
-    if (!isPromiseLike<InterceptOutcome | undefined>(outcome)) return this.#reportLate(outcome, ram);
-    return Promise.resolve(outcome).then((answer) => this.#reportLate(answer, ram));
+    if (!isPromiseLike<InterceptOutcome | undefined>(outcome)) return this.#reportLate(outcome, late);
+    return Promise.resolve(outcome).then((answer) => this.#reportLate(answer, late));
   }
 
   /**
@@ -196,30 +175,27 @@ export class CachingSession implements HintSource {
     this.#gaveUp = true;
     outcome.then(undefined, () => undefined);
     // Headers intercept set before it went async (X-Cache-Rule...) go out with the rendered page.
-    if (this.exchange.response instanceof NodeCacheResponse) this.exchange.response.releaseHeaders();
+    this.exchange.response.releaseHeaders?.();
     this.#reportLate(undefined, undefined);
     return undefined;
   }
 
-  /** Says what to do, once, when the late hint cost something: a 304 after rendering, the RAM cache, async validators. */
-  #reportLate(outcome: InterceptOutcome | undefined, ram: LateResponseCache | undefined): InterceptOutcome | undefined {
-    if (this.#gaveUp || outcome !== undefined || ram?.asked === true)
-      reportLateHint(this.caching.settings.logger, {
-        advice: this.#advice,
-        request: this.exchange.request,
-        late: this.#late?.(),
-        ruleset: this.ruleset() !== undefined,
-        gaveUp: this.#gaveUp,
-      });
+  #reportLate(outcome: InterceptOutcome | undefined, late: LateIntercept | undefined): InterceptOutcome | undefined {
+    const skipped = late?.responseCacheSkipped === true;
+    if (this.#gaveUp || outcome !== undefined || skipped)
+      this.onLateHint({ answered: outcome !== undefined, responseCacheSkipped: skipped, gaveUp: this.#gaveUp });
     return outcome;
   }
 
   #noteAnswer(outcome: InterceptOutcome | undefined): InterceptOutcome | undefined {
     // A late intercept given up on: the response has gone out without it.
     if (this.#gaveUp) return undefined;
-    if (outcome !== undefined) this.#answered = true;
+    if (outcome !== undefined) {
+      this.#answered = true;
+      this.#traceResponse();
+    }
     // No answer: the handler renders, and must see the headers intercept set (X-Cache-Rule...).
-    else if (this.exchange.response instanceof NodeCacheResponse) this.exchange.response.releaseHeaders();
+    else this.exchange.response.releaseHeaders?.();
     return outcome;
   }
 
@@ -227,8 +203,9 @@ export class CachingSession implements HintSource {
   modify(): void {
     if (this.#modified) return;
     this.#modified = true;
-    this.caching.engine.modify(this.exchange);
-    reportMisspeltHintKey(this.caching.settings.logger, this.#late?.());
+    this.host.engine.modify(this.exchange);
+    this.onModified();
+    this.#traceResponse();
     const captures = requestedCaptures(this.exchange);
     if (captures.length > 0) this.#captureLimit = Math.max(...captures.map((c) => c.maxBytes));
   }
@@ -244,8 +221,8 @@ export class CachingSession implements HintSource {
   }
 
   /**
-   * The response was sent completely: captures get it, a RAM fill still held is released, and the
-   * unit commits (no error, status below 400) or aborts. Only the first of finish/abort counts.
+   * The response was sent completely: captures get it, a response-cache fill still held is released,
+   * and the unit commits (no error, status below 400) or aborts. Only the first of finish/abort counts.
    */
   finish(response: FinishedResponse): void {
     if (this.#closed) return;
@@ -260,10 +237,30 @@ export class CachingSession implements HintSource {
         (error) => this.#reportCapture(error),
       );
     }
-    abandonPendingFill(exchange, 'the response was not stored');
+    abandonHeldFill(exchange, 'not-stored');
     if (this.#failure !== undefined) void this.unit.abort(this.#failure.error);
     else if (response.status >= 400) void this.unit.abort(new Error(`status ${response.status}`));
     else void this.unit.commit();
+    this.#finishTrace();
+  }
+
+  /** What the response carries now, for the trace of an explained request. */
+  #traceResponse(): void {
+    const { trace, response } = this.exchange;
+    if (trace === undefined) return;
+    const headers: [string, string][] = [];
+    for (const name of response.headerNames()) {
+      const value = response.getHeader(name);
+      if (value !== undefined) headers.push([name.toLowerCase(), value]);
+    }
+    trace.response(response.status, headers);
+  }
+
+  #finishTrace(): void {
+    const { trace } = this.exchange;
+    if (trace === undefined) return;
+    for (const name of this.unit.suppressedEvents) trace.suppressedEvent(name);
+    trace.finish();
   }
 
   /** The response did not complete (the client went away, the socket failed): everything is released. */
@@ -273,16 +270,17 @@ export class CachingSession implements HintSource {
     settleCaptures(
       this.exchange,
       { status: this.exchange.response.status, headers: [], body: undefined },
-      'aborted',
+      'client-gone',
       (error) => this.#reportCapture(error),
     );
-    abandonPendingFill(this.exchange, reason);
+    abandonHeldFill(this.exchange, 'client-gone');
     void this.unit.abort(this.#failure?.error ?? new Error(reason));
+    this.exchange.trace?.note(`the explained response did not complete: ${reason}`);
+    this.#finishTrace();
   }
 
   #reportCapture(error: unknown): void {
-    reportOnce(
-      this.caching.settings.logger,
+    onceLoggerFor(this.exchange.trace?.logger ?? this.host.logger).error(
       `cacheset: a response capture failed: ${error instanceof Error ? error.message : String(error)}`,
       { error },
     );

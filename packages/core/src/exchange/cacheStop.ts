@@ -1,4 +1,4 @@
-import type { CacheRequest } from '@cacheset/core';
+import type { CacheRequest } from './CacheRequest.js';
 
 /**
  * plone.app.caching's cacheStop, for the variables part: whether any of `names` is present as a query

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as frontPagePurge from '../examples/frontPagePurge.js';
-import * as quickStart from '../examples/quickStart.js';
+import * as frontPagePurge from '../examples/ram/frontPagePurge.js';
+import * as quickStart from '../examples/ram/quickStart.js';
 
-const docsPath = fileURLToPath(new URL('../../../docs/ram.md', import.meta.url));
+const docsPath = fileURLToPath(new URL('../docs/ram.md', import.meta.url));
 
 describe('docs/ram.md examples', () => {
   it('quick start: a page is replayed from RAM, teasers are computed once, a Purge drops both', async () => {
@@ -29,8 +29,8 @@ describe('docs/ram.md examples', () => {
   it('every example is quoted verbatim in docs/ram.md', async () => {
     const docs = await readFile(docsPath, 'utf8');
     for (const name of ['quickStart', 'frontPagePurge']) {
-      const source = await readFile(fileURLToPath(new URL(`../examples/${name}.ts`, import.meta.url)), 'utf8');
-      const marker = `<!-- example: packages/ram/examples/${name}.ts -->`;
+      const source = await readFile(fileURLToPath(new URL(`../examples/ram/${name}.ts`, import.meta.url)), 'utf8');
+      const marker = `<!-- example: examples/ram/${name}.ts -->`;
       const at = docs.indexOf(marker);
       expect(at, `docs/ram.md lacks ${marker}`).toBeGreaterThanOrEqual(0);
       const block = /```ts\n([\s\S]*?)```/.exec(docs.slice(at));

@@ -17,13 +17,13 @@ import {
   createHttpCaching,
   IAnonymousAccess,
   registerHttpOperations,
-  settleCaptures,
   type HttpCaching,
 } from '@cacheset/http';
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFsCacheOperation, FsCache, staticCacheControl, subscribePurges } from '../src/index.js';
-import { openCache, tempDir, tree } from './support.js';
+import { createFsCacheOperation, FsCache, staticCacheControl, subscribePurges } from '@cacheset/fs';
+import { openCache, tempDir, tree } from '../packages/fs/test/support.js';
+import { settleCaptures, type CaptureAbandonReason } from '@cacheset/core/internal';
 
 class Article {
   constructor(
@@ -57,7 +57,7 @@ interface Rendered {
   readonly headers?: Record<string, string>;
   readonly body?: string;
   /** What the server adapter reports instead of a body: the response never finished. */
-  readonly abandon?: string;
+  readonly abandon?: CaptureAbandonReason;
   /** Runs between intercept and modify: while the view renders. */
   readonly during?: () => void;
 }
@@ -107,6 +107,7 @@ async function run(
     published: r.published,
     rulesetHint: r.ruleset ?? 'site.page',
     adapters: caching.adapters,
+    host: caching,
   });
   attachHttpSettings(exchange, caching.settings);
   const answered = await caching.engine.intercept(exchange);
@@ -121,7 +122,7 @@ async function run(
   settleCaptures(
     exchange,
     { status: response.status, headers: Object.entries(response.headers()), body },
-    r.abandon ?? 'aborted',
+    r.abandon ?? 'client-gone',
   );
   await cache.settled();
   return { status: response.status, headers: response.headers() };
@@ -151,7 +152,7 @@ describe('the fsCache operation', () => {
     await run('/stop', { requestHeaders: { cookie: 'portal_status_message=Saved' } });
     await run('/q?x=1');
     await run('/../etc/passwd');
-    await run('/gone', { abandon: 'aborted' });
+    await run('/gone', { abandon: 'client-gone' });
     await run('/big', { abandon: 'too-large' });
     expect(refused()).toEqual({
       method: 2,
