@@ -12,6 +12,7 @@
  */
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { emitRows, type BenchRow } from './benchRows.js';
 import { freeLoopbackPort } from './ports.js';
 import { BenchServer, runWrk } from './wrk.js';
 
@@ -240,15 +241,24 @@ export function printPair(r: PairResult, options: PairOptions): void {
   );
 }
 
-/** The machine-readable last line `npm run bench` reads: `{"bench":"<name>","pairs":[...]}`. */
-export function emitJson(bench: string, pairs: readonly PairResult[], extra: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ bench, pairs, ...extra }));
+/** A pair as a row of the JSON line `npm run bench` reads. */
+export function pairRow(r: PairResult): BenchRow {
+  return {
+    id: r.id,
+    label: r.label,
+    value: r.candidateRps,
+    unit: 'req/s',
+    reference: r.baselineRps,
+    referenceLabel: r.baselineName,
+    ratio: r.ratio,
+    ratioRange: [r.ratioMin, r.ratioMax],
+    ...(r.bar === undefined ? {} : { bar: r.bar }),
+  };
 }
 
 /** Runs the pairs in order, prints the JSON line, and sets a failing exit code on a missed bar with --check. */
 export async function runPairs(bench: string, specs: readonly PairSpec[], options = pairOptions()): Promise<void> {
   const results: PairResult[] = [];
   for (const spec of specs) results.push(await runPair(spec, options));
-  emitJson(bench, results);
-  if (options.check && results.some((r) => r.met === false)) process.exitCode = 1;
+  emitRows(bench, results.map(pairRow), { repetitions: options.repetitions, rounds: options.rounds });
 }
