@@ -28,4 +28,13 @@ await runPairs('http304', [
     requestHeaders: inm,
     status: 304,
   },
+  {
+    id: '304-fastify-caching',
+    label: '304 via the Fastify plugin vs @fastify/caching (the peer)',
+    candidate: { name: 'Fastify plugin 304', script: 'fastifyAdapter.js' },
+    baseline: { name: '@fastify/caching 304', script: 'fastifyCaching304.js' },
+    requestHeaders: inm,
+    status: 304,
+    differentAnswers: true,
+  },
 ]);
