@@ -25,7 +25,9 @@ const only = onlyAt < 0 ? undefined : new Set((argv[onlyAt + 1] ?? '').split(','
 /** Bounded arguments per benchmark (the defaults of each are for a longer, standalone run). */
 const ARGS = {
   coreLookup: [],
+  coreGrowth: [],
   ramGet: [],
+  valueCache: [],
   ramMemory: [],
   http304: ['--repetitions', '5', '--rounds', '2', '--seconds', '2'],
   httpFull200: ['--repetitions', '5', '--rounds', '2', '--seconds', '2'],
@@ -207,6 +209,19 @@ growth(
   (v) =>
     v.length >= 3
       ? `Growth: distinct paths per second fall as 1/n (×${(v[1] / v[0]).toFixed(2)}, ×${(v[2] / v[0]).toFixed(2)}), purge requests per second stay flat: linear cost per proxy, bound by this machine's two cores.`
+      : '',
+);
+growth(
+  'Ruleset lookup by hierarchy depth, 10 000 classes (ns per lookup)',
+  'depth: warm / new instance / with a change every 100 lookups',
+  [1, 5, 20].flatMap((d) => [
+    [`lookup-depth-${d}-warm`, `${d} deep, warm (same object again)`],
+    [`lookup-depth-${d}-new`, `${d} deep, a new instance`],
+    [`lookup-depth-${d}-change`, `${d} deep, with a registry change every 100 lookups`],
+  ]),
+  (v) =>
+    v.length >= 9
+      ? `Growth: the warm lookup is flat (${v[0].toFixed(0)}, ${v[3].toFixed(0)}, ${v[6].toFixed(0)} ns); a new instance grows with the depth (${v[1].toFixed(0)}, ${v[4].toFixed(0)}, ${v[7].toFixed(0)} ns: linear in the levels walked up).`
       : '',
 );
 lines.push(
