@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { nginxConfig } from '@cacheset/fs';
 import { freeLoopbackPort, waitForPort } from './lib/ports.js';
 import { BenchServer, compareServers, runWrk, type ContenderResult } from './lib/wrk.js';
+import { emitRows } from './lib/benchRows.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -236,6 +237,28 @@ ${http}
       `  plain static ${staticCpu.toFixed(1)} µs, dumped page ${dumpedCpu.toFixed(1)} µs: plain / dumped ${(staticCpu / dumpedCpu).toFixed(2)}`,
     );
   }
+  emitRows('fsServe', [
+    {
+      id: 'fs-static',
+      label: 'dumped page via nginx vs plain static',
+      value: dumpedResult.requestsPerSecond,
+      unit: 'req/s',
+      reference: plainResult.requestsPerSecond,
+      referenceLabel: plainResult.name,
+      ratio: vsStatic,
+      bar: 0.95,
+    },
+    {
+      id: 'fs-app',
+      label: 'dumped page via nginx vs the app uncached',
+      value: dumpedResult.requestsPerSecond,
+      unit: 'req/s',
+      reference: appResult.requestsPerSecond,
+      referenceLabel: appResult.name,
+      ratio: vsApp,
+      bar: 5,
+    },
+  ]);
   if (check && (vsStatic < 0.95 || vsApp < 5)) process.exitCode = 1;
 } finally {
   if (nginx !== undefined && nginx.exitCode === null) {

@@ -18,6 +18,7 @@
  */
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { emitRows, type BenchRow } from './lib/benchRows.js';
 import { BenchServer, compareServers } from './lib/wrk.js';
 import { freeLoopbackPort } from './lib/ports.js';
 import { BenchVarnish } from './purgeVarnish.js';
@@ -61,6 +62,7 @@ const servers = [
   await BenchServer.start('purging on', script, await freeLoopbackPort(), ['purge', varnish.url]),
 ];
 let serial = 0;
+const rows: BenchRow[] = [];
 try {
   const agents = servers.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
   for (const [i, server] of servers.entries())
@@ -103,6 +105,15 @@ try {
     }
     const [off, on] = stats as [(typeof stats)[number], (typeof stats)[number]];
     const spread = (values: readonly number[]): number => Math.max(...values) - Math.min(...values);
+    if (mode === 'isolated')
+      rows.push({
+        id: 'purge-latency',
+        label: 'p50 latency of a purging request (purges after the response)',
+        value: median(on.p50),
+        unit: 'µs',
+        reference: median(off.p50),
+        referenceLabel: `purging off (round-to-round spread ${spread(off.p50).toFixed(0)} µs)`,
+      });
     console.log(
       `  added p50: ${(median(on.p50) - median(off.p50)).toFixed(0)} µs; round-to-round spread of p50: off ${spread(off.p50).toFixed(0)} µs, on ${spread(on.p50).toFixed(0)} µs`,
     );
@@ -125,6 +136,7 @@ try {
     if (a !== undefined && b !== undefined)
       console.log(`  ratio on/off: ${(b.requestsPerSecond / a.requestsPerSecond).toFixed(2)}`);
   }
+  emitRows('purgeLatency', rows);
 } finally {
   for (const server of servers) await server.stop();
   await varnish.stop();

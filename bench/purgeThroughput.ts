@@ -9,6 +9,7 @@
  *   npx tsc -b bench && node bench/dist/purgeThroughput.js [paths per round = 20000] [rounds = 5]
  */
 import { createPurger } from '@cacheset/purge';
+import { emitRows, type BenchRow } from './lib/benchRows.js';
 import { freeLoopbackPort } from './lib/ports.js';
 import { BenchVarnish } from './purgeVarnish.js';
 
@@ -26,6 +27,8 @@ function median(values: readonly number[]): number {
 }
 
 const varnish = await BenchVarnish.start(await freeLoopbackPort());
+const fleet = [varnish];
+const rows: BenchRow[] = [];
 let serial = 0;
 try {
   const purgers = settings.map((s) =>
@@ -73,6 +76,54 @@ try {
     );
   }
   for (const purger of purgers) await purger.close();
+  rows.push({
+    id: 'purge-throughput',
+    label: 'distinct paths purged per second, one Varnish',
+    value: median(samples[0] as number[]),
+    unit: 'paths/s',
+    ratio: median(samples[0] as number[]),
+    bar: 5_000,
+  });
+
+  // How it grows with the fleet: the same paths to 1, 2 and 4 Varnish instances (every path to each).
+  const extra = [
+    await BenchVarnish.start(await freeLoopbackPort()),
+    await BenchVarnish.start(await freeLoopbackPort()),
+  ];
+  extra.push(await BenchVarnish.start(await freeLoopbackPort()));
+  fleet.push(...extra);
+  const all = [varnish, ...extra];
+  console.log(`paths purged per second with 1, 2 and 4 proxies (8 connections each; every path sent to each proxy)`);
+  for (const count of [1, 2, 4]) {
+    const purger = createPurger({
+      proxies: all.slice(0, count).map((v, i) => ({ url: v.url, name: `varnish ${i + 1}`, maxQueue: pathsPerRound })),
+      bus: false,
+      historySize: 0,
+    });
+    await purger.purgeNow({ paths: Array.from({ length: 2_000 }, () => `/warmup/${serial++}`) });
+    const rates: number[] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      const paths = Array.from({ length: pathsPerRound }, () => `/images/${serial++}/view`);
+      const started = process.hrtime.bigint();
+      const report = await purger.purgeNow({ paths });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (report.succeeded !== pathsPerRound * count)
+        throw new Error(`${count} proxies: ${report.succeeded} of ${pathsPerRound * count} purges succeeded`);
+      rates.push(pathsPerRound / seconds);
+    }
+    await purger.close();
+    const rate = median(rates);
+    console.log(
+      `  ${String(count).padStart(2)} proxies ${rate.toFixed(0).padStart(7)} distinct paths/s (${(rate * count).toFixed(0)} purge requests/s)`,
+    );
+    rows.push({
+      id: `purge-proxies-${count}`,
+      label: `distinct paths purged per second, ${count} proxies`,
+      value: rate,
+      unit: 'paths/s',
+    });
+  }
+  emitRows('purgeThroughput', rows);
 } finally {
-  await varnish.stop();
+  for (const v of fleet) await v.stop();
 }

@@ -31,6 +31,7 @@ export const RESOURCE_VERSION = 'v1';
 export const ETAG = `"|${Math.floor(UPDATED.toSeconds())}|${RESOURCE_VERSION}"`;
 export const LAST_MODIFIED = UPDATED.toHTTP() ?? '';
 export const CONTENT_TYPE = 'text/html; charset=utf-8';
+export const CACHE_CONTROL = 'max-age=0, s-maxage=3600, must-revalidate';
 
 /** A 20 KB page. */
 export const BODY =
@@ -90,18 +91,53 @@ export function createRamBenchCaching(responseCache: ResponseCache): HttpCaching
   });
 }
 
-/** The raw baseline's handler: the adapter's exact headers by hand, answering If-None-Match itself. */
+const BODY_LENGTH = String(Buffer.byteLength(BODY));
+
+/**
+ * The raw baseline's handler, the best hand-written equivalent of the adapter: the adapter's exact
+ * headers as one flat array per answer (no object built and no key deleted per request, which would
+ * put V8 on its slow path), a fresh Expires, the body length computed once, If-None-Match answered.
+ */
 export function rawPageHandler(req: IncomingMessage, res: ServerResponse): void {
-  const headers = pageHeaders();
+  const expires = expiredDate();
   if (req.headers['if-none-match'] === ETAG) {
-    delete headers['Last-Modified'];
-    res.writeHead(304, headers);
+    res.writeHead(304, [
+      'X-Cache-Rule',
+      'bench.page',
+      'Cache-Control',
+      CACHE_CONTROL,
+      'ETag',
+      ETAG,
+      'Vary',
+      'Accept-Language',
+      'Expires',
+      expires,
+      'X-Cache-Operation',
+      'moderateCaching',
+    ]);
     res.end();
     return;
   }
-  headers['Content-Type'] = CONTENT_TYPE;
-  headers['Content-Length'] = String(Buffer.byteLength(BODY));
-  res.writeHead(200, headers);
+  res.writeHead(200, [
+    'X-Cache-Rule',
+    'bench.page',
+    'Cache-Control',
+    CACHE_CONTROL,
+    'ETag',
+    ETAG,
+    'Last-Modified',
+    LAST_MODIFIED,
+    'Vary',
+    'Accept-Language',
+    'Expires',
+    expires,
+    'X-Cache-Operation',
+    'moderateCaching',
+    'Content-Type',
+    CONTENT_TYPE,
+    'Content-Length',
+    BODY_LENGTH,
+  ]);
   res.end(BODY);
 }
 
@@ -121,7 +157,7 @@ export function expiredDate(): string {
 export function pageHeaders(): Record<string, string> {
   return {
     'X-Cache-Rule': 'bench.page',
-    'Cache-Control': 'max-age=0, s-maxage=3600, must-revalidate',
+    'Cache-Control': CACHE_CONTROL,
     ETag: ETAG,
     'Last-Modified': LAST_MODIFIED,
     Vary: 'Accept-Language',

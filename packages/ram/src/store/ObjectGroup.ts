@@ -2,6 +2,8 @@ import type { CacheEntry } from './CacheEntry.js';
 
 export type EntryKind = 'response' | 'value';
 
+const NO_ENTRIES: readonly CacheEntry[] = Object.freeze([]);
+
 /**
  * Everything cached for one object (RAMCacheManager's per-object entry set): its entries, its
  * modification time (SCM-5), and its statistics row. Response entries are grouped by request path,
@@ -11,10 +13,14 @@ export class ObjectGroup {
   readonly kind: EntryKind;
   /** Canonical path ('' is the root). */
   readonly path: string;
-  /** Made when the object gets its first entry and let go when it has none: idle rows stay small. */
+  /**
+   * The entries: most objects have one, held directly; a Set is made only for the second (a Set
+   * costs about 150 bytes of heap, a tenth of what a one-entry object would otherwise hold), and
+   * let go when the object has none: idle rows stay small. The report's view names are read from
+   * the entries when asked for, not kept per object.
+   */
+  #one: CacheEntry | undefined;
   #entries: Set<CacheEntry> | undefined;
-  /** View name → number of entries with it (the report lists the distinct names). */
-  #views: Map<string, number> | undefined;
   /** Reads of entries that are gone (the entries count their own reads while they live), and the window marks of those reads. */
   #retiredHits = 0;
   #retiredAtWindow = 0;
@@ -38,57 +44,58 @@ export class ObjectGroup {
   }
 
   get size(): number {
-    return this.#entries?.size ?? 0;
+    return this.#entries !== undefined ? this.#entries.size : this.#one !== undefined ? 1 : 0;
   }
 
-  /** A snapshot of the entries (safe to delete from while iterating). */
   list(): CacheEntry[] {
-    return this.#entries === undefined ? [] : [...this.#entries];
+    if (this.#entries !== undefined) return [...this.#entries];
+    return this.#one === undefined ? [] : [this.#one];
   }
 
-  /** The distinct view names of the entries. */
   viewNames(): string[] {
-    return this.#views === undefined ? [] : [...this.#views.keys()];
+    return [...new Set(this.list().map((entry) => entry.view))];
   }
 
   add(entry: CacheEntry): void {
-    (this.#entries ??= new Set()).add(entry);
-    const views = (this.#views ??= new Map());
-    views.set(entry.view, (views.get(entry.view) ?? 0) + 1);
+    if (this.#entries !== undefined) {
+      if (this.#entries.has(entry)) return;
+      this.#entries.add(entry);
+    } else if (this.#one === undefined) {
+      this.#one = entry;
+    } else {
+      if (this.#one === entry) return;
+      this.#entries = new Set([this.#one, entry]);
+      this.#one = undefined;
+    }
     this.bytes += entry.size;
   }
 
-  /** Removes an entry, keeping its reads in the row's counts; false when it was not here. */
   remove(entry: CacheEntry): boolean {
-    if (this.#entries === undefined || !this.#entries.delete(entry)) return false;
+    if (this.#entries !== undefined) {
+      if (!this.#entries.delete(entry)) return false;
+      if (this.#entries.size === 0) this.#entries = undefined;
+    } else if (this.#one === entry) {
+      this.#one = undefined;
+    } else {
+      return false;
+    }
     this.#retiredHits += entry.hits;
     this.#retiredAtWindow += entry.hitsAtWindow;
     this.#retiredBefore += entry.hitsBefore;
     this.bytes -= entry.size;
-    const views = this.#views;
-    if (views !== undefined) {
-      const left = (views.get(entry.view) ?? 1) - 1;
-      if (left === 0) views.delete(entry.view);
-      else views.set(entry.view, left);
-    }
-    if (this.#entries.size === 0) {
-      this.#entries = undefined;
-      this.#views = undefined;
-    }
     return true;
   }
 
-  /** Reads of the object's entries, gone ones included. */
   get hits(): number {
     let hits = this.#retiredHits;
-    if (this.#entries !== undefined) for (const entry of this.#entries) hits += entry.hits;
+    for (const entry of this.#live()) hits += entry.hits;
     return hits;
   }
 
   /** Reads in the current and the previous statistics window (the ancestor's "recent hits"). */
   recentHits(): number {
     let recent = this.#retiredHits - this.#retiredBefore;
-    if (this.#entries !== undefined) for (const entry of this.#entries) recent += entry.recentHits;
+    for (const entry of this.#live()) recent += entry.recentHits;
     return recent;
   }
 
@@ -102,13 +109,17 @@ export class ObjectGroup {
       this.#retiredBefore = this.#retiredAtWindow;
       this.#retiredAtWindow = this.#retiredHits;
     }
-    if (this.#entries === undefined) return;
-    for (const entry of this.#entries) {
+    for (const entry of this.#live()) {
       if (windows >= 2) entry.hitsBefore = entry.hitsAtWindow = entry.hits;
       else {
         entry.hitsBefore = entry.hitsAtWindow;
         entry.hitsAtWindow = entry.hits;
       }
     }
+  }
+
+  /** The live entries, without copying them. */
+  #live(): Iterable<CacheEntry> {
+    return this.#entries ?? (this.#one === undefined ? NO_ENTRIES : [this.#one]);
   }
 }
