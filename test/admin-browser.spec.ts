@@ -63,6 +63,16 @@ describeWithServers('the control panel in a browser', ['chromium', 'varnishd'], 
       expect(facts.unlabelled, `${name}: fields without a label`).toEqual([]);
     }
     await page.setViewportSize(WIDTHS.desktop);
+    // A small copy for the docs: the same screen at half resolution (docs/images/ holds the reviewed ones).
+    const small = await browser.newContext({ viewport: { width: 1100, height: 700 }, deviceScaleFactor: 0.5 });
+    try {
+      await small.addCookies(await page.context().cookies());
+      const copy = await small.newPage();
+      await copy.goto(page.url());
+      await copy.screenshot({ path: join(SHOTS, `admin-${name}-small.png`), fullPage: true });
+    } finally {
+      await small.close();
+    }
   }
 
   it('logs in with the token, then shows the overview and the rulesets', async () => {
