@@ -33,6 +33,27 @@ function editsFor(doc: Document, path: readonly string[], before: unknown, after
 }
 
 /**
+ * Writes `value` into the YAML node at `path`, mapping by mapping, so that the keys that keep their
+ * value keep their comments too.
+ */
+function mergeInto(doc: Document, path: readonly string[], value: unknown): void {
+  const node: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (!isRecord(value) || !isMap(node)) {
+    const current: unknown = path.length === 0 ? doc.toJS() : doc.getIn(path);
+    if (!isDeepStrictEqual(current, value)) doc.setIn(path, doc.createNode(value));
+    return;
+  }
+  for (const item of [...node.items]) {
+    const key = (item.key as { value?: unknown } | null)?.value ?? item.key;
+    if (typeof key === 'string' && !Object.hasOwn(value, key)) doc.deleteIn([...path, key]);
+  }
+  for (const [key, child] of Object.entries(value)) {
+    if (doc.hasIn([...path, key])) mergeInto(doc, [...path, key], child);
+    else doc.setIn([...path, key], doc.createNode(child));
+  }
+}
+
+/**
  * The text of the policy file holding `document`, written over `previous` in the file's own format.
  * A YAML file is edited in place where only values changed, so that everything the edit leaves
  * alone (comments, layout, quoting, folded descriptions) stays as written; an edit that adds or
@@ -51,8 +72,7 @@ export function policyText(file: string, previous: string, document: Record<stri
     if (isDeepStrictEqual(parseDocument(text).toJS(), document)) return text;
   }
   const rewritten = parseDocument(previous);
-  rewritten.contents = rewritten.createNode(document);
-  rewritten.commentBefore = doc.commentBefore;
+  mergeInto(rewritten, [], document);
   return rewritten.toString();
 }
 
