@@ -145,6 +145,24 @@ describeWithServers('the admin API on the gallery', ['varnishd'], () => {
       );
   });
 
+  it('nothing the admin serves is kept: Varnish passes it, the RAM cache and the disk dump store nothing', async () => {
+    const ram = site.demo.running.site.stack.ram;
+    const dump = site.demo.running.site.stack.dump;
+    await dump.settled();
+    const before = { entries: ram.statistics().entries, files: dump.stats().files };
+    // The log-in page and the stylesheet need no credentials: a proxy would keep them if the headers let it.
+    for (const path of ['login', 'admin.css']) {
+      const first = await adminRequest(`${varnish.url}/_cacheset/${path}`);
+      const second = await adminRequest(`${varnish.url}/_cacheset/${path}`);
+      expect(first.status).toBe(200);
+      expect(second.headers['cache-control']).toBe('no-store, private');
+      // A Varnish hit carries two transaction ids (this one and the stored object's); a miss or pass one.
+      expect(second.headers['x-varnish']?.trim().split(/\s+/)).toHaveLength(1);
+    }
+    await dump.settled();
+    expect({ entries: ram.statistics().entries, files: dump.stats().files }).toEqual(before);
+  });
+
   it('refuses bad requests with typed errors', async () => {
     const cases: [string, string, unknown, number][] = [
       ['GET', 'api/explain', undefined, 400],
