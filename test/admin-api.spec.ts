@@ -169,6 +169,7 @@ describeWithServers('the admin API on the gallery', ['varnishd'], () => {
       ['GET', 'api/explain?url=/&method=POST', undefined, 400],
       ['GET', 'api/explain?url=ftp://x/', undefined, 400],
       ['GET', 'api/explain?url=/&user=nobody', undefined, 400],
+      ['GET', 'api/explain?url=/_cacheset/api/stats', undefined, 400],
       ['GET', 'api/nothing', undefined, 404],
       ['DELETE', 'api/stats', undefined, 405],
     ];

@@ -265,6 +265,7 @@ export class CachesetAdmin {
       origin,
       ramConfigured: this.#options.ram !== undefined,
       diskConfigured: this.#options.disk !== undefined,
+      mountPath: this.mountPath,
     };
   }
 

@@ -22,6 +22,8 @@ export interface ExplainContext {
   readonly origin: URL;
   readonly ramConfigured: boolean;
   readonly diskConfigured: boolean;
+  /** The admin's own mount: its pages are never cached, and explaining one would only ask for a log-in. */
+  readonly mountPath: string;
 }
 
 /** Headers a response has that belong to the connection or the moment, not to the application's caching. */
@@ -130,6 +132,10 @@ export async function explainUrl(context: ExplainContext, query: ExplainQuery): 
   if (!METHODS.includes(method))
     throw bad(`method: ${JSON.stringify(query.method)} cannot be explained; use GET or HEAD (only they are cached).`);
   const { path, host } = target(query.url, context.origin);
+  if (path.startsWith(context.mountPath) || path.split('?')[0] === context.mountPath.slice(0, -1))
+    throw bad(
+      `url: ${path} is the control panel itself, which no layer ever caches; explain a page of the application.`,
+    );
   const given = requestHeaders(query, context.users);
   const prepared = context.caching.prepareExplain();
   let answer: { status: number; headers: IncomingHttpHeaders };
