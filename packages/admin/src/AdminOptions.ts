@@ -9,6 +9,7 @@ import type {
   ExplainUser,
 } from './AdminSources.js';
 import type { LoginBackoff } from './auth/LoginThrottle.js';
+import { isPasswordHash } from './auth/adminPassword.js';
 import { MIN_TOKEN_LENGTH } from './auth/adminToken.js';
 import { AdminErrorCodes } from './errors/adminErrorCodes.js';
 
@@ -17,6 +18,8 @@ export interface AdminOptions {
   readonly caching: AdminCaching;
   /** The admin token (at least 16 characters): `adminToken(dataDir, process.env.CACHESET_ADMIN_TOKEN)`. */
   readonly token: string;
+  /** Also accept this password in the log-in form: a hash made by `hashAdminPassword` (never the password). */
+  readonly password?: string;
   /** Where the admin answers. Default `/_cacheset/`. */
   readonly mountPath?: string;
   /** The RAM cache (`RamCacheManager` of @cacheset/ram), when the application has one. */
@@ -45,6 +48,7 @@ export interface AdminOptions {
 export interface ResolvedAdminOptions {
   readonly caching: AdminCaching;
   readonly token: string;
+  readonly password: string | undefined;
   /** Starts and ends with `/`. */
   readonly mountPath: string;
   readonly ram: AdminRamCache | undefined;
@@ -62,6 +66,7 @@ export interface ResolvedAdminOptions {
 const KEYS = [
   'caching',
   'token',
+  'password',
   'mountPath',
   'ram',
   'purger',
@@ -128,6 +133,8 @@ export function resolveAdminOptions(options: AdminOptions): ResolvedAdminOptions
       `must be a string of at least ${MIN_TOKEN_LENGTH} characters without spaces (adminToken(dataDir) makes one)`,
       typeof options.token === 'string' ? `${options.token.length} characters` : options.token,
     );
+  if (options.password !== undefined && !isPasswordHash(options.password))
+    read.invalid('password', 'must be a hash made by hashAdminPassword(password), never the password itself');
   hasMethods('ram', options.ram, ['statistics', 'report', 'invalidateAll', 'invalidatePages'], 'a RamCacheManager');
   hasMethods('purger', options.purger, ['statistics', 'history', 'purgeNow'], 'a Purger');
   hasMethods('disk', options.disk, ['stats', 'purge'], 'an FsCache');
@@ -149,6 +156,7 @@ export function resolveAdminOptions(options: AdminOptions): ResolvedAdminOptions
   return {
     caching: options.caching,
     token: options.token,
+    password: options.password,
     mountPath: mountPathOf(options.mountPath),
     ram: options.ram,
     purger: options.purger,

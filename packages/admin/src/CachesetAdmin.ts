@@ -77,7 +77,7 @@ export class CachesetAdmin {
   constructor(options: AdminOptions) {
     this.#options = resolveAdminOptions(options);
     this.mountPath = this.#options.mountPath;
-    this.#auth = new AdminAuth(this.#options.token, this.#options.loginBackoff);
+    this.#auth = new AdminAuth(this.#options.token, this.#options.loginBackoff, this.#options.password);
     this.#policy = new PolicyEditor(this.#options.caching, this.#options.policyFile);
     this.#history = new HitRatioHistory(this.#options.hitRatio);
     this.#logger = this.#options.logger ?? consoleLogger;
@@ -135,7 +135,12 @@ export class CachesetAdmin {
   }
 
   #context(csrf: string | undefined): PageContext {
-    return { mount: this.mountPath, title: this.#options.title, csrf };
+    return {
+      mount: this.mountPath,
+      title: this.#options.title,
+      csrf,
+      passwordLogin: this.#options.password !== undefined,
+    };
   }
 
   async #dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -229,7 +234,7 @@ export class CachesetAdmin {
     const expected = cookieValue(req, LOGIN_COOKIE);
     if (expected === undefined || expected === '' || !sameSecret(form.get('csrf') ?? '', expected))
       return this.#forbidden(res, 'The log-in form has no valid CSRF token; reload the log-in page.');
-    const result = await this.#auth.attempt(req, form.get('token') ?? '');
+    const result = await this.#auth.attempt(req, form.get('token') ?? '', { password: true });
     if (result !== 'ok') {
       const csrf = this.#auth.loginCsrf();
       const status = result === 'busy' ? 429 : 401;

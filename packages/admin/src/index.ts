@@ -19,6 +19,7 @@ export type {
   ExplainUser,
 } from './AdminSources.js';
 export { adminToken, MIN_TOKEN_LENGTH, type AdminTokenSource } from './auth/adminToken.js';
+export { hashAdminPassword } from './auth/adminPassword.js';
 export type { LoginBackoff } from './auth/LoginThrottle.js';
 export { SESSION_COOKIE } from './auth/AdminAuth.js';
 export { AdminErrorCodes, type AdminErrorCode } from './errors/adminErrorCodes.js';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { passwordMatches } from './adminPassword.js';
 import { LoginThrottle, type LoginBackoff } from './LoginThrottle.js';
 
 /** The admin's session cookie: HttpOnly, SameSite=Strict, scoped to the mount. */
@@ -58,19 +59,30 @@ function newSecret(): string {
  */
 export class AdminAuth {
   readonly #token: string;
+  readonly #password: string | undefined;
   readonly #sessions = new Map<string, Session>();
   readonly throttle: LoginThrottle;
 
-  constructor(token: string, backoff: Required<LoginBackoff>) {
+  constructor(token: string, backoff: Required<LoginBackoff>, password?: string) {
     this.#token = token;
+    this.#password = password;
     this.throttle = new LoginThrottle(backoff);
   }
 
-  /** Checks a token attempt from this request's address, after its back-off; counts a failure. */
-  async attempt(req: IncomingMessage, given: string): Promise<'ok' | 'wrong' | 'busy'> {
+  /**
+   * Checks a token attempt (or, in the log-in form, the password) from this request's address, after
+   * its back-off; counts a failure.
+   */
+  async attempt(
+    req: IncomingMessage,
+    given: string,
+    options: { readonly password?: boolean } = {},
+  ): Promise<'ok' | 'wrong' | 'busy'> {
     const address = clientAddress(req);
     if (!(await this.throttle.turn(address))) return 'busy';
-    if (sameSecret(given, this.#token)) {
+    const password =
+      options.password === true && this.#password !== undefined && passwordMatches(given, this.#password);
+    if (sameSecret(given, this.#token) || password) {
       this.throttle.succeeded(address);
       return 'ok';
     }

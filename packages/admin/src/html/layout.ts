@@ -17,6 +17,8 @@ export interface PageContext {
   readonly title: string;
   /** The session's CSRF token, for the forms; undefined on the log-in page. */
   readonly csrf: string | undefined;
+  /** The log-in form also takes a password. */
+  readonly passwordLogin?: boolean;
 }
 
 /** The hidden field every state-changing form carries. */

@@ -14,7 +14,7 @@ export function loginScreen(context: PageContext, loginCsrf: string, message?: s
       </p>
       <form method="post" action="${context.mount}login">
         <input type="hidden" name="csrf" value="${loginCsrf}" />
-        <label for="token">Admin token</label>
+        <label for="token">${context.passwordLogin === true ? 'Admin token or password' : 'Admin token'}</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
         <div><button type="submit">Log in</button></div>
       </form>`,
