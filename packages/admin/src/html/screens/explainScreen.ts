@@ -21,7 +21,9 @@ function verdict(layer: LayerStorage): SafeHtml {
       >${layer.reason === undefined ? '' : html`: <code>${layer.reason}</code>`}`;
   const ttl =
     layer.ttlSeconds === undefined
-      ? ''
+      ? layer.layer === 'nginx-dump'
+        ? ', served by nginx until purged'
+        : ''
       : layer.ttlSeconds === 0
         ? ', revalidated on each use'
         : `, fresh for ${layer.ttlSeconds} s`;
