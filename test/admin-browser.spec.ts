@@ -52,7 +52,8 @@ describeWithServers('the control panel in a browser', ['chromium', 'varnishd'], 
     for (const [device, viewport] of Object.entries(WIDTHS)) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(SHOTS, `admin-${name}-${device}.png`), fullPage: true });
-      const facts = await page.evaluate<{ overflow: number; heading: string; unlabelled: string[] }>(`({
+      const facts = await page.evaluate<{ overflow: number; heading: string; unlabelled: string[]; skip: number }>(`({
+        skip: document.querySelector('a.skip')?.getBoundingClientRect().right ?? 0,
         overflow: document.documentElement.scrollWidth - window.innerWidth,
         heading: document.querySelector('h1')?.textContent ?? '',
         unlabelled: [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
@@ -61,6 +62,8 @@ describeWithServers('the control panel in a browser', ['chromium', 'varnishd'], 
       expect(facts.overflow, `${name} at ${device}: wider than the screen`).toBeLessThanOrEqual(0);
       expect(facts.heading, `${name}: a heading`).not.toBe('');
       expect(facts.unlabelled, `${name}: fields without a label`).toEqual([]);
+      // The stylesheet applied: the skip link stays off screen until it has the focus.
+      expect(facts.skip, `${name}: the skip link shows without focus`).toBeLessThanOrEqual(0);
     }
     await page.setViewportSize(WIDTHS.desktop);
     // A small copy for the docs: the same screen at half resolution (docs/images/ holds the reviewed ones).

@@ -259,11 +259,9 @@ export class CachesetAdmin {
   }
 
   #explainContext(req: IncomingMessage) {
-    const origin =
-      this.#options.appOrigin ??
-      new URL(
-        `http://${(req.socket.localAddress ?? '127.0.0.1').includes(':') ? `[${req.socket.localAddress}]` : req.socket.localAddress}:${req.socket.localPort}`,
-      );
+    const address = req.socket.localAddress ?? '127.0.0.1';
+    const host = address.includes(':') ? `[${address}]` : address;
+    const origin = this.#options.appOrigin ?? new URL(`http://${host}:${req.socket.localPort}`);
     return {
       caching: this.#options.caching,
       users: this.#options.users,

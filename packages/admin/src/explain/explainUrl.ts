@@ -61,7 +61,8 @@ function requestHeaders(query: ExplainQuery, users: ExplainContext['users']): Re
     const user = users[query.user];
     if (user === undefined)
       throw bad(
-        `user: ${JSON.stringify(query.user)} is not a user this application can explain as; known: ${Object.keys(users).join(', ') || 'none'}.`,
+        `user: ${JSON.stringify(query.user)} is not a user this application can explain as; ` +
+          `known: ${Object.keys(users).join(', ') || 'none'}.`,
       );
     for (const [name, value] of Object.entries(user.headers())) headers[name.toLowerCase()] = value;
   }
@@ -146,7 +147,8 @@ export async function explainUrl(context: ExplainContext, query: ExplainQuery): 
     throw adminError(
       AdminErrorCodes.EXPLAIN_FAILED,
       503,
-      `The application did not answer the explained request for ${path} at ${context.origin.origin}: ${(error as Error).message}.`,
+      `The application did not answer the explained request for ${path} at ${context.origin.origin}: ` +
+        `${(error as Error).message}.`,
     );
   }
   let report: ExplainReport;

@@ -40,7 +40,8 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     throw adminError(
       AdminErrorCodes.BAD_REQUEST,
       400,
-      `Send the body as JSON with Content-Type: application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')}).`,
+      'Send the body as JSON with Content-Type: application/json ' +
+        `(got ${JSON.stringify(req.headers['content-type'] ?? '')}).`,
     );
   const text = await readText(req);
   try {

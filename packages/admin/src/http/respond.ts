@@ -14,7 +14,8 @@ const ALWAYS: readonly (readonly [string, string])[] = [
   ['x-frame-options', 'DENY'],
   [
     'content-security-policy',
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
+      "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   ],
 ];
 

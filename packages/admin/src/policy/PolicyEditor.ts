@@ -85,7 +85,8 @@ export class PolicyEditor {
       throw adminError(
         AdminErrorCodes.NOT_CONFIGURED,
         409,
-        'This application gave the admin no policy file (createAdmin({ policyFile })), so the policy cannot be edited here.',
+        'This application gave the admin no policy file (createAdmin({ policyFile })), ' +
+          'so the policy cannot be edited here.',
       );
     return this.#file;
   }

@@ -88,6 +88,16 @@ export function purgeStats(purger: AdminPurger): PurgeStats {
   };
 }
 
+function ramLine(ram: RamStats): string {
+  const { entries, bytes, maxBytes } = ram.totals;
+  return `${entries} entries, ${formatBytes(bytes)} of ${formatBytes(maxBytes)}`;
+}
+
+function purgeLine(purge: PurgeStats): string {
+  const n = purge.proxies.length;
+  return `${n} prox${n === 1 ? 'y' : 'ies'}: ${purge.proxies.map((p) => p.name).join(', ')}; ${purge.queued} waiting`;
+}
+
 function layersOf(
   sources: StatsSources,
   ram: RamStats | null,
@@ -116,7 +126,7 @@ function layersOf(
         : {
             configured: true,
             healthy: true,
-            detail: `${ram.totals.entries} entries, ${formatBytes(ram.totals.bytes)} of ${formatBytes(ram.totals.maxBytes)}`,
+            detail: ramLine(ram),
           },
     redis:
       redis === undefined
@@ -141,7 +151,7 @@ function layersOf(
             healthy: (failing?.length ?? 0) === 0,
             detail:
               (failing?.length ?? 0) === 0
-                ? `${purge.proxies.length} prox${purge.proxies.length === 1 ? 'y' : 'ies'}: ${purge.proxies.map((p) => p.name).join(', ')}; ${purge.queued} waiting`
+                ? purgeLine(purge)
                 : `last purge failed at ${(failing ?? []).map((p) => p.name).join(', ')}`,
           },
   };

@@ -30,6 +30,39 @@ function verdict(layer: LayerStorage): SafeHtml {
   return html`<span class="yes">stored</span>${ttl}`;
 }
 
+const VIA: Readonly<Record<string, string>> = {
+  hint: 'the route naming it',
+  custom: "the application's own lookup",
+};
+
+const SOURCES: Readonly<Record<string, string>> = {
+  ruleset: 'this ruleset',
+  global: "the operation's global options",
+  default: "the operation's default",
+};
+
+function foundBy(e: AdminExplanation): SafeHtml | string {
+  if (e.ruleset.via === 'lookup') return html`the rule on <code>${e.ruleset.matchedBy ?? '—'}</code>`;
+  return e.ruleset.via === null ? '—' : (VIA[e.ruleset.via] ?? '—');
+}
+
+function order(e: AdminExplanation): SafeHtml | string {
+  if (e.ruleset.order.length === 0) return '—';
+  return html`${e.ruleset.order.map((o, i) => html`${i > 0 ? ' → ' : ''}<code>${o}</code>`)}`;
+}
+
+function candidates(e: AdminExplanation): SafeHtml | string {
+  if (e.ruleset.candidates.length === 0) return 'nothing else';
+  return html`${e.ruleset.candidates.map((c) => html`<code>${c.ruleset}</code> on <code>${c.spec}</code><br />`)}`;
+}
+
+function suppressed(e: AdminExplanation): SafeHtml | string {
+  if (e.suppressedEvents.length === 0) return '';
+  return html`<p class="hint">
+    Events the request fired and the dry run held back: ${e.suppressedEvents.join(', ')}.
+  </p>`;
+}
+
 function result(e: AdminExplanation): SafeHtml {
   return html`<section aria-labelledby="result-heading">
     <h2 id="result-heading">
@@ -42,17 +75,11 @@ function result(e: AdminExplanation): SafeHtml {
       <dt>Ruleset</dt>
       <dd>${e.ruleset.name === null ? 'none: the response is left alone' : html`<code>${e.ruleset.name}</code>`}</dd>
       <dt>Found by</dt>
-      <dd>
-        ${e.ruleset.via === 'lookup' ? html`the rule on <code>${e.ruleset.matchedBy ?? '—'}</code>` : e.ruleset.via === 'hint' ? 'the route naming it' : e.ruleset.via === 'custom' ? "the application's own lookup" : '—'}
-      </dd>
+      <dd>${foundBy(e)}</dd>
       <dt>Looked at (C3 order)</dt>
-      <dd>
-        ${e.ruleset.order.length === 0 ? '—' : e.ruleset.order.map((o, i) => html`${i > 0 ? ' → ' : ''}<code>${o}</code>`)}
-      </dd>
+      <dd>${order(e)}</dd>
       <dt>Would also match</dt>
-      <dd>
-        ${e.ruleset.candidates.length === 0 ? 'nothing else' : e.ruleset.candidates.map((c) => html`<code>${c.ruleset}</code> on <code>${c.spec}</code><br />`)}
-      </dd>
+      <dd>${candidates(e)}</dd>
     </dl>
     ${e.operations.map(
       (o) =>
@@ -75,9 +102,7 @@ function result(e: AdminExplanation): SafeHtml {
                     html`<tr>
                       <th scope="row"><code>${opt.name}</code></th>
                       <td><code>${value(opt.value)}</code></td>
-                      <td>
-                        ${opt.source === 'ruleset' ? 'this ruleset' : opt.source === 'global' ? "the operation's global options" : "the operation's default"}
-                      </td>
+                      <td>${SOURCES[opt.source]}</td>
                     </tr>`,
                 )}
               </tbody>
@@ -130,8 +155,12 @@ function result(e: AdminExplanation): SafeHtml {
               ${e.notes.map((n) => html`<li>${n}</li>`)}
             </ul>`
     }
-    ${e.suppressedEvents.length === 0 ? '' : html`<p class="hint">Events the request fired and the dry run held back: ${e.suppressedEvents.join(', ')}.</p>`}
+    ${suppressed(e)}
   </section>`;
+}
+
+function userOption([name, user]: [string, ExplainUser], chosen: string | undefined): SafeHtml {
+  return html`<option value="${name}" ${chosen === name ? html` selected` : ''}>${user.title ?? name}</option>`;
 }
 
 /** Explain a URL: the form (URL, method, headers, user) and, once asked, everything about its caching. */
@@ -165,7 +194,7 @@ export function explainScreen(
             <label for="user">User</label
             ><select id="user" name="user">
               <option value="">anonymous</option>
-              ${Object.entries(users).map(([name, u]) => html`<option value="${name}" ${query?.user === name ? html` selected` : ''}>${u.title ?? name}</option>`)}
+              ${Object.entries(users).map((entry) => userOption(entry, query?.user))}
             </select>
           </div>
         </div>

@@ -1,5 +1,5 @@
 import type { AdminPolicy } from '../../api/AdminApiTypes.js';
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
 import { csrfField, layout, notice, problem, type PageContext } from '../layout.js';
 
 export interface PolicyScreenState {
@@ -7,6 +7,18 @@ export interface PolicyScreenState {
   readonly problem?: string;
   /** The document as the administrator sent it, shown again after a refused edit. */
   readonly draft?: string;
+}
+
+const NOT_EDITABLE =
+  'This application gave the control panel no policy file: the policy is shown but cannot be edited.';
+
+function savedTo(file: string): SafeHtml {
+  return html`Saved to <code>${file}</code> (the previous version is kept as <code>${file}.bak</code>) and applied at
+    once, without a restart.`;
+}
+
+function option(name: string, chosen: string | null): SafeHtml {
+  return html`<option value="${name}" ${name === chosen ? html` selected` : ''}>${name}</option>`;
 }
 
 /**
@@ -22,9 +34,7 @@ export function policyScreen(context: PageContext, policy: AdminPolicy, state: P
     'policy',
     'Policy',
     html`${notice(state.flash)}${problem(state.problem)}
-      <p class="lead">
-        ${editable ? html`Saved to <code>${policy.file}</code> (the previous version is kept as <code>${policy.file}.bak</code>) and applied at once, without a restart.` : 'This application gave the control panel no policy file: the policy is shown but cannot be edited here.'}
-      </p>
+      <p class="lead">${editable ? savedTo(policy.file ?? '') : NOT_EDITABLE}</p>
       <h2>Operation of each ruleset</h2>
       <div class="table-wrap">
         <table>
@@ -46,7 +56,7 @@ export function policyScreen(context: PageContext, policy: AdminPolicy, state: P
                     <div>
                       <select id="${id}" name="operation" ${editable ? '' : html` disabled`}>
                         <option value="" ${r.operation === null ? html` selected` : ''}>(none: not cached)</option>
-                        ${policy.operations.map((o) => html`<option value="${o}" ${o === r.operation ? html` selected` : ''}>${o}</option>`)}
+                        ${policy.operations.map((o) => option(o, r.operation))}
                       </select>
                     </div>
                     <div>

@@ -1,6 +1,18 @@
 import { declaredRuleset, decoratedClasses, specName, type CachingEngine } from '@cacheset/core';
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
 import { layout, type PageContext } from '../layout.js';
+
+const EXPLICIT = 'a ruleset must be declared before a view may use it.';
+const NOT_EXPLICIT = 'any dotted name may be used as a ruleset.';
+
+function specs(list: readonly string[] | undefined): SafeHtml {
+  if (list === undefined) return html`<span class="hint">none</span>`;
+  return html`${list.map((m) => html`<code>${m}</code><br />`)}`;
+}
+
+function usedBy(list: readonly string[] | undefined): SafeHtml | string {
+  return list === undefined ? ' in the policy' : html` by ${list.join(', ')}`;
+}
 
 /**
  * The rulesets: the declared types with titles and descriptions, the classes and interface tokens
@@ -32,7 +44,7 @@ export function rulesetsScreen(context: PageContext, engine: CachingEngine): str
     'Rulesets',
     html`<p class="lead">
         Explicit mode is <strong>${registry.explicit ? 'on' : 'off'}</strong>:
-        ${registry.explicit ? 'a ruleset must be declared before a view may use it.' : 'any dotted name may be used as a ruleset.'}
+        ${registry.explicit ? EXPLICIT : NOT_EXPLICIT}
       </p>
       <div class="table-wrap">
         <table>
@@ -53,9 +65,7 @@ export function rulesetsScreen(context: PageContext, engine: CachingEngine): str
                 html`<tr>
                   <th scope="row"><code>${t.name}</code></th>
                   <td><strong>${t.title}</strong><br /><span class="hint">${t.description}</span></td>
-                  <td>
-                    ${(mapped.get(t.name) ?? []).map((m) => html`<code>${m}</code><br />`)}${mapped.has(t.name) ? '' : html`<span class="hint">none</span>`}
-                  </td>
+                  <td>${specs(mapped.get(t.name))}</td>
                   <td><code>${policy.operationFor(t.name) ?? '—'}</code></td>
                 </tr>`,
             )}
@@ -67,7 +77,7 @@ export function rulesetsScreen(context: PageContext, engine: CachingEngine): str
         undeclared.length === 0
           ? html`<p>None.</p>`
           : html`<ul>
-              ${undeclared.map((r) => html`<li><code>${r}</code>${mapped.has(r) ? html` by ${mapped.get(r)?.join(', ')}` : ' in the policy'}</li>`)}
+              ${undeclared.map((r) => html`<li><code>${r}</code>${usedBy(mapped.get(r))}</li>`)}
             </ul>`
       }
       <h2>Declared but not used</h2>
