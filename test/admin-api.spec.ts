@@ -5,7 +5,7 @@
  * RAM invalidation, the global switch, purges delivered to a real Varnish, and bad input refused
  * with a typed error.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminErrorBody, AdminPolicy, AdminStats, PurgeDelivered } from '@cacheset/admin';
 import { ADMIN_TOKEN, adminRequest, startAdminDemo, type AdminDemo } from './support/adminDemo.js';
@@ -161,6 +161,19 @@ describeWithServers('the admin API on the gallery', ['varnishd'], () => {
     }
     await dump.settled();
     expect({ entries: ram.statistics().entries, files: dump.stats().files }).toEqual(before);
+  });
+
+  it('says when the policy file cannot be read, and edits nothing', async () => {
+    await rename(site.policyFile, `${site.policyFile}.away`);
+    try {
+      const answer = await site.api('GET', 'api/policy');
+      expect(answer.status).toBe(503);
+      expect(answer.json<AdminErrorBody>().error.code).toBe('ERR_CACHESET_ADMIN_POLICY_UNREADABLE');
+      expect((await site.api('POST', 'api/enabled', { enabled: false })).status).toBe(503);
+      expect(engine().policy.enabled).toBe(true);
+    } finally {
+      await rename(`${site.policyFile}.away`, site.policyFile);
+    }
   });
 
   it('refuses bad requests with typed errors', async () => {

@@ -22,6 +22,8 @@ export const AdminErrorCodes = {
   NOT_CONFIGURED: 'ERR_CACHESET_ADMIN_NOT_CONFIGURED',
   /** A policy edit that cannot be applied without a restart (declared types or rules changed) (422). */
   NEEDS_RESTART: 'ERR_CACHESET_ADMIN_NEEDS_RESTART',
+  /** The policy file could not be read (503). */
+  POLICY_UNREADABLE: 'ERR_CACHESET_ADMIN_POLICY_UNREADABLE',
   /** The policy file could not be written (503); nothing was applied. */
   SAVE_FAILED: 'ERR_CACHESET_ADMIN_SAVE_FAILED',
   /** The explained request did not come back (503). */

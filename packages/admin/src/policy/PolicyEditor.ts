@@ -6,6 +6,19 @@ import { adminError, AdminErrorCodes } from '../errors/adminErrorCodes.js';
 import { policyDocument, policyText } from './policyText.js';
 import { writeAtomically } from './writeAtomically.js';
 
+/** The policy file's text; a file that cannot be read is a 503 saying which and why. */
+async function readPolicy(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw adminError(
+      AdminErrorCodes.POLICY_UNREADABLE,
+      503,
+      `Cannot read the policy file ${file}: ${(error as Error).message}. Restore it (a backup may be at ${file}.bak).`,
+    );
+  }
+}
+
 /** What an edit may not change while the application runs: it was applied to the registry at start-up. */
 function startupPart(config: LoadedConfig, explicit: boolean): string {
   return JSON.stringify({
@@ -40,7 +53,7 @@ export class PolicyEditor {
   async read(): Promise<AdminPolicy> {
     const { engine } = this.#caching;
     const policy = engine.policy;
-    const document = this.#file === undefined ? {} : policyDocument(await readFile(this.#file.path, 'utf8'));
+    const document = this.#file === undefined ? {} : policyDocument(await readPolicy(this.#file.path));
     return {
       file: this.#file?.path ?? null,
       policy: document,
@@ -64,7 +77,7 @@ export class PolicyEditor {
   /** The global switch: the document with `policy.enabled` set, saved like any edit. */
   async setEnabled(enabled: boolean): Promise<PolicySaved> {
     const file = this.#required();
-    const document = policyDocument(await readFile(file.path, 'utf8'));
+    const document = policyDocument(await readPolicy(file.path));
     const policy = (document.policy ?? {}) as Record<string, unknown>;
     return await this.save({ ...document, policy: { ...policy, enabled } });
   }
@@ -72,7 +85,7 @@ export class PolicyEditor {
   /** One ruleset's operation (the policy screen's form), saved like any edit. */
   async setOperation(ruleset: string, operation: string | null): Promise<PolicySaved> {
     const file = this.#required();
-    const document = policyDocument(await readFile(file.path, 'utf8'));
+    const document = policyDocument(await readPolicy(file.path));
     const policy = (document.policy ?? {}) as Record<string, unknown>;
     const mapping = { ...((policy.operationMapping ?? {}) as Record<string, unknown>) };
     if (operation === null) delete mapping[ruleset];
@@ -107,7 +120,7 @@ export class PolicyEditor {
         400,
         'The body must be the policy document: a JSON object with explicit, rulesetTypes, rulesets and policy.',
       );
-    const previous = await readFile(file.path, 'utf8');
+    const previous = await readPolicy(file.path);
     this.#baseline ??= this.#startupOf(this.#load(previous, file), previous);
     const text = policyText(file.path, previous, document as Record<string, unknown>);
     // The same loader as at start-up: a refused edit carries the file's own messages (and codes).
