@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The import boundaries of the packages, checked in `npm run lint` (and by test/importBoundaries.spec.ts):
-//   1. a plugin (http, ram, purge, fs) imports no other plugin, for code or for types, anywhere in its
+//   1. a plugin (http, ram, purge, fs, admin) imports no other plugin, for code or for types, anywhere in its
 //      folder (sources, tests, examples): what several packages do together lives in examples/ and test/;
 //   2. the core imports no plugin, and no server, disk or Redis module;
 //   3. a server adapter (http/src/{node,express,fastify,koa}) imports the host (runtime/HttpCaching,
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const PLUGINS = ['http', 'ram', 'purge', 'fs'];
+export const PLUGINS = ['http', 'ram', 'purge', 'fs', 'admin'];
 const ADAPTERS = ['node', 'express', 'fastify', 'koa'];
 
 /** Modules the core must not use: servers, the disk, Redis, HTTP clients. */

@@ -25,7 +25,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'test', 'fixtures', 'consumer');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const PACKAGES = ['core', 'http', 'ram', 'purge', 'fs'] as const;
+const PACKAGES = ['core', 'http', 'ram', 'purge', 'fs', 'admin'] as const;
 const REPOSITORY = 'https://github.com/cacheset/cacheset';
 
 interface Manifest {
