@@ -167,7 +167,6 @@ export { configError, formatConfigPath, type ConfigPath, type ConfigSource } fro
 export { loadConfig, loadConfigFile, type LoadConfigOptions, type LoadedConfig } from './config/loadConfig.js';
 export {
   checkConfig,
-  checkConfigFile,
   type CheckConfigOptions,
   type ConfigProblem,
 } from './config/checkConfig.js';

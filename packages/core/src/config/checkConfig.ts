@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { CachesetError, type CachesetErrorCode } from '../errors/CachesetError.js';
-import { CoreErrorCodes } from '../errors/errorCodes.js';
 import type { Spec } from '../interfaces/Spec.js';
 import type { OperationRegistry } from '../operations/OperationRegistry.js';
 import { RulesetRegistry } from '../registry/RulesetRegistry.js';
@@ -190,21 +188,6 @@ export function checkConfig(text: string, file: string, options: CheckConfigOpti
     error = attempt(current);
   }
   return problems;
-}
-
-/** Reads a configuration file and returns every problem in it (see `checkConfig`). */
-export async function checkConfigFile(file: string, options: CheckConfigOptions): Promise<ConfigProblem[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CachesetError(
-      CoreErrorCodes.CONFIG_READ,
-      `Cannot read the cacheset configuration ${file}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error, details: { file } },
-    );
-  }
-  return checkConfig(text, file, options);
 }
 
 /** Whether the loader placed the problem at the key (an unknown key) or at the value, from its position. */
