@@ -1,0 +1,60 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/cli/bin/cacheset.js', import.meta.url));
+
+let built = false;
+
+/** Compiles the command line (incremental: quick when nothing changed); the real bin runs dist/. */
+export function buildCli(): void {
+  if (built) return;
+  execFileSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)),
+      '-b',
+      'packages/cli/tsconfig.build.json',
+    ],
+    {
+      cwd: REPO,
+      stdio: 'pipe',
+      timeout: 120_000,
+    },
+  );
+  built = true;
+}
+
+export interface CliRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the real `cacheset` executable as a child process (asynchronously, so that a demo running in
+ * this process keeps answering), with a clean environment plus `env`, bounded in time.
+ */
+export function cacheset(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
+  buildCli();
+  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: REPO, env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        if (status === null) {
+          reject(new Error(`cacheset ${args.join(' ')} did not finish: ${error?.message ?? ''}\n${stderr}`));
+          return;
+        }
+        resolve({ status, stdout, stderr });
+      },
+    );
+  });
+}
