@@ -58,3 +58,34 @@ export function cacheset(
     );
   });
 }
+
+/**
+ * Runs `cacheset` on a pseudo-terminal (util-linux `script`), so that stdout and stderr are TTYs as
+ * in an operator's shell; the two streams arrive merged, as the terminal shows them.
+ */
+export function cachesetOnTerminal(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
+  buildCli();
+  const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    TERM: 'xterm',
+  };
+  return new Promise((resolve, reject) => {
+    execFile(
+      'script',
+      ['-q', '-e', '-c', `stty cols 100; ${command}`, '/dev/null'],
+      { cwd: REPO, env: { ...base, ...env }, timeout: timeoutMs, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        if (status === null) reject(new Error(`script ${args.join(' ')} did not finish: ${error?.message ?? ''}`));
+        else resolve({ status, stdout, stderr });
+      },
+    );
+  });
+}

@@ -28,6 +28,7 @@ export function buildProgram(io: CliIo, runner: Runner): Command {
     .option('--json', 'print one JSON document (see docs/cli.md for each shape)')
     .option('--debug', 'print the stack trace of an error')
     .showHelpAfterError(false)
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
       `
