@@ -56,7 +56,10 @@ describe('docs/cli.md', () => {
     parts.push(text.slice(last));
     expect(blocks.length).toBeGreaterThan(5);
     const expected = parts.join('');
-    if (process.env.UPDATE_CLI_DOCS === '1') await writeFile(DOC, expected);
+    if (process.env.UPDATE_CLI_DOCS === '1') {
+      await writeFile(DOC, expected);
+      return;
+    }
     expect(text, 'docs/cli.md differs from the run: UPDATE_CLI_DOCS=1 npx vitest run test/cli-docs.spec.ts').toBe(
       expected,
     );

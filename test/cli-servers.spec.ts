@@ -173,6 +173,28 @@ describeWithServers('cacheset nginx-config and varnish-vcl with the real servers
     );
   });
 
+  it('cacheset warm stops starting requests at --max-time and says how many were left', async () => {
+    const list = join(work, 'many.txt');
+    await writeFile(list, Array.from({ length: 20 }, (_, i) => `/images/none-${i}`).join('\n'));
+    const run = await cacheset([
+      'warm',
+      list,
+      '--base',
+      demo.base,
+      '--concurrency',
+      '1',
+      '--max-time',
+      '0.001',
+      '--json',
+    ]);
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as { total: number; requested: number; skipped: number };
+    expect(json.total).toBe(20);
+    expect(json.skipped).toBeGreaterThan(0);
+    expect(json.requested + json.skipped).toBe(20);
+    expect(run.stderr).toMatch(/were not requested; see the lines above \[ERR_CACHESET_CLI_WARM_INCOMPLETE\]\n$/);
+  });
+
   it('cacheset warm reports failed URLs and exits 1', async () => {
     const list = join(work, 'missing.txt');
     await writeFile(list, `/no/such/page\n/\n`);
