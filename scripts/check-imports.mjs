@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const PLUGINS = ['http', 'ram', 'purge', 'fs'];
+export const PLUGINS = ['http', 'ram', 'purge', 'fs', 'admin'];
 const ADAPTERS = ['node', 'express', 'fastify', 'koa'];
 
 /** Modules the core must not use: servers, the disk, Redis, HTTP clients. */

@@ -25,6 +25,8 @@ export interface CachingStackOptions {
   readonly logger: CachesetLogger;
   /** Changes with every deployment of the site (the stylesheet's version). */
   readonly resourceVersion: string;
+  /** The policy file to load (the control panel edits it). Default: the one the gallery ships. */
+  readonly policyFile?: string;
 }
 
 /** Every cache layer of the site, each listening to the same bus. */
@@ -77,7 +79,7 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
   const operations = registerHttpOperations(new OperationRegistry());
   operations.register(createFsCacheOperation(dump));
   const rulesets = new RulesetRegistry();
-  const { policy } = await loadConfigFile(POLICY_FILE, { operations, registry: rulesets });
+  const { policy } = await loadConfigFile(options.policyFile ?? POLICY_FILE, { operations, registry: rulesets });
   const caching = createHttpCaching({
     policy,
     rulesets,

@@ -12,6 +12,8 @@ export interface DemoSettings {
   readonly dataDir: string;
   /** `DEMO_EDITOR_TOKEN`; without it a token is generated on first start and kept in the data folder. */
   readonly editorToken: string | undefined;
+  /** `CACHESET_ADMIN_TOKEN`, for the control panel at `/_cacheset/`; without it one is generated like the editor's. */
+  readonly adminToken: string | undefined;
   /** The shared RAM tier; without it the RAM cache is in this process only. */
   readonly redisUrl: string | undefined;
   readonly purgeProxies: readonly PurgeProxySetting[];

@@ -7,6 +7,7 @@ import { closestName } from './closestName.js';
 import type { DemoSettings } from './DemoSettings.js';
 import { packagePath } from './packagePath.js';
 import {
+  checkAdminToken,
   checkEditorToken,
   checkHost,
   checkPath,
@@ -34,6 +35,7 @@ export const SETTINGS = {
   host: { env: 'HOST', check: checkHost },
   dataDir: { env: 'CACHESET_DATA_DIR', check: checkPath, path: true },
   editorToken: { env: 'DEMO_EDITOR_TOKEN', check: checkEditorToken },
+  adminToken: { env: 'CACHESET_ADMIN_TOKEN', check: checkAdminToken },
   redisUrl: { env: 'REDIS_URL', check: checkRedisUrl },
   purgeProxies: { env: 'PURGE_PROXIES', check: checkProxies },
   dumpRoot: { env: 'DUMP_ROOT', check: checkPath, path: true },
@@ -179,6 +181,7 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
     host: read('host', SETTINGS.host.check) ?? '127.0.0.1',
     dataDir,
     editorToken: read('editorToken', SETTINGS.editorToken.check),
+    adminToken: read('adminToken', SETTINGS.adminToken.check),
     redisUrl: read('redisUrl', SETTINGS.redisUrl.check),
     purgeProxies: read('purgeProxies', SETTINGS.purgeProxies.check) ?? [],
     dumpRoot: resolve(read('dumpRoot', SETTINGS.dumpRoot.check) ?? join(dataDir, 'dump')),

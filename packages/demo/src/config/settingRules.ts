@@ -29,6 +29,12 @@ export function checkEditorToken(raw: unknown): Checked<string> {
   return { value: raw };
 }
 
+export function checkAdminToken(raw: unknown): Checked<string> {
+  if (typeof raw !== 'string' || raw.length < 16 || /\s/.test(raw))
+    return { problem: 'is not a usable admin token; give at least 16 characters without spaces.' };
+  return { value: raw };
+}
+
 export function checkRedisUrl(raw: unknown): Checked<string> {
   let url: URL | undefined;
   try {

@@ -15,6 +15,8 @@ import { Stylesheet } from '../views/Stylesheet.js';
 import { EditorAuth } from './EditorAuth.js';
 import { editorToken, type EditorTokenSource } from './editorToken.js';
 import { RenderLog } from './RenderLog.js';
+import { siteAdmin, type SiteAdmin } from './siteAdmin.js';
+import { sitePolicyFile } from './sitePolicyFile.js';
 
 export interface SiteOptions {
   readonly logger?: CachesetLogger;
@@ -37,6 +39,8 @@ export class Site {
   readonly bus: EventBus;
   readonly container: Container;
   readonly stack: CachingStack;
+  /** The caching control panel, mounted at `/_cacheset/`. */
+  readonly admin: SiteAdmin;
   readonly stylesheet: Stylesheet;
   readonly renders = new RenderLog();
   readonly logger: CachesetLogger;
@@ -54,6 +58,7 @@ export class Site {
     this.bus = parts.bus;
     this.container = parts.container;
     this.stack = parts.stack;
+    this.admin = parts.admin;
     this.stylesheet = parts.stylesheet;
     this.logger = parts.logger;
   }
@@ -87,6 +92,7 @@ export class Site {
           images: seeded,
           ...(options.progress === undefined ? {} : { progress: options.progress }),
         });
+      const policyFile = await sitePolicyFile(settings.dataDir);
       const stack = await createCachingStack({
         settings,
         container,
@@ -94,10 +100,12 @@ export class Site {
         user: auth.userOf,
         logger,
         resourceVersion: stylesheet.version,
+        policyFile,
       });
       // Files dumped for another database in this folder would be served by nginx for the new images' URLs.
       if (seeded > 0) await stack.dump.clear();
-      return new Site({ settings, db, gallery, auth, token, bus, container, stack, stylesheet, logger, seeded });
+      const admin = siteAdmin(settings, stack, { policyFile, editor: token, logger });
+      return new Site({ settings, db, gallery, auth, token, bus, container, stack, admin, stylesheet, logger, seeded });
     } catch (error) {
       db.close();
       throw error;
@@ -115,6 +123,7 @@ export class Site {
   }
 
   async close(): Promise<void> {
+    this.admin.admin.close();
     await this.stack.close();
     this.db.close();
   }

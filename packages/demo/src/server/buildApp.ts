@@ -1,5 +1,6 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import { adminFastify } from '@cacheset/admin/fastify';
 import { cachesetFastify } from '@cacheset/http/fastify';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { UPLOAD_LIMITS } from '../images/decodeImage.js';
@@ -19,6 +20,8 @@ export async function buildApp(site: Site): Promise<FastifyInstance> {
   // #region plugin
   await app.register(cachesetFastify, { caching: site.stack.caching });
   // #endregion plugin
+  // The control panel takes its requests before any route or body parser sees them.
+  adminFastify(app, site.admin.admin);
   await app.register(formbody);
   await app.register(multipart, {
     limits: { fileSize: UPLOAD_LIMITS.maxBytes, files: 1, fields: 12, fieldSize: 16 * 1024 },

@@ -1,3 +1,4 @@
+import { ADMIN_PATH } from './siteAdmin.js';
 import type { RunningSite } from './startSite.js';
 
 /** What `npm start` prints: where the site is, where its data lives, how to log in, what caches it. */
@@ -18,12 +19,19 @@ export function describeSite(running: RunningSite): string {
     token.from === 'DEMO_EDITOR_TOKEN'
       ? 'editor token:  from DEMO_EDITOR_TOKEN'
       : `editor token:  ${token.token}  (${token.generated ? 'new, kept' : 'kept'} in ${token.from})`;
+  const admin = site.admin.token;
+  const adminLine =
+    admin.from === 'CACHESET_ADMIN_TOKEN'
+      ? 'admin token:   from CACHESET_ADMIN_TOKEN'
+      : `admin token:   ${admin.token}  (${admin.generated ? 'new, kept' : 'kept'} in ${admin.from})`;
   const seeded = running.seeded > 0 ? `, seeded with ${running.seeded} images` : '';
   return [
     `cacheset gallery is running at ${url}`,
     `  data:          ${settings.dataDir} (SQLite gallery.sqlite${seeded})`,
     `  ${tokenLine}`,
     `  log in at:     ${url}login`,
+    `  caching admin: ${url}${ADMIN_PATH.slice(1)}`,
+    `  ${adminLine}`,
     `  caching:       ${layers.join('; ')}`,
     'Press Ctrl-C to stop.',
   ].join('\n');
