@@ -13,4 +13,3 @@ export type { PurgeJson } from './commands/purgeCommand.js';
 export type { PolicyRefusedJson } from './commands/policyCommand.js';
 export type { WarmJson } from './commands/warmCommand.js';
 export type { WarmResult } from './warm/warmUrls.js';
-export type * from './client/AdminApiTypes.js';

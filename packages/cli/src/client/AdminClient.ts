@@ -1,6 +1,6 @@
 import { cliError, CliErrorCodes, usageError } from '../errors/cliErrorCodes.js';
 import type { CliIo } from '../CliIo.js';
-import type { ApiErrorBody } from './AdminApiTypes.js';
+import type { AdminErrorBody } from '@cacheset/admin';
 
 export const DEFAULT_MOUNT = '/_cacheset/';
 
@@ -38,7 +38,7 @@ export function adminTarget(options: { url?: string; token?: string; timeout?: s
   return { base, token: token === '' ? undefined : token, timeoutMs: seconds * 1000 };
 }
 
-function isApiError(value: unknown): value is ApiErrorBody {
+function isApiError(value: unknown): value is AdminErrorBody {
   const error = (value as { error?: unknown } | null)?.error;
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ExplainResponse } from '../client/AdminApiTypes.js';
+import type { AdminExplanation } from '@cacheset/admin';
 import { adminRequest, adminTarget } from '../client/AdminClient.js';
 import type { CliIo } from '../CliIo.js';
 import type { CommandContext } from '../CommandContext.js';
@@ -13,20 +13,36 @@ function show(value: unknown): string {
 }
 
 /** The explain report as text, in the order the admin's Explain screen shows it. */
-export function explainText(report: ExplainResponse, { style }: Pick<CommandContext, 'style'>): string {
+export function explainText(report: AdminExplanation, { style }: Pick<CommandContext, 'style'>): string {
   const lines: string[] = [];
-  lines.push(`${style.bold(`${report.method} ${report.url}`)} → ${report.status}`);
-  lines.push(`view:      ${report.view ?? '(none found)'}`);
-  lines.push(
-    `ruleset:   ${report.ruleset.name ?? '(none: not cached by cacheset)'}${report.ruleset.matchedBy === undefined ? '' : ` (matched by ${show(report.ruleset.matchedBy)})`}`,
-  );
-  lines.push(`operation: ${report.operation.name ?? '(none)'}`);
-  for (const option of report.operation.options)
-    lines.push(`  ${option.name} = ${show(option.value)} ${style.dim(`(${option.source})`)}`);
+  const as = report.user === null ? '' : ` as ${report.user}`;
+  lines.push(`${style.bold(`${report.method} ${report.url}`)}${as} → ${report.status}`);
+  lines.push(`view:      ${report.view ?? '(not known)'}`);
+  const { ruleset } = report;
+  const why =
+    ruleset.via === 'hint'
+      ? ' (named by the route)'
+      : ruleset.via === 'lookup'
+        ? ` (rule for ${ruleset.matchedBy ?? '?'})`
+        : ruleset.via === 'custom'
+          ? " (the application's lookup)"
+          : '';
+  lines.push(`ruleset:   ${ruleset.name ?? '(none: cacheset does nothing to this response)'}${why}`);
+  for (const candidate of ruleset.candidates)
+    lines.push(`  ${style.dim(`then ${candidate.ruleset} (rule for ${candidate.spec})`)}`);
+  lines.push(`operation: ${report.operation?.name ?? '(none)'}`);
+  for (const operation of report.operations) {
+    if (report.operations.length > 1) lines.push(`  ${operation.name}:`);
+    const indent = report.operations.length > 1 ? '    ' : '  ';
+    for (const option of operation.options)
+      if (option.value !== null)
+        lines.push(`${indent}${option.name} = ${show(option.value)} ${style.dim(`(${option.source})`)}`);
+  }
+  if (report.answeredBy !== null) lines.push(`answered by ${report.answeredBy} before the view ran`);
   const components = report.etag?.components ?? [];
   if (components.length > 0) {
     lines.push('etag:');
-    for (const component of components) lines.push(`  ${component.name} = ${show(component.value)}`);
+    for (const component of components) lines.push(`  ${component.name} = ${component.value ?? '(none)'}`);
   }
   const headers = Object.entries(report.headers);
   lines.push(headers.length === 0 ? 'headers:   (none)' : 'headers:');
@@ -39,6 +55,7 @@ export function explainText(report: ExplainResponse, { style }: Pick<CommandCont
       : style.yellow('does not store');
     lines.push(`  ${layer.layer.padEnd(width)}  ${verdict}${layer.reason === undefined ? '' : ` (${layer.reason})`}`);
   }
+  for (const note of report.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }
 
@@ -75,7 +92,7 @@ Example:
           const query = new URLSearchParams({ url, method: options.method.toUpperCase() });
           for (const h of options.header) query.append('header', h);
           if (options.user !== undefined) query.set('user', options.user);
-          const report = await adminRequest<ExplainResponse>(target, 'GET', `api/explain?${query.toString()}`);
+          const report = await adminRequest<AdminExplanation>(target, 'GET', `api/explain?${query.toString()}`);
           return { json: report, text: explainText(report, contextOf(command, io)) };
         }),
     );

@@ -1,7 +1,7 @@
 import { CachesetError } from '@cacheset/core';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import type { ApiProblem, PolicyResponse, PolicySetResponse } from '../client/AdminApiTypes.js';
+import type { AdminPolicy, AdminProblem, PolicySaved } from '@cacheset/admin';
 import { adminRequest, adminTarget } from '../client/AdminClient.js';
 import type { CliIo } from '../CliIo.js';
 import { cliError, CliErrorCodes } from '../errors/cliErrorCodes.js';
@@ -13,7 +13,7 @@ import { withOnlineOptions, type OnlineOptions } from './onlineOptions.js';
 export interface PolicyRefusedJson {
   readonly ok: false;
   readonly code: string;
-  readonly problems: readonly ApiProblem[];
+  readonly problems: readonly AdminProblem[];
 }
 
 function parsePolicyFile(text: string, file: string): unknown {
@@ -37,7 +37,7 @@ export function registerPolicy(program: Command, io: CliIo, runner: Runner): voi
     .addHelpText('after', '\nExample:\n  $ cacheset policy get --url http://127.0.0.1:3000/ > policy.json')
     .action(async (options: OnlineOptions, command: Command) =>
       runner(command, async () => {
-        const answer = await adminRequest<PolicyResponse>(adminTarget(options, io), 'GET', 'api/policy');
+        const answer = await adminRequest<AdminPolicy>(adminTarget(options, io), 'GET', 'api/policy');
         return { json: answer, text: JSON.stringify(answer.policy, null, 2) };
       }),
     );
@@ -52,16 +52,16 @@ export function registerPolicy(program: Command, io: CliIo, runner: Runner): voi
       runner(command, async () => {
         const document = parsePolicyFile(await readTextFile(file, io.cwd), file);
         try {
-          const answer = await adminRequest<PolicySetResponse>(adminTarget(options, io), 'PUT', 'api/policy', document);
+          const answer = await adminRequest<PolicySaved>(adminTarget(options, io), 'PUT', 'api/policy', document);
           return {
             json: answer,
-            text: `applied ${file} to ${answer.file}${answer.backup === null ? '' : ` (previous version kept as ${answer.backup})`}`,
+            text: `applied ${file} to ${answer.file} (previous version kept as ${answer.backup})`,
           };
         } catch (error) {
           const refused = CachesetError.is(error, CliErrorCodes.ADMIN_REFUSED) ? error : undefined;
           const problems = refused?.details.problems;
           if (refused === undefined || !Array.isArray(problems)) throw error;
-          const list = problems as ApiProblem[];
+          const list = problems as AdminProblem[];
           const json: PolicyRefusedJson = { ok: false, code: String(refused.details.apiCode), problems: list };
           return {
             json,

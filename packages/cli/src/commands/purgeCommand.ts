@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { PurgeOutcome, PurgeResponse } from '../client/AdminApiTypes.js';
+import type { PurgeDelivered, PurgeOutcome, PurgeQueued } from '@cacheset/admin';
 import { adminRequest, adminTarget } from '../client/AdminClient.js';
 import type { CliIo } from '../CliIo.js';
 import { contextOf } from '../CommandContext.js';
@@ -12,7 +12,12 @@ import { withOnlineOptions, type OnlineOptions } from './onlineOptions.js';
 export interface PurgeJson {
   readonly paths: readonly string[];
   readonly tags: readonly string[];
+  /** Requests handed to the proxies (targets times proxies). */
   readonly queued: number;
+  /** What this application invalidated at once, before the proxies. */
+  readonly ramDropped: number;
+  readonly filesDeleted: number;
+  /** With --wait: one per proxy and target. */
   readonly outcomes?: readonly PurgeOutcome[];
 }
 
@@ -65,7 +70,7 @@ Examples:
               throw usageError(`tag ${JSON.stringify(tag)} contains white space; tags are single words`);
           const target = adminTarget(options, io);
           const wait = options.wait === true;
-          const answer = await adminRequest<PurgeResponse>(
+          const answer = await adminRequest<PurgeQueued | PurgeDelivered>(
             target,
             'POST',
             'api/purge',
@@ -76,13 +81,18 @@ Examples:
             paths,
             tags,
             queued: answer.queued,
-            ...(answer.outcomes === undefined ? {} : { outcomes: answer.outcomes }),
+            ramDropped: answer.ramDropped,
+            filesDeleted: answer.filesDeleted,
+            ...('outcomes' in answer ? { outcomes: answer.outcomes } : {}),
           };
           const { style } = contextOf(command, io);
           const lines = [
-            `queued ${answer.queued} purge${answer.queued === 1 ? '' : 's'} (${paths.length} paths, ${tags.length} tags)`,
+            `purged ${paths.length} path${paths.length === 1 ? '' : 's'} and ${tags.length} tag${tags.length === 1 ? '' : 's'}: ` +
+              `${answer.ramDropped} RAM entr${answer.ramDropped === 1 ? 'y' : 'ies'} dropped, ` +
+              `${answer.filesDeleted} file${answer.filesDeleted === 1 ? '' : 's'} deleted, ` +
+              `${answer.queued} proxy request${answer.queued === 1 ? '' : 's'} queued`,
           ];
-          const outcomes = answer.outcomes ?? [];
+          const outcomes = 'outcomes' in answer ? answer.outcomes : [];
           if (wait && outcomes.length === 0) lines.push('no caching proxy is configured: nothing to wait for');
           for (const o of outcomes)
             lines.push(

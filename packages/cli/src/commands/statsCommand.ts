@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { StatsResponse } from '../client/AdminApiTypes.js';
+import type { AdminStats } from '@cacheset/admin';
 import { adminRequest, adminTarget } from '../client/AdminClient.js';
 import type { CliIo } from '../CliIo.js';
 import { contextOf, type CommandContext } from '../CommandContext.js';
@@ -12,7 +12,7 @@ function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export function statsText(stats: StatsResponse, { style }: Pick<CommandContext, 'style'>): string {
+export function statsText(stats: AdminStats, { style }: Pick<CommandContext, 'style'>): string {
   const lines = [`caching: ${stats.enabled ? style.green('enabled') : style.yellow('disabled')}`, 'layers:'];
   for (const [name, layer] of Object.entries(stats.layers)) {
     const state = !layer.configured
@@ -25,7 +25,7 @@ export function statsText(stats: StatsResponse, { style }: Pick<CommandContext, 
   if (stats.ram !== null) {
     const t = stats.ram.totals;
     lines.push(
-      `ram: ${t.entries} entries, ${bytes(t.bytes)}, ${t.hits} hits, ${t.misses} misses, hit ratio ${(t.hitRatio * 100).toFixed(1)}%`,
+      `ram: ${t.entries} entries, ${bytes(t.bytes)}, ${t.hits} hits, ${t.misses} misses, hit ratio ${t.hitRatio === null ? 'n/a' : `${(t.hitRatio * 100).toFixed(1)}%`}`,
     );
     for (const o of stats.ram.objects)
       lines.push(`  ${o.name}: ${o.entries} entries, ${bytes(o.bytes)}, ${o.hits} hits, ${o.misses} misses`);
@@ -38,7 +38,9 @@ export function statsText(stats: StatsResponse, { style }: Pick<CommandContext, 
   }
   if (stats.purge !== null) {
     const p = stats.purge;
-    lines.push(`purge: ${p.queued} queued, ${p.sent} sent, ${p.retried} retried, ${p.dropped} dropped`);
+    lines.push(
+      `purge: ${p.queued} queued, ${p.sent} sent, ${p.retried} retried, ${p.failed} failed, ${p.dropped} dropped`,
+    );
   }
   return lines.join('\n');
 }
@@ -48,7 +50,7 @@ export function registerStats(program: Command, io: CliIo, runner: Runner): void
     .addHelpText('after', '\nExample:\n  $ cacheset stats --url http://127.0.0.1:3000/ --json')
     .action(async (options: OnlineOptions, command: Command) =>
       runner(command, async () => {
-        const stats = await adminRequest<StatsResponse>(adminTarget(options, io), 'GET', 'api/stats');
+        const stats = await adminRequest<AdminStats>(adminTarget(options, io), 'GET', 'api/stats');
         return { json: stats, text: statsText(stats, contextOf(command, io)) };
       }),
     );
