@@ -32,7 +32,8 @@ export function explainText(report: AdminExplanation, { style }: Pick<CommandCon
     lines.push(`  ${style.dim(`then ${candidate.ruleset} (rule for ${candidate.spec})`)}`);
   lines.push(`operation: ${report.operation?.name ?? '(none)'}`);
   for (const operation of report.operations) {
-    if (report.operations.length > 1) lines.push(`  ${operation.name}:`);
+    if (report.operations.length > 1 && operation.options.some((o) => o.value !== null))
+      lines.push(`  ${operation.name}:`);
     const indent = report.operations.length > 1 ? '    ' : '  ';
     for (const option of operation.options)
       if (option.value !== null)

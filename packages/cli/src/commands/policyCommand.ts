@@ -65,7 +65,14 @@ export function registerPolicy(program: Command, io: CliIo, runner: Runner): voi
           const json: PolicyRefusedJson = { ok: false, code: String(refused.details.apiCode), problems: list };
           return {
             json,
-            text: list.map((p) => `${file}: ${p.path}: ${p.message}`).join('\n'),
+            // The admin's messages usually name the key themselves (the loader's own wording).
+            text: list
+              .map((p) =>
+                p.path === '' || p.message.includes(`${p.path}: `)
+                  ? `${file}: ${p.message}`
+                  : `${file}: ${p.path}: ${p.message}`,
+              )
+              .join('\n'),
             failure: cliError(
               CliErrorCodes.CONFIG_PROBLEMS,
               `the application refused ${file} (${list.length} problem${list.length === 1 ? '' : 's'}); nothing was changed`,
