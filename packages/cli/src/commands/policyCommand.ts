@@ -65,12 +65,10 @@ export function registerPolicy(program: Command, io: CliIo, runner: Runner): voi
           const json: PolicyRefusedJson = { ok: false, code: String(refused.details.apiCode), problems: list };
           return {
             json,
-            // The admin's messages usually name the key themselves (the loader's own wording).
+            // The admin's messages usually name the file, position and key themselves (the loader's wording).
             text: list
               .map((p) =>
-                p.path === '' || p.message.includes(`${p.path}: `)
-                  ? `${file}: ${p.message}`
-                  : `${file}: ${p.path}: ${p.message}`,
+                p.path !== '' && p.message.includes(`${p.path}: `) ? p.message : `${file}: ${p.path}: ${p.message}`,
               )
               .join('\n'),
             failure: cliError(
