@@ -92,6 +92,34 @@ describeWithServers('cacheset against the running gallery and its admin', ['varn
     expect(demo.renders(path)).toBe(renders + 1);
   });
 
+  it('explains as a logged-in user: no shared layer keeps what the editor sees', async () => {
+    const run = await cacheset(['explain', `/images/${image(0).slug}`, '--user', 'editor'], env);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^GET \/images\/\S+ as editor → 200\n/);
+    expect(run.stdout).toMatch(/^ {2}proxy\s+does not store \(.+\)$/m);
+    const unknown = await cacheset(['explain', '/', '--user', 'nobody'], env);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /^cacheset: the admin API refused: .*nobody.* \[ERR_CACHESET_CLI_ADMIN_REFUSED\]\n$/,
+    );
+  });
+
+  it('purges a cache tag through Varnish with --tag', async () => {
+    const path = `/images/${image(2).slug}`;
+    const tags = (await demo.get(path)).headers.xkey ?? '';
+    const tag = tags.split(/\s+/).find((t) => t !== '');
+    if (tag === undefined) throw new Error(`${path} carries no xkey tag`);
+    await rawRequest(`${varnish.url}${path}`);
+    expect((await rawRequest(`${varnish.url}${path}`)).headers['x-cache']).toBe('HIT');
+    const run = await cacheset(['purge', '--tag', tag, '--wait', '--json'], env);
+    expect(run.status, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { tags: string[]; outcomes: { tag?: string; ok: boolean }[] };
+    expect(json.tags).toEqual([tag]);
+    expect(json.outcomes.length).toBeGreaterThan(0);
+    expect(json.outcomes.every((o) => o.ok)).toBe(true);
+    expect((await rawRequest(`${varnish.url}${path}`)).headers['x-cache']).toBe('MISS');
+  });
+
   it('purges paths from a file and reports per proxy in JSON', async () => {
     const list = join(work, 'purge.txt');
     await writeFile(list, `# after the deploy\n/\n/feed.json\n`);
