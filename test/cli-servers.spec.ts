@@ -165,11 +165,11 @@ describeWithServers('cacheset nginx-config and varnish-vcl with the real servers
       expect((await rawRequest(`${varnish.url}${path}`)).headers['x-cache'], path).toBe('HIT');
   });
 
-  it('an application without the admin mounted is a failure (1) saying what to check', async () => {
-    const run = await cacheset(['explain', '/', '--url', `${demo.base}/`]);
+  it('a --url where no admin is mounted is a failure (1) saying what to check', async () => {
+    const run = await cacheset(['explain', '/', '--url', `${demo.base}/no-admin-here/`]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      `cacheset: ${demo.base}/_cacheset/api/explain?url=%2F&method=GET answered 404 with something that is not JSON; does --url point at the admin mount? [ERR_CACHESET_CLI_ADMIN_UNREACHABLE]\n`,
+      `cacheset: ${demo.base}/no-admin-here/api/explain?url=%2F&method=GET answered 404 with something that is not JSON; does --url point at the admin mount? [ERR_CACHESET_CLI_ADMIN_UNREACHABLE]\n`,
     );
   });
 

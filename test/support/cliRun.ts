@@ -1,4 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -6,22 +8,40 @@ const BIN = fileURLToPath(new URL('../../packages/cli/bin/cacheset.js', import.m
 
 let built = false;
 
-/** Compiles the command line (incremental: quick when nothing changed); the real bin runs dist/. */
+/**
+ * Compiles the command line (incremental: quick when nothing changed); the real bin runs dist/. Test
+ * files run in parallel workers, so one build at a time, under a lock directory.
+ */
 export function buildCli(): void {
   if (built) return;
-  execFileSync(
-    process.execPath,
-    [
-      fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)),
-      '-b',
-      'packages/cli/tsconfig.build.json',
-    ],
-    {
-      cwd: REPO,
-      stdio: 'pipe',
-      timeout: 120_000,
-    },
-  );
+  const lock = join(REPO, 'node_modules', '.cache', 'cacheset-cli-build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a killed run is stale after two minutes.
+      if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another test run holds ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    execFileSync(
+      process.execPath,
+      [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/cli/tsconfig.build.json'],
+      {
+        cwd: REPO,
+        stdio: 'pipe',
+        timeout: 120_000,
+      },
+    );
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   built = true;
 }
 
