@@ -50,9 +50,11 @@ export async function warmUrls(urls: readonly URL[], options: WarmOptions): Prom
     } catch (error) {
       const reason = overall.aborted
         ? 'the time bound (--max-time) was reached'
-        : error instanceof Error
-          ? ((error.cause as Error | undefined)?.message ?? error.message)
-          : String(error);
+        : error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer within ${options.requestTimeoutMs / 1000}s (--request-timeout)`
+          : error instanceof Error
+            ? ((error.cause as Error | undefined)?.message ?? error.message)
+            : String(error);
       return { url: url.href, status: null, ms: Math.round(performance.now() - begin), caches: [], error: reason };
     }
   };
