@@ -42,8 +42,12 @@ describe('explain predicts the headers the gallery sends', () => {
 
   beforeAll(async () => {
     site = await startAdminDemo({ images: 3 });
-    const image = site.demo.running.site.gallery.newest(1)[0];
-    if (image === undefined) throw new Error('no image');
+    const [image, renamed] = site.demo.running.site.gallery.newest(2);
+    if (image === undefined || renamed === undefined) throw new Error('no images');
+    // A renamed image: its old address answers with the permanent redirect (the moved ruleset).
+    const oldSlug = renamed.slug;
+    const rename = await site.demo.api('POST', renamed.id, { slug: `${oldSlug}-renamed` });
+    if (rename.status !== 200) throw new Error(`rename failed: ${rename.status} ${rename.text}`);
     routes = [
       '/',
       '/feed.json',
@@ -54,6 +58,7 @@ describe('explain predicts the headers the gallery sends', () => {
       '/login',
       site.demo.running.site.stylesheet.url,
       '/static/000000000000/gallery.css',
+      `/images/${oldSlug}`,
       '/images/no-such-image',
       '/no/such/page',
     ];
@@ -71,6 +76,7 @@ describe('explain predicts the headers the gallery sends', () => {
 
   it('for every route, anonymous and logged in', async () => {
     let compared = 0;
+    const seen = new Set<string>();
     for (const route of routes) {
       for (const visitor of visitors()) {
         site.demo.running.site.stack.ram.invalidateAll();
@@ -83,10 +89,14 @@ describe('explain predicts the headers the gallery sends', () => {
         const real = await adminRequest(`${site.demo.base}${route}`, { headers: visitor.headers });
         expect(report.status, `${route} as ${visitor.name}: status`).toBe(real.status);
         expect(comparable(report.headers), `${route} as ${visitor.name}: headers`).toEqual(comparable(real.headers));
+        if (report.ruleset.name !== null) seen.add(report.ruleset.name);
         compared += 1;
       }
     }
     expect(compared).toBe(routes.length * 3);
+    // Every ruleset the gallery declares was met: the routes cover the whole site.
+    const declared = site.demo.running.site.stack.rulesets.enumerateTypes().map((t) => t.name);
+    expect([...seen].sort()).toEqual([...declared].sort());
   }, 120_000);
 
   it('reports the layers as the real layers then behave (the front page, anonymous and logged in)', async () => {

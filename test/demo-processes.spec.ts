@@ -68,7 +68,9 @@ describe('npm start', () => {
       expect(output).toContain(`cacheset gallery is running at http://127.0.0.1:${port}/`);
       expect(output).toContain(`data:          ${dataDir}`);
       expect(output).toMatch(/editor token: {2}\S{20,} {2}\(new, kept in .*editor-token\)/);
-      expect(output).not.toMatch(/admin/i);
+      // The caching control panel (issue 13): its address, and its token generated on first start.
+      expect(output).toContain(`caching admin: http://127.0.0.1:${port}/_cacheset/`);
+      expect(output).toMatch(/admin token: {3}\S{40,} {2}\(new, kept in .*admin-token\)/);
       const front = await rawRequest(`http://127.0.0.1:${port}/`);
       expect(front.status).toBe(200);
       expect(front.text.match(/<li class="card/g)?.length).toBe(24);

@@ -53,10 +53,17 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .yes { color: var(--ok); font-weight: 600; }
 .no { color: var(--bad); font-weight: 600; }
+.phone-only { display: none; }
 @media (max-width: 40rem) {
+  .phone-only { display: block; }
   main { padding: .75rem; }
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: .5rem; }
   th, td { padding: .3rem .35rem; }
+  /* Wide tables become one block per row, each value labelled, instead of scrolling sideways. */
+  table.stack thead { position: absolute; left: -9999px; }
+  table.stack tr { display: block; border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.stack th, table.stack td { display: block; border: 0; padding: .1rem .35rem; text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
 }
 `;

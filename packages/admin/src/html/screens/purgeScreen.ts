@@ -91,7 +91,7 @@ export function purgeScreen(
                 ${purge.dropped} dropped since the start.
               </p>
               <div class="table-wrap">
-                <table>
+                <table class="stack">
                   <thead>
                     <tr>
                       <th scope="col">Proxy</th>
@@ -107,13 +107,15 @@ export function purgeScreen(
                     ${purge.proxies.map(
                       (p) =>
                         html`<tr>
-                          <th scope="row">${p.name} <span class="hint">${p.kind}, ${p.url}</span></th>
-                          <td class="num">${p.sent}</td>
-                          <td class="num">${p.succeeded}</td>
-                          <td class="num">${p.retried}</td>
-                          <td class="num">${p.failed}</td>
-                          <td class="num">${p.dropped}</td>
-                          <td class="num">${p.pending}</td>
+                          <th scope="row">
+                            ${p.name} <span class="hint">${p.kind}${p.url === p.name ? '' : `, ${p.url}`}</span>
+                          </th>
+                          <td class="num" data-label="Sent">${p.sent}</td>
+                          <td class="num" data-label="Succeeded">${p.succeeded}</td>
+                          <td class="num" data-label="Retried">${p.retried}</td>
+                          <td class="num" data-label="Failed">${p.failed}</td>
+                          <td class="num" data-label="Dropped">${p.dropped}</td>
+                          <td class="num" data-label="Waiting">${p.pending}</td>
                         </tr>`,
                     )}
                   </tbody>
@@ -121,7 +123,7 @@ export function purgeScreen(
               </div>
               <h2>Recent purges</h2>
               <div class="table-wrap">
-                <table>
+                <table class="stack">
                   <thead>
                     <tr>
                       <th scope="col">When</th>
@@ -140,15 +142,15 @@ export function purgeScreen(
                         : purge.recent.map(
                             (r) =>
                               html`<tr>
-                                <td>${time(r.at)}</td>
-                                <td>${r.proxy}</td>
-                                <td>${r.type} <code>${r.target}</code></td>
-                                <td class="${r.ok ? 'yes' : 'no'}">
+                                <td data-label="When">${time(r.at)}</td>
+                                <td data-label="Proxy">${r.proxy}</td>
+                                <td data-label="What">${r.type} <code>${r.target}</code></td>
+                                <td data-label="Outcome" class="${r.ok ? 'yes' : 'no'}">
                                   ${r.outcome}${r.status === null ? '' : ` (${r.status})`}<br /><span class="hint"
                                     >${r.detail}</span
                                   >
                                 </td>
-                                <td class="num">${r.attempts}</td>
+                                <td class="num" data-label="Attempts">${r.attempts}</td>
                               </tr>`,
                           )
                     }

@@ -62,8 +62,18 @@ export function ramScreen(
       <form method="post" action="${context.mount}ram/invalidate">
         ${csrfField(context)}<button type="submit" class="danger">Invalidate everything</button>
       </form>
+      <p class="phone-only">
+        Sort by:
+        ${RAM_SORT_KEYS.map(
+          (key, n) =>
+            html`${n > 0 ? ' · ' : ''}<a
+                href="${context.mount}ram?sort=${key}&amp;order=${key === 'name' ? 'asc' : 'desc'}"
+                >${TITLES[key]}</a
+              >`,
+        )}
+      </p>
       <div class="table-wrap">
-        <table>
+        <table class="stack">
           <caption class="hint">
             One row per cached object (its path); select a column to sort
           </caption>
@@ -83,10 +93,10 @@ export function ramScreen(
                     (r) =>
                       html`<tr>
                         <th scope="row"><code>${r.name}</code></th>
-                        <td class="num">${r.hits}</td>
-                        <td class="num">${r.misses}</td>
-                        <td class="num">${r.entries}</td>
-                        <td class="num">${r.bytes}</td>
+                        <td class="num" data-label="Hits">${r.hits}</td>
+                        <td class="num" data-label="Misses">${r.misses}</td>
+                        <td class="num" data-label="Entries">${r.entries}</td>
+                        <td class="num" data-label="Bytes">${r.bytes}</td>
                         <td>
                           <form method="post" action="${context.mount}ram/invalidate" class="inline">
                             ${csrfField(context)}<input type="hidden" name="object" value="${r.name}" /><button
