@@ -165,3 +165,4 @@ export { trackWork, whenWorkSettled, type TrackWorkOptions } from './unitOfWork/
 
 export { configError, formatConfigPath, type ConfigPath, type ConfigSource } from './config/ConfigSource.js';
 export { loadConfig, loadConfigFile, type LoadConfigOptions, type LoadedConfig } from './config/loadConfig.js';
+export { checkConfig, type CheckConfigOptions, type ConfigProblem } from './config/checkConfig.js';
