@@ -70,6 +70,8 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
           container,
           bus,
           logger,
+          synchronous: settings.purgeSync,
+          synchronousTimeoutMs: settings.purgeSyncTimeoutMs,
           ...(settings.publicUrl === undefined ? {} : { domains: [settings.publicUrl] }),
         });
 

@@ -15,6 +15,10 @@ export interface DemoSettings {
   /** The shared RAM tier; without it the RAM cache is in this process only. */
   readonly redisUrl: string | undefined;
   readonly purgeProxies: readonly PurgeProxySetting[];
+  /** `PURGE_SYNC`: an edit's response waits until every proxy has the purge (at most `purgeSyncTimeoutMs`). */
+  readonly purgeSync: boolean;
+  /** `PURGE_SYNC_TIMEOUT_MS`: the longest an edit's response waits for the proxies. Default 2 000. */
+  readonly purgeSyncTimeoutMs: number;
   /** The document root nginx serves the dump from. Default `<dataDir>/dump`. */
   readonly dumpRoot: string;
   /**

@@ -9,11 +9,13 @@ import { packagePath } from './packagePath.js';
 import {
   checkEditorToken,
   checkHost,
+  checkMilliseconds,
   checkPath,
   checkPort,
   checkProxies,
   checkPublicUrl,
   checkRedisUrl,
+  checkSwitch,
   type Checked,
 } from './settingRules.js';
 
@@ -36,6 +38,8 @@ export const SETTINGS = {
   editorToken: { env: 'DEMO_EDITOR_TOKEN', check: checkEditorToken },
   redisUrl: { env: 'REDIS_URL', check: checkRedisUrl },
   purgeProxies: { env: 'PURGE_PROXIES', check: checkProxies },
+  purgeSync: { env: 'PURGE_SYNC', check: checkSwitch },
+  purgeSyncTimeoutMs: { env: 'PURGE_SYNC_TIMEOUT_MS', check: checkMilliseconds },
   dumpRoot: { env: 'DUMP_ROOT', check: checkPath, path: true },
   publicUrl: { env: 'PUBLIC_URL', check: checkPublicUrl },
 } as const satisfies Record<string, SettingSpec>;
@@ -181,6 +185,8 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
     editorToken: read('editorToken', SETTINGS.editorToken.check),
     redisUrl: read('redisUrl', SETTINGS.redisUrl.check),
     purgeProxies: read('purgeProxies', SETTINGS.purgeProxies.check) ?? [],
+    purgeSync: read('purgeSync', SETTINGS.purgeSync.check) ?? false,
+    purgeSyncTimeoutMs: read('purgeSyncTimeoutMs', SETTINGS.purgeSyncTimeoutMs.check) ?? 2_000,
     dumpRoot: resolve(read('dumpRoot', SETTINGS.dumpRoot.check) ?? join(dataDir, 'dump')),
     publicUrl: read('publicUrl', SETTINGS.publicUrl.check),
   };
