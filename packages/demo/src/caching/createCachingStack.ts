@@ -60,6 +60,13 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
   });
   const dump = await FsCache.open({ root: settings.dumpRoot, contentTypes: DUMP_CONTENT_TYPES, logger });
   subscribePurges(dump, { container, bus });
+  // Several processes writing one dump (npm run stack -- --apps 3): the dump's purge generations live
+  // in each process, so each must hear the others' purges too, or a page it rendered just before
+  // another process's edit would be written back after that edit deleted it.
+  const stopFollowing = ram.onRemoteInvalidation((invalidation) => {
+    if (invalidation.all) void dump.clear();
+    else void dump.purge([...invalidation.pages, ...invalidation.paths]);
+  });
   const purger =
     settings.purgeProxies.length === 0
       ? undefined
@@ -106,6 +113,7 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
     purger,
     async close() {
       await purger?.close();
+      stopFollowing();
       await ram.close();
       await dump.close();
     },

@@ -144,6 +144,9 @@ export class ProxyChannel {
     const twin = this.#bySignature.get(request.signature);
     if (twin !== undefined) {
       this.counters.coalesced += 1;
+      // A twin sleeping before its retry goes now: the new purge must not wait out an old back-off
+      // (the proxy may be back), and a synchronous edit is waiting for it.
+      if (twin.state === 'waiting') this.#wake(twin);
       return twin.done;
     }
     if (this.#jobs.size >= this.proxy.delivery.maxQueue) {
