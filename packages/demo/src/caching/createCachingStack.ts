@@ -57,6 +57,9 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
     logger,
     maxBytes: '64MB',
     ...(settings.redisUrl === undefined ? {} : { redis: { url: settings.redisUrl, prefix: 'cacheset:gallery:' } }),
+    ...(settings.redisClusterNodes === undefined
+      ? {}
+      : { redis: { nodes: settings.redisClusterNodes, prefix: 'cacheset:gallery:' } }),
   });
   const dump = await FsCache.open({ root: settings.dumpRoot, contentTypes: DUMP_CONTENT_TYPES, logger });
   subscribePurges(dump, { container, bus });

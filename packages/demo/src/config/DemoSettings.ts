@@ -14,6 +14,8 @@ export interface DemoSettings {
   readonly editorToken: string | undefined;
   /** The shared RAM tier; without it the RAM cache is in this process only. */
   readonly redisUrl: string | undefined;
+  /** `REDIS_CLUSTER_NODES`: the shared RAM tier on a Redis Cluster, by its seed nodes (instead of `redisUrl`). */
+  readonly redisClusterNodes: readonly string[] | undefined;
   readonly purgeProxies: readonly PurgeProxySetting[];
   /** `PURGE_SYNC`: an edit's response waits until every proxy has the purge (at most `purgeSyncTimeoutMs`). */
   readonly purgeSync: boolean;

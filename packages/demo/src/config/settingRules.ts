@@ -109,3 +109,22 @@ export function checkMilliseconds(raw: unknown): Checked<number> {
     return { problem: 'is not a wait in milliseconds; give a whole number from 1 to 60000.' };
   return { value: ms };
 }
+
+/** Seed nodes of a Redis Cluster: redis:// URLs separated by commas (a string) or as a list (a file). */
+export function checkRedisNodes(raw: unknown): Checked<readonly string[]> {
+  const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : undefined;
+  if (items === undefined)
+    return { problem: 'is not a list of Redis URLs; give redis://host:port URLs separated by commas.' };
+  const nodes: string[] = [];
+  for (const item of items) {
+    if (typeof item === 'string' && item.trim() === '') continue;
+    const checked = checkRedisUrl(item);
+    if ('problem' in checked)
+      return {
+        problem: `holds ${JSON.stringify(item)}, which is not a Redis URL; give redis://host:port URLs separated by commas.`,
+      };
+    nodes.push(checked.value);
+  }
+  if (nodes.length === 0) return { problem: 'names no node; give at least one redis://host:port.' };
+  return { value: nodes };
+}

@@ -17,8 +17,9 @@ export interface Fleet {
   readonly apps: ChildServer[];
   readonly varnish: ChildServer[];
   readonly nginx: ChildServer;
-  /** Undefined when REDIS_URL names a Redis of the user's. */
+  /** Undefined when REDIS_URL (or REDIS_CLUSTER_NODES) names a Redis of the user's. */
   redis: ChildServer | undefined;
+  /** The Redis URL, or the cluster's seed nodes separated by commas. */
   readonly redisUrl: string;
   /** The shared disk dump's folder, which nginx serves. */
   readonly dumpRoot: string;
@@ -53,7 +54,10 @@ export async function runFleet(base: DemoSettings, shape: StackShape): Promise<F
   const binaries = {
     nginx: need('nginx', 'apt-get install nginx'),
     varnishd: shape.varnish > 0 ? need('varnishd', 'apt-get install varnish varnish-modules') : undefined,
-    redis: base.redisUrl === undefined ? need('redis-server', 'apt-get install redis-server') : undefined,
+    redis:
+      base.redisUrl === undefined && base.redisClusterNodes === undefined
+        ? need('redis-server', 'apt-get install redis-server')
+        : undefined,
   };
   const dir = await mkdtemp(join(tmpdir(), 'cacheset-gallery-fleet-'));
   // nginx's and Varnish's workers run as their own users: they must be able to read what is here.
@@ -62,7 +66,7 @@ export async function runFleet(base: DemoSettings, shape: StackShape): Promise<F
   try {
     const redis = binaries.redis === undefined ? undefined : await startRedis(binaries.redis, dir, await freePort());
     if (redis !== undefined) started.push(redis);
-    const redisUrl = base.redisUrl ?? `redis://127.0.0.1:${redis?.port ?? 0}`;
+    const redisUrl = base.redisClusterNodes?.join(',') ?? base.redisUrl ?? `redis://127.0.0.1:${redis?.port ?? 0}`;
     const dumpRoot = base.dumpRoot.startsWith(base.dataDir) ? join(dir, 'dump') : base.dumpRoot;
     await mkdir(dumpRoot, { recursive: true, mode: 0o755 });
     await chmod(dumpRoot, 0o755);
@@ -79,7 +83,7 @@ export async function runFleet(base: DemoSettings, shape: StackShape): Promise<F
       HOST: '127.0.0.1',
       CACHESET_DATA_DIR: base.dataDir,
       DUMP_ROOT: dumpRoot,
-      REDIS_URL: redisUrl,
+      ...(base.redisClusterNodes === undefined ? { REDIS_URL: redisUrl } : { REDIS_CLUSTER_NODES: redisUrl }),
       PURGE_PROXIES: proxies.join(','),
       PURGE_SYNC: String(base.purgeSync),
       PURGE_SYNC_TIMEOUT_MS: String(base.purgeSyncTimeoutMs),
