@@ -232,6 +232,27 @@ export class RedisTier {
     const entryKey = this.#entryKey(key);
     const keys = [entryKey, this.#keys.records, this.#keys.counter];
     try {
+      // The fast fence, one round trip without Lua: the epoch counter rises with every invalidation,
+      // so an entry stored at an epoch no lower than the counter's value now has seen no invalidation
+      // since its rendering started. The counter is read first: an invalidation recorded after that
+      // read is concurrent with this lookup, which is then ordered before it.
+      const fast = await this.#client.pipeline().get(this.#keys.counter).hmgetBuffer(entryKey, 'e', 'b').exec();
+      const [counterReply, entryReply] = fast ?? [];
+      if (counterReply?.[0] !== null && counterReply?.[0] !== undefined) throw counterReply[0];
+      if (entryReply?.[0] !== null && entryReply?.[0] !== undefined) throw entryReply[0];
+      const now = Number(counterReply?.[1] ?? 0);
+      const [storedAt, stored] = (entryReply?.[1] as (Buffer | null)[] | undefined) ?? [];
+      if (storedAt === null || storedAt === undefined || stored === null || stored === undefined) {
+        this.#succeeded();
+        this.#stats.misses += 1;
+        return { epoch: Number.isFinite(now) ? now : undefined, blob: undefined };
+      }
+      if (Number.isFinite(now) && Number(storedAt.toString()) >= now) {
+        this.#succeeded();
+        this.#stats.hits += 1;
+        return { epoch: now, blob: stored };
+      }
+      // An invalidation since: whether it covers the entry is checked in Redis.
       let check: unknown;
       let blob: Buffer | null;
       // One round trip and one write: Redis runs the check, then the read, in the order they were
