@@ -236,12 +236,13 @@ export class RedisTier {
       // so an entry stored at an epoch no lower than the counter's value now has seen no invalidation
       // since its rendering started. The counter is read first: an invalidation recorded after that
       // read is concurrent with this lookup, which is then ordered before it.
-      const fast = await this.#client.pipeline().get(this.#keys.counter).hmgetBuffer(entryKey, 'e', 'b').exec();
-      const [counterReply, entryReply] = fast ?? [];
-      if (counterReply?.[0] !== null && counterReply?.[0] !== undefined) throw counterReply[0];
-      if (entryReply?.[0] !== null && entryReply?.[0] !== undefined) throw entryReply[0];
-      const now = Number(counterReply?.[1] ?? 0);
-      const [storedAt, stored] = (entryReply?.[1] as (Buffer | null)[] | undefined) ?? [];
+      // Two commands on one connection run in the order sent (no pipeline object to build).
+      const [counter, fields] = await Promise.all([
+        this.#client.get(this.#keys.counter),
+        this.#client.hmgetBuffer(entryKey, 'e', 'b'),
+      ]);
+      const now = Number(counter ?? 0);
+      const [storedAt, stored] = fields;
       if (storedAt === null || storedAt === undefined || stored === null || stored === undefined) {
         this.#succeeded();
         this.#stats.misses += 1;
