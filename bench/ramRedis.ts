@@ -9,7 +9,14 @@
  *   Redis), then decoding, the safety checks, and keeping the page in the process's tier (which
  *   is kept small here, so that the next key is again an L2 hit).
  *
- * Both read 20 KB pages, one request at a time (latency) and 32 at a time (throughput).
+ * Both read 20 KB pages, one request at a time (latency) and 32 at a time (throughput). Each of the
+ * `--rounds` repetitions (at least 5) runs in a fresh process with its own redis-server and measures
+ * both candidates, alternating which goes first (A B, then B A, ...); the medians and ranges over the
+ * repetitions are printed, and last a JSON line for `npm run bench`:
+ *
+ *   {"bench":"ramRedis","rounds":5,"seconds":2,"results":[{"concurrency":1,"rawOps":{"median":..,
+ *    "min":..,"max":..},"l2Ops":{...},"ratio":{...}}, {"concurrency":32,...}],"bar":{"concurrency":32,
+ *    "ratio":0.7,"pass":true}}
  *
  *   npx tsc -b bench && node bench/dist/ramRedis.js [--seconds 2] [--rounds 5]
  */
@@ -30,7 +37,11 @@ const flag = (name: string, fallback: number): number => {
   return i < 0 ? fallback : Number(argv[i + 1]);
 };
 const SECONDS = flag('--seconds', 2);
-const ROUNDS = flag('--rounds', 5);
+const ROUNDS = Math.max(5, flag('--rounds', 5));
+/** In a child: this repetition's index (its parity decides which candidate goes first). */
+const CHILD = flag('--child', -1);
+const BAR = 0.7;
+const CONCURRENCIES = [1, 32] as const;
 const PAGES = 1_000;
 const quiet = { warn: () => undefined, error: () => undefined };
 
@@ -50,19 +61,85 @@ async function measure(op: (i: number) => Promise<unknown>, concurrency: number)
   return done / SECONDS;
 }
 
-/** Alternating rounds, median per candidate (the same noise hits both). */
+/** One repetition: both candidates once, in the order this repetition's parity gives. */
 async function compare(
   candidates: readonly (readonly [string, (i: number) => Promise<unknown>])[],
   concurrency: number,
+  first: number,
 ): Promise<number[]> {
-  const samples = candidates.map(() => [] as number[]);
-  for (const [, op] of candidates) await measure(op, concurrency);
+  const results = candidates.map(() => 0);
+  // A short warm-up of each, so neither pays for connections and JIT in its measured second.
+  for (const [, op] of candidates) await measureFor(op, concurrency, 0.3);
+  const order = first % 2 === 0 ? candidates.map((_, i) => i) : candidates.map((_, i) => candidates.length - 1 - i);
+  for (const i of order) results[i] = await measure((candidates[i] as (typeof candidates)[number])[1], concurrency);
+  return results;
+}
+
+async function measureFor(op: (i: number) => Promise<unknown>, concurrency: number, seconds: number): Promise<void> {
+  let next = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) await op(next++);
+    }),
+  );
+}
+
+interface Sample {
+  readonly concurrency: number;
+  readonly raw: number;
+  readonly l2: number;
+}
+
+const spread = (values: readonly number[]): { median: number; min: number; max: number } => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (v: number): number => Math.round(v * 100) / 100;
+  return {
+    median: round(sorted[Math.floor(sorted.length / 2)] as number),
+    min: round(sorted[0] as number),
+    max: round(sorted[sorted.length - 1] as number),
+  };
+};
+
+if (CHILD < 0) {
+  // The parent: fresh processes, one per repetition, alternating the order.
+  const samples: Sample[] = [];
   for (let r = 0; r < ROUNDS; r += 1) {
-    const order = r % 2 === 0 ? candidates.map((_, i) => i) : candidates.map((_, i) => candidates.length - 1 - i);
-    for (const i of order)
-      (samples[i] as number[]).push(await measure((candidates[i] as (typeof candidates)[number])[1], concurrency));
+    const child = spawn(
+      process.execPath,
+      [process.argv[1] as string, '--child', String(r), '--seconds', String(SECONDS)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`repetition ${r + 1} failed (exit ${code}):\n${out}`);
+    for (const line of out.split('\n')) if (line.startsWith('{')) samples.push(JSON.parse(line) as Sample);
   }
-  return samples.map((s) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)] as number);
+  console.log(`L2 hit vs raw Redis GET, 20 KB pages, ${ROUNDS} fresh-process repetitions of ${SECONDS} s, A B / B A`);
+  const results = CONCURRENCIES.map((concurrency) => {
+    const mine = samples.filter((s) => s.concurrency === concurrency);
+    const raw = spread(mine.map((s) => s.raw));
+    const l2 = spread(mine.map((s) => s.l2));
+    const ratio = spread(mine.map((s) => s.l2 / s.raw));
+    console.log(
+      `  ${String(concurrency).padStart(2)} in flight: raw GET ${raw.median} ops/s (${raw.min}-${raw.max}), ` +
+        `L2 hit ${l2.median} ops/s (${l2.min}-${l2.max}), ratio ${ratio.median} (${ratio.min}-${ratio.max})`,
+    );
+    return { concurrency, rawOps: raw, l2Ops: l2, ratio };
+  });
+  const at32 = results.find((r) => r.concurrency === 32)?.ratio.median ?? 0;
+  console.log(`  bar: L2 hit >= ${BAR} x raw GET at 32 in flight: ${at32 >= BAR ? 'pass' : 'MISSED'}`);
+  console.log(
+    JSON.stringify({
+      bench: 'ramRedis',
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      results,
+      bar: { concurrency: 32, ratio: BAR, measured: at32, pass: at32 >= BAR },
+    }),
+  );
+  process.exit(0);
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'cacheset-bench-redis-'));
@@ -139,32 +216,19 @@ try {
     if (lookup.response === undefined) throw new Error('L2 miss');
     return lookup;
   };
-  console.log(
-    `${PAGES} pages of ${body.length} bytes in a local redis-server, ${ROUNDS} rounds of ${SECONDS} s, median`,
-  );
-  for (const concurrency of [1, 32]) {
+  for (const concurrency of CONCURRENCIES) {
     const [base, ours] = (await compare(
       [
         ['raw GET', raw],
         ['L2 hit', l2],
       ],
       concurrency,
+      CHILD,
     )) as [number, number];
-    console.log(
-      `${concurrency === 1 ? 'one at a time (round-trip latency)' : `${concurrency} in flight (throughput)`}`,
-    );
-    console.log(
-      `  raw Redis GET (ioredis getBuffer)   ${Math.round(base).toString().padStart(7)} ops/s  (${(1e6 / base).toFixed(0)} us each)`,
-    );
-    console.log(
-      `  RAM manager L2 hit                  ${Math.round(ours).toString().padStart(7)} ops/s  (${(1e6 / ours).toFixed(0)} us each)`,
-    );
-    console.log(`  ratio: ${(ours / base).toFixed(2)}`);
+    console.log(JSON.stringify({ concurrency, raw: base, l2: ours }));
   }
   const stats = reader.statistics();
-  console.log(
-    `reader: ${stats.redis?.hits ?? 0} L2 hits, ${stats.hits} hits in all, ${stats.redis?.errors ?? 0} Redis errors`,
-  );
+  if ((stats.redis?.errors ?? 0) > 0) throw new Error(`${stats.redis?.errors} Redis errors during the run`);
 } finally {
   await Promise.all(managers.map((m) => m.close()));
   client.disconnect();

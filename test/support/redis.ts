@@ -78,6 +78,8 @@ export interface RedisOptions {
    * a restarted server is empty.
    */
   readonly persistent?: boolean;
+  /** More redis-server arguments (`--cluster-enabled yes ...`). */
+  readonly extraArgs?: readonly string[];
 }
 
 /**
@@ -91,10 +93,12 @@ export class RedisServer {
   readonly url: string;
   readonly #dir: string;
   readonly #persistent: boolean;
+  readonly #extraArgs: readonly string[];
   #process: ServerProcess | undefined;
 
-  private constructor(port: number, dir: string, persistent: boolean) {
+  private constructor(port: number, dir: string, persistent: boolean, extraArgs: readonly string[] = []) {
     this.port = port;
+    this.#extraArgs = extraArgs;
     this.url = `redis://127.0.0.1:${port}`;
     this.#dir = dir;
     this.#persistent = persistent;
@@ -102,7 +106,12 @@ export class RedisServer {
 
   static async start(options: RedisOptions = {}): Promise<RedisServer> {
     const dir = await mkdtemp(join(tmpdir(), 'cacheset-redis-'));
-    const server = new RedisServer(options.port ?? (await freePort()), dir, options.persistent ?? false);
+    const server = new RedisServer(
+      options.port ?? (await freePort()),
+      dir,
+      options.persistent ?? false,
+      options.extraArgs,
+    );
     try {
       await server.restart();
     } catch (error) {
@@ -145,6 +154,7 @@ export class RedisServer {
         'no',
         '--loglevel',
         'warning',
+        ...this.#extraArgs,
       ],
       port: this.port,
     });

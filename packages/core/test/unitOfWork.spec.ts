@@ -263,3 +263,35 @@ describe('UnitOfWork: in-process work it waits for', () => {
     expect(unit.hasPendingWork).toBe(false);
   });
 });
+
+describe('UnitOfWork.waitForAfterOtherWork', () => {
+  it('starts after the work registered in the same turn has settled, and the unit waits for it', async () => {
+    const unit = new UnitOfWork({ label: 'edit' });
+    const order: string[] = [];
+    let finishDump!: () => void;
+    unit.waitForAfterOtherWork(async () => {
+      order.push('proxies purged');
+    }, 'purging proxies');
+    // Registered after it, in the same turn, as another listener of the same Purge event would.
+    unit.waitFor(
+      new Promise<void>((resolve) => (finishDump = resolve)).then(() => void order.push('dump deleted')),
+      'deleting dumps',
+    );
+    unit.waitForAfterOtherWork(async () => {
+      order.push('second purger');
+    }, 'purging other proxies');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([order, unit.hasPendingWork]).toEqual([[], true]);
+    finishDump();
+    await unit.commit();
+    expect(order).toEqual(['dump deleted', 'proxies purged', 'second purger']);
+    expect(unit.hasPendingWork).toBe(false);
+  });
+
+  it('rejects what is not a function', () => {
+    const unit = new UnitOfWork();
+    expect(() => unit.waitForAfterOtherWork(42 as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
+    );
+  });
+});

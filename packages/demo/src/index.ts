@@ -19,3 +19,6 @@ export { startSite, type RunningSite, type StartOptions } from './server/startSi
 export { describeSite } from './server/describeSite.js';
 export { runStack, type Stack } from './stack/runStack.js';
 export { shippedVcl } from './stack/startProxies.js';
+export { runFleet, type Fleet } from './stack/runFleet.js';
+export { ChildServer } from './stack/ChildServer.js';
+export { readStackShape, type StackShape } from './stack/StackShape.js';

@@ -46,7 +46,7 @@ async function main(): Promise<number> {
       console.log(
         `cacheset gallery: the gallery in ${site.settings.dataDir} now holds ${site.gallery.count()} images.`,
       );
-      if (site.settings.redisUrl === undefined)
+      if (site.settings.redisUrl === undefined && site.settings.redisClusterNodes === undefined)
         console.log(
           'A site already running on this data folder keeps its RAM copies until restarted' +
             ' (set REDIS_URL to share them).',

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // `npm run stack`: the gallery with Redis, nginx (serving the disk dump) and Varnish (the shipped VCL)
 // in front, on free loopback ports, for whichever of them are installed. Ctrl-C stops them all.
+// `npm run stack -- --apps 3 --varnish 2 --redis`: three application processes behind nginx, two
+// Varnish instances in front of it, one Redis, every application purging every Varnish.
 import 'reflect-metadata/lite';
 import { CachesetError } from '@cacheset/core';
 import { loadSettings } from './config/loadSettings.js';
+import { runFleet } from './stack/runFleet.js';
 import { runStack } from './stack/runStack.js';
+import { readStackShape } from './stack/StackShape.js';
 
 async function main(): Promise<number> {
-  let stack;
+  let stack: { readonly summary: string; stop(): Promise<void> };
   try {
-    stack = await runStack(loadSettings(process.argv.slice(2), process.env));
+    const { shape, rest } = readStackShape(process.argv.slice(2));
+    const settings = loadSettings(rest, process.env);
+    stack = shape.apps === 1 && shape.varnish === 1 ? await runStack(settings) : await runFleet(settings, shape);
   } catch (error) {
     if (!CachesetError.is(error)) throw error;
     console.error(`cacheset gallery stack: ${error.message}`);

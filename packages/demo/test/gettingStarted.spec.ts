@@ -18,7 +18,24 @@ function region(source: string, name: string): string {
   return `${body.map((line) => line.slice(indent)).join('\n')}\n`;
 }
 
+/** The Markdown table that starts with the settings' header row. */
+function settingsTable(markdown: string): string[] {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('| variable | flag / file key |'));
+  expect(start, 'the settings table').toBeGreaterThanOrEqual(0);
+  const end = lines.findIndex((line, i) => i > start && !line.startsWith('|'));
+  return lines.slice(start, end === -1 ? undefined : end);
+}
+
 describe('docs/getting-started.md', () => {
+  it('lists the same settings as the demo’s README, and every setting the demo reads', async () => {
+    const guide = settingsTable(await readFile(`${root}docs/getting-started.md`, 'utf8'));
+    const readme = settingsTable(await readFile(`${root}packages/demo/README.md`, 'utf8'));
+    expect(guide).toEqual(readme);
+    const { SETTINGS } = await import('../src/config/loadSettings.js');
+    for (const spec of Object.values(SETTINGS)) expect(guide.join('\n')).toContain(`| \`${spec.env}\` |`);
+  });
+
   it('quotes every code excerpt from the demo’s source, byte for byte', async () => {
     const docs = await readFile(`${root}docs/getting-started.md`, 'utf8');
     const blocks = [...docs.matchAll(/(?:<!-- example: ([^ ]+) -->\n)?```(\w*)\n([\s\S]*?)```/g)];

@@ -71,3 +71,54 @@ describe('loadSettings', () => {
     );
   });
 });
+
+describe('the fleet settings: synchronous purging, a Redis Cluster, the stack shape', () => {
+  it('reads PURGE_SYNC, PURGE_SYNC_TIMEOUT_MS and REDIS_CLUSTER_NODES, with their defaults', () => {
+    expect(loadSettings([], {})).toMatchObject({
+      purgeSync: false,
+      purgeSyncTimeoutMs: 2_000,
+      redisClusterNodes: undefined,
+    });
+    expect(
+      loadSettings([], {
+        PURGE_SYNC: 'yes',
+        PURGE_SYNC_TIMEOUT_MS: '750',
+        REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000, redis://10.0.0.2:7000',
+      }),
+    ).toMatchObject({
+      purgeSync: true,
+      purgeSyncTimeoutMs: 750,
+      redisClusterNodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7000'],
+    });
+  });
+
+  it('refuses bad values naming the variable, and REDIS_URL together with REDIS_CLUSTER_NODES', () => {
+    for (const [env, text] of [
+      [{ PURGE_SYNC: 'maybe' }, 'PURGE_SYNC="maybe": is not a switch'],
+      [{ PURGE_SYNC_TIMEOUT_MS: '0' }, 'PURGE_SYNC_TIMEOUT_MS="0": is not a wait in milliseconds'],
+      [{ REDIS_CLUSTER_NODES: 'redis://a:1,http://b:2' }, 'REDIS_CLUSTER_NODES="redis://a:1,http://b:2": holds'],
+      [
+        { REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'redis://b:2' },
+        'REDIS_URL and REDIS_CLUSTER_NODES are both set',
+      ],
+    ] as const) {
+      const error = failure(() => loadSettings([], env));
+      expect(error.code).toBe('ERR_CACHESET_DEMO_INVALID_SETTINGS');
+      expect(error.message).toContain(text);
+    }
+  });
+
+  it('takes --apps, --varnish and --redis out of the command line, and refuses a bad count', async () => {
+    const { readStackShape } = await import('../src/stack/StackShape.js');
+    expect(readStackShape(['--apps', '3', '--varnish=2', '--redis', '--port', '4000'])).toEqual({
+      shape: { apps: 3, varnish: 2, redis: true },
+      rest: ['--port', '4000'],
+    });
+    expect(readStackShape([])).toEqual({ shape: { apps: 1, varnish: 1, redis: false }, rest: [] });
+    const error = failure(() => readStackShape(['--apps', '0']));
+    expect([error.code, error.message]).toEqual([
+      'ERR_CACHESET_DEMO_INVALID_SETTINGS',
+      '--apps 0: give a whole number from 1 to 16 (--apps 3).',
+    ]);
+  });
+});

@@ -91,6 +91,8 @@ export class Purger {
   #discarded = 0;
   #implicitBatches = 0;
   #adapterErrors = 0;
+  #synchronousBatches = 0;
+  #synchronousTimeouts = 0;
   /** Removes the metrics from each prom-client registry they were added to. */
   readonly #metricsRegistrations = new Set<() => void>();
 
@@ -98,29 +100,38 @@ export class Purger {
     this.#config = resolveOptions(options);
     this.#history = new PurgeHistory(this.#config.historySize);
     this.#reporter = new OnceLogger(this.#config.logger);
-    const context = { history: this.#history, reporter: this.#reporter, nextId: () => this.#nextId++ };
+    const context = {
+      history: this.#history,
+      reporter: this.#reporter,
+      nextId: () => this.#nextId++,
+      returned: (channel: ProxyChannel) => this.#returned(channel),
+    };
     this.#channels = this.#config.proxies.map((proxy) => new ProxyChannel(proxy, context));
     this.#outbox = new Outbox((batch) => this.#dispatch(batch));
-    this.#batches = new UnitBatches({
-      commit: (batch) => {
-        this.#unitsCommitted += 1;
-        if (this.closed) {
-          // Nothing will release the outbox any more: hand over at once (to be counted as dropped).
+    this.#batches = new UnitBatches(
+      {
+        commit: (batch) => {
+          this.#unitsCommitted += 1;
+          if (this.closed) {
+            // Nothing will release the outbox any more: hand over at once (to be counted as dropped).
+            void this.#dispatch(batch);
+            return undefined;
+          }
+          const delivery = this.#outbox.add(batch);
+          return this.#config.waitForDelivery ? delivery.then(() => undefined) : undefined;
+        },
+        abort: (batch) => {
+          this.#unitsAborted += 1;
+          this.#discarded += batch.size;
+        },
+        implicit: (batch) => {
+          this.#implicitBatches += 1;
           void this.#dispatch(batch);
-          return undefined;
-        }
-        const delivery = this.#outbox.add(batch);
-        return this.#config.waitForDelivery ? delivery.then(() => undefined) : undefined;
+        },
+        deliver: (batch) => this.#deliverSynchronously(batch),
       },
-      abort: (batch) => {
-        this.#unitsAborted += 1;
-        this.#discarded += batch.size;
-      },
-      implicit: (batch) => {
-        this.#implicitBatches += 1;
-        void this.#dispatch(batch);
-      },
-    });
+      this.#config.synchronous,
+    );
     const bus = this.#config.bus;
     this.#unsubscribe = bus === undefined ? undefined : bus.subscribe(Purge, (event) => void this.queue(event.object));
   }
@@ -269,6 +280,8 @@ export class Purger {
       discardedWithAbortedUnits: this.#discarded,
       implicitBatches: this.#implicitBatches,
       adapterErrors: this.#adapterErrors,
+      synchronousBatches: this.#synchronousBatches,
+      synchronousTimeouts: this.#synchronousTimeouts,
     };
   }
 
@@ -395,6 +408,62 @@ export class Purger {
       batch.bans.add(expression);
     }
     return batch;
+  }
+
+  /**
+   * Synchronous mode: sends a unit's batch and resolves when every proxy answered or the requests
+   * finally failed, or after `synchronousTimeoutMs`, whichever is first (delivery goes on after that).
+   */
+  async #deliverSynchronously(batch: PurgeBatch): Promise<void> {
+    if (batch.empty) return;
+    this.#synchronousBatches += 1;
+    const timeoutMs = this.#config.synchronousTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.#dispatch(batch).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return;
+    this.#synchronousTimeouts += 1;
+    this.#reporter.throttled(
+      'warn',
+      'synchronous-timeout',
+      `cacheset purge: a response waited ${timeoutMs} ms (synchronousTimeoutMs) for purge delivery and goes on; ` +
+        'delivery continues in the background, and until it completes a proxy may serve the old content.',
+      { timeoutMs, proxies: this.#channels.filter((c) => c.counters.down).map((c) => c.proxy.name) },
+    );
+  }
+
+  /** A proxy answers again after failures: it may have lost purges (dropped) or its cache (restarted). */
+  #returned(channel: ProxyChannel): void {
+    const { proxy } = channel;
+    if (!this.#config.flushOnReturn || !proxy.ban || this.closed) {
+      this.#reporter.throttled(
+        'warn',
+        `returned:${proxy.name}`,
+        `cacheset purge: ${proxy.name} answers again after failures; purges dropped meanwhile are lost` +
+          (proxy.ban ? ' (flushOnReturn is off).' : ' (it cannot BAN, so it is not flushed).'),
+        { proxy: proxy.name },
+      );
+      return;
+    }
+    const built = buildRequests(
+      proxy,
+      { paths: [], absolutePaths: [], tags: [], bans: ['.'] },
+      this.#config.virtualHosting,
+    );
+    channel.counters.flushes += built.requests.length;
+    this.#reporter.throttled(
+      'warn',
+      `returned:${proxy.name}`,
+      `cacheset purge: ${proxy.name} answers again after failures; banning everything it holds for the site, ` +
+        'since purges may have been dropped meanwhile and a restarted proxy lost its cache anyway.',
+      { proxy: proxy.name },
+    );
+    for (const request of built.requests) void channel.enqueue(request);
   }
 
   /** Hands a batch to every proxy; resolves with the outcome of every request. */

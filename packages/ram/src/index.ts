@@ -26,3 +26,4 @@ export type {
 export type { RefusalCategory } from './stats/Counters.js';
 export type { EntryKind } from './store/ObjectGroup.js';
 export { RamErrorCodes, type RamErrorCode } from './errors/ramErrorCodes.js';
+export type { Invalidation } from './shared/InvalidationMessage.js';

@@ -62,3 +62,39 @@ describe('the redis.url option', () => {
     }
   });
 });
+
+describe('the redis.nodes option (a Redis Cluster)', () => {
+  it('reads the seed nodes and hash-tags the prefix, so one site’s keys share a slot', () => {
+    const resolved = resolveRedisOptions({ nodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2'], prefix: 'site:' });
+    expect(resolved).toMatchObject({
+      url: undefined,
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 6379 },
+      ],
+      prefix: 'site:',
+      keyPrefix: '{site:}',
+    });
+    // A prefix with its own hash tag is kept as it is; one Redis keeps the plain prefix.
+    expect(resolveRedisOptions({ nodes: ['redis://a:1'], prefix: '{s}:x:' }).keyPrefix).toBe('{s}:x:');
+    expect(resolveRedisOptions({ url: 'redis://a:1', prefix: 'site:' }).keyPrefix).toBe('site:');
+  });
+
+  it('refuses an empty list, a bad node, and nodes together with url, naming the option', () => {
+    for (const [options, text] of [
+      [{ nodes: [] }, 'redis.nodes'],
+      [{ nodes: 'redis://a:1' }, 'redis.nodes'],
+      [{ nodes: ['redis://a:1', 'http://b:2'] }, 'redis.nodes[1]'],
+      [{ nodes: ['redis://a:1'], url: 'redis://a:1' }, 'not both'],
+    ] as const) {
+      let caught: unknown;
+      try {
+        resolveRedisOptions(options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(CachesetError.is(caught) && caught.code).toBe('ERR_CACHESET_RAM_INVALID_OPTIONS');
+      expect((caught as Error).message).toContain(text);
+    }
+  });
+});

@@ -6,12 +6,15 @@ class Tracked {
   readonly label: string;
   readonly deadline: number;
   readonly logger: CachesetLogger;
+  /** Work that starts after the other work settled (`addLast`): the others never wait for it. */
+  readonly last: boolean;
   done!: Promise<void>;
 
-  constructor(label: string, deadline: number, logger: CachesetLogger) {
+  constructor(label: string, deadline: number, logger: CachesetLogger, last: boolean) {
     this.label = label;
     this.deadline = deadline;
     this.logger = logger;
+    this.last = last;
   }
 }
 
@@ -50,8 +53,28 @@ export class PendingWork {
   }
 
   add(work: PromiseLike<unknown>, label: string, logger: CachesetLogger): void {
+    this.#add(work, label, logger, false);
+  }
+
+  /**
+   * Adds work that `start` begins only once every other piece (added before the next turn of the event
+   * loop or while waiting, except other `addLast` work) has settled or passed its deadline: proxy purges go after the local copies
+   * they would otherwise re-fetch are gone. Until then it counts as pending, so a held response waits.
+   */
+  addLast(start: () => PromiseLike<unknown>, label: string, logger: CachesetLogger): void {
+    // One turn of the event loop first: work the same event starts in its other listeners registers then.
+    const others = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.settled(true));
+    this.#add(
+      others.then(() => start()),
+      label,
+      logger,
+      true,
+    );
+  }
+
+  #add(work: PromiseLike<unknown>, label: string, logger: CachesetLogger, last: boolean): void {
     if (this.#items.size > PRUNE_ABOVE) this.#dropOverdue(Date.now());
-    const item = new Tracked(label, Date.now() + this.#timeoutMs, logger);
+    const item = new Tracked(label, Date.now() + this.#timeoutMs, logger, last);
     item.done = Promise.resolve(work).then(
       () => {
         this.#items.delete(item);
@@ -71,9 +94,10 @@ export class PendingWork {
    * Resolves when every piece of work added so far, and any added while waiting, has settled or
    * passed its deadline. Never rejects.
    */
-  async settled(): Promise<void> {
-    while (this.#items.size > 0) {
-      const items = [...this.#items];
+  async settled(othersOnly = false): Promise<void> {
+    for (;;) {
+      const items = othersOnly ? [...this.#items].filter((item) => !item.last) : [...this.#items];
+      if (items.length === 0) return;
       let earliest = Infinity;
       for (const item of items) earliest = Math.min(earliest, item.deadline);
       let timer: NodeJS.Timeout | undefined;

@@ -170,24 +170,41 @@ export class UnitOfWork {
         { details: { value: work } },
       );
     }
+    this.#register('waitFor', (pending) => pending.add(work, label, this.#logger));
+  }
+
+  #register(what: string, add: (work: PendingWork) => void): void {
     if (this.#finished) {
       throw new CachesetError(
         CoreErrorCodes.UNIT_CLOSED,
-        `UnitOfWork.waitFor: '${this.label}' has finished; register work while it is open or closing, ` +
+        `UnitOfWork.${what}: '${this.label}' has finished; register work while it is open or closing, ` +
           'or use trackWork(), which falls back to work outside any unit.',
       );
     }
     const first = this.#work === undefined;
-    (this.#work ??= new PendingWork(this.#workTimeoutMs, () => `the unit of work '${this.label}'`)).add(
-      work,
-      label,
-      this.#logger,
-    );
+    add((this.#work ??= new PendingWork(this.#workTimeoutMs, () => `the unit of work '${this.label}'`)));
     if (!first || this.#onFirstWork === undefined) return;
     const listeners = this.#onFirstWork;
     this.#onFirstWork = undefined;
     if (typeof listeners === 'function') this.#callSafely(listeners);
     else for (const listener of listeners) this.#callSafely(listener);
+  }
+
+  /**
+   * Like `waitFor`, for work that must begin only after the unit's other work has settled (or passed
+   * its deadline): `start` is called then, and the unit waits for what it returns. The purge queue's
+   * synchronous mode sends proxy purges this way, once the dumped files and the RAM copies they would
+   * re-fetch are gone. Pieces registered this way do not wait for one another. Same rules as `waitFor`.
+   */
+  waitForAfterOtherWork(start: () => PromiseLike<unknown>, label = 'in-process work'): void {
+    if (typeof start !== 'function') {
+      throw new CachesetError(
+        CoreErrorCodes.INVALID_ARGUMENT,
+        `UnitOfWork.waitForAfterOtherWork: expected a function, got ${describeValue(start)}.`,
+        { details: { value: start } },
+      );
+    }
+    this.#register('waitForAfterOtherWork', (work) => work.addLast(start, label, this.#logger));
   }
 
   /**

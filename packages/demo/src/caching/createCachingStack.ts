@@ -59,9 +59,19 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
     logger,
     maxBytes: '64MB',
     ...(settings.redisUrl === undefined ? {} : { redis: { url: settings.redisUrl, prefix: 'cacheset:gallery:' } }),
+    ...(settings.redisClusterNodes === undefined
+      ? {}
+      : { redis: { nodes: settings.redisClusterNodes, prefix: 'cacheset:gallery:' } }),
   });
   const dump = await FsCache.open({ root: settings.dumpRoot, contentTypes: DUMP_CONTENT_TYPES, logger });
   subscribePurges(dump, { container, bus });
+  // Several processes writing one dump (npm run stack -- --apps 3): the dump's purge generations live
+  // in each process, so each must hear the others' purges too, or a page it rendered just before
+  // another process's edit would be written back after that edit deleted it.
+  const stopFollowing = ram.onRemoteInvalidation((invalidation) => {
+    if (invalidation.all) void dump.clear();
+    else void dump.purge([...invalidation.pages, ...invalidation.paths]);
+  });
   const purger =
     settings.purgeProxies.length === 0
       ? undefined
@@ -72,6 +82,8 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
           container,
           bus,
           logger,
+          synchronous: settings.purgeSync,
+          synchronousTimeoutMs: settings.purgeSyncTimeoutMs,
           ...(settings.publicUrl === undefined ? {} : { domains: [settings.publicUrl] }),
         });
 
@@ -106,6 +118,7 @@ export async function createCachingStack(options: CachingStackOptions): Promise<
     purger,
     async close() {
       await purger?.close();
+      stopFollowing();
       await ram.close();
       await dump.close();
     },

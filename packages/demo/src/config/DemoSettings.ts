@@ -16,7 +16,13 @@ export interface DemoSettings {
   readonly adminToken: string | undefined;
   /** The shared RAM tier; without it the RAM cache is in this process only. */
   readonly redisUrl: string | undefined;
+  /** `REDIS_CLUSTER_NODES`: the shared RAM tier on a Redis Cluster, by its seed nodes (instead of `redisUrl`). */
+  readonly redisClusterNodes: readonly string[] | undefined;
   readonly purgeProxies: readonly PurgeProxySetting[];
+  /** `PURGE_SYNC`: an edit's response waits until every proxy has the purge (at most `purgeSyncTimeoutMs`). */
+  readonly purgeSync: boolean;
+  /** `PURGE_SYNC_TIMEOUT_MS`: the longest an edit's response waits for the proxies. Default 2 000. */
+  readonly purgeSyncTimeoutMs: number;
   /** The document root nginx serves the dump from. Default `<dataDir>/dump`. */
   readonly dumpRoot: string;
   /**

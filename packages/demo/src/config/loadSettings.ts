@@ -10,11 +10,14 @@ import {
   checkAdminToken,
   checkEditorToken,
   checkHost,
+  checkMilliseconds,
   checkPath,
   checkPort,
   checkProxies,
   checkPublicUrl,
+  checkRedisNodes,
   checkRedisUrl,
+  checkSwitch,
   type Checked,
 } from './settingRules.js';
 
@@ -37,7 +40,10 @@ export const SETTINGS = {
   editorToken: { env: 'DEMO_EDITOR_TOKEN', check: checkEditorToken },
   adminToken: { env: 'CACHESET_ADMIN_TOKEN', check: checkAdminToken },
   redisUrl: { env: 'REDIS_URL', check: checkRedisUrl },
+  redisClusterNodes: { env: 'REDIS_CLUSTER_NODES', check: checkRedisNodes },
   purgeProxies: { env: 'PURGE_PROXIES', check: checkProxies },
+  purgeSync: { env: 'PURGE_SYNC', check: checkSwitch },
+  purgeSyncTimeoutMs: { env: 'PURGE_SYNC_TIMEOUT_MS', check: checkMilliseconds },
   dumpRoot: { env: 'DUMP_ROOT', check: checkPath, path: true },
   publicUrl: { env: 'PUBLIC_URL', check: checkPublicUrl },
 } as const satisfies Record<string, SettingSpec>;
@@ -176,14 +182,23 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
     throw configError(DemoErrorCodes.INVALID_SETTINGS, [key], `${describe(raw)} ${checked.problem}`, raw, file?.source);
   };
   const dataDir = resolve(read('dataDir', SETTINGS.dataDir.check) ?? packagePath('var'));
+  const redisUrl = read('redisUrl', SETTINGS.redisUrl.check);
+  const redisClusterNodes = read('redisClusterNodes', SETTINGS.redisClusterNodes.check);
+  if (redisUrl !== undefined && redisClusterNodes !== undefined)
+    throw invalid('REDIS_URL and REDIS_CLUSTER_NODES are both set: give one Redis or the seed nodes of a cluster.', {
+      key: 'redisClusterNodes',
+    });
   return {
     port: read('port', SETTINGS.port.check) ?? 3000,
     host: read('host', SETTINGS.host.check) ?? '127.0.0.1',
     dataDir,
     editorToken: read('editorToken', SETTINGS.editorToken.check),
     adminToken: read('adminToken', SETTINGS.adminToken.check),
-    redisUrl: read('redisUrl', SETTINGS.redisUrl.check),
+    redisUrl,
+    redisClusterNodes,
     purgeProxies: read('purgeProxies', SETTINGS.purgeProxies.check) ?? [],
+    purgeSync: read('purgeSync', SETTINGS.purgeSync.check) ?? false,
+    purgeSyncTimeoutMs: read('purgeSyncTimeoutMs', SETTINGS.purgeSyncTimeoutMs.check) ?? 2_000,
     dumpRoot: resolve(read('dumpRoot', SETTINGS.dumpRoot.check) ?? join(dataDir, 'dump')),
     publicUrl: read('publicUrl', SETTINGS.publicUrl.check),
   };

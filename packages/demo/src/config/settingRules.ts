@@ -97,3 +97,40 @@ export function checkProxies(raw: unknown): Checked<readonly PurgeProxySetting[]
   }
   return { value: proxies };
 }
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`). */
+export function checkSwitch(raw: unknown): Checked<boolean> {
+  if (typeof raw === 'boolean') return { value: raw };
+  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : typeof raw === 'number' ? String(raw) : '';
+  if (['true', '1', 'yes', 'on'].includes(text)) return { value: true };
+  if (['false', '0', 'no', 'off'].includes(text)) return { value: false };
+  return { problem: 'is not a switch; give true or false.' };
+}
+
+/** A wait in milliseconds, from 1 to 60 000. */
+export function checkMilliseconds(raw: unknown): Checked<number> {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+  const ms = text !== undefined && /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000)
+    return { problem: 'is not a wait in milliseconds; give a whole number from 1 to 60000.' };
+  return { value: ms };
+}
+
+/** Seed nodes of a Redis Cluster: redis:// URLs separated by commas (a string) or as a list (a file). */
+export function checkRedisNodes(raw: unknown): Checked<readonly string[]> {
+  const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : undefined;
+  if (items === undefined)
+    return { problem: 'is not a list of Redis URLs; give redis://host:port URLs separated by commas.' };
+  const nodes: string[] = [];
+  for (const item of items) {
+    if (typeof item === 'string' && item.trim() === '') continue;
+    const checked = checkRedisUrl(item);
+    if ('problem' in checked)
+      return {
+        problem: `holds ${JSON.stringify(item)}, which is not a Redis URL; give redis://host:port URLs separated by commas.`,
+      };
+    nodes.push(checked.value);
+  }
+  if (nodes.length === 0) return { problem: 'names no node; give at least one redis://host:port.' };
+  return { value: nodes };
+}

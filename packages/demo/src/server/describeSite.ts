@@ -6,9 +6,11 @@ export function describeSite(running: RunningSite): string {
   const { site, url } = running;
   const { settings, token } = site;
   const layers = [
-    settings.redisUrl === undefined
-      ? 'RAM cache in this process'
-      : `RAM cache with the Redis tier at ${settings.redisUrl}`,
+    settings.redisClusterNodes !== undefined
+      ? `RAM cache with the Redis tier on the cluster ${settings.redisClusterNodes.join(', ')}`
+      : settings.redisUrl === undefined
+        ? 'RAM cache in this process'
+        : `RAM cache with the Redis tier at ${settings.redisUrl}`,
     'HTTP headers and 304s',
     `disk dump for nginx in ${settings.dumpRoot}`,
     settings.purgeProxies.length === 0

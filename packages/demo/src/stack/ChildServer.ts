@@ -30,18 +30,27 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
+interface Launch {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>> | undefined;
+  readonly timeoutMs: number;
+}
+
 /** A server the stack started (nginx, Varnish, Redis): in the foreground, stopped by its pid. */
 export class ChildServer {
   readonly name: string;
   readonly port: number;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
+  readonly #launch: Launch;
   #output = '';
 
-  private constructor(name: string, port: number, child: ChildProcess) {
+  private constructor(name: string, port: number, child: ChildProcess, launch: Launch) {
     this.name = name;
     this.port = port;
     this.#child = child;
+    this.#launch = launch;
     const keep = (chunk: Buffer): void => {
       this.#output = (this.#output + chunk.toString('utf8')).slice(-8000);
     };
@@ -50,31 +59,65 @@ export class ChildServer {
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  /** Starts `command` and waits (at most 15 s) until it accepts connections on `port`. */
-  static async start(name: string, command: string, args: readonly string[], port: number): Promise<ChildServer> {
-    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new ChildServer(name, port, child);
+  /** Starts `command` and waits (at most `timeoutMs`, default 15 s) until it accepts connections on `port`. */
+  static async start(
+    name: string,
+    command: string,
+    args: readonly string[],
+    port: number,
+    env?: Readonly<Record<string, string>>,
+    timeoutMs = 15_000,
+  ): Promise<ChildServer> {
+    const child = spawn(command, [...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+    });
+    const server = new ChildServer(name, port, child, { command, args, env, timeoutMs });
     let exited = false;
     void server.#exited.then(() => {
       exited = true;
     });
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (exited) throw new Error(`${name} stopped before it listened on port ${port}:\n${server.#output}`);
       if (await canConnect(port)) return server;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await server.stop();
-    throw new Error(`${name} did not listen on 127.0.0.1:${port} within 15 s:\n${server.#output}`);
+    throw new Error(`${name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s:\n${server.#output}`);
   }
 
   get pid(): number | undefined {
     return this.#child.pid;
   }
 
+  /** Whether the process has ended (stopped, killed or crashed). */
+  get exited(): boolean {
+    return this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
+  /** The last lines it printed (8 000 characters at most). */
+  get output(): string {
+    return this.#output;
+  }
+
+  /** Starts the same program again, with the same arguments, on the same port (after `stop()` or a crash). */
+  async restart(): Promise<ChildServer> {
+    await this.stop();
+    const { command, args, env, timeoutMs } = this.#launch;
+    return ChildServer.start(this.name, command, args, this.port, env, timeoutMs);
+  }
+
+  /** Sends SIGKILL (a crash, for fault tests); resolves when the process is gone. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    this.#child.kill('SIGKILL');
+    await this.#exited;
+  }
+
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
   async stop(): Promise<void> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    if (this.exited) return;
     this.#child.kill('SIGTERM');
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5000);
     await this.#exited;

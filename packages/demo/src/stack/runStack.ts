@@ -43,7 +43,7 @@ export async function runStack(base: DemoSettings, log: (line: string) => void =
   let site: RunningSite | undefined;
   try {
     const redis =
-      base.redisUrl === undefined && binaries.redis !== undefined
+      base.redisUrl === undefined && base.redisClusterNodes === undefined && binaries.redis !== undefined
         ? await startRedis(binaries.redis, dir, await freePort())
         : undefined;
     if (redis !== undefined) started.push(redis);

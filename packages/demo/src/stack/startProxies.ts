@@ -40,17 +40,24 @@ export async function startNginx(
   dir: string,
   port: number,
   dump: FsCache,
-  appPort: number,
+  appPorts: number | readonly number[],
 ): Promise<ChildServer> {
+  const ports = typeof appPorts === 'number' ? [appPorts] : appPorts;
+  const first = ports[0];
+  if (first === undefined) throw new Error('startNginx: give at least one application port.');
   const prefix = join(dir, 'nginx');
   for (const sub of ['logs', 'temp/client', 'temp/proxy', 'temp/fastcgi', 'temp/uwsgi', 'temp/scgi'])
     await mkdir(join(prefix, sub), { recursive: true, mode: 0o755 });
+  // The generated upstream names one application; several processes are balanced across it.
   const site = nginxConfig({
     ...serverConfigOf(dump),
-    app: `127.0.0.1:${appPort}`,
+    app: `127.0.0.1:${first}`,
     listen: `127.0.0.1:${port}`,
     bypassCookies: [SESSION_COOKIE],
-  });
+  }).replace(
+    `    server 127.0.0.1:${first};\n`,
+    ports.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;\n`).join(''),
+  );
   const config = `worker_processes 1;
 pid ${join(prefix, 'nginx.pid')};
 error_log ${join(prefix, 'logs', 'error.log')} warn;

@@ -129,6 +129,23 @@ export interface PurgerOptions {
    * hands the purges over and returns at once.
    */
   readonly waitForDelivery?: boolean;
+  /**
+   * Responses wait for purge delivery: purges fired inside a unit of work (an HTTP request) are sent
+   * as soon as the unit's in-process invalidation (dumped files, RAM copies) is done, and the unit
+   * waits for every proxy's answer (the HTTP adapters hold the response until then), at most
+   * `synchronousTimeoutMs`; after that the response goes and delivery continues (retries) in the
+   * background. Purges are sent before the unit ends, so an aborted unit no longer discards them.
+   * Default false: purges go after the unit committed, and responses never wait for proxies.
+   */
+  readonly synchronous?: boolean;
+  /** The longest a unit (a response) waits for purge delivery in `synchronous` mode (ms). Default 2 000. */
+  readonly synchronousTimeoutMs?: number;
+  /**
+   * When a proxy answers again after failures (down, restarted, unreachable), send it a BAN of
+   * everything for each public host: purges may have been dropped meanwhile, and a restarted proxy
+   * lost its cache anyway. Only proxies that can BAN (Varnish with the shipped VCL). Default true.
+   */
+  readonly flushOnReturn?: boolean;
   /** For every proxy that does not say otherwise. */
   readonly delivery?: DeliveryOptions;
   /** How many finished purge requests `history()` keeps. Default 200. */

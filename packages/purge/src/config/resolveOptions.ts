@@ -71,6 +71,9 @@ export interface ResolvedConfig {
   readonly enabled: boolean;
   readonly tags: boolean;
   readonly waitForDelivery: boolean;
+  readonly synchronous: boolean;
+  readonly synchronousTimeoutMs: number;
+  readonly flushOnReturn: boolean;
   readonly historySize: number;
   readonly logger: CachesetLogger;
 }
@@ -90,6 +93,9 @@ const PURGER_KEYS = [
   'virtualHosting',
   'tags',
   'waitForDelivery',
+  'synchronous',
+  'synchronousTimeoutMs',
+  'flushOnReturn',
   'delivery',
   'historySize',
   'logger',
@@ -444,6 +450,12 @@ export function resolveOptions(options: PurgerOptions): ResolvedConfig {
     enabled: read.flag('enabled', o.enabled, true),
     tags: read.flag('tags', o.tags, true),
     waitForDelivery: read.flag('waitForDelivery', o.waitForDelivery, false),
+    synchronous: read.flag('synchronous', o.synchronous, false),
+    synchronousTimeoutMs: read.integer('synchronousTimeoutMs', o.synchronousTimeoutMs, 2_000, {
+      min: 1,
+      max: 60_000,
+    }),
+    flushOnReturn: read.flag('flushOnReturn', o.flushOnReturn, true),
     historySize: read.integer('historySize', o.historySize, 200, { min: 0, max: 100_000 }),
     logger: o.logger ?? consoleLogger,
   };

@@ -30,6 +30,8 @@ export interface ChannelContext {
   readonly history: PurgeHistory;
   readonly reporter: OnceLogger;
   nextId(): number;
+  /** The proxy answered again after failures (it may have restarted with an empty cache). */
+  returned(channel: ProxyChannel): void;
 }
 
 /** What was left when a channel closed. */
@@ -142,6 +144,9 @@ export class ProxyChannel {
     const twin = this.#bySignature.get(request.signature);
     if (twin !== undefined) {
       this.counters.coalesced += 1;
+      // A twin sleeping before its retry goes now: the new purge must not wait out an old back-off
+      // (the proxy may be back), and a synchronous edit is waiting for it.
+      if (twin.state === 'waiting') this.#wake(twin);
       return twin.done;
     }
     if (this.#jobs.size >= this.proxy.delivery.maxQueue) {
@@ -256,6 +261,7 @@ export class ProxyChannel {
       verdict = permanentError(error) ? 'broken' : 'retry';
     }
     this.#inFlight -= 1;
+    this.#noteHealth(job.status !== undefined, verdict);
     if (this.#abandoning) {
       this.#finish(
         job,
@@ -275,6 +281,21 @@ export class ProxyChannel {
       this.#finish(job, 'failed', PurgeErrorCodes.DELIVERY_FAILED);
     }
     this.#pump();
+  }
+
+  /**
+   * Down when an attempt got no answer at all (refused, reset, timed out): the proxy stopped or cannot
+   * be reached, and may come back with an empty cache. Back at its next HTTP answer of any status.
+   */
+  #noteHealth(answered: boolean, verdict: 'success' | 'retry' | 'reject' | 'broken'): void {
+    if (!answered) {
+      if (verdict === 'retry') this.counters.down = true;
+      return;
+    }
+    if (!this.counters.down) return;
+    this.counters.down = false;
+    this.counters.returns += 1;
+    if (!this.#closing) this.#context.returned(this);
   }
 
   #wait(job: Job, delayMs: number): void {

@@ -20,6 +20,12 @@ export interface ProxyStatistics {
   readonly coalesced: number;
   /** Invalidations this proxy kind cannot carry (tags or BANs to nginx). */
   readonly unsupported: number;
+  /** Times the proxy answered again after failing (down, restarted, unreachable). */
+  readonly returns: number;
+  /** BANs of everything sent on such a return (`flushOnReturn`), one per public host. */
+  readonly flushes: number;
+  /** The last attempt got no answer (refused, reset, timed out): the proxy is considered down. */
+  readonly down: boolean;
   /** Queued, waiting to retry or in flight now. */
   readonly pending: number;
   readonly inFlight: number;
@@ -38,6 +44,9 @@ export class ProxyCounters {
   dropped = 0;
   coalesced = 0;
   unsupported = 0;
+  returns = 0;
+  flushes = 0;
+  down = false;
   lastSuccessAt: number | undefined;
   lastFailureAt: number | undefined;
 
@@ -56,6 +65,9 @@ export class ProxyCounters {
       dropped: this.dropped,
       coalesced: this.coalesced,
       unsupported: this.unsupported,
+      returns: this.returns,
+      flushes: this.flushes,
+      down: this.down,
       pending,
       inFlight,
       lastSuccessAt: this.lastSuccessAt,

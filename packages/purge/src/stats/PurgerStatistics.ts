@@ -16,4 +16,7 @@ export interface PurgerStatistics {
   readonly implicitBatches: number;
   /** `IPurgePaths` / `ISurrogateKeys` adapters that failed (logged; the other adapters' paths were used). */
   readonly adapterErrors: number;
+  /** Synchronous mode: batches a unit waited for, and waits cut short by `synchronousTimeoutMs`. */
+  readonly synchronousBatches: number;
+  readonly synchronousTimeouts: number;
 }

@@ -42,11 +42,11 @@ export class RecordingProxy {
     this.port = port;
   }
 
-  static async start(options: { https?: { key: string; cert: string } } = {}): Promise<RecordingProxy> {
+  static async start(options: { https?: { key: string; cert: string }; port?: number } = {}): Promise<RecordingProxy> {
     let proxy: RecordingProxy | undefined;
     const onSocket = (socket: Socket): void => (proxy as RecordingProxy).#serve(socket);
     const server = options.https === undefined ? createNetServer(onSocket) : createTlsServer(options.https, onSocket);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     proxy = new RecordingProxy(server, (server.address() as AddressInfo).port);
     return proxy;
   }

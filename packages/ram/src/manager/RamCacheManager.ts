@@ -72,6 +72,7 @@ export class RamCacheManager implements ResponseCache {
   #closing: Promise<void> | undefined;
   /** Removes this cache from each prom-client registry it reports to. */
   readonly #metricsRegistrations = new Set<() => void>();
+  readonly #remoteListeners = new Set<(invalidation: Invalidation) => void>();
 
   constructor(options: RamCacheOptions = {}) {
     const resolved = resolveOptions(options);
@@ -117,7 +118,16 @@ export class RamCacheManager implements ResponseCache {
       const tier = new RedisTier(
         resolved.redis,
         {
-          onRemoteInvalidation: (invalidation) => ctx.invalidator.apply(invalidation, false),
+          onRemoteInvalidation: (invalidation) => {
+            ctx.invalidator.apply(invalidation, false);
+            for (const listener of [...this.#remoteListeners]) {
+              try {
+                listener(invalidation);
+              } catch (error) {
+                resolved.logger.error('cacheset ram: an onRemoteInvalidation listener failed.', { error });
+              }
+            }
+          },
           onResync: () => ctx.invalidator.apply(EVERYTHING, false),
           onReady: () => this.#catalog?.ready(),
           onCatalogValue: (value) => this.#catalog?.received(value),
@@ -318,6 +328,17 @@ export class RamCacheManager implements ResponseCache {
       statistics: () => this.statistics(),
       topObjects: () => this.report({ sortBy: 'hits', limit: objects }),
     };
+  }
+
+  /**
+   * Calls `listener` with every invalidation another process broadcast through the Redis tier, after
+   * this process's RAM copies are dropped: for other per-process state that must follow the same
+   * purges, such as the purge generations of a disk dump several processes write. Returns the
+   * function that stops it. Without a Redis tier nothing is ever called.
+   */
+  onRemoteInvalidation(listener: (invalidation: Invalidation) => void): () => void {
+    this.#remoteListeners.add(listener);
+    return () => void this.#remoteListeners.delete(listener);
   }
 
   /** The shared tier's state, or undefined without one. */

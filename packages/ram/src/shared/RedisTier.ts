@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import { ancestorsOf } from '../paths/canonicalPath.js';
 import { decodeInvalidation, encodeInvalidation, type Invalidation } from './InvalidationMessage.js';
@@ -122,8 +122,8 @@ export class RedisTier {
   readonly #hooks: TierHooks;
   readonly #log: OnceLogger;
   readonly #origin = randomUUID();
-  readonly #client: Redis;
-  readonly #subscriber: Redis;
+  readonly #client: Redis | Cluster;
+  readonly #subscriber: Redis | Cluster;
   readonly #keys: {
     readonly records: string;
     readonly counter: string;
@@ -158,7 +158,7 @@ export class RedisTier {
     this.#options = options;
     this.#hooks = hooks;
     this.#log = log;
-    const prefix = options.prefix;
+    const prefix = options.keyPrefix;
     this.#keys = {
       records: `${prefix}inv`,
       counter: `${prefix}epoch`,
@@ -182,8 +182,25 @@ export class RedisTier {
       connectTimeout: options.connectTimeoutMs,
       retryStrategy: (times) => Math.min(options.reconnectMinMs * 2 ** Math.max(0, times - 1), options.reconnectMaxMs),
     };
-    this.#client = options.url === undefined ? new Redis(connection) : new Redis(options.url, connection);
-    this.#subscriber = options.url === undefined ? new Redis(connection) : new Redis(options.url, connection);
+    const open = (): Redis | Cluster => {
+      if (options.nodes !== undefined) {
+        const { lazyConnect: _lazy, enableOfflineQueue: _queue, retryStrategy: _retry, ...perNode } = connection;
+        return new Cluster([...options.nodes], {
+          redisOptions: perNode,
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          // Reads go to masters: a replica may lag behind an invalidation record.
+          scaleReads: 'master',
+          clusterRetryStrategy: connection.retryStrategy as (times: number) => number,
+          // During a failover a command fails at once (the request renders) instead of waiting.
+          retryDelayOnClusterDown: 0,
+          retryDelayOnTryAgain: 0,
+        });
+      }
+      return options.url === undefined ? new Redis(connection) : new Redis(options.url, connection);
+    };
+    this.#client = open();
+    this.#subscriber = open();
     this.#wire(this.#client, 'command');
     this.#wire(this.#subscriber, 'subscriber');
     this.#subscriber.on('message', (channel: string, message: string) => this.#onMessage(channel, message));
@@ -215,6 +232,28 @@ export class RedisTier {
     const entryKey = this.#entryKey(key);
     const keys = [entryKey, this.#keys.records, this.#keys.counter];
     try {
+      // The fast fence, one round trip without Lua: the epoch counter rises with every invalidation,
+      // so an entry stored at an epoch no lower than the counter's value now has seen no invalidation
+      // since its rendering started. The counter is read first: an invalidation recorded after that
+      // read is concurrent with this lookup, which is then ordered before it.
+      // Two commands on one connection run in the order sent (no pipeline object to build).
+      const [counter, fields] = await Promise.all([
+        this.#client.get(this.#keys.counter),
+        this.#client.hmgetBuffer(entryKey, 'e', 'b'),
+      ]);
+      const now = Number(counter ?? 0);
+      const [storedAt, stored] = fields;
+      if (storedAt === null || storedAt === undefined || stored === null || stored === undefined) {
+        this.#succeeded();
+        this.#stats.misses += 1;
+        return { epoch: Number.isFinite(now) ? now : undefined, blob: undefined };
+      }
+      if (Number.isFinite(now) && Number(storedAt.toString()) >= now) {
+        this.#succeeded();
+        this.#stats.hits += 1;
+        return { epoch: now, blob: stored };
+      }
+      // An invalidation since: whether it covers the entry is checked in Redis.
       let check: unknown;
       let blob: Buffer | null;
       // One round trip and one write: Redis runs the check, then the read, in the order they were
@@ -324,7 +363,7 @@ export class RedisTier {
   #entryKey(key: string): string {
     // Keys are URLs and value paths of any length: a digest keeps Redis keys short and uniform. The
     // entry itself carries the full key, which is compared on read.
-    return `${this.#options.prefix}e:${createHash('sha256').update(key).digest('base64url')}`;
+    return `${this.#options.keyPrefix}e:${createHash('sha256').update(key).digest('base64url')}`;
   }
 
   async #eval(script: LuaScript, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<unknown> {
@@ -336,7 +375,7 @@ export class RedisTier {
     }
   }
 
-  #wire(connection: Redis, role: 'command' | 'subscriber'): void {
+  #wire(connection: Redis | Cluster, role: 'command' | 'subscriber'): void {
     connection.on('error', (error: unknown) => this.#failed(error));
     connection.on('close', () => {
       if (role === 'command') this.#commandReady = false;
@@ -524,7 +563,7 @@ export class RedisTier {
   }
 }
 
-async function quit(connection: Redis): Promise<void> {
+async function quit(connection: Redis | Cluster): Promise<void> {
   if (connection.status === 'end') return;
   try {
     await Promise.race([connection.quit(), new Promise((resolve) => setTimeout(resolve, 500).unref())]);

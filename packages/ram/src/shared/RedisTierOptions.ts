@@ -7,6 +7,13 @@ import type { RedisOptions } from 'ioredis';
 export interface RedisTierOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://...`. Default `redis://127.0.0.1:6379`. */
   readonly url?: string;
+  /**
+   * The seed nodes of a Redis Cluster (`redis://host:port` each; a few are enough, the rest are
+   * discovered), instead of `url`. Every key of the site then carries the hash tag `{prefix}`, so the
+   * entries and the invalidation records that the scripts read together live in one slot (on one
+   * master and its replicas: a cluster gives cacheset failover, not sharding of one site's keys).
+   */
+  readonly nodes?: readonly string[];
   /** Further ioredis options (TLS, Sentinel, password...). The tier's own failure settings override the ones it needs. */
   readonly client?: RedisOptions;
   /** Prefix of every key and of the invalidation channel: one per site sharing a Redis. Default `'cacheset:'`. */

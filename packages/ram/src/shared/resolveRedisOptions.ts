@@ -8,6 +8,10 @@ import { OptionReader } from '@cacheset/core/internal';
 
 export interface ResolvedRedisOptions {
   readonly url: string | undefined;
+  /** A Redis Cluster's seed nodes (then `url` is undefined). */
+  readonly nodes: readonly { readonly host: string; readonly port: number }[] | undefined;
+  /** What every key starts with: the prefix, hash-tagged on a cluster. */
+  readonly keyPrefix: string;
   readonly client: RedisOptions;
   readonly prefix: string;
   readonly commandTimeoutMs: number;
@@ -21,6 +25,7 @@ export interface ResolvedRedisOptions {
 const PREFIX = /^[A-Za-z0-9_.:{}\-/]{1,128}$/;
 const KNOWN = [
   'url',
+  'nodes',
   'client',
   'prefix',
   'commandTimeoutMs',
@@ -53,6 +58,19 @@ export function resolveRedisOptions(options: RedisTierOptions): ResolvedRedisOpt
     const problem = redisUrlProblem(url);
     if (problem !== undefined) read.invalid('url', `${problem}: expected ${REDIS_URL_FORM}`, url);
   }
+  let nodes: { host: string; port: number }[] | undefined;
+  if (options.nodes !== undefined) {
+    if (url !== undefined)
+      read.invalid('nodes', 'give url (one Redis) or nodes (a Redis Cluster), not both', options.nodes);
+    if (!Array.isArray(options.nodes) || options.nodes.length === 0)
+      read.invalid('nodes', 'must be a non-empty list of redis://host:port seed nodes', options.nodes);
+    nodes = (options.nodes as readonly unknown[]).map((node, i) => {
+      const problem = redisUrlProblem(node);
+      if (problem !== undefined) read.invalid(`nodes[${i}]`, `${problem}: expected ${REDIS_URL_FORM}`, node);
+      const parsed = new URL(node as string);
+      return { host: parsed.hostname, port: parsed.port === '' ? 6379 : Number(parsed.port) };
+    });
+  }
   if (client !== undefined && (typeof client !== 'object' || client === null || Array.isArray(client)))
     read.invalid('client', 'must be an object of ioredis options', client);
   const prefix = read.text(
@@ -69,7 +87,10 @@ export function resolveRedisOptions(options: RedisTierOptions): ResolvedRedisOpt
   const reconnectMaxMs = positiveInteger('reconnectDelayMs.max', delay.max, Math.max(2_000, reconnectMinMs), 600_000);
   if (reconnectMaxMs < reconnectMinMs) read.invalid('reconnectDelayMs', 'max must not be below min', delay);
   return {
-    url: url ?? (client === undefined ? 'redis://127.0.0.1:6379' : undefined),
+    url: nodes !== undefined ? undefined : (url ?? (client === undefined ? 'redis://127.0.0.1:6379' : undefined)),
+    nodes,
+    // One hash tag for the whole site: the scripts touch an entry, the records and the counter at once.
+    keyPrefix: nodes === undefined || prefix.includes('{') ? prefix : `{${prefix}}`,
     client: { ...client },
     prefix,
     commandTimeoutMs: positiveInteger('commandTimeoutMs', options.commandTimeoutMs, 250, 60_000),
