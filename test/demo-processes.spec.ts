@@ -71,6 +71,9 @@ describe('npm start', () => {
       // The caching control panel (issue 13): its address, and its token generated on first start.
       expect(output).toContain(`caching admin: http://127.0.0.1:${port}/_cacheset/`);
       expect(output).toMatch(/admin token: {3}\S{40,} {2}\(new, kept in .*admin-token\)/);
+      expect(output).toContain(
+        `policy:        ${join(dataDir, 'cacheset.yaml')} (the control panel saves its edits there)`,
+      );
       const front = await rawRequest(`http://127.0.0.1:${port}/`);
       expect(front.status).toBe(200);
       expect(front.text.match(/<li class="card/g)?.length).toBe(24);

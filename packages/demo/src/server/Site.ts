@@ -92,7 +92,7 @@ export class Site {
           images: seeded,
           ...(options.progress === undefined ? {} : { progress: options.progress }),
         });
-      const policyFile = await sitePolicyFile(settings.dataDir);
+      const policyFile = await sitePolicyFile(settings.dataDir, logger);
       const stack = await createCachingStack({
         settings,
         container,

@@ -1,4 +1,5 @@
 import { ADMIN_PATH } from './siteAdmin.js';
+import { sitePolicyPath } from './sitePolicyFile.js';
 import type { RunningSite } from './startSite.js';
 
 /** What `npm start` prints: where the site is, where its data lives, how to log in, what caches it. */
@@ -34,6 +35,7 @@ export function describeSite(running: RunningSite): string {
     `  log in at:     ${url}login`,
     `  caching admin: ${url}${ADMIN_PATH.slice(1)}`,
     `  ${adminLine}`,
+    `  policy:        ${sitePolicyPath(settings.dataDir)} (the control panel saves its edits there)`,
     `  caching:       ${layers.join('; ')}`,
     'Press Ctrl-C to stop.',
   ].join('\n');
