@@ -25,7 +25,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'test', 'fixtures', 'consumer');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const PACKAGES = ['core', 'http', 'ram', 'purge', 'fs', 'admin'] as const;
+const PACKAGES = ['core', 'http', 'ram', 'purge', 'fs', 'admin', 'cli'] as const;
 const REPOSITORY = 'https://github.com/cacheset/cacheset';
 
 interface Manifest {
@@ -213,6 +213,7 @@ describe('the packed packages', () => {
         (f) =>
           !['LICENSE', 'README.md', 'package.json'].includes(f) &&
           !/^(dist|src)\//.test(f) &&
+          !(name === '@cacheset/cli' && f === 'bin/cacheset.js') &&
           !/^dist\/.*\.(js|d\.ts)(\.map)?$/.test(f),
       );
       expect(stray, `${name}: files outside dist/ and src/`).toEqual([]);
@@ -299,6 +300,15 @@ describe('the packed packages', () => {
       expect(loaded['@cacheset/purge']).toContain('createPurger');
       expect(loaded['@cacheset/fs']).toContain('FsCache');
       expect((loaded[CONSUMERS[framework].entry] as string[]).length).toBeGreaterThan(0);
+    });
+
+    it('runs the cacheset command from its tarball', async () => {
+      const bin = join(project, 'node_modules', '@cacheset', 'cli', 'bin', 'cacheset.js');
+      const { stdout } = await run(process.execPath, [bin, 'varnish-vcl', '--backend', '127.0.0.1:8080', '--json'], {
+        cwd: project,
+        timeout: 20_000,
+      });
+      expect(JSON.stringify(JSON.parse(stdout))).toContain('vcl 4.1');
     });
   });
 });
