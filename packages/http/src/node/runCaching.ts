@@ -106,14 +106,21 @@ function runRouted(
   prepare: boolean,
 ): MaybePromise<void> {
   const prepared = prepare && route !== undefined ? caching.prepared : undefined;
-  if (prepared !== undefined && sessionOf(res) === undefined && prepared.answer(req, res, route as RouteCaching))
-    return undefined;
+  if (prepared !== undefined && sessionOf(res) === undefined) {
+    const answered = prepared.answer(req, res, route as RouteCaching);
+    if (answered === true) return undefined;
+    // The store answered late: what it gave went out, or the request runs the engine's way now.
+    if (answered !== false)
+      return answered.then((sent) => (sent ? undefined : runRouted(caching, req, res, render, route, false)));
+  }
   const session = openNodeSession(caching, req, res, { route, deferRenderHooks: true });
   const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
     if (outcome !== undefined) {
       const written = sendIntercepted(req, res, outcome);
-      if (prepared !== undefined && written !== undefined && outcome.status === 304)
-        prepared.learn(session, req, res, route as RouteCaching, written);
+      if (prepared !== undefined && written !== undefined) {
+        if (outcome.status === 304) prepared.learn(session, req, res, route as RouteCaching, written);
+        else if (outcome.status !== 412) prepared.learnRamHit(session, req, res, route as RouteCaching);
+      }
       closeAnswered(session, res);
       return undefined;
     }

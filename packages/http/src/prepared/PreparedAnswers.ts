@@ -3,13 +3,22 @@ import {
   findViewAdapter,
   isClass,
   isPromiseLike,
+  OPERATION_HEADER,
   resolveLastModifiedNow,
+  RULE_HEADER,
+  SHARED_SCOPE,
   type CachePolicy,
+  type ResponseCache,
+  type ResponseCacheLookup,
   type CachingOperation,
   type MaybePromise,
 } from '@cacheset/core';
 import type { HttpCachingSession } from '../node/HttpCachingSession.js';
+import { NodeCacheRequest, NodeCacheResponse } from '../node/nodeExchange.js';
 import type { DateTime } from 'luxon';
+import { ramCacheKey } from '../responseCache/ramCacheKey.js';
+import { replayStoredResponse } from '../responseCache/storedResponses.js';
+import { addCacheStatus } from '../runtime/cacheStatus.js';
 import { httpDateFromNow } from '../dates/expiresDate.js';
 import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
 import { joinETagTokens } from '../etag/joinETagTokens.js';
@@ -73,10 +82,10 @@ const UNKNOWN = Symbol('cacheset.http.preparedUnknown');
 type Known<T> = T | typeof UNKNOWN;
 
 /**
- * One prepared 304: what the engine decided for a route's published object and validator, and the
- * facts that decision rests on. A request is answered from it only when every fact is the same now.
+ * What the engine decided for a route's published object, and the facts that decision rests on: a
+ * request is answered from a prepared answer only when every fact is the same now.
  */
-interface PreparedEntry {
+interface PreparedFacts {
   readonly policy: CachePolicy;
   readonly ruleset: string;
   readonly operationName: string;
@@ -91,6 +100,10 @@ interface PreparedEntry {
   readonly etag: string | undefined;
   /** The catalog counter when learnt: any content event (an invalidation) retires the entry. */
   readonly counter: ETagComponentValue;
+}
+
+/** A prepared 304. */
+interface PreparedEntry extends PreparedFacts {
   /** The answer's headers as the engine wrote them, flat; the Expires value is refreshed per second. */
   readonly headers: readonly string[];
   readonly expiresAt: number;
@@ -99,6 +112,16 @@ interface PreparedEntry {
   current: string[];
   /** The last If-None-Match text that evaluated to not-modified against `etag`. */
   matchedIfNoneMatch: string | undefined;
+}
+
+/** A prepared RAM-cache lookup: the key is made and the copy replayed as the operation does. */
+interface PreparedRamEntry extends PreparedFacts {
+  readonly vary: readonly string[];
+  readonly cache: ResponseCache & Required<Pick<ResponseCache, 'peek'>>;
+  readonly ruleHeader: boolean;
+  readonly operationHeader: boolean;
+  readonly ramHeader: boolean;
+  readonly cacheStatus: boolean;
 }
 
 const isSafe = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
@@ -116,6 +139,19 @@ function plainConditional(req: IncomingMessage): boolean {
   const h = req.headers;
   if (h['if-none-match'] === undefined && h['if-modified-since'] === undefined) return false;
   return (
+    h['if-match'] === undefined &&
+    h['if-unmodified-since'] === undefined &&
+    h.range === undefined &&
+    h['if-range'] === undefined
+  );
+}
+
+/** A GET/HEAD with no validator or range at all: the RAM cache is asked (preconditions cannot answer). */
+function unconditional(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    h['if-none-match'] === undefined &&
+    h['if-modified-since'] === undefined &&
     h['if-match'] === undefined &&
     h['if-unmodified-since'] === undefined &&
     h.range === undefined &&
@@ -219,7 +255,10 @@ function counterNow(caching: HttpCaching): Known<string | undefined> {
 export class PreparedAnswers {
   readonly #caching: HttpCaching;
   readonly #entries = new WeakMap<RouteCaching, PreparedEntry>();
+  readonly #ramEntries = new WeakMap<RouteCaching, PreparedRamEntry>();
   #answered = 0;
+  /** ILastModified as `#factsHold` resolved it for the request being answered (synchronous, so one). */
+  #lastModified: DateTime | undefined;
 
   constructor(caching: HttpCaching) {
     this.#caching = caching;
@@ -230,33 +269,144 @@ export class PreparedAnswers {
     return this.#answered;
   }
 
-  /** Answers a conditional GET/HEAD from the prepared 304 of `route` when all its facts still hold. */
-  answer(req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean {
-    const entry = this.#entries.get(route);
-    if (entry === undefined || !isSafe(req.method) || !plainConditional(req)) return false;
+  /**
+   * Answers a GET/HEAD of `route` from its prepared 304 or RAM-cache lookup when all their facts
+   * still hold. False: the engine's way. A promise only when the store answered a lookup late.
+   */
+  answer(req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean | Promise<boolean> {
+    if (!isSafe(req.method)) return false;
+    if (plainConditional(req)) {
+      const entry = this.#entries.get(route);
+      if (entry === undefined || !this.#factsHold(entry, req, res, route)) return false;
+      // The ETag is not recomputed: with the components allowed (see RECOMPUTABLE) it is a function
+      // of ILastModified, the resource version, the catalog counter and an anonymous user, all
+      // checked (learn recomputed it once and found the engine's).
+      if (!notModified(entry, req)) return false;
+      res.statusCode = 304;
+      res.writeHead(304, headersAt(entry, this.#caching.settings.now()));
+      res.end();
+      this.#answered += 1;
+      return true;
+    }
+    const ram = this.#ramEntries.get(route);
+    if (ram === undefined || !unconditional(req) || !this.#factsHold(ram, req, res, route)) return false;
+    return this.#answerFromRam(ram, req, res);
+  }
+
+  /** The checks every prepared answer makes: is each fact it rests on still the same? */
+  #factsHold(facts: PreparedFacts, req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean {
     const caching = this.#caching;
     const { engine } = caching;
-    if (engine.policy !== entry.policy || !caching.explains.idle) return false;
+    if (engine.policy !== facts.policy || !caching.explains.idle) return false;
     if (hintsOf(req) !== undefined || hintsOf(res) !== undefined) return false;
-    if (rulesetNow(caching, route) !== entry.ruleset) return false;
-    if (engine.operations.get(entry.operationName) !== entry.operation) return false;
+    if (rulesetNow(caching, route) !== facts.ruleset) return false;
+    if (engine.operations.get(facts.operationName) !== facts.operation) return false;
     if (caching.userOf(req) !== undefined) return false;
-    if (counterNow(caching) !== entry.counter) return false;
+    if (counterNow(caching) !== facts.counter) return false;
     const { published } = route;
-    if (entry.readsLastModified) {
+    this.#lastModified = undefined;
+    if (facts.readsLastModified) {
       const now = lastModifiedNow(caching, published);
-      if (now === UNKNOWN || now?.toMillis() !== entry.lastModifiedMs) return false;
+      if (now === UNKNOWN || now?.toMillis() !== facts.lastModifiedMs) return false;
+      this.#lastModified = now;
     }
-    if (accessAdapted(caching, published)) return false;
-    // The ETag is not recomputed: with the components allowed (see RECOMPUTABLE) it is a function of
-    // ILastModified, the resource version, the catalog counter and an anonymous user, all checked
-    // above (learn recomputed it once and found the engine's).
-    if (!notModified(entry, req)) return false;
-    res.statusCode = 304;
-    res.writeHead(304, headersAt(entry, caching.settings.now()));
-    res.end();
+    return !accessAdapted(caching, published);
+  }
+
+  /**
+   * The operation's RAM-cache step for an anonymous request (standard operations, shared scope),
+   * asked only when the store holds a fresh copy (`peek` counts nothing), the copy replayed with the
+   * engine's debug headers in the engine's order.
+   */
+  #answerFromRam(entry: PreparedRamEntry, req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+    const caching = this.#caching;
+    const request = new NodeCacheRequest(req, caching.userOf);
+    const lastModified = entry.lastModifiedValidates ? this.#lastModified : undefined;
+    const key = ramCacheKey(request, entry.etag, lastModified, entry.vary, SHARED_SCOPE);
+    const { cache } = entry;
+    if (!cache.peek(key, SHARED_SCOPE)) return false;
+    let lookup: ResponseCacheLookup | Promise<ResponseCacheLookup>;
+    try {
+      lookup = cache.lookup(key, SHARED_SCOPE);
+    } catch {
+      return false;
+    }
+    if (isPromiseLike<ResponseCacheLookup>(lookup))
+      return Promise.resolve(lookup).then(
+        (late) => this.#replay(entry, req, res, late),
+        () => false,
+      );
+    return this.#replay(entry, req, res, lookup);
+  }
+
+  #replay(entry: PreparedRamEntry, req: IncomingMessage, res: ServerResponse, lookup: ResponseCacheLookup): boolean {
+    const stored = lookup.response;
+    if (stored === undefined) {
+      // The copy went between peek and lookup: this request renders after all, the engine's way.
+      lookup.fill?.abandon('not-stored');
+      return false;
+    }
+    const { settings } = this.#caching;
+    const response = new NodeCacheResponse(res);
+    response.holdHeaders();
+    if (entry.ruleHeader) response.setHeader(RULE_HEADER, entry.ruleset);
+    replayStoredResponse(response, stored, settings.now(), entry.ramHeader);
+    if (entry.cacheStatus)
+      addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
+    if (entry.operationHeader) response.setHeader(OPERATION_HEADER, entry.operationName);
+    response.writeHead(stored.status);
+    const { body } = stored;
+    if (req.method === 'HEAD' || bodylessStatus(stored.status)) res.end();
+    else res.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     this.#answered += 1;
     return true;
+  }
+
+  /**
+   * The facts of an answer the engine just gave for `route`, when nothing about it depends on more
+   * than what `#factsHold` checks; undefined otherwise.
+   */
+  #learnFacts(session: HttpCachingSession, req: IncomingMessage, res: ServerResponse, route: RouteCaching) {
+    const caching = this.#caching;
+    const { engine, settings } = caching;
+    const { exchange } = session;
+    if (exchange.trace !== undefined || exchange.request.user !== undefined || session.unit.hasWork) return undefined;
+    if (!isSafe(req.method)) return undefined;
+    if (settings.cacheStopRequestVariables.length > 0 || settings.behindProxy || caching.customRulesetLookup)
+      return undefined;
+    if (hintsOf(req) !== undefined || hintsOf(res) !== undefined) return undefined;
+    const match = engine.findOperation(exchange);
+    if (match?.operation === undefined || match.operationName === undefined) return undefined;
+    const operation = match.operation as CachingOperation<Partial<StandardCachingOptions>>;
+    if (!isStandardOperation(operation) || rulesetNow(caching, route) !== match.ruleset) return undefined;
+    const policy = engine.policy;
+    const options = policy.resolveOptions(operation, match.ruleset);
+    const etagKeys = [...(options.etags ?? [])];
+    if (options.anonOnly === true && !etagKeys.includes('anonymousOrRandom')) etagKeys.push('anonymousOrRandom');
+    if (!etagKeys.every((key) => RECOMPUTABLE.has(key))) return undefined;
+    const { published } = route;
+    if (accessAdapted(caching, published)) return undefined;
+    const gathered = gatheredValidators(exchange);
+    const readsLastModified = options.lastModified === true || etagKeys.includes('lastModified');
+    const lastModified = readsLastModified ? gathered.lastModified : undefined;
+    // The recomputation must give what the engine computed, or the entry would check the wrong thing.
+    if (etagNow(caching, etagKeys, published, lastModified) !== gathered.etag) return undefined;
+    const counter = counterNow(caching);
+    if (counter === UNKNOWN) return undefined;
+    const facts: PreparedFacts = {
+      policy,
+      ruleset: match.ruleset,
+      operationName: match.operationName,
+      operation,
+      etagKeys,
+      weakETag: options.weakETag === true,
+      readsLastModified,
+      lastModifiedValidates: options.lastModified === true,
+      lastModifiedMs: lastModified?.toMillis(),
+      etag: gathered.etag,
+      counter,
+    };
+    return { facts, options };
   }
 
   /**
@@ -270,45 +420,13 @@ export class PreparedAnswers {
     route: RouteCaching,
     headers: readonly string[],
   ): void {
-    const caching = this.#caching;
-    const { engine, settings } = caching;
-    const { exchange } = session;
-    if (exchange.trace !== undefined || exchange.request.user !== undefined || session.unit.hasWork) return;
-    if (!isSafe(req.method) || !plainConditional(req) || exchange.response.status !== 304) return;
-    if (settings.cacheStopRequestVariables.length > 0 || settings.behindProxy || caching.customRulesetLookup) return;
-    if (hintsOf(req) !== undefined || hintsOf(res) !== undefined) return;
-    const match = engine.findOperation(exchange);
-    if (match?.operation === undefined || match.operationName === undefined) return;
-    const operation = match.operation as CachingOperation<Partial<StandardCachingOptions>>;
-    if (!isStandardOperation(operation) || rulesetNow(caching, route) !== match.ruleset) return;
-    const policy = engine.policy;
-    const options = policy.resolveOptions(operation, match.ruleset);
-    const etagKeys = [...(options.etags ?? [])];
-    if (options.anonOnly === true && !etagKeys.includes('anonymousOrRandom')) etagKeys.push('anonymousOrRandom');
-    if (!etagKeys.every((key) => RECOMPUTABLE.has(key))) return;
-    const { published } = route;
-    if (accessAdapted(caching, published)) return;
-    const gathered = gatheredValidators(exchange);
-    const readsLastModified = options.lastModified === true || etagKeys.includes('lastModified');
-    const lastModified = readsLastModified ? gathered.lastModified : undefined;
-    // The recomputation must give what the engine computed, or the entry would check the wrong thing.
-    if (etagNow(caching, etagKeys, published, lastModified) !== gathered.etag) return;
-    const counter = counterNow(caching);
-    if (counter === UNKNOWN) return;
-    const expires = expiresSlot(headers, settings.now());
+    if (!plainConditional(req) || session.exchange.response.status !== 304) return;
+    const learnt = this.#learnFacts(session, req, res, route);
+    if (learnt === undefined) return;
+    const expires = expiresSlot(headers, this.#caching.settings.now());
     if (expires === undefined) return;
     this.#entries.set(route, {
-      policy,
-      ruleset: match.ruleset,
-      operationName: match.operationName,
-      operation,
-      etagKeys,
-      weakETag: options.weakETag === true,
-      readsLastModified,
-      lastModifiedValidates: options.lastModified === true,
-      lastModifiedMs: lastModified?.toMillis(),
-      etag: gathered.etag,
-      counter,
+      ...learnt.facts,
       headers: [...headers],
       expiresAt: expires.at,
       expiresOffset: expires.offset,
@@ -317,6 +435,29 @@ export class PreparedAnswers {
       matchedIfNoneMatch: undefined,
     });
   }
+
+  /** Learns the RAM-cache lookup of `route` from a hit the engine just answered. */
+  learnRamHit(session: HttpCachingSession, req: IncomingMessage, res: ServerResponse, route: RouteCaching): void {
+    const cache = this.#caching.settings.responseCache;
+    if (cache?.peek === undefined || !unconditional(req)) return;
+    const learnt = this.#learnFacts(session, req, res, route);
+    if (learnt === undefined || learnt.options.ramCache !== true) return;
+    const { policy } = learnt.facts;
+    this.#ramEntries.set(route, {
+      ...learnt.facts,
+      vary: learnt.options.vary ?? [],
+      cache: cache as PreparedRamEntry['cache'],
+      ruleHeader: policy.debugHeader('rule'),
+      operationHeader: policy.debugHeader('operation'),
+      ramHeader: policy.debugHeader('ramCache'),
+      cacheStatus: policy.debugHeader('cacheStatus'),
+    });
+  }
+}
+
+/** Statuses whose responses carry no body. */
+function bodylessStatus(status: number): boolean {
+  return status === 304 || status === 204 || (status >= 100 && status < 200);
 }
 
 /**
