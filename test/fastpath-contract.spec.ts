@@ -114,9 +114,14 @@ afterAll(async () => {
   }
 });
 
-function seen(response: RawResponse): { status: number; headers: Record<string, string>; body: string } {
+function seen(response: RawResponse): {
+  status: number;
+  headers: Record<string, string>;
+  order: string[];
+  body: string;
+} {
   const { date: _date, ...headers } = response.headers;
-  return { status: response.status, headers, body: response.text };
+  return { status: response.status, headers, order: Object.keys(headers), body: response.text };
 }
 
 interface Probe {

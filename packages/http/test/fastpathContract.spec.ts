@@ -1,8 +1,9 @@
 /**
  * The contract of prepared answers (`preparedAnswers`, on by default): the same requests sent to a
  * site with them on and to the same site with them off get the same status, headers (but Date) and
- * body, through real node:http servers: anonymous and signed in, with and without Vary, GET and
- * HEAD, If-None-Match and If-Modified-Since, before and after every change a prepared 304 depends
+ * body (headers in the same order), through real node:http servers: anonymous, signed in and with
+ * a failing user resolver, with and without Vary, GET and HEAD, If-None-Match and If-Modified-Since,
+ * before and after every change a prepared 304 depends
  * on (the clock's second, the content, an invalidation, the policy, the registry, the container's
  * adapters). The safety property is tested on its own too: after a change, a validator the client
  * still has never gets a 304.
@@ -92,8 +93,11 @@ async function site(preparedAnswers: boolean): Promise<Site> {
     catalogCounter: catalogCounterOf(content.bus),
     user: (req) => {
       const id = req.headers['x-user'];
+      // A session store that fails: the engine reports it and the request goes on uncached.
+      if (id === 'boom') throw new Error('the session store is down');
       return typeof id === 'string' ? { id, roles: ['Member'] } : undefined;
     },
+    logger: { warn: () => undefined, error: () => undefined },
     now: () => content.clock,
     policy: policy(3600),
     preparedAnswers,
@@ -126,9 +130,14 @@ afterAll(async () => {
 const PATHS = ['/page', '/list', '/user', '/dated'];
 
 /** What a response says, but its Date. */
-function seen(response: RawResponse): { status: number; headers: Record<string, string>; body: string } {
+function seen(response: RawResponse): {
+  status: number;
+  headers: Record<string, string>;
+  order: string[];
+  body: string;
+} {
   const { date: _date, ...headers } = response.headers;
-  return { status: response.status, headers, body: response.text };
+  return { status: response.status, headers, order: Object.keys(headers), body: response.text };
 }
 
 interface Probe {
@@ -168,7 +177,7 @@ function probes(held: Map<string, { etag?: string; lastModified?: string }>): Pr
     if (lastModified !== undefined) conditionals.push({ 'if-modified-since': lastModified });
     for (const method of ['GET', 'HEAD'])
       for (const conditional of conditionals)
-        for (const who of [{}, { 'x-user': 'alice' }])
+        for (const who of [{}, { 'x-user': 'alice' }, { 'x-user': 'boom' }])
           for (const language of [{}, { 'accept-language': 'de' }])
             list.push({ path, method, headers: { ...conditional, ...who, ...language } });
   }

@@ -238,8 +238,11 @@ function etagNow(
 
 /** The catalog counter's value now (the `catalogCounter` component reads the configured counter). */
 function counterNow(caching: HttpCaching): Known<string | undefined> {
-  return componentToken(caching, 'catalogCounter', new PreparedComponentContext(undefined, undefined, undefined));
+  return componentToken(caching, 'catalogCounter', COUNTER_CONTEXT);
 }
+
+/** The counter component reads nothing from its context: one context serves every request. */
+const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undefined);
 
 /**
  * Prepared answers of the node adapter (issue 12): the engine's 304 for a route's published object
@@ -293,8 +296,19 @@ export class PreparedAnswers {
     return this.#answerFromRam(ram, req, res);
   }
 
-  /** The checks every prepared answer makes: is each fact it rests on still the same? */
+  /**
+   * The checks every prepared answer makes: is each fact it rests on still the same? Anything that
+   * throws here (a user resolver, a lookup) is left to the engine, which reports it its own way.
+   */
   #factsHold(facts: PreparedFacts, req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean {
+    try {
+      return this.#factsHoldOrThrow(facts, req, res, route);
+    } catch {
+      return false;
+    }
+  }
+
+  #factsHoldOrThrow(facts: PreparedFacts, req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean {
     const caching = this.#caching;
     const { engine } = caching;
     if (engine.policy !== facts.policy || !caching.explains.idle) return false;
