@@ -256,6 +256,18 @@ describe('prepared answers give what the full policy run gives', () => {
     await expectSameAnswers(await validators());
   });
 
+  it('leaves an ILastModified that fails to the engine', async () => {
+    const held = await validators();
+    await expectSameAnswers(held);
+    const updatedAt = content.page.updatedAt;
+    content.page.updatedAt = DateTime.invalid('the row was deleted') as unknown as DateTime;
+    const pageTag = held.get('/page')?.etag as string;
+    expect(await statusWith(on.base, '/page', { 'if-none-match': pageTag })).toBe(200);
+    await expectSameAnswers(held);
+    content.page.updatedAt = updatedAt;
+    await expectSameAnswers(held);
+  });
+
   it('follows a policy edit at once', async () => {
     const held = await validators();
     await expectSameAnswers(held);

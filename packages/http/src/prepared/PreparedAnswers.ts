@@ -4,18 +4,17 @@ import {
   isClass,
   isPromiseLike,
   OPERATION_HEADER,
-  resolveLastModifiedNow,
+  ILastModified,
   RULE_HEADER,
   SHARED_SCOPE,
   type CachePolicy,
   type ResponseCache,
   type ResponseCacheLookup,
   type CachingOperation,
-  type MaybePromise,
 } from '@cacheset/core';
 import type { HttpCachingSession } from '../node/HttpCachingSession.js';
 import { NodeCacheRequest, NodeCacheResponse } from '../node/nodeExchange.js';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import { ramCacheKey } from '../responseCache/ramCacheKey.js';
 import { replayStoredResponse } from '../responseCache/storedResponses.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
@@ -169,21 +168,29 @@ function rulesetNow(caching: HttpCaching, route: RouteCaching): string | undefin
   return isClass(published) ? rulesets.lookupClass(published) : rulesets.lookup(published);
 }
 
-/** ILastModified of the published object now, synchronously, or UNKNOWN (async, or it failed). */
+/**
+ * ILastModified of the published object now, synchronously, or UNKNOWN: async, or anything
+ * `resolveLastModifiedNow` would report (no method, a throw, not a valid DateTime), which the
+ * engine then reports. Written out here because the core's version builds its error texts first.
+ */
 function lastModifiedNow(caching: HttpCaching, published: unknown): Known<DateTime | undefined> {
   const { adapters } = caching;
   if (adapters === undefined || published === undefined) return undefined;
-  let value: MaybePromise<DateTime | undefined>;
+  const found = findViewAdapter(adapters, published, ILastModified);
+  if (found === undefined) return undefined;
+  const adapter = adapters.create(found.match, found.object) as Partial<ILastModified> | undefined;
+  if (adapter === undefined) return undefined;
+  if (typeof adapter.lastModified !== 'function') return UNKNOWN;
+  let value: unknown;
   try {
-    value = resolveLastModifiedNow(adapters, published);
+    value = adapter.lastModified();
   } catch {
     return UNKNOWN;
   }
-  if (isPromiseLike(value)) {
-    Promise.resolve(value).catch(() => undefined);
-    return UNKNOWN;
-  }
-  return value;
+  if (value === undefined || value === null) return undefined;
+  if (DateTime.isDateTime(value) && value.isValid) return value;
+  if (isPromiseLike(value)) Promise.resolve(value).catch(() => undefined);
+  return UNKNOWN;
 }
 
 /** Whether an IAnonymousAccess adapter may say the content is not public: then nothing is prepared. */
