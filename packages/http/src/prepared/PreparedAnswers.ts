@@ -49,7 +49,7 @@ const NEEDS_EXCHANGE = Symbol('cacheset.http.preparedNeedsExchange');
 
 /**
  * What a recomputable component sees: an anonymous request, the published object and its
- * ILastModified as resolved for this request. A class (one per request that checks an ETag).
+ * ILastModified the engine resolved (made when a prepared answer is learnt).
  */
 class PreparedComponentContext implements ETagComponentContext {
   readonly published: unknown;
