@@ -133,13 +133,16 @@ export class NodeCacheResponse implements CacheResponse {
     for (let i = 0; i < names.length; i += 1) this.raw.setHeader(names[i] as string, values[i] as string | string[]);
   }
 
-  /** Writes the status line and every header, held ones in one call (an intercepted answer). */
-  writeHead(status: number): void {
+  /**
+   * Writes the status line and every header, held ones in one call (an intercepted answer). Gives
+   * the held headers as written (a prepared answer is learnt from them), or undefined when none.
+   */
+  writeHead(status: number): readonly string[] | undefined {
     const names = this.#names;
     this.#names = undefined;
     if (names === undefined || names.length === 0) {
       this.raw.writeHead(status);
-      return;
+      return undefined;
     }
     // Node's fastest header form: one flat [name, value, ...] list given to writeHead.
     const values = this.#values;
@@ -150,6 +153,7 @@ export class NodeCacheResponse implements CacheResponse {
       else for (const line of value) flat.push(names[i] as string, line);
     }
     this.raw.writeHead(status, flat);
+    return flat;
   }
 }
 

@@ -30,18 +30,26 @@ function bodyless(method: string | undefined, status: number): boolean {
   return method === 'HEAD' || status === 304 || status === 204 || (status >= 100 && status < 200);
 }
 
-/** Writes an intercepted answer (a 304, a 412, a RAM-cache hit) and ends the response. */
-export function sendIntercepted(req: IncomingMessage, res: ServerResponse, outcome: InterceptOutcome): void {
+/**
+ * Writes an intercepted answer (a 304, a 412, a RAM-cache hit) and ends the response. Gives the
+ * headers intercept held, as written in one go (undefined when there were none).
+ */
+export function sendIntercepted(
+  req: IncomingMessage,
+  res: ServerResponse,
+  outcome: InterceptOutcome,
+): readonly string[] | undefined {
   res.statusCode = outcome.status;
   // The headers intercept set are held by the session's response: write them in one go.
   const response = sessionOf(res)?.exchange.response;
-  if (response instanceof NodeCacheResponse) response.writeHead(outcome.status);
+  const written = response instanceof NodeCacheResponse ? response.writeHead(outcome.status) : undefined;
   if (bodyless(req.method, outcome.status)) {
     res.end();
-    return;
+    return written;
   }
   const { body } = outcome;
   res.end(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  return written;
 }
 
 /**
@@ -77,14 +85,42 @@ export function runCachingNow(
     const named = route();
     if (isPromiseLike<RouteCaching | undefined>(named))
       return Promise.resolve(named).then((value) =>
-        runCachingNow(caching, req, res, render, requestRoute(caching, value)),
+        runRouted(caching, req, res, render, requestRoute(caching, value), false),
       );
-    return runCachingNow(caching, req, res, render, requestRoute(caching, named));
+    return runRouted(caching, req, res, render, requestRoute(caching, named), false);
+  }
+  return runRouted(caching, req, res, render, route, true);
+}
+
+/**
+ * One request with its route known. A route given at start-up (`prepare`) may be answered from a
+ * prepared 304, and teaches one when the engine answers a 304; a route made per request never is
+ * (its object would key nothing twice).
+ */
+function runRouted(
+  caching: HttpCaching,
+  req: IncomingMessage,
+  res: ServerResponse,
+  render: () => unknown,
+  route: RouteCaching | undefined,
+  prepare: boolean,
+): MaybePromise<void> {
+  const prepared = prepare && route !== undefined ? caching.prepared : undefined;
+  if (prepared !== undefined && sessionOf(res) === undefined) {
+    const answered = prepared.answer(req, res, route as RouteCaching);
+    if (answered === true) return undefined;
+    // The store answered late: what it gave went out, or the request runs the engine's way now.
+    if (answered !== false)
+      return answered.then((sent) => (sent ? undefined : runRouted(caching, req, res, render, route, false)));
   }
   const session = openNodeSession(caching, req, res, { route, deferRenderHooks: true });
   const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
     if (outcome !== undefined) {
-      sendIntercepted(req, res, outcome);
+      const written = sendIntercepted(req, res, outcome);
+      if (prepared !== undefined && written !== undefined) {
+        if (outcome.status === 304) prepared.learn(session, req, res, route as RouteCaching, written);
+        else if (outcome.status !== 412) prepared.learnRamHit(session, req, res, route as RouteCaching);
+      }
       closeAnswered(session, res);
       return undefined;
     }

@@ -431,9 +431,21 @@ function modify(ctx: OperationContext<Partial<StandardCachingOptions>>, plan: Pl
   });
 }
 
+/** The intercept functions of operations built here (a registry keeps a copy of the operation, not it). */
+const standardIntercepts = new WeakSet<object>();
+
+/**
+ * Whether `operation` was built by `createCachingOperation`: its intercept answers a 304 exactly
+ * when the preconditions say not-modified and no cache-stop variable is present (prepared answers
+ * rely on that).
+ */
+export function isStandardOperation(operation: CachingOperation): boolean {
+  return operation.intercept !== undefined && standardIntercepts.has(operation.intercept);
+}
+
 /** Builds one of the standard operations from its options and fixed values. */
 export function createCachingOperation(spec: CachingOperationSpec): CachingOperation<Partial<StandardCachingOptions>> {
-  return {
+  const operation: CachingOperation<Partial<StandardCachingOptions>> = {
     name: spec.name,
     title: spec.title,
     description: spec.description,
@@ -442,4 +454,6 @@ export function createCachingOperation(spec: CachingOperationSpec): CachingOpera
     intercept: (ctx) => intercept(ctx, planOf(ctx, spec.fixed)),
     modify: (ctx) => modify(ctx, planOf(ctx, spec.fixed)),
   };
+  standardIntercepts.add(operation.intercept as object);
+  return operation;
 }

@@ -62,6 +62,11 @@ export class ExplainRequests {
     };
   }
 
+  /** Whether no explained request is awaited: then no request can claim a trace. */
+  get idle(): boolean {
+    return this.#pending.size === 0;
+  }
+
   /** The trace of a request carrying a prepared mark (taken: the mark is good once), or undefined. */
   claim(request: CacheRequest): ExchangeTrace | undefined {
     if (this.#pending.size === 0) return undefined;

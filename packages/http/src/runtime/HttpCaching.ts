@@ -24,6 +24,7 @@ import {
 import type { Container } from 'inversify';
 import { builtinETagComponents } from '../etag/builtinETagComponents.js';
 import { catalogCounterComponent } from '../etag/catalogCounterComponent.js';
+import { PreparedAnswers } from '../prepared/PreparedAnswers.js';
 import { ETagComponent } from '../etag/ETagComponent.js';
 import { HttpErrorCodes } from '../errors/httpErrorCodes.js';
 import { isHeaderName } from '../headers/headerNames.js';
@@ -100,6 +101,12 @@ export interface HttpCachingOptions {
   readonly lookupRuleset?: RulesetLookup;
   /** The clock, epoch ms (for tests). */
   readonly now?: () => number;
+  /**
+   * Answer repeated 304s of routes given at start-up from a prepared answer, checked per request
+   * against everything it depends on (see docs/http.md). Default true; false sends every request
+   * through the full policy run.
+   */
+  readonly preparedAnswers?: boolean;
 }
 
 // Typed explicitly: a method returning never narrows control flow only through an annotated reference.
@@ -245,6 +252,8 @@ export class HttpCaching implements ExchangeHost {
   readonly userOf: UserResolver;
   /** The application replaced the ruleset lookup (`lookupRuleset`): routes cannot be checked ahead. */
   readonly customRulesetLookup: boolean;
+  /** Prepared 304s of the node adapter; undefined when `preparedAnswers: false`. */
+  readonly prepared: PreparedAnswers | undefined;
   readonly #components: ReadonlyMap<string, ETagComponent>;
 
   constructor(options: HttpCachingOptions) {
@@ -302,6 +311,7 @@ export class HttpCaching implements ExchangeHost {
     this.adapters = options.container === undefined ? undefined : new AdapterLookup(options.container);
     this.userOf = options.user ?? defaultUser(cookies);
     this.customRulesetLookup = options.lookupRuleset !== undefined;
+    this.prepared = read.flag('preparedAnswers', options.preparedAnswers, true) ? new PreparedAnswers(this) : undefined;
   }
 
   /** Where problems of its requests are reported. */

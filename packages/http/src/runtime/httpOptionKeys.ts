@@ -21,4 +21,5 @@ export const HTTP_OPTION_KEYS: readonly string[] = Object.keys({
   catalogCounter: true,
   invalidationTimeoutMs: true,
   now: true,
+  preparedAnswers: true,
 } satisfies Record<keyof HttpCachingOptions, true>);

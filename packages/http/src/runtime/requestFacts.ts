@@ -302,3 +302,14 @@ function surrogateKeysOf(exchange: CacheExchange, settings: HttpSettings): reado
     return [];
   }
 }
+
+/**
+ * The validators intercept gathered for this exchange (its ETag's opaque part and ILastModified),
+ * for a prepared answer learnt from it (see prepared/PreparedAnswers.ts).
+ */
+export function gatheredValidators(exchange: CacheExchange): {
+  readonly etag: string | undefined;
+  readonly lastModified: DateTime | undefined;
+} {
+  return { etag: etagKey.get(exchange), lastModified: lastModifiedKey.get(exchange) };
+}

@@ -1,0 +1,528 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  findViewAdapter,
+  isClass,
+  isPromiseLike,
+  OPERATION_HEADER,
+  ILastModified,
+  RULE_HEADER,
+  SHARED_SCOPE,
+  type CachePolicy,
+  type ResponseCache,
+  type ResponseCacheLookup,
+  type CachingOperation,
+} from '@cacheset/core';
+import type { HttpCachingSession } from '../node/HttpCachingSession.js';
+import { NodeCacheRequest, NodeCacheResponse } from '../node/nodeExchange.js';
+import { DateTime } from 'luxon';
+import { ramCacheKey } from '../responseCache/ramCacheKey.js';
+import { replayStoredResponse } from '../responseCache/storedResponses.js';
+import { addCacheStatus } from '../runtime/cacheStatus.js';
+import { httpDateFromNow } from '../dates/expiresDate.js';
+import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
+import { joinETagTokens } from '../etag/joinETagTokens.js';
+import { hintsOf, type RouteCaching } from '../node/routeHints.js';
+import { isStandardOperation, type StandardCachingOptions } from '../operations/createCachingOperation.js';
+import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { IAnonymousAccess } from '../runtime/IAnonymousAccess.js';
+import { gatheredValidators } from '../runtime/requestFacts.js';
+import { evaluatePreconditions } from '../validators/evaluatePreconditions.js';
+
+/**
+ * The built-in ETag components whose value, for an anonymous request, depends on nothing but the
+ * published object's ILastModified, the resource version and the catalog counter: a prepared answer
+ * can recompute them per request without an exchange. (Built-in names cannot be rebound: two
+ * components of one name are refused at start-up.) Any other component sends the request the
+ * engine's way every time.
+ */
+const RECOMPUTABLE = new Set([
+  'lastModified',
+  'resourceVersion',
+  'catalogCounter',
+  'userid',
+  'roles',
+  'anonymousOrRandom',
+]);
+
+/** Thrown by the component context when a component reaches for the exchange: not preparable. */
+const NEEDS_EXCHANGE = Symbol('cacheset.http.preparedNeedsExchange');
+
+/**
+ * What a recomputable component sees: an anonymous request, the published object and its
+ * ILastModified the engine resolved (made when a prepared answer is learnt).
+ */
+class PreparedComponentContext implements ETagComponentContext {
+  readonly published: unknown;
+  readonly user: undefined = undefined;
+  readonly resourceVersion: string | undefined;
+  readonly #lastModified: DateTime | undefined;
+
+  constructor(published: unknown, lastModified: DateTime | undefined, resourceVersion: string | undefined) {
+    this.published = published;
+    this.#lastModified = lastModified;
+    this.resourceVersion = resourceVersion;
+  }
+
+  get exchange(): never {
+    throw NEEDS_EXCHANGE;
+  }
+
+  get request(): never {
+    throw NEEDS_EXCHANGE;
+  }
+
+  lastModified(): DateTime | undefined {
+    return this.#lastModified;
+  }
+}
+
+/** Marks "could not tell": the request goes the engine's way. */
+const UNKNOWN = Symbol('cacheset.http.preparedUnknown');
+type Known<T> = T | typeof UNKNOWN;
+
+/**
+ * What the engine decided for a route's published object, and the facts that decision rests on: a
+ * request is answered from a prepared answer only when every fact is the same now.
+ */
+interface PreparedFacts {
+  readonly policy: CachePolicy;
+  readonly ruleset: string;
+  readonly operationName: string;
+  readonly operation: CachingOperation;
+  readonly etagKeys: readonly string[];
+  readonly weakETag: boolean;
+  /** Whether ILastModified takes part (the Last-Modified header or the `lastModified` component). */
+  readonly readsLastModified: boolean;
+  /** Whether Last-Modified is a validator of its own (the `lastModified` option). */
+  readonly lastModifiedValidates: boolean;
+  readonly lastModifiedMs: number | undefined;
+  readonly etag: string | undefined;
+  /** The catalog counter when learnt: any content event (an invalidation) retires the entry. */
+  readonly counter: ETagComponentValue;
+}
+
+/** A prepared 304. */
+interface PreparedEntry extends PreparedFacts {
+  /** The answer's headers as the engine wrote them, flat; the Expires value is refreshed per second. */
+  readonly headers: readonly string[];
+  readonly expiresAt: number;
+  readonly expiresOffset: number;
+  second: number;
+  current: string[];
+  /** The last If-None-Match text that evaluated to not-modified against `etag`. */
+  matchedIfNoneMatch: string | undefined;
+}
+
+/** A prepared RAM-cache lookup: the key is made and the copy replayed as the operation does. */
+interface PreparedRamEntry extends PreparedFacts {
+  readonly vary: readonly string[];
+  readonly cache: ResponseCache & Required<Pick<ResponseCache, 'peek'>>;
+  readonly ruleHeader: boolean;
+  readonly operationHeader: boolean;
+  readonly ramHeader: boolean;
+  readonly cacheStatus: boolean;
+}
+
+const isSafe = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * The conditional GET/HEAD a prepared 304 may answer: If-None-Match or If-Modified-Since, and none
+ * of the headers whose handling is more than "matches, so 304" (If-Match, If-Unmodified-Since, Range).
+ */
+function plainConditional(req: IncomingMessage): boolean {
+  const h = req.headers;
+  if (h['if-none-match'] === undefined && h['if-modified-since'] === undefined) return false;
+  return (
+    h['if-match'] === undefined &&
+    h['if-unmodified-since'] === undefined &&
+    h.range === undefined &&
+    h['if-range'] === undefined
+  );
+}
+
+/** A GET/HEAD with no validator or range at all: the RAM cache is asked (preconditions cannot answer). */
+function unconditional(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    h['if-none-match'] === undefined &&
+    h['if-modified-since'] === undefined &&
+    h['if-match'] === undefined &&
+    h['if-unmodified-since'] === undefined &&
+    h.range === undefined &&
+    h['if-range'] === undefined
+  );
+}
+
+/** The ruleset the engine's default lookup finds for a route's hints, as it would now. */
+function rulesetNow(caching: HttpCaching, route: RouteCaching): string | undefined {
+  const { rulesets } = caching.engine;
+  if (route.ruleset !== undefined)
+    return rulesets.explicit && rulesets.getType(route.ruleset) === undefined ? undefined : route.ruleset;
+  const { published } = route;
+  if (published === undefined) return undefined;
+  return isClass(published) ? rulesets.lookupClass(published) : rulesets.lookup(published);
+}
+
+/**
+ * ILastModified of the published object now, synchronously, or UNKNOWN: async, or anything
+ * `resolveLastModifiedNow` would report (no method, a throw, not a valid DateTime), which the
+ * engine then reports. Written out here because the core's version builds its error texts first.
+ */
+function lastModifiedNow(caching: HttpCaching, published: unknown): Known<DateTime | undefined> {
+  const { adapters } = caching;
+  if (adapters === undefined || published === undefined) return undefined;
+  const found = findViewAdapter(adapters, published, ILastModified);
+  if (found === undefined) return undefined;
+  const adapter = adapters.create(found.match, found.object) as Partial<ILastModified> | undefined;
+  if (adapter === undefined) return undefined;
+  if (typeof adapter.lastModified !== 'function') return UNKNOWN;
+  let value: unknown;
+  try {
+    value = adapter.lastModified();
+  } catch {
+    return UNKNOWN;
+  }
+  if (value === undefined || value === null) return undefined;
+  if (DateTime.isDateTime(value) && value.isValid) return value;
+  if (isPromiseLike(value)) Promise.resolve(value).catch(() => undefined);
+  return UNKNOWN;
+}
+
+/** Whether an IAnonymousAccess adapter may say the content is not public: then nothing is prepared. */
+function accessAdapted(caching: HttpCaching, published: unknown): boolean {
+  const { adapters } = caching;
+  if (adapters === undefined || published === undefined) return false;
+  try {
+    return findViewAdapter(adapters, published, IAnonymousAccess) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
+/** One component's token for an anonymous request, or UNKNOWN when it is async, throws or needs more. */
+function componentToken(
+  caching: HttpCaching,
+  name: string,
+  context: PreparedComponentContext,
+): Known<string | undefined> {
+  const component = caching.settings.components.get(name);
+  if (component === undefined) return UNKNOWN;
+  let value: ETagComponentValue | Promise<ETagComponentValue>;
+  try {
+    value = component.value(context);
+  } catch {
+    return UNKNOWN;
+  }
+  if (isPromiseLike(value)) {
+    Promise.resolve(value).catch(() => undefined);
+    return UNKNOWN;
+  }
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** The ETag's opaque part the engine would compute now for an anonymous request, or UNKNOWN. */
+function etagNow(
+  caching: HttpCaching,
+  keys: readonly string[],
+  published: unknown,
+  lastModified: DateTime | undefined,
+): Known<string | undefined> {
+  if (keys.length === 0) return undefined;
+  const context = new PreparedComponentContext(published, lastModified, caching.settings.resourceVersion);
+  const tokens: (string | undefined)[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i += 1) {
+    const token = componentToken(caching, keys[i] as string, context);
+    if (token === UNKNOWN) return UNKNOWN;
+    tokens[i] = token;
+  }
+  return joinETagTokens(tokens);
+}
+
+/** The catalog counter's value now (the `catalogCounter` component reads the configured counter). */
+function counterNow(caching: HttpCaching): Known<string | undefined> {
+  return componentToken(caching, 'catalogCounter', COUNTER_CONTEXT);
+}
+
+/** The counter component reads nothing from its context: one context serves every request. */
+const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undefined);
+
+/**
+ * Prepared answers of the node adapter (issue 12): the engine's 304 for a route's published object
+ * and validator, learnt from the first 304 the engine answered and replayed with one
+ * `writeHead(304, flatHeaders)`, without a session, an exchange or a unit of work. The trick stays
+ * here: per request only what can change is checked (the policy, the ruleset the registry finds, the
+ * operation, the user, ILastModified and the ETag recomputed, the catalog counter, the request's
+ * conditional headers, the second of Expires); anything else, or any doubt, goes the engine's way.
+ *
+ * Only routes given at start-up are prepared (their object is the key), for anonymous requests, under
+ * the standard operations, with the ETag components that need no exchange.
+ */
+export class PreparedAnswers {
+  readonly #caching: HttpCaching;
+  readonly #entries = new WeakMap<RouteCaching, PreparedEntry>();
+  readonly #ramEntries = new WeakMap<RouteCaching, PreparedRamEntry>();
+  #answered = 0;
+  /** ILastModified as `#factsHold` resolved it for the request being answered (synchronous, so one). */
+  #lastModified: DateTime | undefined;
+
+  constructor(caching: HttpCaching) {
+    this.#caching = caching;
+  }
+
+  /** How many requests a prepared answer has served (in this process). */
+  get answered(): number {
+    return this.#answered;
+  }
+
+  /**
+   * Answers a GET/HEAD of `route` from its prepared 304 or RAM-cache lookup when all their facts
+   * still hold. False: the engine's way. A promise only when the store answered a lookup late.
+   */
+  answer(req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean | Promise<boolean> {
+    if (!isSafe(req.method)) return false;
+    if (plainConditional(req)) {
+      const entry = this.#entries.get(route);
+      if (entry === undefined || !this.#factsHold(entry, req, res, route)) return false;
+      // The ETag is not recomputed: with the components allowed (see RECOMPUTABLE) it is a function
+      // of ILastModified, the resource version, the catalog counter and an anonymous user, all
+      // checked (learn recomputed it once and found the engine's).
+      if (!notModified(entry, req)) return false;
+      res.statusCode = 304;
+      res.writeHead(304, headersAt(entry, this.#caching.settings.now()));
+      res.end();
+      this.#answered += 1;
+      return true;
+    }
+    const ram = this.#ramEntries.get(route);
+    if (ram === undefined || !unconditional(req) || !this.#factsHold(ram, req, res, route)) return false;
+    return this.#answerFromRam(ram, req, res);
+  }
+
+  /**
+   * The checks every prepared answer makes: is each fact it rests on still the same? Anything that
+   * throws here (a user resolver, a lookup) is left to the engine, which reports it its own way.
+   */
+  #factsHold(facts: PreparedFacts, req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean {
+    try {
+      return this.#factsHoldOrThrow(facts, req, res, route);
+    } catch {
+      return false;
+    }
+  }
+
+  #factsHoldOrThrow(facts: PreparedFacts, req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean {
+    const caching = this.#caching;
+    const { engine } = caching;
+    if (engine.policy !== facts.policy || !caching.explains.idle) return false;
+    if (hintsOf(req) !== undefined || hintsOf(res) !== undefined) return false;
+    if (rulesetNow(caching, route) !== facts.ruleset) return false;
+    if (engine.operations.get(facts.operationName) !== facts.operation) return false;
+    if (caching.userOf(req) !== undefined) return false;
+    if (counterNow(caching) !== facts.counter) return false;
+    const { published } = route;
+    this.#lastModified = undefined;
+    if (facts.readsLastModified) {
+      const now = lastModifiedNow(caching, published);
+      if (now === UNKNOWN || now?.toMillis() !== facts.lastModifiedMs) return false;
+      this.#lastModified = now;
+    }
+    return !accessAdapted(caching, published);
+  }
+
+  /**
+   * The operation's RAM-cache step for an anonymous request (standard operations, shared scope),
+   * asked only when the store holds a fresh copy (`peek` counts nothing), the copy replayed with the
+   * engine's debug headers in the engine's order.
+   */
+  #answerFromRam(entry: PreparedRamEntry, req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+    const caching = this.#caching;
+    const request = new NodeCacheRequest(req, caching.userOf);
+    const lastModified = entry.lastModifiedValidates ? this.#lastModified : undefined;
+    const key = ramCacheKey(request, entry.etag, lastModified, entry.vary, SHARED_SCOPE);
+    const { cache } = entry;
+    if (!cache.peek(key, SHARED_SCOPE)) return false;
+    let lookup: ResponseCacheLookup | Promise<ResponseCacheLookup>;
+    try {
+      lookup = cache.lookup(key, SHARED_SCOPE);
+    } catch {
+      return false;
+    }
+    if (isPromiseLike<ResponseCacheLookup>(lookup))
+      return Promise.resolve(lookup).then(
+        (late) => this.#replay(entry, req, res, late),
+        () => false,
+      );
+    return this.#replay(entry, req, res, lookup);
+  }
+
+  #replay(entry: PreparedRamEntry, req: IncomingMessage, res: ServerResponse, lookup: ResponseCacheLookup): boolean {
+    const stored = lookup.response;
+    if (stored === undefined) {
+      // The copy went between peek and lookup: this request renders after all, the engine's way.
+      lookup.fill?.abandon('not-stored');
+      return false;
+    }
+    const { settings } = this.#caching;
+    const response = new NodeCacheResponse(res);
+    response.holdHeaders();
+    if (entry.ruleHeader) response.setHeader(RULE_HEADER, entry.ruleset);
+    replayStoredResponse(response, stored, settings.now(), entry.ramHeader);
+    if (entry.cacheStatus)
+      addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
+    if (entry.operationHeader) response.setHeader(OPERATION_HEADER, entry.operationName);
+    response.writeHead(stored.status);
+    const { body } = stored;
+    if (req.method === 'HEAD' || bodylessStatus(stored.status)) res.end();
+    else res.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    this.#answered += 1;
+    return true;
+  }
+
+  /**
+   * The facts of an answer the engine just gave for `route`, when nothing about it depends on more
+   * than what `#factsHold` checks; undefined otherwise.
+   */
+  #learnFacts(session: HttpCachingSession, req: IncomingMessage, res: ServerResponse, route: RouteCaching) {
+    const caching = this.#caching;
+    const { engine, settings } = caching;
+    const { exchange } = session;
+    if (exchange.trace !== undefined || exchange.request.user !== undefined || session.unit.hasWork) return undefined;
+    if (!isSafe(req.method)) return undefined;
+    if (settings.cacheStopRequestVariables.length > 0 || settings.behindProxy || caching.customRulesetLookup)
+      return undefined;
+    if (hintsOf(req) !== undefined || hintsOf(res) !== undefined) return undefined;
+    const match = engine.findOperation(exchange);
+    if (match?.operation === undefined || match.operationName === undefined) return undefined;
+    const operation = match.operation as CachingOperation<Partial<StandardCachingOptions>>;
+    if (!isStandardOperation(operation) || rulesetNow(caching, route) !== match.ruleset) return undefined;
+    const policy = engine.policy;
+    const options = policy.resolveOptions(operation, match.ruleset);
+    const etagKeys = [...(options.etags ?? [])];
+    if (options.anonOnly === true && !etagKeys.includes('anonymousOrRandom')) etagKeys.push('anonymousOrRandom');
+    if (!etagKeys.every((key) => RECOMPUTABLE.has(key))) return undefined;
+    const { published } = route;
+    if (accessAdapted(caching, published)) return undefined;
+    const gathered = gatheredValidators(exchange);
+    const readsLastModified = options.lastModified === true || etagKeys.includes('lastModified');
+    const lastModified = readsLastModified ? gathered.lastModified : undefined;
+    // The recomputation must give what the engine computed, or the entry would check the wrong thing.
+    if (etagNow(caching, etagKeys, published, lastModified) !== gathered.etag) return undefined;
+    const counter = counterNow(caching);
+    if (counter === UNKNOWN) return undefined;
+    const facts: PreparedFacts = {
+      policy,
+      ruleset: match.ruleset,
+      operationName: match.operationName,
+      operation,
+      etagKeys,
+      weakETag: options.weakETag === true,
+      readsLastModified,
+      lastModifiedValidates: options.lastModified === true,
+      lastModifiedMs: lastModified?.toMillis(),
+      etag: gathered.etag,
+      counter,
+    };
+    return { facts, options };
+  }
+
+  /**
+   * Learns the prepared 304 of `route` from one the engine just answered with `headers` (as written),
+   * when nothing about it depends on more than the facts `answer` checks.
+   */
+  learn(
+    session: HttpCachingSession,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteCaching,
+    headers: readonly string[],
+  ): void {
+    if (!plainConditional(req) || session.exchange.response.status !== 304) return;
+    const learnt = this.#learnFacts(session, req, res, route);
+    if (learnt === undefined) return;
+    const expires = expiresSlot(headers, this.#caching.settings.now());
+    if (expires === undefined) return;
+    this.#entries.set(route, {
+      ...learnt.facts,
+      headers: [...headers],
+      expiresAt: expires.at,
+      expiresOffset: expires.offset,
+      second: -1,
+      current: [],
+      matchedIfNoneMatch: undefined,
+    });
+  }
+
+  /** Learns the RAM-cache lookup of `route` from a hit the engine just answered. */
+  learnRamHit(session: HttpCachingSession, req: IncomingMessage, res: ServerResponse, route: RouteCaching): void {
+    const cache = this.#caching.settings.responseCache;
+    if (cache?.peek === undefined || !unconditional(req)) return;
+    const learnt = this.#learnFacts(session, req, res, route);
+    if (learnt === undefined || learnt.options.ramCache !== true) return;
+    const { policy } = learnt.facts;
+    this.#ramEntries.set(route, {
+      ...learnt.facts,
+      vary: learnt.options.vary ?? [],
+      cache: cache as PreparedRamEntry['cache'],
+      ruleHeader: policy.debugHeader('rule'),
+      operationHeader: policy.debugHeader('operation'),
+      ramHeader: policy.debugHeader('ramCache'),
+      cacheStatus: policy.debugHeader('cacheStatus'),
+    });
+  }
+}
+
+/** Statuses whose responses carry no body. */
+function bodylessStatus(status: number): boolean {
+  return status === 304 || status === 204 || (status >= 100 && status < 200);
+}
+
+/**
+ * Where Expires is in the flat headers and its offset from now in seconds, checked by formatting it
+ * again; undefined when that does not give the same text (the second turned: the next 304 learns).
+ */
+function expiresSlot(headers: readonly string[], nowMs: number): { at: number; offset: number } | undefined {
+  let at = -1;
+  for (let i = 0; i < headers.length; i += 2) if ((headers[i] as string).toLowerCase() === 'expires') at = i + 1;
+  if (at < 0) return { at, offset: 0 };
+  const text = headers[at] as string;
+  const offset = Math.round((Date.parse(text) - Math.floor(nowMs / 1000) * 1000) / 1000);
+  return Number.isFinite(offset) && httpDateFromNow(nowMs, offset) === text ? { at, offset } : undefined;
+}
+
+/**
+ * Whether the request's conditional headers make this a 304 (RFC 9110 §13.2.2, as the engine
+ * evaluates it). The If-None-Match text that matched last time is remembered: the same text against
+ * the same ETag gives the same outcome (plainConditional leaves only If-None-Match, which then
+ * decides alone, or If-Modified-Since).
+ */
+function notModified(entry: PreparedEntry, req: IncomingMessage): boolean {
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && ifNoneMatch === entry.matchedIfNoneMatch) return true;
+  const result = evaluatePreconditions({
+    method: req.method ?? 'GET',
+    header: (name) => headerOf(req, name),
+    etag: entry.etag,
+    weakETag: entry.weakETag,
+    lastModified: entry.lastModifiedValidates ? entry.lastModifiedMs : undefined,
+  });
+  if (result.outcome !== 'not-modified') return false;
+  if (ifNoneMatch !== undefined) entry.matchedIfNoneMatch = ifNoneMatch;
+  return true;
+}
+
+/** The entry's headers with this second's Expires (one array per second, reused: writeHead only reads it). */
+function headersAt(entry: PreparedEntry, nowMs: number): string[] {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== entry.second) {
+    const current = [...entry.headers];
+    if (entry.expiresAt >= 0) current[entry.expiresAt] = httpDateFromNow(nowMs, entry.expiresOffset);
+    entry.current = current;
+    entry.second = second;
+  }
+  return entry.current;
+}
