@@ -137,8 +137,10 @@ describeWithServers('@cacheset/purge with two real Varnish instances', ['varnish
       ].sort(),
     );
     for (const record of delivered) expect(record.attempts).toBeGreaterThan(1);
-    // The restarted Varnish really received the BAN queued while it was down.
-    expect(await v2.admin('ban.list')).toContain('obj.http.x-cacheset-url ~ ^/pages/outage$');
+    // The restarted Varnish answered the BAN queued while it was down ('Banned' above is its VCL's
+    // answer). Its ban list keeps only the newest ban once no object is older than the others (it
+    // restarted empty), so what the list must show is the ban of everything sent on its return.
+    expect(await v2.admin('ban.list')).toMatch(/obj\.http\.x-cacheset-url ~ (\.|\^\/pages\/outage\$)/);
     expect(accounted(statsOf(v1)) && accounted(statsOf(v2))).toBe(true);
   });
 
