@@ -1,10 +1,11 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { CachesetError, type CachesetErrorCode } from '../errors/CachesetError.js';
 import type { Spec } from '../interfaces/Spec.js';
 import type { OperationRegistry } from '../operations/OperationRegistry.js';
 import { RulesetRegistry } from '../registry/RulesetRegistry.js';
 import { formatConfigPath, type ConfigPath } from './ConfigSource.js';
 import { loadConfig } from './loadConfig.js';
+import { positionIn } from './positionIn.js';
 
 export interface CheckConfigOptions {
   /** The operations the policy may name (register the HTTP operations first). */
@@ -37,35 +38,6 @@ type Path = (string | number)[];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Where `path` is in the original text (the loader's own rule: the key for key problems, else the value). */
-function positionIn(
-  doc: Document,
-  lines: LineCounter,
-  path: ConfigPath,
-  at: 'key' | 'value',
-): { line: number; column: number } | undefined {
-  if (at === 'key' && path.length > 0) {
-    const parent: unknown = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[path.length - 1]);
-      const range = isScalar(pair?.key) ? pair.key.range : undefined;
-      if (range !== undefined && range !== null) {
-        const { line, col } = lines.linePos(range[0]);
-        return { line, column: col };
-      }
-    }
-  }
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-    if (range !== undefined) {
-      const { line, col } = lines.linePos(range[0]);
-      return { line, column: col };
-    }
-  }
-  return undefined;
 }
 
 // Answers every component name with a placeholder class, so that offline checks skip resolution.

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { isSpec, type Spec } from '../interfaces/Spec.js';
@@ -11,6 +11,7 @@ import { getDefaultRegistry } from '../registry/defaultRegistry.js';
 import type { RulesetRegistry } from '../registry/RulesetRegistry.js';
 import type { RulesetType } from '../registry/RulesetType.js';
 import { configError, type ConfigPath, type ConfigSource } from './ConfigSource.js';
+import { positionIn } from './positionIn.js';
 
 export interface LoadConfigOptions {
   /** The operations the policy may name (register the HTTP operations before loading). */
@@ -38,28 +39,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function sourceFor(file: string, doc: Document, lines: LineCounter): ConfigSource {
   return {
     file,
-    position(path: ConfigPath, at: 'key' | 'value' = 'value') {
-      if (at === 'key' && path.length > 0) {
-        const parent: unknown = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-        if (isMap(parent)) {
-          const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[path.length - 1]);
-          const range = isScalar(pair?.key) ? pair.key.range : undefined;
-          if (range !== undefined && range !== null) {
-            const { line, col } = lines.linePos(range[0]);
-            return { line, column: col };
-          }
-        }
-      }
-      for (let depth = path.length; depth >= 0; depth -= 1) {
-        const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-        const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-        if (range !== undefined) {
-          const { line, col } = lines.linePos(range[0]);
-          return { line, column: col };
-        }
-      }
-      return undefined;
-    },
+    position: (path: ConfigPath, at: 'key' | 'value' = 'value') => positionIn(doc, lines, path, at),
   };
 }
 
