@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BenchServer, compareServers, runWrk, type Contender, type ContenderResult } from './wrk.js';
+import { numberFlag } from './numberFlag.js';
 
 /** Command-line knobs shared by the http benchmarks: `--seconds N --rounds N --connections N --check`. */
 export interface HttpBenchOptions {
@@ -11,14 +12,7 @@ export interface HttpBenchOptions {
 }
 
 export function httpBenchOptions(argv: readonly string[] = process.argv.slice(2)): HttpBenchOptions {
-  const number = (flag: string, fallback: number): number => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return fallback;
-    const value = Number(argv[i + 1]);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`${flag} needs a positive number, got ${String(argv[i + 1])}`);
-    return value;
-  };
+  const number = (flag: string, fallback: number): number => numberFlag(argv, flag, fallback);
   return {
     seconds: number('--seconds', 5),
     rounds: number('--rounds', 5),

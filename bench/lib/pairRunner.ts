@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { emitRows, type BenchRow } from './benchRows.js';
 import { freeLoopbackPort } from './ports.js';
 import { BenchServer, runWrk } from './wrk.js';
+import { numberFlag } from './numberFlag.js';
 
 export interface ServerSide {
   readonly name: string;
@@ -76,14 +77,7 @@ export interface PairResult {
 }
 
 export function pairOptions(argv: readonly string[] = process.argv.slice(2)): PairOptions {
-  const number = (flag: string, fallback: number): number => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return fallback;
-    const value = Number(argv[i + 1]);
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`${flag} needs a positive number, got ${String(argv[i + 1])}`);
-    return value;
-  };
+  const number = (flag: string, fallback: number): number => numberFlag(argv, flag, fallback);
   return {
     repetitions: number('--repetitions', 5),
     rounds: number('--rounds', 2),
