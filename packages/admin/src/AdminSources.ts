@@ -1,4 +1,5 @@
 import type { CachePolicy, CachingEngine, ExplainReport, Spec } from '@cacheset/core';
+import type { ProxyPurgeStats } from './api/AdminApiTypes.js';
 
 /**
  * What the admin needs of each layer, written as the shapes it uses so that the admin depends on
@@ -61,21 +62,11 @@ export interface AdminPurgeRecord {
 export interface AdminPurger {
   statistics(): {
     readonly enabled: boolean;
-    readonly proxies: readonly {
-      readonly name: string;
-      readonly url: string;
-      readonly kind: string;
-      readonly queued: number;
-      readonly sent: number;
-      readonly succeeded: number;
-      readonly retried: number;
-      readonly failed: number;
-      readonly dropped: number;
-      readonly pending: number;
-      readonly inFlight: number;
+    // The API's per-proxy counters, and what the Overview's health line reads besides them.
+    readonly proxies: readonly (ProxyPurgeStats & {
       readonly lastFailureAt: number | undefined;
       readonly lastSuccessAt: number | undefined;
-    }[];
+    })[];
   };
   history(): readonly AdminPurgeRecord[];
   purgeNow(purge: { readonly paths?: readonly string[]; readonly tags?: readonly string[] }): Promise<{
