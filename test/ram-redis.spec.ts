@@ -21,6 +21,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWithServers } from './support/binaries.js';
 import { freePort } from './support/freePort.js';
 import { RedisServer } from './support/redis.js';
+import { INVALIDATE_SCRIPT, WRITE_SCRIPT } from '../packages/ram/src/shared/luaScripts.js';
 
 interface Lines {
   readonly lines: { level: string; message: string }[];
@@ -305,6 +306,33 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     );
     expect((await look(b, 'k')).response).toBeUndefined();
     expect(a.statistics().refusalsBy['invalidated-while-rendering']).toBe(1);
+  });
+
+  it('refuses a write that runs after an invalidation its process sent behind it (a cluster redirect reorders them)', async () => {
+    // In a Redis Cluster a command redirected during a failover, or resent by the client after it
+    // timed out, can run after commands sent behind it. The scripts are run here in that order.
+    site += 1;
+    const k = (name: string): string => `test:${site}:${name}`;
+    const invalidate = (seq: number, field: string): Promise<unknown> =>
+      redis.command('EVAL', INVALIDATE_SCRIPT.source, '4', k('inv'), k('epoch'), k('invz'), k('seq:p1'), '100', '', '', String(seq), field);
+    const write = (entry: string, sent: number): Promise<unknown> =>
+      redis.command('EVAL', WRITE_SCRIPT.source, '4', k(entry), k('inv'), k('epoch'), k('seq:p1'), '', 'x:/doc', 'v1', '60000', String(sent));
+    // Sent with 0 invalidations before it, run after the process's first: refused, although "now" is past it.
+    await invalidate(1, 'x:/doc');
+    expect(await write('e1', 0)).toBe(0);
+    expect(await redis.command('EXISTS', k('e1'))).toBe(0);
+    // Sent after that invalidation: stored.
+    expect(await write('e2', 1)).toBe(1);
+    // Invalidations that run out of order never lower the sequence.
+    await invalidate(3, 'x:/other');
+    await invalidate(2, 'x:/other');
+    expect(await redis.command('GET', k('seq:p1'))).toBe('3');
+    expect(await write('e3', 2)).toBe(0);
+    expect(await write('e4', 3)).toBe(1);
+    // The sequence of another process does not hold this one back.
+    expect(
+      await redis.command('EVAL', WRITE_SCRIPT.source, '4', k('e5'), k('inv'), k('epoch'), k('seq:p2'), '', 'x:/doc', 'v1', '60000', '0'),
+    ).toBe(1);
   });
 
   it('works without Redis until it appears, logs the outage once, and then connects by itself', async () => {

@@ -131,6 +131,7 @@ export class RedisTier {
     readonly channel: string;
     readonly catalog: string;
     readonly catalogChannel: string;
+    readonly sequence: string;
   };
   #state: TierState = 'connecting';
   #commandReady = false;
@@ -140,6 +141,8 @@ export class RedisTier {
   #outageSince: number | undefined;
   #outageErrors = 0;
   #pending: Pending = nothingPending();
+  /** How many invalidations this process has sent to Redis: orders its writes after them (see WRITE_SCRIPT). */
+  #sent = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #stats = {
     hits: 0,
@@ -166,6 +169,7 @@ export class RedisTier {
       channel: `${prefix}invalidate`,
       catalog: `${prefix}catalog`,
       catalogChannel: `${prefix}catalog:changed`,
+      sequence: `${prefix}seq:${this.#origin}`,
     };
     // replyMapping is left at its default: the scripts' replies are read as plain arrays.
     const { replyMapping: _replyMapping, ...client } = options.client;
@@ -306,8 +310,8 @@ export class RedisTier {
     const ttl = ttlMs > 0 ? Math.ceil(ttlMs) : DEFAULT_SHARED_TTL_MS;
     this.#eval(
       WRITE_SCRIPT,
-      [this.#entryKey(key), this.#keys.records, this.#keys.counter],
-      [epoch === undefined ? '' : String(epoch), coveringFields(path, tags), blob, String(ttl)],
+      [this.#entryKey(key), this.#keys.records, this.#keys.counter, this.#keys.sequence],
+      [epoch === undefined ? '' : String(epoch), coveringFields(path, tags), blob, String(ttl), String(this.#sent)],
     ).then(
       (written) => {
         this.#succeeded();
@@ -426,8 +430,8 @@ export class RedisTier {
       if (this.#everUp)
         await this.#eval(
           INVALIDATE_SCRIPT,
-          [this.#keys.records, this.#keys.counter, this.#keys.byEpoch],
-          [String(this.#options.maxInvalidationRecords), '', '', '*'],
+          [this.#keys.records, this.#keys.counter, this.#keys.byEpoch, this.#keys.sequence],
+          [String(this.#options.maxInvalidationRecords), '', '', String((this.#sent += 1)), '*'],
         );
       // This process's own invalidations from the outage are recorded before it reads shared
       // entries again: one of them may cover an entry another process stored.
@@ -481,11 +485,12 @@ export class RedisTier {
     try {
       await this.#eval(
         INVALIDATE_SCRIPT,
-        [this.#keys.records, this.#keys.counter, this.#keys.byEpoch],
+        [this.#keys.records, this.#keys.counter, this.#keys.byEpoch, this.#keys.sequence],
         [
           String(this.#options.maxInvalidationRecords),
           this.#keys.channel,
           encodeInvalidation(this.#origin, invalidation),
+          String((this.#sent += 1)),
           ...invalidationFields(invalidation),
         ],
       );

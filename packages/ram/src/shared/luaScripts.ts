@@ -41,10 +41,15 @@ return {epoch, 1}
 `);
 
 /**
- * KEYS: entry, records, counter. ARGV: epoch ('' = the counter now, for values set directly), fields,
- * blob, ttl ms. Returns 1 when written, 0 when an invalidation since its epoch covers it.
+ * KEYS: entry, records, counter, this process's invalidation sequence. ARGV: epoch ('' = the counter
+ * now, for values set directly), fields, blob, ttl ms, how many invalidations this process had sent
+ * when it sent the write. Returns 1 when written, 0 when an invalidation since its epoch covers it or
+ * when an invalidation this process sent after the write has already run: in a cluster a command
+ * redirected during a failover (or resent after it timed out) can run after commands sent behind it,
+ * and a value set directly, stored "as of now", would then survive the invalidation that followed it.
  */
 export const WRITE_SCRIPT = script(`
+if tonumber(redis.call('GET', KEYS[4]) or '0') > tonumber(ARGV[5]) then return 0 end
 local stored = tonumber(ARGV[1])
 if ARGV[1] == '' then stored = tonumber(redis.call('GET', KEYS[3]) or '0') end
 local fields = {'*'}
@@ -60,14 +65,18 @@ return 1
 `);
 
 /**
- * KEYS: records, counter, records by epoch (sorted set). ARGV: max records, channel ('' = do not
- * publish), message, fields... Bumps the counter, records each field at the new epoch and publishes
- * the message, atomically. Past the record limit the oldest records are dropped and '*' is raised to
- * their epoch: "everything stored before then is invalid", which is safe and keeps the hash bounded.
+ * KEYS: records, counter, records by epoch (sorted set), this process's invalidation sequence. ARGV:
+ * max records, channel ('' = do not publish), message, this invalidation's number in the process's
+ * sequence, fields... Bumps the counter, records each field at the new epoch, raises the process's
+ * sequence (kept a day, far longer than any command lives) and publishes the message, atomically. Past
+ * the record limit the oldest records are dropped and '*' is raised to their epoch: "everything stored
+ * before then is invalid", which is safe and keeps the hash bounded.
  */
 export const INVALIDATE_SCRIPT = script(`
 local e = redis.call('INCR', KEYS[2])
-for i = 4, #ARGV do
+local seq = tonumber(ARGV[4])
+if seq > tonumber(redis.call('GET', KEYS[4]) or '0') then redis.call('SET', KEYS[4], ARGV[4], 'PX', 86400000) end
+for i = 5, #ARGV do
   local f = ARGV[i]
   redis.call('HSET', KEYS[1], f, e)
   if f ~= '*' then redis.call('ZADD', KEYS[3], e, f) end
