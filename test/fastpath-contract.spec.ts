@@ -1,6 +1,6 @@
 /**
  * The contract of prepared RAM-cache hits (`preparedAnswers`, on by default), through real node:http
- * servers and real RAM caches: the same requests sent to a site with prepared answers and to the
+ * and Fastify servers and real RAM caches: the same requests sent to a site with prepared answers and to the
  * same site without get the same status, headers (but Date) and body, and leave the same hit and
  * miss counts; before and after an invalidation (a Purge), a content edit and a policy edit, which
  * the prepared side must follow at once (never a stale copy). Prepared 304s are covered in
@@ -19,6 +19,8 @@ import {
   type PolicyData,
 } from '@cacheset/core';
 import { cachingHandler, createHttpCaching, type HttpCaching } from '@cacheset/http';
+import { cachesetFastify } from '@cacheset/http/fastify';
+import Fastify from 'fastify';
 import { RamCacheManager } from '@cacheset/ram';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
@@ -59,11 +61,13 @@ const quiet = { warn: () => undefined, error: () => undefined };
 interface Site {
   readonly caching: HttpCaching;
   readonly ram: RamCacheManager;
-  readonly server: Server;
   readonly base: string;
+  close(): Promise<void>;
 }
 
-async function site(preparedAnswers: boolean): Promise<Site> {
+type Adapter = 'node:http' | 'Fastify';
+
+async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   const container = new Container();
   bindAdapter(container, {
     provides: ILastModified,
@@ -88,127 +92,159 @@ async function site(preparedAnswers: boolean): Promise<Site> {
     policy: policy(true),
     preparedAnswers,
   });
+  const page = (acceptLanguage: string | string[] | undefined): string =>
+    `<h1>${article.title}</h1><p>${String(acceptLanguage ?? 'any')}</p>`;
+  if (adapter === 'Fastify') {
+    const app = Fastify();
+    await app.register(cachesetFastify, { caching });
+    // The application's own hooks run for every answer, a prepared hit included.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('x-app-on-send', 'ran');
+      return payload;
+    });
+    const render = (
+      request: { headers: Record<string, string | string[] | undefined> },
+      reply: { type(t: string): unknown },
+    ) => {
+      reply.type('text/html; charset=utf-8');
+      return page(request.headers['accept-language']);
+    };
+    app.get('/articles/cats', { config: { cacheRuleset: 'site.article', cachePublished: article } }, render);
+    app.get('/plain', { config: { cacheRuleset: 'site.plain' } }, render);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    return { caching, ram, base: `http://127.0.0.1:${port}`, close: () => app.close() };
+  }
   const render = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(`<h1>${article.title}</h1><p>${req.headers['accept-language'] ?? 'any'}</p>`);
+    res.end(page(req.headers['accept-language']));
   };
   const articleRoute = cachingHandler(caching, render, { ruleset: 'site.article', published: article });
   const plainRoute = cachingHandler(caching, render, { ruleset: 'site.plain' });
-  const server = createServer((req, res) =>
+  const server: Server = createServer((req, res) =>
     (req.url ?? '').startsWith('/articles/') ? articleRoute(req, res) : plainRoute(req, res),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { caching, ram, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-let on: Site;
-let off: Site;
-beforeAll(async () => {
-  on = await site(true);
-  off = await site(false);
-});
-afterAll(async () => {
-  for (const s of [on, off]) {
-    await new Promise((resolve) => s.server.close(resolve));
-    await s.ram.close();
-  }
-});
-
-function seen(response: RawResponse): {
-  status: number;
-  headers: Record<string, string>;
-  order: string[];
-  body: string;
-} {
-  const { date: _date, ...headers } = response.headers;
-  return { status: response.status, headers, order: Object.keys(headers), body: response.text };
-}
-
-interface Probe {
-  readonly path: string;
-  readonly method: string;
-  readonly headers: Record<string, string>;
-}
-
-function probes(): Probe[] {
-  const list: Probe[] = [];
-  for (const path of ['/articles/cats', '/articles/cats?page=2', '/plain'])
-    for (const method of ['GET', 'HEAD'])
-      for (const headers of [
-        {},
-        { 'accept-language': 'de' },
-        { cookie: 'session=alice' },
-        { 'if-none-match': '"|0"' },
-        { range: 'bytes=0-3' },
-      ])
-        list.push({ path, method, headers });
-  return list;
-}
-
-/** One request to both sites (so that their counts stay comparable); the prepared side's answer. */
-async function both(path: string): Promise<RawResponse> {
-  await rawRequest(`${off.base}${path}`);
-  return rawRequest(`${on.base}${path}`);
-}
-
-/** Every probe twice to each site, in the same order: the same answers, hit for hit. */
-async function expectSameAnswers(): Promise<{ fromRam: number }> {
-  let fromRam = 0;
-  for (const probe of probes())
-    for (let i = 0; i < 2; i += 1) {
-      const options = { method: probe.method, headers: probe.headers };
-      const expected = seen(await rawRequest(`${off.base}${probe.path}`, options));
-      const actual = seen(await rawRequest(`${on.base}${probe.path}`, options));
-      const label = `${probe.method} ${probe.path} ${JSON.stringify(probe.headers)} #${i + 1}`;
-      expect({ label, ...actual }).toEqual({ label, ...expected });
-      if (expected.headers['x-ramcache'] !== undefined) fromRam += 1;
-    }
-  const counts = (s: Site) => {
-    const { hits, misses, entries } = s.ram.statistics() as unknown as Record<string, number>;
-    return { hits, misses, entries };
+  return {
+    caching,
+    ram,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-  expect(counts(on)).toEqual(counts(off));
-  return { fromRam };
 }
 
-describe('prepared RAM-cache hits give what the full policy run gives', () => {
-  it('answers the same, hit for hit, and serves hits from the prepared lookup', async () => {
-    const { fromRam } = await expectSameAnswers();
-    expect(fromRam).toBeGreaterThan(5);
-    const answered = on.caching.prepared?.answered ?? 0;
-    expect(answered).toBeGreaterThan(5);
-    // The clock moves on: Age and Expires are recomputed the same way on both sides.
-    clock.ms += 3_000;
-    await expectSameAnswers();
-    expect(on.caching.prepared?.answered ?? 0).toBeGreaterThan(answered);
+describe.each<Adapter>(['node:http', 'Fastify'])('through %s', (adapter) => {
+  let on: Site;
+  let off: Site;
+  beforeAll(async () => {
+    on = await site(true, adapter);
+    off = await site(false, adapter);
+  });
+  afterAll(async () => {
+    for (const s of [on, off]) {
+      await s.close();
+      await s.ram.close();
+    }
   });
 
-  it('never replays a purged copy', async () => {
-    await expectSameAnswers();
-    article.title = 'Kittens';
-    bus.notify(new Purge(article));
-    const after = await both('/articles/cats');
-    expect(after.headers['x-ramcache']).toBeUndefined();
-    expect(after.text).toContain('Kittens');
-    await expectSameAnswers();
-  });
+  function seen(response: RawResponse): {
+    status: number;
+    headers: Record<string, string>;
+    order: string[];
+    body: string;
+  } {
+    const { date: _date, ...headers } = response.headers;
+    return { status: response.status, headers, order: Object.keys(headers), body: response.text };
+  }
 
-  it('never replays the copy of an older version of the content', async () => {
-    await expectSameAnswers();
-    article.title = 'Lions';
-    article.updatedAt = article.updatedAt.plus({ minutes: 1 });
-    const after = await both('/articles/cats');
-    expect(after.headers['x-ramcache']).toBeUndefined();
-    expect(after.text).toContain('Lions');
-    await expectSameAnswers();
-  });
+  interface Probe {
+    readonly path: string;
+    readonly method: string;
+    readonly headers: Record<string, string>;
+  }
 
-  it('follows a policy edit at once', async () => {
-    await expectSameAnswers();
-    for (const s of [on, off]) s.caching.setPolicy(policy(false));
-    const after = await both('/plain');
-    expect(after.headers['x-ramcache']).toBeUndefined();
-    const { fromRam } = await expectSameAnswers();
-    expect(fromRam).toBe(0);
+  function probes(): Probe[] {
+    const list: Probe[] = [];
+    for (const path of ['/articles/cats', '/articles/cats?page=2', '/plain'])
+      for (const method of ['GET', 'HEAD'])
+        for (const headers of [
+          {},
+          { 'accept-language': 'de' },
+          { cookie: 'session=alice' },
+          { 'if-none-match': '"|0"' },
+          { range: 'bytes=0-3' },
+        ])
+          list.push({ path, method, headers });
+    return list;
+  }
+
+  /** One request to both sites (so that their counts stay comparable); the prepared side's answer. */
+  async function both(path: string): Promise<RawResponse> {
+    await rawRequest(`${off.base}${path}`);
+    return rawRequest(`${on.base}${path}`);
+  }
+
+  /** Every probe twice to each site, in the same order: the same answers, hit for hit. */
+  async function expectSameAnswers(): Promise<{ fromRam: number }> {
+    let fromRam = 0;
+    for (const probe of probes())
+      for (let i = 0; i < 2; i += 1) {
+        const options = { method: probe.method, headers: probe.headers };
+        const expected = seen(await rawRequest(`${off.base}${probe.path}`, options));
+        const actual = seen(await rawRequest(`${on.base}${probe.path}`, options));
+        const label = `${probe.method} ${probe.path} ${JSON.stringify(probe.headers)} #${i + 1}`;
+        expect({ label, ...actual }).toEqual({ label, ...expected });
+        if (adapter === 'Fastify')
+          expect({ label, hook: actual.headers['x-app-on-send'] }).toEqual({ label, hook: 'ran' });
+        if (expected.headers['x-ramcache'] !== undefined) fromRam += 1;
+      }
+    const counts = (s: Site) => {
+      const { hits, misses, entries } = s.ram.statistics() as unknown as Record<string, number>;
+      return { hits, misses, entries };
+    };
+    expect(counts(on)).toEqual(counts(off));
+    return { fromRam };
+  }
+
+  describe('prepared RAM-cache hits give what the full policy run gives', () => {
+    it('answers the same, hit for hit, and serves hits from the prepared lookup', async () => {
+      const { fromRam } = await expectSameAnswers();
+      expect(fromRam).toBeGreaterThan(5);
+      const answered = on.caching.prepared?.answered ?? 0;
+      expect(answered).toBeGreaterThan(5);
+      // The clock moves on: Age and Expires are recomputed the same way on both sides.
+      clock.ms += 3_000;
+      await expectSameAnswers();
+      expect(on.caching.prepared?.answered ?? 0).toBeGreaterThan(answered);
+    });
+
+    it('never replays a purged copy', async () => {
+      await expectSameAnswers();
+      article.title = 'Kittens';
+      bus.notify(new Purge(article));
+      const after = await both('/articles/cats');
+      expect(after.headers['x-ramcache']).toBeUndefined();
+      expect(after.text).toContain('Kittens');
+      await expectSameAnswers();
+    });
+
+    it('never replays the copy of an older version of the content', async () => {
+      await expectSameAnswers();
+      article.title = 'Lions';
+      article.updatedAt = article.updatedAt.plus({ minutes: 1 });
+      const after = await both('/articles/cats');
+      expect(after.headers['x-ramcache']).toBeUndefined();
+      expect(after.text).toContain('Lions');
+      await expectSameAnswers();
+    });
+
+    it('follows a policy edit at once', async () => {
+      await expectSameAnswers();
+      for (const s of [on, off]) s.caching.setPolicy(policy(false));
+      const after = await both('/plain');
+      expect(after.headers['x-ramcache']).toBeUndefined();
+      const { fromRam } = await expectSameAnswers();
+      expect(fromRam).toBe(0);
+    });
   });
 });

@@ -53,6 +53,8 @@ export interface PairOptions {
   readonly seconds: number;
   readonly connections: number;
   readonly check: boolean;
+  /** `--pair a,b`: only the pairs with these ids (all when undefined). */
+  readonly pairs: ReadonlySet<string> | undefined;
 }
 
 export interface Repetition {
@@ -84,7 +86,13 @@ export function pairOptions(argv: readonly string[] = process.argv.slice(2)): Pa
     seconds: number('--seconds', 2),
     connections: number('--connections', 32),
     check: argv.includes('--check'),
+    pairs: pairFilter(argv),
   };
+}
+
+function pairFilter(argv: readonly string[]): ReadonlySet<string> | undefined {
+  const at = argv.indexOf('--pair');
+  return at < 0 ? undefined : new Set((argv[at + 1] ?? '').split(',').filter((id) => id !== ''));
 }
 
 export function median(values: readonly number[]): number {
@@ -253,6 +261,11 @@ export function pairRow(r: PairResult): BenchRow {
 /** Runs the pairs in order, prints the JSON line, and sets a failing exit code on a missed bar with --check. */
 export async function runPairs(bench: string, specs: readonly PairSpec[], options = pairOptions()): Promise<void> {
   const results: PairResult[] = [];
-  for (const spec of specs) results.push(await runPair(spec, options));
+  const chosen = specs.filter((spec) => options.pairs === undefined || options.pairs.has(spec.id));
+  if (chosen.length === 0)
+    throw new Error(
+      `--pair: no pair of ${bench} is named ${[...(options.pairs ?? [])].join(', ')}; its pairs are ${specs.map((s) => s.id).join(', ')}`,
+    );
+  for (const spec of chosen) results.push(await runPair(spec, options));
   emitRows(bench, results.map(pairRow), { repetitions: options.repetitions, rounds: options.rounds });
 }

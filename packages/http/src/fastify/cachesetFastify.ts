@@ -17,10 +17,11 @@ import { holdResponseForWork } from '../node/holdResponseForWork.js';
 import { NodeCacheRequest } from '../node/nodeExchange.js';
 import { dropIgnoredRange } from '../node/nodeSession.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
+import { hintsOf, type RouteCaching } from '../node/routeHints.js';
 import { DecoratedHints } from './DecoratedHints.js';
 import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 import type { CachesetRouteConfig } from './fastifyTypes.js';
-import { answer, lateAnswerPayload } from './replyAnswer.js';
+import { answer, FASTIFY_HIT_WRITER, lateAnswerPayload } from './replyAnswer.js';
 import { checkRouteConfig, routeOf } from './routeConfig.js';
 import { OptionReader, type CaptureAbandonReason } from '@cacheset/core/internal';
 
@@ -116,6 +117,16 @@ const notModifiedHasNoLength: onSendHookHandler = (_request, reply, payload, nex
   next(null, payload);
 };
 
+/** Whether a hook that ran before the plugin's named the caching on the request itself. */
+function hintedOnRequest(request: FastifyRequest, reply: FastifyReply): boolean {
+  return (
+    request.cacheRuleset !== undefined ||
+    request.cachePublished !== undefined ||
+    hintsOf(request) !== undefined ||
+    hintsOf(reply) !== undefined
+  );
+}
+
 const isHead = (method: string | readonly string[]): boolean =>
   typeof method === 'string' ? method === 'HEAD' : method.includes('HEAD');
 
@@ -153,12 +164,20 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     }
   });
 
-  fastify.addHook('onRequest', (request, reply, next) => {
+  const { prepared } = caching;
+
+  /** The engine's way: a session for the request, and intercept when the route names its caching. */
+  const openSession = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: (error?: Error) => void,
+    route: RouteCaching | undefined,
+  ): void => {
     const late = new DecoratedHints(request);
     const session = new HttpCachingSession(caching, {
       request: new NodeCacheRequest(request.raw, caching.userOf),
       response: new FastifyCacheResponse(reply),
-      route: routeOf(request.routeOptions.config),
+      route,
       late: () => late,
       lateAdvice: FASTIFY_ADVICE,
       hintTargets: Array.of<object>(request, reply, reply.raw, request.raw),
@@ -174,10 +193,14 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       session.unit.run(() => next());
       return;
     }
+    // What a hint set by an earlier hook decided cannot be prepared: only the route's config can.
+    const learn = prepared !== undefined && route !== undefined && !hintedOnRequest(request, reply);
     session.afterIntercept(
       (outcome) => {
         if (outcome !== undefined) {
           answer(reply, outcome);
+          if (learn && outcome.status !== 304 && outcome.status !== 412)
+            prepared.learnRamHit(session, request.raw, reply.raw, route);
           return;
         }
         dropIgnoredRange(session, request.raw);
@@ -185,6 +208,25 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       },
       (error) => next(error instanceof Error ? error : new Error(String(error))),
     );
+  };
+
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const route = routeOf(request.routeOptions.config);
+    // A RAM-cache hit of a route named in its config, from its prepared lookup: no session at all.
+    if (prepared !== undefined && route !== undefined && !hintedOnRequest(request, reply)) {
+      const answered = prepared.answerRamHit(request.raw, reply.raw, route, reply, FASTIFY_HIT_WRITER);
+      if (answered === true) return;
+      if (answered !== false) {
+        answered.then(
+          (sent) => {
+            if (!sent) openSession(request, reply, next, route);
+          },
+          (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+        );
+        return;
+      }
+    }
+    openSession(request, reply, next, route);
   });
 
   // The last checkpoint, then modify: onSend runs before Fastify writes anything, and may wait.

@@ -1,5 +1,7 @@
 import type { InterceptOutcome } from '@cacheset/core';
 import type { FastifyReply } from 'fastify';
+import type { PreparedHitWriter } from '../prepared/PreparedAnswers.js';
+import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 
 const bodyless = (status: number): boolean => status === 304 || status === 204 || status < 200;
 
@@ -13,6 +15,19 @@ export function answer(reply: FastifyReply, outcome: InterceptOutcome): void {
   if (bodyless(outcome.status)) reply.send();
   else reply.send(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
 }
+
+/**
+ * Writes a prepared RAM-cache hit as `answer` writes the engine's: headers on the reply, then
+ * `reply.send`, so the application's own onSend and onResponse hooks run as for any answer.
+ */
+export const FASTIFY_HIT_WRITER: PreparedHitWriter<FastifyReply> = {
+  open: (reply) => new FastifyCacheResponse(reply),
+  send(reply, _response, status, body, _head, noBody) {
+    reply.code(status);
+    if (noBody) reply.send();
+    else reply.send(body);
+  },
+};
 
 /** The payload of a late answer: none for a 304 (a rendered stream is closed), else the answer's body. */
 export function lateAnswerPayload(payload: unknown, outcome: InterceptOutcome): unknown {

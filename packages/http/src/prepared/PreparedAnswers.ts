@@ -10,6 +10,7 @@ import {
   type CachePolicy,
   type ResponseCache,
   type ResponseCacheLookup,
+  type CacheResponse,
   type CachingOperation,
 } from '@cacheset/core';
 import type { HttpCachingSession } from '../node/HttpCachingSession.js';
@@ -124,6 +125,31 @@ interface PreparedRamEntry extends PreparedFacts {
 }
 
 const isSafe = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
+
+/**
+ * How an adapter writes a prepared RAM-cache hit to its response object `T`: `open` gives the
+ * CacheResponse the stored headers are replayed onto, `send` writes the status and the body (`head`:
+ * the request was a HEAD; `bodyless`: the status carries no body). One stateless writer per adapter,
+ * so a hit allocates nothing for it.
+ */
+export interface PreparedHitWriter<T> {
+  open(target: T): CacheResponse;
+  send(target: T, response: CacheResponse, status: number, body: Buffer, head: boolean, bodyless: boolean): void;
+}
+
+/** node:http: the headers held and written with one `writeHead`. */
+const NODE_WRITER: PreparedHitWriter<ServerResponse> = {
+  open(res) {
+    const response = new NodeCacheResponse(res);
+    response.holdHeaders();
+    return response;
+  },
+  send(res, response, status, body, head, bodyless) {
+    (response as NodeCacheResponse).writeHead(status);
+    if (head || bodyless) res.end();
+    else res.end(body);
+  },
+};
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -298,9 +324,25 @@ export class PreparedAnswers {
       this.#answered += 1;
       return true;
     }
+    return this.answerRamHit(req, res, route, res, NODE_WRITER);
+  }
+
+  /**
+   * Answers an unconditional GET/HEAD of `route` from its prepared RAM-cache lookup, written to
+   * `target` by `writer` (the adapter's response object: the raw response, or a framework's reply),
+   * when every fact still holds. False: the engine's way. A promise only when the store answered late.
+   */
+  answerRamHit<T>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteCaching,
+    target: T,
+    writer: PreparedHitWriter<T>,
+  ): boolean | Promise<boolean> {
+    if (!isSafe(req.method)) return false;
     const ram = this.#ramEntries.get(route);
     if (ram === undefined || !unconditional(req) || !this.#factsHold(ram, req, res, route)) return false;
-    return this.#answerFromRam(ram, req, res);
+    return this.#answerFromRam(ram, req, target, writer);
   }
 
   /**
@@ -339,7 +381,12 @@ export class PreparedAnswers {
    * asked only when the store holds a fresh copy (`peek` counts nothing), the copy replayed with the
    * engine's debug headers in the engine's order.
    */
-  #answerFromRam(entry: PreparedRamEntry, req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+  #answerFromRam<T>(
+    entry: PreparedRamEntry,
+    req: IncomingMessage,
+    target: T,
+    writer: PreparedHitWriter<T>,
+  ): boolean | Promise<boolean> {
     const caching = this.#caching;
     const request = new NodeCacheRequest(req, caching.userOf);
     const lastModified = entry.lastModifiedValidates ? this.#lastModified : undefined;
@@ -354,13 +401,19 @@ export class PreparedAnswers {
     }
     if (isPromiseLike<ResponseCacheLookup>(lookup))
       return Promise.resolve(lookup).then(
-        (late) => this.#replay(entry, req, res, late),
+        (late) => this.#replay(entry, req, target, writer, late),
         () => false,
       );
-    return this.#replay(entry, req, res, lookup);
+    return this.#replay(entry, req, target, writer, lookup);
   }
 
-  #replay(entry: PreparedRamEntry, req: IncomingMessage, res: ServerResponse, lookup: ResponseCacheLookup): boolean {
+  #replay<T>(
+    entry: PreparedRamEntry,
+    req: IncomingMessage,
+    target: T,
+    writer: PreparedHitWriter<T>,
+    lookup: ResponseCacheLookup,
+  ): boolean {
     const stored = lookup.response;
     if (stored === undefined) {
       // The copy went between peek and lookup: this request renders after all, the engine's way.
@@ -368,17 +421,21 @@ export class PreparedAnswers {
       return false;
     }
     const { settings } = this.#caching;
-    const response = new NodeCacheResponse(res);
-    response.holdHeaders();
+    const response = writer.open(target);
     if (entry.ruleHeader) response.setHeader(RULE_HEADER, entry.ruleset);
     replayStoredResponse(response, stored, settings.now(), entry.ramHeader);
     if (entry.cacheStatus)
       addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
     if (entry.operationHeader) response.setHeader(OPERATION_HEADER, entry.operationName);
-    response.writeHead(stored.status);
     const { body } = stored;
-    if (req.method === 'HEAD' || bodylessStatus(stored.status)) res.end();
-    else res.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    writer.send(
+      target,
+      response,
+      stored.status,
+      Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      req.method === 'HEAD',
+      bodylessStatus(stored.status),
+    );
     this.#answered += 1;
     return true;
   }
