@@ -77,7 +77,7 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
       if (running === undefined) {
         const late = new BagHints(caching, res, 'locals', 'res.locals', routePattern);
         const session = openNodeSession(caching, req, res, { route, late: () => late, lateAdvice: EXPRESS_ADVICE });
-        keepExpressValidatorsOut(session, req, res);
+        keepExpressValidatorsOut(req, res);
         proceed(session, req, res, next);
         return;
       }
