@@ -1,9 +1,13 @@
-/** Collections are made on first use: most nodes are leaves with one item, and a site has many. */
+/**
+ * Collections are made on first use: most nodes are leaves with one item, and a site has many. The
+ * items are an array, not a Set: a path holds very few (the store files at most one group per kind),
+ * and a Set costs about 150 bytes of heap per node where a one-item array costs about 30.
+ */
 interface Node<T> {
   readonly parent: Node<T> | undefined;
   readonly segment: string;
   children: Map<string, Node<T>> | undefined;
-  items: Set<T> | undefined;
+  items: T[] | undefined;
 }
 
 function node<T>(parent: Node<T> | undefined, segment: string): Node<T> {
@@ -22,7 +26,7 @@ function eachSegment(canonical: string, visit: (segment: string) => boolean): vo
 }
 
 const empty = (n: Node<unknown>): boolean =>
-  (n.items === undefined || n.items.size === 0) && (n.children === undefined || n.children.size === 0);
+  (n.items === undefined || n.items.length === 0) && (n.children === undefined || n.children.size === 0);
 
 /**
  * Items filed under canonical paths, so that invalidating `/a` visits only what lies under `/a`, and
@@ -41,7 +45,10 @@ export class PathTrie<T> {
       current = next;
       return true;
     });
-    (current.items ??= new Set()).add(item);
+    const items = current.items;
+    // A literal of one: a first push onto an empty array would reserve room for sixteen.
+    if (items === undefined) current.items = [item];
+    else if (!items.includes(item)) items.push(item);
   }
 
   #find(canonical: string): Node<T> | undefined {
@@ -56,7 +63,9 @@ export class PathTrie<T> {
   remove(canonical: string, item: T): void {
     let current = this.#find(canonical);
     if (current === undefined) return;
-    current.items?.delete(item);
+    const items = current.items;
+    const at = items === undefined ? -1 : items.indexOf(item);
+    if (at >= 0) (items as T[]).splice(at, 1);
     while (current.parent !== undefined && empty(current)) {
       current.parent.children?.delete(current.segment);
       current = current.parent;
