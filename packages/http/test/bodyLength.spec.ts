@@ -1,7 +1,7 @@
 /**
- * A rendered page's string body is measured once (the node adapter encodes it and hands Node the
- * bytes): the length, the bytes on the wire, the encoding the handler named and its callback, and
- * the copy a RAM fill stores must all stay what the handler meant.
+ * A rendered page's string body gets its Content-Length from the node adapter (Node would not give
+ * one to HEAD): the length, the bytes on the wire, the encoding the handler named and its callback,
+ * and the copy a RAM fill stores must all stay what the handler meant.
  */
 import { createServer } from 'node:http';
 import { cachingHandler } from '@cacheset/http';
