@@ -38,6 +38,7 @@ const ARGS = {
   purgeThroughput: ['20000', '3'],
   purgeLatency: ['1000', '4', '2', '2'],
   ramRedis: [],
+  convergence: ['--edits', '50'],
 };
 /** Modules in bench/ that are helpers, not benchmarks. */
 const HELPERS = new Set(['purgeVarnish']);
@@ -108,6 +109,7 @@ function figure(value, unit) {
     if (value >= 1e6) return `${(value / 1e6).toFixed(1)} M ${unit}`;
     return `${Math.round(value).toLocaleString('en-US').replaceAll(',', ' ')} ${unit}`;
   }
+  if (Number.isInteger(value)) return `${value} ${unit}`;
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${unit}`;
 }
 
@@ -228,12 +230,21 @@ growth(
       ? `Growth: the warm lookup is flat (${v[0].toFixed(0)}, ${v[3].toFixed(0)}, ${v[6].toFixed(0)} ns); a new instance grows with the depth (${v[1].toFixed(0)}, ${v[4].toFixed(0)}, ${v[7].toFixed(0)} ns: linear in the levels walked up).`
       : '',
 );
-lines.push(
-  '',
-  'Convergence time with 1, 3 and 6 app processes is measured by the deployment test, and documented in docs/deployment.md.',
-  '',
-  '![Requests per second for the benchmark page through each layer](images/bench-layers.svg)',
+growth(
+  'Convergence after an edit, by number of app processes (one Redis, RAM tiers only)',
+  'processes, figure',
+  [1, 3, 6].flatMap((n) => [
+    [`converge-${n}-ack`, `${n}, the edit acknowledged (median)`],
+    [`converge-${n}-p50`, `${n}, every process serving the new page after that (p50)`],
+    [`converge-${n}-p99`, `${n}, the same, p99`],
+    [`converge-${n}-stale`, `${n}, old copies read after the acknowledgement`],
+  ]),
+  (v) =>
+    v.length >= 12
+      ? `Growth: the acknowledgement stays near flat (${v[0].toFixed(1)}, ${v[4].toFixed(1)}, ${v[8].toFixed(1)} ms); the time until every process has served the new page grows with the processes read at once on two cores (p50 ${v[1].toFixed(1)}, ${v[5].toFixed(1)}, ${v[9].toFixed(1)} ms: roughly linear in the processes, each read's own round trip included). The whole stack (Varnish, nginx, the dump) converging is measured by the deployment test, in docs/deployment.md.`
+      : '',
 );
+lines.push('', '![Requests per second for the benchmark page through each layer](images/bench-layers.svg)');
 const section = lines.join('\n');
 
 // ---- the chart ----

@@ -4,7 +4,7 @@
  * Purge in one reaches the other, and when Redis is killed mid-run requests keep succeeding and,
  * once it is back, no process serves a page purged during the outage.
  *
- * The server script (test/fixtures/ramSiteServer.ts) is bundled from the TypeScript
+ * The server script (bench/servers/ramSiteServer.ts) is bundled from the TypeScript
  * sources before the suite, so no build step has to run first.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import { RedisServer } from './support/redis.js';
 import { ServerProcess } from './support/ServerProcess.js';
 
 const repository = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const fixture = join(repository, 'test/fixtures/ramSiteServer.ts');
+const fixture = join(repository, 'bench/servers/ramSiteServer.ts');
 
 interface BundledScript {
   readonly file: string;

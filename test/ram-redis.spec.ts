@@ -314,9 +314,35 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     site += 1;
     const k = (name: string): string => `test:${site}:${name}`;
     const invalidate = (seq: number, field: string): Promise<unknown> =>
-      redis.command('EVAL', INVALIDATE_SCRIPT.source, '4', k('inv'), k('epoch'), k('invz'), k('seq:p1'), '100', '', '', String(seq), field);
+      redis.command(
+        'EVAL',
+        INVALIDATE_SCRIPT.source,
+        '4',
+        k('inv'),
+        k('epoch'),
+        k('invz'),
+        k('seq:p1'),
+        '100',
+        '',
+        '',
+        String(seq),
+        field,
+      );
     const write = (entry: string, sent: number): Promise<unknown> =>
-      redis.command('EVAL', WRITE_SCRIPT.source, '4', k(entry), k('inv'), k('epoch'), k('seq:p1'), '', 'x:/doc', 'v1', '60000', String(sent));
+      redis.command(
+        'EVAL',
+        WRITE_SCRIPT.source,
+        '4',
+        k(entry),
+        k('inv'),
+        k('epoch'),
+        k('seq:p1'),
+        '',
+        'x:/doc',
+        'v1',
+        '60000',
+        String(sent),
+      );
     // Sent with 0 invalidations before it, run after the process's first: refused, although "now" is past it.
     await invalidate(1, 'x:/doc');
     expect(await write('e1', 0)).toBe(0);
@@ -331,7 +357,20 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect(await write('e4', 3)).toBe(1);
     // The sequence of another process does not hold this one back.
     expect(
-      await redis.command('EVAL', WRITE_SCRIPT.source, '4', k('e5'), k('inv'), k('epoch'), k('seq:p2'), '', 'x:/doc', 'v1', '60000', '0'),
+      await redis.command(
+        'EVAL',
+        WRITE_SCRIPT.source,
+        '4',
+        k('e5'),
+        k('inv'),
+        k('epoch'),
+        k('seq:p2'),
+        '',
+        'x:/doc',
+        'v1',
+        '60000',
+        '0',
+      ),
     ).toBe(1);
   });
 
