@@ -1,6 +1,6 @@
 import type { InterceptOutcome } from '@cacheset/core';
 import type { FastifyReply } from 'fastify';
-import type { PreparedHitWriter } from '../prepared/PreparedAnswers.js';
+import type { PreparedHitWriter } from '../node/preparedHitWriter.js';
 import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 
 const bodyless = (status: number): boolean => status === 304 || status === 204 || status < 200;

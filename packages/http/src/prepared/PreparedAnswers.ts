@@ -10,11 +10,11 @@ import {
   type CachePolicy,
   type ResponseCache,
   type ResponseCacheLookup,
-  type CacheResponse,
   type CachingOperation,
 } from '@cacheset/core';
 import type { HttpCachingSession } from '../node/HttpCachingSession.js';
-import { NodeCacheRequest, NodeCacheResponse } from '../node/nodeExchange.js';
+import { NodeCacheRequest } from '../node/nodeExchange.js';
+import { NODE_HIT_WRITER, type PreparedHitWriter } from '../node/preparedHitWriter.js';
 import { DateTime } from 'luxon';
 import { ramCacheKey } from '../responseCache/ramCacheKey.js';
 import { replayStoredResponse } from '../responseCache/storedResponses.js';
@@ -125,31 +125,6 @@ interface PreparedRamEntry extends PreparedFacts {
 }
 
 const isSafe = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
-
-/**
- * How an adapter writes a prepared RAM-cache hit to its response object `T`: `open` gives the
- * CacheResponse the stored headers are replayed onto, `send` writes the status and the body (`head`:
- * the request was a HEAD; `bodyless`: the status carries no body). One stateless writer per adapter,
- * so a hit allocates nothing for it.
- */
-export interface PreparedHitWriter<T> {
-  open(target: T): CacheResponse;
-  send(target: T, response: CacheResponse, status: number, body: Buffer, head: boolean, bodyless: boolean): void;
-}
-
-/** node:http: the headers held and written with one `writeHead`. */
-const NODE_WRITER: PreparedHitWriter<ServerResponse> = {
-  open(res) {
-    const response = new NodeCacheResponse(res);
-    response.holdHeaders();
-    return response;
-  },
-  send(res, response, status, body, head, bodyless) {
-    (response as NodeCacheResponse).writeHead(status);
-    if (head || bodyless) res.end();
-    else res.end(body);
-  },
-};
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -324,7 +299,7 @@ export class PreparedAnswers {
       this.#answered += 1;
       return true;
     }
-    return this.answerRamHit(req, res, route, res, NODE_WRITER);
+    return this.answerRamHit(req, res, route, res, NODE_HIT_WRITER);
   }
 
   /**
