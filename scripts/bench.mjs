@@ -38,6 +38,7 @@ const ARGS = {
   purgeThroughput: ['20000', '3'],
   purgeLatency: ['1000', '4', '2', '2'],
   ramRedis: [],
+  redisFence: [],
   convergence: ['--edits', '50'],
 };
 /** Modules in bench/ that are helpers, not benchmarks. */
