@@ -81,15 +81,19 @@ export function prepareNodeRender(session: HttpCachingSession, res: ServerRespon
   (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
   holdResponseForWork(res, session.unit);
-  installHeaderHook(res, () => {
-    const late = session.interceptLateNow();
-    if (late !== undefined) {
-      answerInWriteHead(session, res, late);
-      return;
-    }
-    session.modify();
-    if (session.captureLimit > 0) tap.start(session.captureLimit);
-  });
+  installHeaderHook(
+    res,
+    () => {
+      const late = session.interceptLateNow();
+      if (late !== undefined) {
+        answerInWriteHead(session, res, late);
+        return;
+      }
+      session.modify();
+      if (session.captureLimit > 0) tap.start(session.captureLimit);
+    },
+    () => session.answered,
+  );
   // One listener: a node response emits 'close' after 'finish' when it was sent completely, and
   // 'close' alone when the connection went away first.
   res.on('close', () => {
