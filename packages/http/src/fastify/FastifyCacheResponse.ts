@@ -9,9 +9,26 @@ import { headerText } from '../node/nodeExchange.js';
  */
 export class FastifyCacheResponse implements CacheResponse {
   readonly reply: FastifyReply;
+  /** The names set through this response, in order: what a prepared 304 is learnt from. */
+  #names: string[] | undefined;
 
   constructor(reply: FastifyReply) {
     this.reply = reply;
+  }
+
+  /**
+   * The headers set through this response and still on the reply, flat (`[name, value, ...]`, a list
+   * value one line each): cacheset's answer, without what the application's hooks put on the reply.
+   */
+  writtenHeaders(): string[] {
+    const flat: string[] = [];
+    for (const name of this.#names ?? []) {
+      const value = this.reply.getHeader(name);
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const line of value) flat.push(name, String(line));
+      else flat.push(name, String(value));
+    }
+    return flat;
   }
 
   get status(): number {
@@ -30,10 +47,14 @@ export class FastifyCacheResponse implements CacheResponse {
     // reply.header appends to an existing Set-Cookie; every other header it replaces.
     if (name.toLowerCase() === 'set-cookie') this.reply.removeHeader(name);
     this.reply.header(name, typeof value === 'string' ? value : [...value]);
+    const names = (this.#names ??= []);
+    if (!names.includes(name)) names.push(name);
   }
 
   removeHeader(name: string): void {
     this.reply.removeHeader(name);
+    const at = this.#names?.indexOf(name) ?? -1;
+    if (at >= 0) this.#names?.splice(at, 1);
   }
 
   headerNames(): readonly string[] {

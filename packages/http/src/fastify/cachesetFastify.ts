@@ -174,9 +174,10 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     route: RouteCaching | undefined,
   ): void => {
     const late = new DecoratedHints(request);
+    const response = new FastifyCacheResponse(reply);
     const session = new HttpCachingSession(caching, {
       request: new NodeCacheRequest(request.raw, caching.userOf),
-      response: new FastifyCacheResponse(reply),
+      response,
       route,
       late: () => late,
       lateAdvice: FASTIFY_ADVICE,
@@ -199,8 +200,9 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       (outcome) => {
         if (outcome !== undefined) {
           answer(reply, outcome);
-          if (learn && outcome.status !== 304 && outcome.status !== 412)
-            prepared.learnRamHit(session, request.raw, reply.raw, route);
+          if (!learn) return;
+          if (outcome.status === 304) prepared.learn(session, request.raw, reply.raw, route, response.writtenHeaders());
+          else if (outcome.status !== 412) prepared.learnRamHit(session, request.raw, reply.raw, route);
           return;
         }
         dropIgnoredRange(session, request.raw);
@@ -212,9 +214,9 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const route = routeOf(request.routeOptions.config);
-    // A RAM-cache hit of a route named in its config, from its prepared lookup: no session at all.
+    // A 304 or a RAM-cache hit of a route named in its config, from its prepared answer: no session at all.
     if (prepared !== undefined && route !== undefined && !hintedOnRequest(request, reply)) {
-      const answered = prepared.answerRamHit(request.raw, reply.raw, route, reply, FASTIFY_HIT_WRITER);
+      const answered = prepared.answerWith(request.raw, reply.raw, route, reply, FASTIFY_HIT_WRITER);
       if (answered === true) return;
       if (answered !== false) {
         answered.then(

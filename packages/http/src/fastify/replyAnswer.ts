@@ -27,6 +27,22 @@ export const FASTIFY_HIT_WRITER: PreparedHitWriter<FastifyReply> = {
     if (noBody) reply.send();
     else reply.send(body);
   },
+  sendNotModified(reply, headers) {
+    // reply.header replaces a header set before (Set-Cookie aside): lines of one name go as a list.
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] as string;
+      if (i > 0 && headers[i - 2] === name) continue;
+      let last = i;
+      while (headers[last + 2] === name) last += 2;
+      if (last === i) reply.header(name, headers[i + 1] as string);
+      else {
+        const values: string[] = [];
+        for (let j = i; j <= last; j += 2) values.push(headers[j + 1] as string);
+        reply.header(name, values);
+      }
+    }
+    reply.code(304).send();
+  },
 };
 
 /** The payload of a late answer: none for a 304 (a rendered stream is closed), else the answer's body. */

@@ -3,14 +3,16 @@ import type { CacheResponse } from '@cacheset/core';
 import { NodeCacheResponse } from './nodeExchange.js';
 
 /**
- * How an adapter writes a prepared RAM-cache hit to its response object `T`: `open` gives the
- * CacheResponse the stored headers are replayed onto, `send` writes the status and the body (`head`:
- * the request was a HEAD; `bodyless`: the status carries no body). One stateless writer per adapter,
- * so a hit allocates nothing for it.
+ * How an adapter writes prepared answers to its response object `T`. A RAM-cache hit: `open` gives
+ * the CacheResponse the stored headers are replayed onto, `send` writes the status and the body
+ * (`head`: the request was a HEAD; `bodyless`: the status carries no body). A 304:
+ * `sendNotModified` writes the prepared headers, flat (`[name, value, ...]`). One stateless writer
+ * per adapter, so an answer allocates nothing for it.
  */
 export interface PreparedHitWriter<T> {
   open(target: T): CacheResponse;
   send(target: T, response: CacheResponse, status: number, body: Buffer, head: boolean, bodyless: boolean): void;
+  sendNotModified(target: T, headers: readonly string[]): void;
 }
 
 /** node:http: the headers held and written with one `writeHead`. */
@@ -24,5 +26,10 @@ export const NODE_HIT_WRITER: PreparedHitWriter<ServerResponse> = {
     (response as NodeCacheResponse).writeHead(status);
     if (head || bodyless) res.end();
     else res.end(body);
+  },
+  sendNotModified(res, headers) {
+    res.statusCode = 304;
+    res.writeHead(304, headers as string[]);
+    res.end();
   },
 };

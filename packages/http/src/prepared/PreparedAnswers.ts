@@ -285,6 +285,20 @@ export class PreparedAnswers {
    * still hold. False: the engine's way. A promise only when the store answered a lookup late.
    */
   answer(req: IncomingMessage, res: ServerResponse, route: RouteCaching): boolean | Promise<boolean> {
+    return this.answerWith(req, res, route, res, NODE_HIT_WRITER);
+  }
+
+  /**
+   * `answer`, written to `target` by `writer` (the adapter's response object: the raw response, or a
+   * framework's reply).
+   */
+  answerWith<T>(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteCaching,
+    target: T,
+    writer: PreparedHitWriter<T>,
+  ): boolean | Promise<boolean> {
     if (!isSafe(req.method)) return false;
     if (plainConditional(req)) {
       const entry = this.#entries.get(route);
@@ -293,19 +307,17 @@ export class PreparedAnswers {
       // of ILastModified, the resource version, the catalog counter and an anonymous user, all
       // checked (learn recomputed it once and found the engine's).
       if (!notModified(entry, req)) return false;
-      res.statusCode = 304;
-      res.writeHead(304, headersAt(entry, this.#caching.settings.now()));
-      res.end();
+      writer.sendNotModified(target, headersAt(entry, this.#caching.settings.now()));
       this.#answered += 1;
       return true;
     }
-    return this.answerRamHit(req, res, route, res, NODE_HIT_WRITER);
+    return this.answerRamHit(req, res, route, target, writer);
   }
 
   /**
    * Answers an unconditional GET/HEAD of `route` from its prepared RAM-cache lookup, written to
-   * `target` by `writer` (the adapter's response object: the raw response, or a framework's reply),
-   * when every fact still holds. False: the engine's way. A promise only when the store answered late.
+   * `target` by `writer`, when every fact still holds. False: the engine's way. A promise only when
+   * the store answered late.
    */
   answerRamHit<T>(
     req: IncomingMessage,
