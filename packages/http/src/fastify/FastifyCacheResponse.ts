@@ -9,7 +9,7 @@ import { headerText } from '../node/nodeExchange.js';
  */
 export class FastifyCacheResponse implements CacheResponse {
   readonly reply: FastifyReply;
-  /** The names set through this response, in order: what a prepared 304 is learnt from. */
+  /** The names set through this response (lower case, as Fastify keeps them), in order: what a prepared 304 is learnt from. */
   #names: string[] | undefined;
 
   constructor(reply: FastifyReply) {
@@ -47,13 +47,14 @@ export class FastifyCacheResponse implements CacheResponse {
     // reply.header appends to an existing Set-Cookie; every other header it replaces.
     if (name.toLowerCase() === 'set-cookie') this.reply.removeHeader(name);
     this.reply.header(name, typeof value === 'string' ? value : [...value]);
+    const key = name.toLowerCase();
     const names = (this.#names ??= []);
-    if (!names.includes(name)) names.push(name);
+    if (!names.includes(key)) names.push(key);
   }
 
   removeHeader(name: string): void {
     this.reply.removeHeader(name);
-    const at = this.#names?.indexOf(name) ?? -1;
+    const at = this.#names?.indexOf(name.toLowerCase()) ?? -1;
     if (at >= 0) this.#names?.splice(at, 1);
   }
 

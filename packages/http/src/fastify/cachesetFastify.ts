@@ -172,6 +172,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     reply: FastifyReply,
     next: (error?: Error) => void,
     route: RouteCaching | undefined,
+    hinted: boolean,
   ): void => {
     const late = new DecoratedHints(request);
     const response = new FastifyCacheResponse(reply);
@@ -195,7 +196,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       return;
     }
     // What a hint set by an earlier hook decided cannot be prepared: only the route's config can.
-    const learn = prepared !== undefined && route !== undefined && !hintedOnRequest(request, reply);
+    const learn = prepared !== undefined && route !== undefined && !hinted;
     session.afterIntercept(
       (outcome) => {
         if (outcome !== undefined) {
@@ -214,21 +215,22 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const route = routeOf(request.routeOptions.config);
+    const hinted = hintedOnRequest(request, reply);
     // A 304 or a RAM-cache hit of a route named in its config, from its prepared answer: no session at all.
-    if (prepared !== undefined && route !== undefined && !hintedOnRequest(request, reply)) {
+    if (prepared !== undefined && route !== undefined && !hinted) {
       const answered = prepared.answerWith(request.raw, reply.raw, route, reply, FASTIFY_HIT_WRITER);
       if (answered === true) return;
       if (answered !== false) {
         answered.then(
           (sent) => {
-            if (!sent) openSession(request, reply, next, route);
+            if (!sent) openSession(request, reply, next, route, hinted);
           },
           (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
         );
         return;
       }
     }
-    openSession(request, reply, next, route);
+    openSession(request, reply, next, route, hinted);
   });
 
   // The last checkpoint, then modify: onSend runs before Fastify writes anything, and may wait.

@@ -17,8 +17,8 @@ export function answer(reply: FastifyReply, outcome: InterceptOutcome): void {
 }
 
 /**
- * Writes a prepared RAM-cache hit as `answer` writes the engine's: headers on the reply, then
- * `reply.send`, so the application's own onSend and onResponse hooks run as for any answer.
+ * Writes prepared answers (RAM-cache hits and 304s) as `answer` writes the engine's: headers on the
+ * reply, then `reply.send`, so the application's own onSend and onResponse hooks run as for any answer.
  */
 export const FASTIFY_HIT_WRITER: PreparedHitWriter<FastifyReply> = {
   open: (reply) => new FastifyCacheResponse(reply),
