@@ -28,18 +28,19 @@ export const FASTIFY_HIT_WRITER: PreparedHitWriter<FastifyReply> = {
     else reply.send(body);
   },
   sendNotModified(reply, headers) {
-    // reply.header replaces a header set before (Set-Cookie aside): lines of one name go as a list.
-    for (let i = 0; i < headers.length; i += 2) {
+    // reply.header replaces a header set before (Set-Cookie aside): the lines of one name, which the
+    // flat list keeps together, go as one list.
+    for (let i = 0; i < headers.length;) {
       const name = headers[i] as string;
-      if (i > 0 && headers[i - 2] === name) continue;
-      let last = i;
-      while (headers[last + 2] === name) last += 2;
-      if (last === i) reply.header(name, headers[i + 1] as string);
-      else {
-        const values: string[] = [];
-        for (let j = i; j <= last; j += 2) values.push(headers[j + 1] as string);
-        reply.header(name, values);
-      }
+      let end = i + 2;
+      while (headers[end] === name) end += 2;
+      if (end === i + 2) reply.header(name, headers[i + 1] as string);
+      else
+        reply.header(
+          name,
+          headers.filter((_, at) => at > i && at < end && at % 2 === 1),
+        );
+      i = end;
     }
     reply.code(304).send();
   },

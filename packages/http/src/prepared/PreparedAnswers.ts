@@ -290,7 +290,7 @@ export class PreparedAnswers {
 
   /**
    * `answer`, written to `target` by `writer` (the adapter's response object: the raw response, or a
-   * framework's reply).
+   * framework's reply). An unconditional GET/HEAD is answered from the prepared RAM-cache lookup.
    */
   answerWith<T>(
     req: IncomingMessage,
@@ -311,22 +311,6 @@ export class PreparedAnswers {
       this.#answered += 1;
       return true;
     }
-    return this.answerRamHit(req, res, route, target, writer);
-  }
-
-  /**
-   * Answers an unconditional GET/HEAD of `route` from its prepared RAM-cache lookup, written to
-   * `target` by `writer`, when every fact still holds. False: the engine's way. A promise only when
-   * the store answered late.
-   */
-  answerRamHit<T>(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: RouteCaching,
-    target: T,
-    writer: PreparedHitWriter<T>,
-  ): boolean | Promise<boolean> {
-    if (!isSafe(req.method)) return false;
     const ram = this.#ramEntries.get(route);
     if (ram === undefined || !unconditional(req) || !this.#factsHold(ram, req, res, route)) return false;
     return this.#answerFromRam(ram, req, target, writer);

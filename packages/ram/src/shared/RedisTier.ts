@@ -431,7 +431,7 @@ export class RedisTier {
         await this.#eval(
           INVALIDATE_SCRIPT,
           [this.#keys.records, this.#keys.counter, this.#keys.byEpoch, this.#keys.sequence],
-          [String(this.#options.maxInvalidationRecords), '', '', String((this.#sent += 1)), '*'],
+          [String(this.#options.maxInvalidationRecords), '', '', this.#nextSequence(), '*'],
         );
       // This process's own invalidations from the outage are recorded before it reads shared
       // entries again: one of them may cover an entry another process stored.
@@ -450,6 +450,12 @@ export class RedisTier {
     } finally {
       this.#resyncing = false;
     }
+  }
+
+  /** The number of the invalidation about to be sent (see WRITE_SCRIPT). */
+  #nextSequence(): string {
+    this.#sent += 1;
+    return String(this.#sent);
   }
 
   /** Re-reads the state after an await (TypeScript's narrowing cannot know it changed meanwhile). */
@@ -490,7 +496,7 @@ export class RedisTier {
           String(this.#options.maxInvalidationRecords),
           this.#keys.channel,
           encodeInvalidation(this.#origin, invalidation),
-          String((this.#sent += 1)),
+          this.#nextSequence(),
           ...invalidationFields(invalidation),
         ],
       );
