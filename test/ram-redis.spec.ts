@@ -154,10 +154,13 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect(b.statistics().redis).toMatchObject({ hits: 1 });
     // Now in b's own tier too: the next hit is synchronous.
     expect(b.lookup('example.com/img')).not.toBeInstanceOf(Promise);
-    const entryKey = `test:${site}:e:${createHash('sha256').update('example.com/img').digest('base64url')}`;
-    const ttl = Number(await redis.command('PTTL', entryKey));
-    expect(ttl).toBeGreaterThan(590_000);
-    expect(ttl).toBeLessThanOrEqual(600_000);
+    const digest = createHash('sha256').update('example.com/img').digest('base64url');
+    // The entry and the invalidation fields that cover it, both with the entry's lifetime.
+    for (const key of [`test:${site}:v:${digest}`, `test:${site}:c:${digest}`]) {
+      const ttl = Number(await redis.command('PTTL', key));
+      expect(ttl).toBeGreaterThan(590_000);
+      expect(ttl).toBeLessThanOrEqual(600_000);
+    }
   });
 
   it('shares values too, and respects a newer modification time', async () => {
@@ -216,6 +219,27 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect((await look(b, 'k2')).response).toBeUndefined();
     expect(text(await look(b, 'k3'))).toBe('page /newsletter');
     expect(b.statistics().redis?.invalidationsReceived).toBe(1);
+  });
+
+  it('checks an entry in Redis once after an invalidation that does not cover it, then reads it plainly again', async () => {
+    const [a, b, c] = (await processes(3)) as [RamCacheManager, RamCacheManager, RamCacheManager];
+    await render(a, 'keep', '/keep', 'kept');
+    await render(a, 'gone', '/gone', 'purged');
+    await written(a, 2);
+    a.invalidatePaths(['/gone']);
+    await waitFor('the record in Redis', () => a.statistics().redis?.invalidationsSent === 1);
+    // The first read after the invalidation runs the check, which finds the entry valid and raises its epoch.
+    expect(text(await look(b, 'keep'))).toBe('kept');
+    expect(b.statistics().redis).toMatchObject({ hits: 1, checkedReads: 1 });
+    // So another process's read of it is one plain MGET again; the covered entry is never served.
+    expect(text(await look(c, 'keep'))).toBe('kept');
+    expect((await look(c, 'gone')).response).toBeUndefined();
+    expect(c.statistics().redis).toMatchObject({ hits: 1, misses: 1, checkedReads: 1 });
+    // A value under the entry's key that cacheset did not write is a miss, never served.
+    const digest = createHash('sha256').update('odd').digest('base64url');
+    await redis.command('SET', `test:${site}:v:${digest}`, 'not an entry');
+    expect((await look(c, 'odd')).response).toBeUndefined();
+    expect(c.statistics().redis?.errors).toBe(0);
   });
 
   it('records a Purge’s IPurgePaths pages as exact pages: every process and Redis keep the others', async () => {
@@ -332,8 +356,9 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
       redis.command(
         'EVAL',
         WRITE_SCRIPT.source,
-        '4',
+        '5',
         k(entry),
+        k(`${entry}:fields`),
         k('inv'),
         k('epoch'),
         k('seq:p1'),
@@ -360,8 +385,9 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
       await redis.command(
         'EVAL',
         WRITE_SCRIPT.source,
-        '4',
+        '5',
         k('e5'),
+        k('e5:fields'),
         k('inv'),
         k('epoch'),
         k('seq:p2'),

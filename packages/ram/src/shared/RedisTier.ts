@@ -3,7 +3,14 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import { ancestorsOf } from '../paths/canonicalPath.js';
 import { decodeInvalidation, encodeInvalidation, type Invalidation } from './InvalidationMessage.js';
-import { CATALOG_SCRIPT, CHECK_SCRIPT, INVALIDATE_SCRIPT, WRITE_SCRIPT, type LuaScript } from './luaScripts.js';
+import {
+  CATALOG_SCRIPT,
+  CHECK_SCRIPT,
+  ENTRY_EPOCH_DIGITS,
+  INVALIDATE_SCRIPT,
+  WRITE_SCRIPT,
+  type LuaScript,
+} from './luaScripts.js';
 import type { ResolvedRedisOptions } from './resolveRedisOptions.js';
 import { type OnceLogger } from '@cacheset/core/internal';
 
@@ -22,6 +29,11 @@ export interface RedisTierStatistics {
   readonly writes: number;
   /** Writes Redis refused because an invalidation since the rendering started covers the entry. */
   readonly writesRefused: number;
+  /**
+   * Reads that ran the full check in Redis (a script) because an invalidation happened since the entry
+   * was stored or last checked; the others needed one plain read.
+   */
+  readonly checkedReads: number;
   readonly errors: number;
   readonly outages: number;
   readonly invalidationsSent: number;
@@ -55,6 +67,26 @@ export interface TierHooks {
 const DEFAULT_SHARED_TTL_MS = 86_400_000;
 const RETRY_PENDING_MS = 1_000;
 const MISS: TierRead = Object.freeze({ epoch: undefined, blob: undefined });
+
+/**
+ * Keys are URLs and value paths of any length: a digest keeps Redis keys short and uniform. The
+ * entry itself carries the full key, which is compared on read.
+ */
+function keyDigest(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
+}
+
+/** The epoch an entry's value starts with; -1 when it does not start with one (never trusted as fresh). */
+function entryEpoch(stored: Buffer): number {
+  if (stored.byteLength <= ENTRY_EPOCH_DIGITS || stored[ENTRY_EPOCH_DIGITS] !== 0x0a) return -1;
+  let epoch = 0;
+  for (let i = 0; i < ENTRY_EPOCH_DIGITS; i += 1) {
+    const digit = (stored[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    epoch = epoch * 10 + digit;
+  }
+  return epoch;
+}
 
 /**
  * The fields of the invalidation records that cover an entry: the subtrees of its path's ancestors
@@ -149,6 +181,7 @@ export class RedisTier {
     misses: 0,
     writes: 0,
     writesRefused: 0,
+    checkedReads: 0,
     errors: 0,
     outages: 0,
     invalidationsSent: 0,
@@ -233,64 +266,64 @@ export class RedisTier {
   /** The shared entry under `key`, if Redis has a valid one. Never throws; a failure is a miss. */
   async get(key: string): Promise<TierRead> {
     if (this.#state !== 'up') return MISS;
-    const entryKey = this.#entryKey(key);
-    const keys = [entryKey, this.#keys.records, this.#keys.counter];
+    const digest = keyDigest(key);
+    const entryKey = this.#entryKey(digest);
     try {
-      // The fast fence, one round trip without Lua: the epoch counter rises with every invalidation,
-      // so an entry stored at an epoch no lower than the counter's value now has seen no invalidation
-      // since its rendering started. The counter is read first: an invalidation recorded after that
-      // read is concurrent with this lookup, which is then ordered before it.
-      // Two commands on one connection run in the order sent (no pipeline object to build).
-      const [counter, fields] = await Promise.all([
-        this.#client.get(this.#keys.counter),
-        this.#client.hmgetBuffer(entryKey, 'e', 'b'),
-      ]);
-      const now = Number(counter ?? 0);
-      const [storedAt, stored] = fields;
-      if (storedAt === null || storedAt === undefined || stored === null || stored === undefined) {
+      // The fast fence, one command without Lua: the epoch counter rises with every invalidation, so
+      // an entry stored at an epoch no lower than the counter's value now has seen no invalidation
+      // since its rendering started (or since a check found it valid). MGET reads both at one instant.
+      const [counter, stored] = await this.#client.mgetBuffer(this.#keys.counter, entryKey);
+      const now = counter === null || counter === undefined ? 0 : Number(counter.toString());
+      if (stored === null || stored === undefined) {
         this.#succeeded();
         this.#stats.misses += 1;
         return { epoch: Number.isFinite(now) ? now : undefined, blob: undefined };
       }
-      if (Number.isFinite(now) && Number(storedAt.toString()) >= now) {
+      if (Number.isFinite(now) && entryEpoch(stored) >= now) {
         this.#succeeded();
         this.#stats.hits += 1;
-        return { epoch: now, blob: stored };
+        return { epoch: now, blob: stored.subarray(ENTRY_EPOCH_DIGITS + 1) };
       }
-      // An invalidation since: whether it covers the entry is checked in Redis.
-      let check: unknown;
-      let blob: Buffer | null;
-      // One round trip and one write: Redis runs the check, then the read, in the order they were
-      // sent. An invalidation landing between them orders this read before it, which is what it is.
-      const replies = await this.#client
-        .pipeline()
-        .evalsha(CHECK_SCRIPT.sha, keys.length, ...keys)
-        .hgetBuffer(entryKey, 'b')
-        .exec();
-      const [checkReply, blobReply] = replies ?? [];
-      if (checkReply?.[0] !== null && checkReply?.[0] !== undefined) {
-        if (!describe(checkReply[0]).startsWith('NOSCRIPT')) throw checkReply[0];
-        // Redis restarted and forgot the script: check first, then read, one after the other.
-        check = await this.#client.eval(CHECK_SCRIPT.source, keys.length, ...keys);
-        blob = await this.#client.hgetBuffer(entryKey, 'b');
-      } else {
-        if (blobReply?.[0] !== null && blobReply?.[0] !== undefined) throw blobReply[0];
-        check = checkReply?.[1];
-        blob = (blobReply?.[1] as Buffer | null | undefined) ?? null;
-      }
-      this.#succeeded();
-      if (!Array.isArray(check)) return MISS;
-      const epoch = Number(check[0]);
-      if (Number(check[1]) === 1 && blob !== null) {
-        this.#stats.hits += 1;
-        return { epoch, blob };
-      }
-      this.#stats.misses += 1;
-      return { epoch: Number.isFinite(epoch) ? epoch : undefined, blob: undefined };
+      return await this.#checkedRead(entryKey, this.#fieldsKey(digest));
     } catch (error) {
       this.#failed(error);
       return MISS;
     }
+  }
+
+  /** An entry that an invalidation may cover since it was stored: checked in Redis, then read. */
+  async #checkedRead(entryKey: string, fieldsKey: string): Promise<TierRead> {
+    const keys = [entryKey, fieldsKey, this.#keys.records, this.#keys.counter];
+    let check: unknown;
+    let stored: Buffer | null;
+    // One round trip and one write: Redis runs the check, then the read, in the order they were
+    // sent. An invalidation landing between them orders this read before it, which is what it is.
+    const replies = await this.#client
+      .pipeline()
+      .evalsha(CHECK_SCRIPT.sha, keys.length, ...keys)
+      .getBuffer(entryKey)
+      .exec();
+    const [checkReply, blobReply] = replies ?? [];
+    if (checkReply?.[0] !== null && checkReply?.[0] !== undefined) {
+      if (!describe(checkReply[0]).startsWith('NOSCRIPT')) throw checkReply[0];
+      // Redis restarted and forgot the script: check first, then read, one after the other.
+      check = await this.#client.eval(CHECK_SCRIPT.source, keys.length, ...keys);
+      stored = await this.#client.getBuffer(entryKey);
+    } else {
+      if (blobReply?.[0] !== null && blobReply?.[0] !== undefined) throw blobReply[0];
+      check = checkReply?.[1];
+      stored = (blobReply?.[1] as Buffer | null | undefined) ?? null;
+    }
+    this.#succeeded();
+    this.#stats.checkedReads += 1;
+    if (!Array.isArray(check)) return MISS;
+    const epoch = Number(check[0]);
+    if (Number(check[1]) === 1 && stored !== null && stored.byteLength > ENTRY_EPOCH_DIGITS) {
+      this.#stats.hits += 1;
+      return { epoch, blob: stored.subarray(ENTRY_EPOCH_DIGITS + 1) };
+    }
+    this.#stats.misses += 1;
+    return { epoch: Number.isFinite(epoch) ? epoch : undefined, blob: undefined };
   }
 
   /**
@@ -308,9 +341,10 @@ export class RedisTier {
   ): void {
     if (this.#state !== 'up') return;
     const ttl = ttlMs > 0 ? Math.ceil(ttlMs) : DEFAULT_SHARED_TTL_MS;
+    const digest = keyDigest(key);
     this.#eval(
       WRITE_SCRIPT,
-      [this.#entryKey(key), this.#keys.records, this.#keys.counter, this.#keys.sequence],
+      [this.#entryKey(digest), this.#fieldsKey(digest), this.#keys.records, this.#keys.counter, this.#keys.sequence],
       [epoch === undefined ? '' : String(epoch), coveringFields(path, tags), blob, String(ttl), String(this.#sent)],
     ).then(
       (written) => {
@@ -364,10 +398,14 @@ export class RedisTier {
     await Promise.all([quit(this.#client), quit(this.#subscriber)]);
   }
 
-  #entryKey(key: string): string {
-    // Keys are URLs and value paths of any length: a digest keeps Redis keys short and uniform. The
-    // entry itself carries the full key, which is compared on read.
-    return `${this.#options.keyPrefix}e:${createHash('sha256').update(key).digest('base64url')}`;
+  /** The string holding an entry: its epoch, then its bytes (see ENTRY_EPOCH_DIGITS). */
+  #entryKey(digest: string): string {
+    return `${this.#options.keyPrefix}v:${digest}`;
+  }
+
+  /** The invalidation-record fields that cover an entry, one per line, beside it with the same TTL. */
+  #fieldsKey(digest: string): string {
+    return `${this.#options.keyPrefix}c:${digest}`;
   }
 
   async #eval(script: LuaScript, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<unknown> {

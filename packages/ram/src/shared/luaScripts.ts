@@ -14,53 +14,69 @@ function script(source: string): LuaScript {
 // and everything under it), 'x:<canonical path>' (that page only), 't:<tag>' or '*' (everything).
 // An entry stored with epoch E (the counter's value when its rendering started) is valid while no
 // field that covers it ('p:' of each of its path's ancestors, 'x:' of its own path, its tags, '*') is
-// greater than E. The entry keeps those fields (its 'f'), so the check needs no path arithmetic.
+// greater than E. The fields that cover an entry are kept beside it (its fields key), so the check
+// needs no path arithmetic.
+//
+// An entry is one string: its epoch in ENTRY_EPOCH_DIGITS zero-padded digits, a newline, then the
+// encoded entry. So a read is one MGET of the counter and the entry (one command, one reply), and
+// the check can read and raise the epoch in place (GETRANGE/SETRANGE) without moving the body.
+
+/** How many digits an entry's epoch takes at the start of its value (zero-padded), before a newline. */
+export const ENTRY_EPOCH_DIGITS = 16;
 
 /**
- * KEYS: entry, records, counter. Returns {epoch, 1} when the entry exists and no invalidation since
- * its epoch covers it, {epoch, 0} otherwise, and drops an invalid entry. The entry's bytes are read
- * by an HGET sent right behind it on the same connection: passing 20 KB through Lua costs Redis more
- * than the whole check.
+ * KEYS: entry, its fields, records, counter. Returns {epoch, 1} when the entry exists and no
+ * invalidation since its epoch covers it, {epoch, 0} otherwise, and drops an invalid entry. A valid
+ * entry's epoch is raised to the counter's: it has been checked against every record up to now, so
+ * the next read of it needs no script until another invalidation. The entry's bytes are read by a
+ * GET sent right behind it on the same connection: passing 20 KB through Lua costs Redis more than
+ * the whole check.
  */
 export const CHECK_SCRIPT = script(`
-local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
-local e = redis.call('HMGET', KEYS[1], 'e', 'f')
-if not e[1] then return {epoch, 0} end
-local stored = tonumber(e[1]) or -1
+local epoch = tonumber(redis.call('GET', KEYS[4]) or '0')
+local stored = tonumber(redis.call('GETRANGE', KEYS[1], 0, ${ENTRY_EPOCH_DIGITS - 1}))
+if not stored then return {epoch, 0} end
+local covering = redis.call('GET', KEYS[2])
+if not covering then
+  redis.call('DEL', KEYS[1])
+  return {epoch, 0}
+end
 local fields = {'*'}
-for f in string.gmatch(e[2] or '', '[^\\n]+') do fields[#fields + 1] = f end
-local inv = redis.call('HMGET', KEYS[2], unpack(fields))
+for f in string.gmatch(covering, '[^\\n]+') do fields[#fields + 1] = f end
+local inv = redis.call('HMGET', KEYS[3], unpack(fields))
 for i = 1, #fields do
   local v = inv[i]
   if v and tonumber(v) > stored then
-    redis.call('DEL', KEYS[1])
+    redis.call('DEL', KEYS[1], KEYS[2])
     return {epoch, 0}
   end
 end
+if epoch > stored then redis.call('SETRANGE', KEYS[1], 0, string.format('%0${ENTRY_EPOCH_DIGITS}d', epoch)) end
 return {epoch, 1}
 `);
 
 /**
- * KEYS: entry, records, counter, this process's invalidation sequence. ARGV: epoch ('' = the counter
- * now, for values set directly), fields, blob, ttl ms, how many invalidations this process had sent
- * when it sent the write. Returns 1 when written, 0 when an invalidation since its epoch covers it or
- * when an invalidation this process sent after the write has already run: in a cluster a command
- * redirected during a failover (or resent after it timed out) can run after commands sent behind it,
- * and a value set directly, stored "as of now", would then survive the invalidation that followed it.
+ * KEYS: entry, its fields, records, counter, this process's invalidation sequence. ARGV: epoch ('' =
+ * the counter now, for values set directly), fields, blob, ttl ms, how many invalidations this
+ * process had sent when it sent the write. Returns 1 when written, 0 when an invalidation since its
+ * epoch covers it or when an invalidation this process sent after the write has already run: in a
+ * cluster a command redirected during a failover (or resent after it timed out) can run after
+ * commands sent behind it, and a value set directly, stored "as of now", would then survive the
+ * invalidation that followed it.
  */
 export const WRITE_SCRIPT = script(`
-if tonumber(redis.call('GET', KEYS[4]) or '0') > tonumber(ARGV[5]) then return 0 end
+if tonumber(redis.call('GET', KEYS[5]) or '0') > tonumber(ARGV[5]) then return 0 end
 local stored = tonumber(ARGV[1])
-if ARGV[1] == '' then stored = tonumber(redis.call('GET', KEYS[3]) or '0') end
+if ARGV[1] == '' then stored = tonumber(redis.call('GET', KEYS[4]) or '0') end
 local fields = {'*'}
 for f in string.gmatch(ARGV[2], '[^\\n]+') do fields[#fields + 1] = f end
-local inv = redis.call('HMGET', KEYS[2], unpack(fields))
+local inv = redis.call('HMGET', KEYS[3], unpack(fields))
 for i = 1, #fields do
   local v = inv[i]
   if v and tonumber(v) > stored then return 0 end
 end
-redis.call('HSET', KEYS[1], 'e', stored, 'f', ARGV[2], 'b', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[1], string.format('%0${ENTRY_EPOCH_DIGITS}d', stored) .. '\\n' .. ARGV[3], 'PX', ARGV[4])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
 return 1
 `);
 

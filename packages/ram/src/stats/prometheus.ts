@@ -129,6 +129,12 @@ const FAMILIES: readonly Family[] = [
   shared('cacheset_ram_redis_hits_total', 'counter', 'Lookups answered by Redis.', (r) => r.hits),
   shared('cacheset_ram_redis_misses_total', 'counter', 'Lookups Redis had no valid entry for.', (r) => r.misses),
   shared('cacheset_ram_redis_writes_total', 'counter', 'Entries written to Redis.', (r) => r.writes),
+  shared(
+    'cacheset_ram_redis_checked_reads_total',
+    'counter',
+    'Reads that ran the full invalidation check in Redis (an invalidation since the entry was stored or last checked).',
+    (r) => r.checkedReads,
+  ),
   shared('cacheset_ram_redis_errors_total', 'counter', 'Failed Redis operations.', (r) => r.errors),
   shared('cacheset_ram_redis_outages_total', 'counter', 'Times the shared tier became unavailable.', (r) => r.outages),
   shared(
