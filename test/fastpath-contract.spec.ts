@@ -1,6 +1,6 @@
 /**
- * The contract of prepared RAM-cache hits (`preparedAnswers`, on by default), through real node:http
- * and Fastify servers and real RAM caches: the same requests sent to a site with prepared answers and to the
+ * The contract of prepared RAM-cache hits (`preparedAnswers`, on by default), through real node:http,
+ * Fastify and Express servers and real RAM caches: the same requests sent to a site with prepared answers and to the
  * same site without get the same status, headers (but Date) and body, and leave the same hit and
  * miss counts; before and after an invalidation (a Purge), a content edit and a policy edit, which
  * the prepared side must follow at once (never a stale copy). Prepared 304s are covered in
@@ -19,7 +19,9 @@ import {
   type PolicyData,
 } from '@cacheset/core';
 import { cachingHandler, createHttpCaching, type HttpCaching } from '@cacheset/http';
+import { cachesetExpress } from '@cacheset/http/express';
 import { cachesetFastify } from '@cacheset/http/fastify';
+import express from 'express';
 import Fastify from 'fastify';
 import { RamCacheManager } from '@cacheset/ram';
 import { Container } from 'inversify';
@@ -65,7 +67,7 @@ interface Site {
   close(): Promise<void>;
 }
 
-type Adapter = 'node:http' | 'Fastify';
+type Adapter = 'node:http' | 'Fastify' | 'Express';
 
 async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   const container = new Container();
@@ -81,8 +83,11 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     factory: (a: Article) => ({ getRelativePaths: () => [`/articles/${a.slug}`], getAbsolutePaths: () => [] }),
   });
   const ram = new RamCacheManager({ bus, container, logger: quiet, maxAge: 600 });
+  const rulesets = new RulesetRegistry();
+  // Express names the article's route by its view alone: the registry gives its ruleset.
+  rulesets.register(Article, 'site.article');
   const caching = createHttpCaching({
-    rulesets: new RulesetRegistry(),
+    rulesets,
     container,
     responseCache: ram,
     logger: quiet,
@@ -115,6 +120,33 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     const { port } = app.server.address() as AddressInfo;
     return { caching, ram, base: `http://127.0.0.1:${port}`, close: () => app.close() };
   }
+  if (adapter === 'Express') {
+    const app = express();
+    const cacheset = cachesetExpress(caching);
+    cacheset.install(app);
+    // The application's own middleware before the routes runs for every answer, a prepared hit included.
+    app.use((req, res, next) => {
+      res.set('x-app-middleware', 'ran');
+      // A ruleset named per request in res.locals, which the route's view alone does not name.
+      if (req.headers['x-ruleset'] !== undefined) res.locals.cacheRuleset = 'site.plain';
+      next();
+    });
+    const render = (req: express.Request, res: express.Response): void => {
+      res.set('Content-Type', 'text/html; charset=utf-8');
+      res.send(page(req.headers['accept-language']));
+    };
+    app.get('/articles/cats', cacheset.view(article), render);
+    app.get('/plain', cacheset.ruleset('site.plain'), render);
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    return {
+      caching,
+      ram,
+      base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
   const render = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(page(req.headers['accept-language']));
@@ -133,7 +165,7 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   };
 }
 
-describe.each<Adapter>(['node:http', 'Fastify'])('through %s', (adapter) => {
+describe.each<Adapter>(['node:http', 'Fastify', 'Express'])('through %s', (adapter) => {
   let on: Site;
   let off: Site;
   beforeAll(async () => {
@@ -173,6 +205,8 @@ describe.each<Adapter>(['node:http', 'Fastify'])('through %s', (adapter) => {
           { cookie: 'session=alice' },
           { 'if-none-match': '"|0"' },
           { range: 'bytes=0-3' },
+          // Express: an app middleware names site.plain in res.locals for these.
+          { 'x-ruleset': 'plain' },
         ])
           list.push({ path, method, headers });
     return list;
@@ -196,6 +230,8 @@ describe.each<Adapter>(['node:http', 'Fastify'])('through %s', (adapter) => {
         expect({ label, ...actual }).toEqual({ label, ...expected });
         if (adapter === 'Fastify')
           expect({ label, hook: actual.headers['x-app-on-send'] }).toEqual({ label, hook: 'ran' });
+        if (adapter === 'Express')
+          expect({ label, middleware: actual.headers['x-app-middleware'] }).toEqual({ label, middleware: 'ran' });
         if (expected.headers['x-ramcache'] !== undefined) fromRam += 1;
       }
     const counts = (s: Site) => {

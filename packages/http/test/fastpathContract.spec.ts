@@ -1,7 +1,7 @@
 /**
  * The contract of prepared answers (`preparedAnswers`, on by default): the same requests sent to a
  * site with them on and to the same site with them off get the same status, headers (but Date) and
- * body (headers in the same order), through real node:http and Fastify servers: anonymous, signed
+ * body (headers in the same order), through real node:http, Fastify and Express servers: anonymous, signed
  * in and with a failing user resolver, with and without Vary, GET and HEAD, If-None-Match and
  * If-Modified-Since, before and after every change a prepared 304 depends on (the clock's second,
  * the content, an invalidation, the policy, the registry, the container's adapters). The safety
@@ -21,7 +21,9 @@ import {
 } from '@cacheset/core';
 import { cachingHandler, createHttpCaching, IAnonymousAccess, registerHttpOperations } from '@cacheset/http';
 import type { HttpCaching } from '@cacheset/http';
+import { cachesetExpress } from '@cacheset/http/express';
 import { cachesetFastify } from '@cacheset/http/fastify';
+import express from 'express';
 import Fastify from 'fastify';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
@@ -78,7 +80,7 @@ interface Site {
   close(): Promise<void>;
 }
 
-type Adapter = 'node:http' | 'Fastify';
+type Adapter = 'node:http' | 'Fastify' | 'Express';
 
 async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   const container = new Container();
@@ -121,6 +123,32 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     const { port } = app.server.address() as AddressInfo;
     return { caching, container, rulesets, base: `http://127.0.0.1:${port}`, close: () => app.close() };
   }
+  if (adapter === 'Express') {
+    // Express names a route's view or its ruleset: /page by its view (the registry gives site.page),
+    // the others by their ruleset alone.
+    const app = express();
+    const cacheset = cachesetExpress(caching);
+    cacheset.install(app);
+    const page = (body: string) => (_req: unknown, res: import('express').Response) => {
+      res.set('Content-Type', 'text/html; charset=utf-8');
+      res.send(body);
+    };
+    app.get('/page', cacheset.view(pageView), page('<h1>page</h1>'));
+    app.get('/list', cacheset.ruleset('site.list'), page('<ul></ul>'));
+    app.get('/user', cacheset.ruleset('site.user'), page('<p>mine</p>'));
+    app.get('/dated', cacheset.ruleset('site.dated'), page('<p>dated</p>'));
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      caching,
+      container,
+      rulesets,
+      base: `http://127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
   const page = (body: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(body);
@@ -142,7 +170,7 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   };
 }
 
-describe.each<Adapter>(['node:http', 'Fastify'])('through %s', (adapter) => {
+describe.each<Adapter>(['node:http', 'Fastify', 'Express'])('through %s', (adapter) => {
   let on: Site;
   let off: Site;
   beforeAll(async () => {

@@ -6,9 +6,11 @@ import type { HttpCachingSession } from '../node/HttpCachingSession.js';
 import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
 import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
-import { sendIntercepted } from '../node/runCaching.js';
+import { learnPrepared, sendIntercepted } from '../node/runCaching.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
+import { armExpressRender, disarmExpressRender, rearmExpressRender } from './expressRenderHooks.js';
+import type { CacheLocals } from './localsHints.js';
 import { guardLayers, ownMiddleware } from './guardLayers.js';
 import { keepExpressValidatorsOut } from './keepExpressValidatorsOut.js';
 
@@ -54,20 +56,50 @@ export interface ExpressCaching {
 export function cachesetExpress(caching: HttpCaching): ExpressCaching {
   checkHttpCaching(caching, 'cachesetExpress');
 
-  const proceed = (session: HttpCachingSession, req: Request, res: Response, next: NextFunction): void => {
-    guardLayers(req, checkpoint);
-    if (session.intercepted || !session.hasHints) {
-      session.unit.run(() => next());
-      return;
-    }
+  const intercept = (
+    session: HttpCachingSession,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    route: RouteCaching | undefined,
+  ): void => {
     session.afterIntercept((outcome) => {
       if (outcome !== undefined) {
-        sendIntercepted(req, res, outcome);
+        const written = sendIntercepted(req, res, outcome);
+        const { prepared } = caching;
+        if (route !== undefined && prepared !== undefined && !localsHinted(res))
+          learnPrepared(prepared, session, req, res, route, outcome, written);
         return;
       }
       dropIgnoredRange(session, req);
       session.unit.run(() => next());
     }, next);
+  };
+
+  const proceed = (
+    session: HttpCachingSession,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    route: RouteCaching | undefined,
+  ): void => {
+    guardLayers(req, checkpoint);
+    if (session.intercepted || !session.hasHints) {
+      session.unit.run(() => next());
+      return;
+    }
+    const answered = route === undefined ? false : answerPrepared(caching, session, req, res, route);
+    if (answered === true) return;
+    if (answered === false) {
+      intercept(session, req, res, next, route);
+      return;
+    }
+    answered.then(
+      (sent) => {
+        if (!sent) intercept(session, req, res, next, route);
+      },
+      (error: unknown) => next(error),
+    );
   };
 
   const handler =
@@ -76,9 +108,15 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
       const running = sessionOf(res);
       if (running === undefined) {
         const late = new BagHints(caching, res, 'locals', 'res.locals', routePattern);
-        const session = openNodeSession(caching, req, res, { route, late: () => late, lateAdvice: EXPRESS_ADVICE });
+        const session = openNodeSession(caching, req, res, {
+          route,
+          late: () => late,
+          lateAdvice: EXPRESS_ADVICE,
+          deferRenderHooks: true,
+        });
+        armExpressRender(session, res);
         keepExpressValidatorsOut(req, res);
-        proceed(session, req, res, next);
+        proceed(session, req, res, next, route);
         return;
       }
       if (running.caching !== caching) {
@@ -90,7 +128,7 @@ export function cachesetExpress(caching: HttpCaching): ExpressCaching {
         return;
       }
       if (route !== undefined) running.setRoute(route);
-      proceed(running, req, res, next);
+      proceed(running, req, res, next, route);
     };
 
   const own = (route: RouteCaching | undefined): RequestHandler => ownMiddleware(handler(route));
@@ -127,6 +165,40 @@ function checkpoint(req: Request, res: Response, next: NextFunction, run: () => 
     return run();
   };
   return isPromiseLike<InterceptOutcome | undefined>(outcome) ? Promise.resolve(outcome).then(go) : go(outcome);
+}
+
+/**
+ * A route's prepared 304 or RAM-cache hit (see PreparedAnswers), tried where the route's own
+ * middleware runs: after every middleware before it (an access check among them has had its say)
+ * and before intercept. Not for a request whose hints were named per request (on the request, the
+ * response or `res.locals`): those run the whole policy. A promise only when the store answered late.
+ */
+function answerPrepared(
+  caching: HttpCaching,
+  session: HttpCachingSession,
+  req: Request,
+  res: Response,
+  route: RouteCaching,
+): boolean | Promise<boolean> {
+  const { prepared } = caching;
+  if (prepared === undefined || session.intercepted) return false;
+  if (localsHinted(res)) return false;
+  // The answer's headers go out as they are, not through modify; the session closes with the response.
+  disarmExpressRender(res);
+  const answered = prepared.answer(req, res, route);
+  if (answered === false) rearmExpressRender(res);
+  else if (answered !== true)
+    return answered.then((sent) => {
+      if (!sent) rearmExpressRender(res);
+      return sent;
+    });
+  return answered;
+}
+
+/** Whether a middleware named caching in `res.locals` (which the session reads after the route's own hints). */
+function localsHinted(res: Response): boolean {
+  const locals = res.locals as CacheLocals | undefined;
+  return locals?.cacheRuleset !== undefined || locals?.cachePublished !== undefined;
 }
 
 const EXPRESS_ADVICE: LateHintAdvice = {

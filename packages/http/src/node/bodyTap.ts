@@ -16,7 +16,7 @@ const hasBody = (status: number): boolean => status >= 200 && status !== 204 && 
  * stay alive with the response get pretenured by V8 and then keep whole requests alive through
  * scavenges (see cachingSession.ts).
  */
-class ResponseCopy implements BodyTap {
+export class ResponseCopy implements BodyTap {
   #chunks: Buffer[] | undefined;
   #size = 0;
   #limit = -1;
@@ -48,42 +48,66 @@ class ResponseCopy implements BodyTap {
   }
 }
 
+/** `res.write` with the copy kept: the chunk is copied after the original call returns. */
+export function tappedWrite(
+  res: ServerResponse,
+  copy: ResponseCopy,
+  write: ServerResponse['write'],
+  chunk: unknown,
+  rest: unknown[],
+): boolean {
+  const result = write.apply(res, [chunk, ...rest] as never);
+  copy.collect(chunk, rest[0]);
+  return result;
+}
+
+/**
+ * `res.end` with the copy kept, setting Content-Length for a single-chunk body when nobody did: Node
+ * does that for GET but not for HEAD, so this gives HEAD the same headers as GET (and keeps the
+ * connection alive).
+ */
+export function tappedEnd(
+  res: ServerResponse,
+  copy: ResponseCopy,
+  end: ServerResponse['end'],
+  chunk: unknown,
+  rest: unknown[],
+): ServerResponse {
+  if (
+    !res.headersSent &&
+    (typeof chunk === 'string' || chunk instanceof Uint8Array) &&
+    hasBody(res.statusCode) &&
+    !res.hasHeader('content-length') &&
+    !res.hasHeader('transfer-encoding')
+  )
+    // A string is measured, not encoded here: Node writes a string body without copying it into
+    // a Buffer first, and encoding 20 KB per response cost more than measuring it twice.
+    res.setHeader(
+      'Content-Length',
+      typeof chunk === 'string'
+        ? Buffer.byteLength(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8')
+        : chunk.byteLength,
+    );
+  const result = end.apply(res, [chunk, ...rest] as never);
+  copy.collect(chunk, rest[0]);
+  return result;
+}
+
 /**
  * Wraps `res.write` / `res.end` to keep a copy of the body once `start` was called. Chunks are
  * copied after the original call returns: by then the header hook has decided whether anybody wants
- * the body, even for the chunk whose write sent the headers.
- *
- * The wrapped `end` also sets Content-Length for a single-chunk body when nobody did: Node does that
- * for GET but not for HEAD, so this gives HEAD the same headers as GET (and keeps the connection alive).
+ * the body, even for the chunk whose write sent the headers. The wrapped `end` also sets
+ * Content-Length (see tappedEnd).
  */
 export function installBodyTap(res: ServerResponse): BodyTap {
   const copy = new ResponseCopy();
   const write = res.write;
   const end = res.end;
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]): boolean {
-    const result = write.apply(this, [chunk, ...rest] as never);
-    copy.collect(chunk, rest[0]);
-    return result;
+    return tappedWrite(this, copy, write, chunk, rest);
   } as typeof res.write;
   res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]): ServerResponse {
-    if (
-      !this.headersSent &&
-      (typeof chunk === 'string' || chunk instanceof Uint8Array) &&
-      hasBody(this.statusCode) &&
-      !this.hasHeader('content-length') &&
-      !this.hasHeader('transfer-encoding')
-    )
-      // A string is measured, not encoded here: Node writes a string body without copying it into
-      // a Buffer first, and encoding 20 KB per response cost more than measuring it twice.
-      this.setHeader(
-        'Content-Length',
-        typeof chunk === 'string'
-          ? Buffer.byteLength(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8')
-          : chunk.byteLength,
-      );
-    const result = end.apply(this, [chunk, ...rest] as never);
-    copy.collect(chunk, rest[0]);
-    return result;
+    return tappedEnd(this, copy, end, chunk, rest);
   } as typeof res.end;
   return copy;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheResponse, InterceptOutcome } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
-import { installBodyTap } from './bodyTap.js';
+import { installBodyTap, type BodyTap } from './bodyTap.js';
 import type { LateHints } from './bagHints.js';
 import { HttpCachingSession } from './HttpCachingSession.js';
 import { headerPairs } from './headerPairs.js';
@@ -83,24 +83,40 @@ export function prepareNodeRender(session: HttpCachingSession, res: ServerRespon
   holdResponseForWork(res, session.unit);
   installHeaderHook(
     res,
-    () => {
-      const late = session.interceptLateNow();
-      if (late !== undefined) {
-        answerInWriteHead(session, res, late);
-        return;
-      }
-      session.modify();
-      if (session.captureLimit > 0) tap.start(session.captureLimit);
-    },
+    () => renderHeaders(session, res, tap),
     () => session.answered,
   );
   // One listener: a node response emits 'close' after 'finish' when it was sent completely, and
   // 'close' alone when the connection went away first.
-  res.on('close', () => {
-    if (res.writableFinished)
-      session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
-    else session.abort('the client went away');
-  });
+  res.on('close', () => closeRendered(session, res, tap));
+}
+
+/**
+ * Marks a response as armed by hooks installed elsewhere (Express's, on its response prototype), so
+ * that prepareNodeRender leaves it alone; false when it was armed already.
+ */
+export function markArmed(res: ServerResponse): boolean {
+  if ((res as Armed)[ARMED] === true) return false;
+  (res as Armed)[ARMED] = true;
+  return true;
+}
+
+/** What runs right before a rendered response's headers go out: a late 304, or modify and the capture's start. */
+export function renderHeaders(session: HttpCachingSession, res: ServerResponse, tap: BodyTap): void {
+  const late = session.interceptLateNow();
+  if (late !== undefined) {
+    answerInWriteHead(session, res, late);
+    return;
+  }
+  session.modify();
+  if (session.captureLimit > 0) tap.start(session.captureLimit);
+}
+
+/** The response closed: finished (sent completely) or not (the client went away). */
+export function closeRendered(session: HttpCachingSession, res: ServerResponse, tap: BodyTap): void {
+  if (res.writableFinished)
+    session.finish({ status: res.statusCode, headers: () => headerPairs(res.getHeaders()), body: () => tap.body() });
+  else session.abort('the client went away');
 }
 
 /**

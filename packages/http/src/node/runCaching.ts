@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
+import type { HttpCachingSession } from './HttpCachingSession.js';
 import { NodeCacheResponse } from './nodeExchange.js';
 import { closeAnswered, dropIgnoredRange, openNodeSession, prepareNodeRender, sessionOf } from './nodeSession.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
@@ -50,6 +51,24 @@ export function sendIntercepted(
   const { body } = outcome;
   res.end(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   return written;
+}
+
+/**
+ * Teaches `prepared` the answer the engine just sent for a route given at start-up (`written`: its
+ * headers as written in one go, undefined when there were none): a 304, or a RAM-cache hit.
+ */
+export function learnPrepared(
+  prepared: NonNullable<HttpCaching['prepared']>,
+  session: HttpCachingSession,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: RouteCaching,
+  outcome: InterceptOutcome,
+  written: readonly string[] | undefined,
+): void {
+  if (written === undefined) return;
+  if (outcome.status === 304) prepared.learn(session, req, res, route, written);
+  else if (outcome.status !== 412) prepared.learnRamHit(session, req, res, route);
 }
 
 /**
@@ -117,10 +136,7 @@ function runRouted(
   const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
     if (outcome !== undefined) {
       const written = sendIntercepted(req, res, outcome);
-      if (prepared !== undefined && written !== undefined) {
-        if (outcome.status === 304) prepared.learn(session, req, res, route as RouteCaching, written);
-        else if (outcome.status !== 412) prepared.learnRamHit(session, req, res, route as RouteCaching);
-      }
+      if (prepared !== undefined) learnPrepared(prepared, session, req, res, route as RouteCaching, outcome, written);
       closeAnswered(session, res);
       return undefined;
     }
