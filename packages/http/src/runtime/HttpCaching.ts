@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   AdapterLookup,
@@ -115,7 +115,7 @@ const read: OptionReader = new OptionReader(
 );
 
 function digest(value: string): string {
-  return createHash('sha256').update(value).digest('base64url').slice(0, 22);
+  return hash('sha256', value, 'base64url').slice(0, 22);
 }
 
 function defaultUser(cookies: readonly string[]): UserResolver {
