@@ -1,6 +1,6 @@
 /**
  * The contract of prepared RAM-cache hits (`preparedAnswers`, on by default), through real node:http,
- * Fastify and Express servers and real RAM caches: the same requests sent to a site with prepared answers and to the
+ * Fastify, Express and Koa servers and real RAM caches: the same requests sent to a site with prepared answers and to the
  * same site without get the same status, headers (but Date) and body, and leave the same hit and
  * miss counts; before and after an invalidation (a Purge), a content edit and a policy edit, which
  * the prepared side must follow at once (never a stale copy). Prepared 304s are covered in
@@ -21,8 +21,11 @@ import {
 import { cachingHandler, createHttpCaching, type HttpCaching } from '@cacheset/http';
 import { cachesetExpress } from '@cacheset/http/express';
 import { cachesetFastify } from '@cacheset/http/fastify';
+import { cachesetKoa } from '@cacheset/http/koa';
 import express from 'express';
 import Fastify from 'fastify';
+import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
 import { RamCacheManager } from '@cacheset/ram';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
@@ -67,7 +70,7 @@ interface Site {
   close(): Promise<void>;
 }
 
-type Adapter = 'node:http' | 'Fastify' | 'Express';
+type Adapter = 'node:http' | 'Fastify' | 'Express' | 'Koa';
 
 async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   const container = new Container();
@@ -120,6 +123,36 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     const { port } = app.server.address() as AddressInfo;
     return { caching, ram, base: `http://127.0.0.1:${port}`, close: () => app.close() };
   }
+  if (adapter === 'Koa') {
+    const app = new Koa();
+    app.silent = true;
+    const cacheset = cachesetKoa(caching);
+    app.use(cacheset.middleware());
+    // The application's own middleware before the routes runs for every answer, a prepared hit included.
+    app.use(async (ctx, next) => {
+      ctx.set('x-app-middleware', 'ran');
+      // A ruleset named per request in ctx.state, which the route's view alone does not name.
+      if (ctx.get('x-ruleset') !== '') ctx.state.cacheRuleset = 'site.plain';
+      await next();
+    });
+    const render: Middleware = (ctx) => {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = page(ctx.headers['accept-language']);
+    };
+    const routes = new Map<string, Middleware>([
+      ['/articles/cats', compose([cacheset.view(article), render])],
+      ['/plain', compose([cacheset.ruleset('site.plain'), render])],
+    ]);
+    app.use((ctx, next) => routes.get(ctx.path)?.(ctx, next) ?? next());
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      caching,
+      ram,
+      base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
   if (adapter === 'Express') {
     const app = express();
     const cacheset = cachesetExpress(caching);
@@ -165,7 +198,7 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   };
 }
 
-describe.each<Adapter>(['node:http', 'Fastify', 'Express'])('through %s', (adapter) => {
+describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s', (adapter) => {
   let on: Site;
   let off: Site;
   beforeAll(async () => {
@@ -205,7 +238,7 @@ describe.each<Adapter>(['node:http', 'Fastify', 'Express'])('through %s', (adapt
           { cookie: 'session=alice' },
           { 'if-none-match': '"|0"' },
           { range: 'bytes=0-3' },
-          // Express: an app middleware names site.plain in res.locals for these.
+          // Express and Koa: an app middleware names site.plain in res.locals / ctx.state for these.
           { 'x-ruleset': 'plain' },
         ])
           list.push({ path, method, headers });
@@ -230,7 +263,7 @@ describe.each<Adapter>(['node:http', 'Fastify', 'Express'])('through %s', (adapt
         expect({ label, ...actual }).toEqual({ label, ...expected });
         if (adapter === 'Fastify')
           expect({ label, hook: actual.headers['x-app-on-send'] }).toEqual({ label, hook: 'ran' });
-        if (adapter === 'Express')
+        if (adapter === 'Express' || adapter === 'Koa')
           expect({ label, middleware: actual.headers['x-app-middleware'] }).toEqual({ label, middleware: 'ran' });
         if (expected.headers['x-ramcache'] !== undefined) fromRam += 1;
       }

@@ -1,7 +1,7 @@
 /**
  * The contract of prepared answers (`preparedAnswers`, on by default): the same requests sent to a
  * site with them on and to the same site with them off get the same status, headers (but Date) and
- * body (headers in the same order), through real node:http, Fastify and Express servers: anonymous, signed
+ * body (headers in the same order), through real node:http, Fastify, Express and Koa servers: anonymous, signed
  * in and with a failing user resolver, with and without Vary, GET and HEAD, If-None-Match and
  * If-Modified-Since, before and after every change a prepared 304 depends on (the clock's second,
  * the content, an invalidation, the policy, the registry, the container's adapters). The safety
@@ -23,8 +23,12 @@ import { cachingHandler, createHttpCaching, IAnonymousAccess, registerHttpOperat
 import type { HttpCaching } from '@cacheset/http';
 import { cachesetExpress } from '@cacheset/http/express';
 import { cachesetFastify } from '@cacheset/http/fastify';
+import { cachesetKoa } from '@cacheset/http/koa';
 import express from 'express';
 import Fastify from 'fastify';
+import Koa, { type Middleware } from 'koa';
+import { createServer } from 'node:http';
+import { KoaRoutes } from './contract/servers/koaRoutes.js';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +84,7 @@ interface Site {
   close(): Promise<void>;
 }
 
-type Adapter = 'node:http' | 'Fastify' | 'Express';
+type Adapter = 'node:http' | 'Fastify' | 'Express' | 'Koa';
 
 async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   const container = new Container();
@@ -122,6 +126,37 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     return { caching, container, rulesets, base: `http://127.0.0.1:${port}`, close: () => app.close() };
+  }
+  if (adapter === 'Koa') {
+    // Koa composes a route's view or ruleset before its handler, as @koa/router routes do.
+    const app = new Koa();
+    app.silent = true;
+    const cacheset = cachesetKoa(caching);
+    app.use(cacheset.middleware());
+    const page =
+      (body: string): Middleware =>
+      (ctx) => {
+        ctx.type = 'html';
+        ctx.body = body;
+      };
+    app.use(
+      new KoaRoutes()
+        .get('/page', cacheset.view(pageView), page('<h1>page</h1>'))
+        .get('/list', cacheset.ruleset('site.list'), page('<ul></ul>'))
+        .get('/user', cacheset.ruleset('site.user'), page('<p>mine</p>'))
+        .get('/dated', cacheset.ruleset('site.dated'), page('<p>dated</p>'))
+        .middleware(),
+    );
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      caching,
+      container,
+      rulesets,
+      base: `http://127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
   }
   if (adapter === 'Express') {
     // Express names a route's view or its ruleset: /page by its view (the registry gives site.page),
@@ -170,7 +205,7 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   };
 }
 
-describe.each<Adapter>(['node:http', 'Fastify', 'Express'])('through %s', (adapter) => {
+describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s', (adapter) => {
   let on: Site;
   let off: Site;
   beforeAll(async () => {

@@ -137,6 +137,17 @@ export class CachingSession implements ExchangeHints {
     return this.#noteAnswer(outcome);
   }
 
+  /**
+   * The request was answered without intercept, by an adapter's prepared answer (which replays what
+   * intercept gave before on the same facts): it counts as intercepted, answered and modified, so
+   * neither a late intercept nor modify touches the answer, and the handler does not run.
+   */
+  answeredElsewhere(): void {
+    this.#intercepted = true;
+    this.#answered = true;
+    this.#modified = true;
+  }
+
   /** Calls `then` with intercept's answer: at once when it is synchronous, else when it arrives. */
   afterIntercept(then: (outcome: InterceptOutcome | undefined) => void, onError: (error: unknown) => void): void {
     let outcome: MaybePromise<InterceptOutcome | undefined>;

@@ -6,9 +6,12 @@ import type { HttpCachingSession } from '../node/HttpCachingSession.js';
 import type { LateHintAdvice } from '../node/lateHintReport.js';
 import { dropIgnoredRange, openNodeSession, sessionOf } from '../node/nodeSession.js';
 import { routeMiddlewares, type RouteCaching } from '../node/routeHints.js';
+import { learnPrepared } from '../node/runCaching.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
 import { KoaCacheResponse } from './KoaCacheResponse.js';
+import { KOA_HIT_WRITER } from './koaHitWriter.js';
+import type { CacheState } from './stateHints.js';
 
 /** cacheset for one Koa application; see `cachesetKoa`. */
 export interface KoaCaching {
@@ -43,8 +46,16 @@ function answer(ctx: ParameterizedContext, outcome: InterceptOutcome): void {
 }
 
 /** Runs intercept when a ruleset or view is known; answers through ctx and says so. */
-async function answered(session: HttpCachingSession, ctx: ParameterizedContext): Promise<boolean> {
+async function answered(
+  caching: HttpCaching,
+  session: HttpCachingSession,
+  ctx: ParameterizedContext,
+  route: RouteCaching | undefined,
+): Promise<boolean> {
   if (session.intercepted || !session.hasHints) return false;
+  if (route !== undefined && (await answeredPrepared(caching, session, ctx, route))) return true;
+  // What earlier middleware set (a request id...) is theirs, not part of the answer a 304 replays.
+  const before = route !== undefined && caching.prepared !== undefined ? headerSnapshot(ctx) : undefined;
   const pending = session.intercept();
   const outcome = isPromiseLike<InterceptOutcome | undefined>(pending) ? await pending : pending;
   if (outcome === undefined) {
@@ -52,13 +63,62 @@ async function answered(session: HttpCachingSession, ctx: ParameterizedContext):
     return false;
   }
   answer(ctx, outcome);
+  const { prepared } = caching;
+  if (route !== undefined && prepared !== undefined && before !== undefined && !stateHinted(ctx))
+    learnPrepared(prepared, session, ctx.req, ctx.res, route, outcome, answerHeaders(ctx, before));
   return true;
 }
 
 /**
- * After the chain returned, before Koa writes the response: the last checkpoint (a hint set after
- * cacheset's middleware passed gets its 304 now, the page rendered in vain), then modify.
+ * A route's prepared 304 or RAM-cache hit (see PreparedAnswers), tried where the route's own
+ * middleware runs, before intercept. Not for a request whose hints were named per request (in
+ * `ctx.state`, or with `setCacheRuleset` / `setPublished`): those run the whole policy.
  */
+async function answeredPrepared(
+  caching: HttpCaching,
+  session: HttpCachingSession,
+  ctx: ParameterizedContext,
+  route: RouteCaching,
+): Promise<boolean> {
+  const { prepared } = caching;
+  if (prepared === undefined || stateHinted(ctx)) return false;
+  const pending = prepared.answerWith(ctx.req, ctx.res, route, ctx, KOA_HIT_WRITER);
+  const sent = pending === true || pending === false ? pending : await pending;
+  if (sent) session.answeredElsewhere();
+  return sent;
+}
+
+/** Whether a middleware named caching in `ctx.state` (which the session reads after the route's own hints). */
+function stateHinted(ctx: ParameterizedContext): boolean {
+  const state = ctx.state as CacheState | undefined;
+  return state?.cacheRuleset !== undefined || state?.cachePublished !== undefined;
+}
+
+/** The headers on the response now, name by name (their values as set). */
+function headerSnapshot(ctx: ParameterizedContext): Map<string, unknown> {
+  const headers = ctx.res.getHeaders();
+  return new Map(ctx.res.getHeaderNames().map((name) => [name, headers[name]] as const));
+}
+
+/**
+ * The headers intercept set, as a flat list in the order they were set: those on the response now
+ * that were not there, with the same value, before it ran.
+ */
+function answerHeaders(ctx: ParameterizedContext, before: Map<string, unknown>): readonly string[] {
+  const flat: string[] = [];
+  // Names as they were set (Node writes them so), not lower-cased. (@types/node types
+  // getRawHeaderNames on the client request only; every OutgoingMessage has it.)
+  const raw = ctx.res as typeof ctx.res & { getRawHeaderNames(): string[] };
+  for (const name of raw.getRawHeaderNames()) {
+    const value = ctx.res.getHeader(name);
+    const key = name.toLowerCase();
+    if (value === undefined || (before.has(key) && before.get(key) === value)) continue;
+    if (Array.isArray(value)) for (const line of value) flat.push(name, line);
+    else flat.push(name, String(value));
+  }
+  return flat;
+}
+
 function beforeKoaResponds(session: HttpCachingSession, ctx: ParameterizedContext): MaybePromise<void> {
   const respond = (outcome: InterceptOutcome | undefined): void => {
     if (ctx.res.headersSent) return;
@@ -115,7 +175,7 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
           return;
         }
         if (route !== undefined) running.setRoute(route);
-        if (await answered(running, ctx)) return;
+        if (await answered(caching, running, ctx, route)) return;
         await running.unit.run(next);
         return;
       }
@@ -127,7 +187,7 @@ export function cachesetKoa(caching: HttpCaching): KoaCaching {
         hintTargets: [ctx],
         response: new KoaCacheResponse(ctx),
       });
-      if (await answered(session, ctx)) return;
+      if (await answered(caching, session, ctx, route)) return;
       try {
         await session.unit.run(next);
       } catch (error) {
