@@ -1,6 +1,6 @@
 import type { InterceptOutcome } from '@cacheset/core';
 import type { FastifyReply } from 'fastify';
-import type { PreparedHitWriter } from '../node/preparedHitWriter.js';
+import { eachPreparedHeader, type PreparedHitWriter } from '../node/preparedHitWriter.js';
 import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 
 const bodyless = (status: number): boolean => status === 304 || status === 204 || status < 200;
@@ -28,20 +28,8 @@ export const FASTIFY_HIT_WRITER: PreparedHitWriter<FastifyReply> = {
     else reply.send(body);
   },
   sendNotModified(reply, headers) {
-    // reply.header replaces a header set before (Set-Cookie aside): the lines of one name, which the
-    // flat list keeps together, go as one list.
-    for (let i = 0; i < headers.length;) {
-      const name = headers[i] as string;
-      let end = i + 2;
-      while (headers[end] === name) end += 2;
-      if (end === i + 2) reply.header(name, headers[i + 1] as string);
-      else
-        reply.header(
-          name,
-          headers.filter((_, at) => at > i && at < end && at % 2 === 1),
-        );
-      i = end;
-    }
+    // reply.header replaces a header set before (Set-Cookie aside).
+    eachPreparedHeader(headers, (name, value) => reply.header(name, value));
     reply.code(304).send();
   },
 };

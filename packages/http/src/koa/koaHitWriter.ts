@@ -1,5 +1,5 @@
 import type { ParameterizedContext } from 'koa';
-import type { PreparedHitWriter } from '../node/preparedHitWriter.js';
+import { eachPreparedHeader, type PreparedHitWriter } from '../node/preparedHitWriter.js';
 import { KoaCacheResponse } from './KoaCacheResponse.js';
 
 /**
@@ -14,17 +14,7 @@ export const KOA_HIT_WRITER: PreparedHitWriter<ParameterizedContext> = {
     if (!head && !noBody) ctx.body = body;
   },
   sendNotModified(ctx, headers) {
-    // One setHeader per name: the lines of one name, which the flat list keeps together, go as one list.
-    for (let i = 0; i < headers.length;) {
-      const name = headers[i] as string;
-      let end = i + 2;
-      while (headers[end] === name) end += 2;
-      ctx.res.setHeader(
-        name,
-        end === i + 2 ? (headers[i + 1] as string) : headers.filter((_, at) => at > i && at < end && at % 2 === 1),
-      );
-      i = end;
-    }
+    eachPreparedHeader(headers, (name, value) => ctx.res.setHeader(name, value));
     ctx.status = 304;
   },
 };

@@ -33,3 +33,23 @@ export const NODE_HIT_WRITER: PreparedHitWriter<ServerResponse> = {
     res.end();
   },
 };
+
+/**
+ * Each header of a flat list (`[name, value, ...]`) once, for writers whose setter replaces a header
+ * set before: the lines of one name, which the flat list keeps together, come as one list.
+ */
+export function eachPreparedHeader(
+  headers: readonly string[],
+  set: (name: string, value: string | string[]) => void,
+): void {
+  for (let i = 0; i < headers.length;) {
+    const name = headers[i] as string;
+    let end = i + 2;
+    while (headers[end] === name) end += 2;
+    set(
+      name,
+      end === i + 2 ? (headers[i + 1] as string) : headers.filter((_, at) => at > i && at < end && at % 2 === 1),
+    );
+    i = end;
+  }
+}
