@@ -6,7 +6,7 @@
  * the prepared side must follow at once (never a stale copy). Prepared 304s are covered in
  * packages/http/test/fastpathContract.spec.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   bindAdapter,
@@ -31,6 +31,7 @@ import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawResponse } from './support/httpRequest.js';
+import { listenOnLoopback } from './support/listenOnLoopback.js';
 
 class Article {
   constructor(
@@ -144,14 +145,8 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
       ['/plain', compose([cacheset.ruleset('site.plain'), render])],
     ]);
     app.use((ctx, next) => routes.get(ctx.path)?.(ctx, next) ?? next());
-    const server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      caching,
-      ram,
-      base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    const { url, close } = await listenOnLoopback(createServer(app.callback()));
+    return { caching, ram, base: url, close };
   }
   if (adapter === 'Express') {
     const app = express();
@@ -170,15 +165,8 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     };
     app.get('/articles/cats', cacheset.view(article), render);
     app.get('/plain', cacheset.ruleset('site.plain'), render);
-    const server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    return {
-      caching,
-      ram,
-      base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    const { url, close } = await listenOnLoopback(createServer(app));
+    return { caching, ram, base: url, close };
   }
   const render = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -186,16 +174,12 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
   };
   const articleRoute = cachingHandler(caching, render, { ruleset: 'site.article', published: article });
   const plainRoute = cachingHandler(caching, render, { ruleset: 'site.plain' });
-  const server: Server = createServer((req, res) =>
-    (req.url ?? '').startsWith('/articles/') ? articleRoute(req, res) : plainRoute(req, res),
+  const { url, close } = await listenOnLoopback(
+    createServer((req, res) =>
+      (req.url ?? '').startsWith('/articles/') ? articleRoute(req, res) : plainRoute(req, res),
+    ),
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    caching,
-    ram,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { caching, ram, base: url, close };
 }
 
 describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s', (adapter) => {

@@ -25,6 +25,9 @@ import { Container } from 'inversify';
 import Koa, { type Middleware, type ParameterizedContext } from 'koa';
 import compose from 'koa-compose';
 import { DateTime } from 'luxon';
+import { listenOnLoopback, type RunningServer } from './listenOnLoopback.js';
+
+export type { RunningServer };
 
 /** A database row. */
 export class Article {
@@ -122,23 +125,6 @@ const loadRow = async (url: string): Promise<Article> => {
 const BODY = '<article>the article</article>';
 const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0] ?? '/';
 
-export interface RunningServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-async function listen(server: ReturnType<typeof createServer>): Promise<RunningServer> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** node:http: the route argument of cachingHandler / cachingMiddleware, or setPublished in the handler. */
 export async function startNodeViews(f: ViewsFixture): Promise<RunningServer> {
   const page = (req: IncomingMessage, res: ServerResponse): void => {
@@ -171,7 +157,7 @@ export async function startNodeViews(f: ViewsFixture): Promise<RunningServer> {
       }),
     ],
   ]);
-  return listen(
+  return listenOnLoopback(
     createServer((req, res) => {
       const prefix = pathOf(req.url).split('/').slice(0, 3).join('/');
       const route = routes.get(prefix);
@@ -230,7 +216,7 @@ export async function startExpressViews(f: ViewsFixture): Promise<RunningServer>
     setPublished(req, new ArticleView(new SlowArticle('slow', UPDATED)));
     page(req, res);
   });
-  return listen(createServer(app));
+  return listenOnLoopback(createServer(app));
 }
 
 /** Fastify 5: route config, route-level hooks, a global hook added after the plugin, or the handler. */
@@ -335,5 +321,5 @@ export async function startKoaViews(f: ViewsFixture): Promise<RunningServer> {
     const route = routes.get(ctx.path.split('/').slice(0, 3).join('/'));
     return route === undefined ? next() : route(ctx, next);
   });
-  return listen(createServer(app.callback()));
+  return listenOnLoopback(createServer(app.callback()));
 }

@@ -29,6 +29,7 @@ import Fastify from 'fastify';
 import Koa, { type Middleware } from 'koa';
 import { createServer } from 'node:http';
 import { KoaRoutes } from './contract/servers/koaRoutes.js';
+import { listenOnFreePort } from './contract/servers/listen.js';
 import { Container } from 'inversify';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,16 +148,8 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
         .get('/dated', cacheset.ruleset('site.dated'), page('<p>dated</p>'))
         .middleware(),
     );
-    const server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-      caching,
-      container,
-      rulesets,
-      base: `http://127.0.0.1:${port}`,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    const { url, close } = await listenOnFreePort(createServer(app.callback()));
+    return { caching, container, rulesets, base: url, close };
   }
   if (adapter === 'Express') {
     // Express names a route's view or its ruleset: /page by its view (the registry gives site.page),
@@ -172,17 +165,8 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
     app.get('/list', cacheset.ruleset('site.list'), page('<ul></ul>'));
     app.get('/user', cacheset.ruleset('site.user'), page('<p>mine</p>'));
     app.get('/dated', cacheset.ruleset('site.dated'), page('<p>dated</p>'));
-    const server = await new Promise<import('node:http').Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    const { port } = server.address() as AddressInfo;
-    return {
-      caching,
-      container,
-      rulesets,
-      base: `http://127.0.0.1:${port}`,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+    const { url, close } = await listenOnFreePort(createServer(app));
+    return { caching, container, rulesets, base: url, close };
   }
   const page = (body: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
