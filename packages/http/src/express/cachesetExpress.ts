@@ -185,14 +185,13 @@ function answerPrepared(
   if (localsHinted(res)) return false;
   // The answer's headers go out as they are, not through modify; the session closes with the response.
   disarmExpressRender(res);
+  const settle = (sent: boolean): boolean => {
+    if (sent) session.answeredElsewhere();
+    else rearmExpressRender(res);
+    return sent;
+  };
   const answered = prepared.answer(req, res, route);
-  if (answered === false) rearmExpressRender(res);
-  else if (answered !== true)
-    return answered.then((sent) => {
-      if (!sent) rearmExpressRender(res);
-      return sent;
-    });
-  return answered;
+  return answered === true || answered === false ? settle(answered) : answered.then(settle);
 }
 
 /** Whether a middleware named caching in `res.locals` (which the session reads after the route's own hints). */
