@@ -119,6 +119,10 @@ function answerHeaders(ctx: ParameterizedContext, before: Map<string, unknown>):
   return flat;
 }
 
+/**
+ * After the chain returned, before Koa writes the response: the last checkpoint (a hint set after
+ * cacheset's middleware passed gets its 304 now, the page rendered in vain), then modify.
+ */
 function beforeKoaResponds(session: HttpCachingSession, ctx: ParameterizedContext): MaybePromise<void> {
   const respond = (outcome: InterceptOutcome | undefined): void => {
     if (ctx.res.headersSent) return;
