@@ -1,5 +1,6 @@
 import type { CacheResponse } from '@cacheset/core';
 import type { FastifyReply } from 'fastify';
+import { flatHeaders } from '../node/headerPairs.js';
 import { headerText } from '../node/nodeExchange.js';
 
 /**
@@ -21,14 +22,7 @@ export class FastifyCacheResponse implements CacheResponse {
    * value one line each): cacheset's answer, without what the application's hooks put on the reply.
    */
   writtenHeaders(): string[] {
-    const flat: string[] = [];
-    for (const name of this.#names ?? []) {
-      const value = this.reply.getHeader(name);
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const line of value) flat.push(name, String(line));
-      else flat.push(name, String(value));
-    }
-    return flat;
+    return flatHeaders(this.#names ?? [], (name) => this.reply.getHeader(name));
   }
 
   get status(): number {

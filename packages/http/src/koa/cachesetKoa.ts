@@ -54,8 +54,6 @@ async function answered(
 ): Promise<boolean> {
   if (session.intercepted || !session.hasHints) return false;
   if (route !== undefined && (await answeredPrepared(caching, session, ctx, route))) return true;
-  // What earlier middleware set (a request id...) is theirs, not part of the answer a 304 replays.
-  const before = route !== undefined && caching.prepared !== undefined ? headerSnapshot(ctx) : undefined;
   const pending = session.intercept();
   const outcome = isPromiseLike<InterceptOutcome | undefined>(pending) ? await pending : pending;
   if (outcome === undefined) {
@@ -64,8 +62,10 @@ async function answered(
   }
   answer(ctx, outcome);
   const { prepared } = caching;
-  if (route !== undefined && prepared !== undefined && before !== undefined && !stateHinted(ctx))
-    learnPrepared(prepared, session, ctx.req, ctx.res, route, outcome, answerHeaders(ctx, before));
+  const { response } = session.exchange;
+  // Only what intercept set is the answer a 304 replays; what earlier middleware set (a request id...) is theirs.
+  if (route !== undefined && prepared !== undefined && response instanceof KoaCacheResponse && !stateHinted(ctx))
+    learnPrepared(prepared, session, ctx.req, ctx.res, route, outcome, response.writtenHeaders());
   return true;
 }
 
@@ -92,31 +92,6 @@ async function answeredPrepared(
 function stateHinted(ctx: ParameterizedContext): boolean {
   const state = ctx.state as CacheState | undefined;
   return state?.cacheRuleset !== undefined || state?.cachePublished !== undefined;
-}
-
-/** The headers on the response now, name by name (their values as set). */
-function headerSnapshot(ctx: ParameterizedContext): Map<string, unknown> {
-  const headers = ctx.res.getHeaders();
-  return new Map(ctx.res.getHeaderNames().map((name) => [name, headers[name]] as const));
-}
-
-/**
- * The headers intercept set, as a flat list in the order they were set: those on the response now
- * that were not there, with the same value, before it ran.
- */
-function answerHeaders(ctx: ParameterizedContext, before: Map<string, unknown>): readonly string[] {
-  const flat: string[] = [];
-  // Names as they were set (Node writes them so), not lower-cased. (@types/node types
-  // getRawHeaderNames on the client request only; every OutgoingMessage has it.)
-  const raw = ctx.res as typeof ctx.res & { getRawHeaderNames(): string[] };
-  for (const name of raw.getRawHeaderNames()) {
-    const value = ctx.res.getHeader(name);
-    const key = name.toLowerCase();
-    if (value === undefined || (before.has(key) && before.get(key) === value)) continue;
-    if (Array.isArray(value)) for (const line of value) flat.push(name, line);
-    else flat.push(name, String(value));
-  }
-  return flat;
 }
 
 /**

@@ -10,3 +10,21 @@ export function headerPairs(
   }
   return pairs;
 }
+
+/**
+ * The headers named in `names` as a flat list (`[name, value, ...]`, a list value one line each), in
+ * that order, as `valueOf` gives them now; names no longer set are left out.
+ */
+export function flatHeaders(
+  names: readonly string[],
+  valueOf: (name: string) => string | number | readonly string[] | undefined,
+): string[] {
+  const flat: string[] = [];
+  for (const name of names) {
+    const value = valueOf(name);
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const line of value as readonly string[]) flat.push(name, String(line));
+    else flat.push(name, String(value));
+  }
+  return flat;
+}
