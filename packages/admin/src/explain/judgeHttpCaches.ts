@@ -47,6 +47,8 @@ export function judgeHttpCache(
       stores: false,
       reason: whyNot(shared, request.method, response.status, request.headers, response.headers),
     };
-  const ttlSeconds = Math.max(0, Math.floor(policy.timeToLive() / 1000));
+  // timeToLive counts the time since the policy was made (microseconds here), so a max-age of 3600 gives
+  // 3599.99… whenever the clock's millisecond turned in between: the nearest second is what is meant.
+  const ttlSeconds = Math.max(0, Math.round(policy.timeToLive() / 1000));
   return { layer, stores: true, ttlSeconds, ...(ttlSeconds === 0 ? { detail: { revalidates: true } } : {}) };
 }
