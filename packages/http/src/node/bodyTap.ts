@@ -65,6 +65,10 @@ export function tappedWrite(
  * `res.end` with the copy kept, setting Content-Length for a single-chunk body when nobody did: Node
  * does that for GET but not for HEAD, so this gives HEAD the same headers as GET (and keeps the
  * connection alive).
+ *
+ * The header block is then written here, through `writeHead` as Node's own implicit header does
+ * (so every hook on it runs the same way): a `end(string)` whose headers are not written yet has
+ * Node measure the string again, and measuring 20 KB costs about 5 µs a response.
  */
 export function tappedEnd(
   res: ServerResponse,
@@ -79,15 +83,17 @@ export function tappedEnd(
     hasBody(res.statusCode) &&
     !res.hasHeader('content-length') &&
     !res.hasHeader('transfer-encoding')
-  )
+  ) {
     // A string is measured, not encoded here: Node writes a string body without copying it into
-    // a Buffer first, and encoding 20 KB per response cost more than measuring it twice.
+    // a Buffer first, and encoding 20 KB per response cost more than measuring it.
     res.setHeader(
       'Content-Length',
       typeof chunk === 'string'
         ? Buffer.byteLength(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8')
         : chunk.byteLength,
     );
+    res.writeHead(res.statusCode);
+  }
   const result = end.apply(res, [chunk, ...rest] as never);
   copy.collect(chunk, rest[0]);
   return result;
