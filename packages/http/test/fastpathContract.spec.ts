@@ -59,7 +59,7 @@ const policy = (smaxage: number): PolicyData => ({
           lastModified: true,
           vary: ['Accept-Language'],
         },
-        'site.user': { smaxage, etags: ['userid', 'lastModified'] },
+        'site.user': { smaxage, etags: ['userid', 'roles', 'lastModified'] },
       },
     },
     weakCaching: {
@@ -106,7 +106,8 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
       const id = req.headers['x-user'];
       // A session store that fails: the engine reports it and the request goes on uncached.
       if (id === 'boom') throw new Error('the session store is down');
-      return typeof id === 'string' ? { id, roles: ['Member'] } : undefined;
+      const roles = req.headers['x-roles'];
+      return typeof id === 'string' ? { id, roles: typeof roles === 'string' ? roles.split(',') : ['Member'] } : undefined;
     },
     logger: { warn: () => undefined, error: () => undefined },
     now: () => content.clock,
@@ -220,10 +221,12 @@ describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s',
   }
 
   /** The validators the site has now for each path (from a plain GET of the site without prepared answers). */
-  async function validators(): Promise<Map<string, { etag?: string; lastModified?: string }>> {
+  async function validators(
+    who: Record<string, string> = {},
+  ): Promise<Map<string, { etag?: string; lastModified?: string }>> {
     const found = new Map<string, { etag?: string; lastModified?: string }>();
     for (const path of PATHS) {
-      const { headers } = await rawRequest(`${off.base}${path}`);
+      const { headers } = await rawRequest(`${off.base}${path}`, { headers: who });
       found.set(path, {
         ...(headers.etag === undefined ? {} : { etag: headers.etag }),
         ...(headers['last-modified'] === undefined ? {} : { lastModified: headers['last-modified'] }),
@@ -262,8 +265,12 @@ describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s',
    * the second is answered from it) and expects the same answers. Gives how many were 304s.
    */
   async function expectSameAnswers(held: Map<string, { etag?: string; lastModified?: string }>): Promise<number> {
+    return expectSame(probes(held));
+  }
+
+  async function expectSame(list: readonly Probe[]): Promise<number> {
     let notModified = 0;
-    for (const probe of probes(held)) {
+    for (const probe of list) {
       const options = { method: probe.method, headers: probe.headers };
       const expected = seen(await rawRequest(`${off.base}${probe.path}`, options));
       const first = seen(await rawRequest(`${on.base}${probe.path}`, options));
@@ -339,6 +346,47 @@ describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s',
       await expectSameAnswers(held);
       content.page.updatedAt = updatedAt;
       await expectSameAnswers(held);
+    });
+
+    it("answers a signed-in user's revalidations from a 304 prepared for that user and roles only", async () => {
+      const people = [{ 'x-user': 'alice' }, { 'x-user': 'bob' }, { 'x-user': 'alice', 'x-roles': 'Manager,Member' }];
+      const held = await Promise.all(people.map((who) => validators(who)));
+      const signedIn = (): Probe[] => {
+        const list: Probe[] = [];
+        for (const path of PATHS)
+          for (const [i, who] of people.entries())
+            for (const [j, theirs] of held.entries()) {
+              const { etag, lastModified } = theirs.get(path) ?? {};
+              // Each one's own validators, and the others' (someone else's ETag must never match).
+              if (i !== j && etag === undefined) continue;
+              for (const method of ['GET', 'HEAD']) {
+                if (etag !== undefined) list.push({ path, method, headers: { ...who, 'if-none-match': etag } });
+                if (lastModified !== undefined && i === j)
+                  list.push({ path, method, headers: { ...who, 'if-modified-since': lastModified } });
+              }
+            }
+        return list;
+      };
+      const before = on.caching.prepared?.answered ?? 0;
+      expect(await expectSame(signedIn())).toBeGreaterThan(10);
+      expect((on.caching.prepared?.answered ?? 0) - before).toBeGreaterThan(10);
+      // The user's ETag names them: bob, or alice with other roles, revalidating alice's copy gets the page.
+      const aliceTag = held[0]?.get('/user')?.etag as string;
+      expect(aliceTag).toContain('alice');
+      expect(await statusWith(on.base, '/user', { 'x-user': 'alice', 'if-none-match': aliceTag })).toBe(304);
+      expect(await statusWith(on.base, '/user', { 'x-user': 'bob', 'if-none-match': aliceTag })).toBe(200);
+      expect(await statusWith(on.base, '/user', { 'if-none-match': aliceTag })).toBe(200);
+      // A content edit retires the users' 304s as it does the anonymous ones.
+      const alicePage = held[0]?.get('/page')?.etag as string;
+      expect(await statusWith(on.base, '/page', { 'x-user': 'alice', 'if-none-match': alicePage })).toBe(304);
+      const answered = on.caching.prepared?.answered ?? 0;
+      content.page.updatedAt = content.page.updatedAt.plus({ minutes: 1 });
+      expect(await statusWith(on.base, '/page', { 'x-user': 'alice', 'if-none-match': alicePage })).toBe(200);
+      expect(on.caching.prepared?.answered).toBe(answered);
+      await expectSame(signedIn());
+      const fresh = await Promise.all(people.map((who) => validators(who)));
+      held.splice(0, held.length, ...fresh);
+      await expectSame(signedIn());
     });
 
     it('follows a policy edit at once', async () => {

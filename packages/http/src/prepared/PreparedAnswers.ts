@@ -8,6 +8,7 @@ import {
   RULE_HEADER,
   SHARED_SCOPE,
   type CachePolicy,
+  type CacheUser,
   type ResponseCache,
   type ResponseCacheLookup,
   type CachingOperation,
@@ -30,9 +31,9 @@ import { gatheredValidators } from '../runtime/requestFacts.js';
 import { evaluatePreconditions } from '../validators/evaluatePreconditions.js';
 
 /**
- * The built-in ETag components whose value, for an anonymous request, depends on nothing but the
- * published object's ILastModified, the resource version and the catalog counter: a prepared answer
- * can recompute them per request without an exchange. (Built-in names cannot be rebound: two
+ * The built-in ETag components whose value depends on nothing but the published object's
+ * ILastModified, the resource version, the catalog counter and the user's id and roles: a prepared
+ * answer can recompute them per request without an exchange. (Built-in names cannot be rebound: two
  * components of one name are refused at start-up.) Any other component sends the request the
  * engine's way every time.
  */
@@ -49,19 +50,25 @@ const RECOMPUTABLE = new Set([
 const NEEDS_EXCHANGE = Symbol('cacheset.http.preparedNeedsExchange');
 
 /**
- * What a recomputable component sees: an anonymous request, the published object and its
+ * What a recomputable component sees: the request's user, the published object and its
  * ILastModified the engine resolved (made when a prepared answer is learnt).
  */
 class PreparedComponentContext implements ETagComponentContext {
   readonly published: unknown;
-  readonly user: undefined = undefined;
+  readonly user: CacheUser | undefined;
   readonly resourceVersion: string | undefined;
   readonly #lastModified: DateTime | undefined;
 
-  constructor(published: unknown, lastModified: DateTime | undefined, resourceVersion: string | undefined) {
+  constructor(
+    published: unknown,
+    lastModified: DateTime | undefined,
+    resourceVersion: string | undefined,
+    user: CacheUser | undefined,
+  ) {
     this.published = published;
     this.#lastModified = lastModified;
     this.resourceVersion = resourceVersion;
+    this.user = user;
   }
 
   get exchange(): never {
@@ -80,6 +87,23 @@ class PreparedComponentContext implements ETagComponentContext {
 /** Marks "could not tell": the request goes the engine's way. */
 const UNKNOWN = Symbol('cacheset.http.preparedUnknown');
 type Known<T> = T | typeof UNKNOWN;
+
+/** Signed-in users whose 304s are kept per route; past it the one learnt first makes room. */
+const MAX_USER_ENTRIES = 1_000;
+
+/**
+ * What a signed-in user's prepared 304 is keyed by: the id and the roles, the only parts of a user the
+ * standard operations and the recomputable components read. UNKNOWN for a user the engine would
+ * have to judge (not an id and a list of role names).
+ */
+function userKey(user: CacheUser): Known<string> {
+  if (typeof user !== 'object' || user === null || typeof user.id !== 'string' || !Array.isArray(user.roles))
+    return UNKNOWN;
+  const roles = user.roles as readonly unknown[];
+  if (!roles.every((role) => typeof role === 'string')) return UNKNOWN;
+  // JSON keeps any id apart from any roles; sorting makes the key the roles' set.
+  return JSON.stringify([user.id, [...(roles as string[])].sort()]);
+}
 
 /**
  * What the engine decided for a route's published object, and the facts that decision rests on: a
@@ -232,9 +256,10 @@ function etagNow(
   keys: readonly string[],
   published: unknown,
   lastModified: DateTime | undefined,
+  user: CacheUser | undefined,
 ): Known<string | undefined> {
   if (keys.length === 0) return undefined;
-  const context = new PreparedComponentContext(published, lastModified, caching.settings.resourceVersion);
+  const context = new PreparedComponentContext(published, lastModified, caching.settings.resourceVersion, user);
   const tokens: (string | undefined)[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i += 1) {
     const token = componentToken(caching, keys[i] as string, context);
@@ -250,7 +275,7 @@ function counterNow(caching: HttpCaching): Known<string | undefined> {
 }
 
 /** The counter component reads nothing from its context: one context serves every request. */
-const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undefined);
+const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undefined, undefined);
 
 /**
  * Prepared answers of the node adapter (issue 12): the engine's 304 for a route's published object
@@ -260,12 +285,15 @@ const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undef
  * operation, the user, ILastModified and the ETag recomputed, the catalog counter, the request's
  * conditional headers, the second of Expires); anything else, or any doubt, goes the engine's way.
  *
- * Only routes given at start-up are prepared (their object is the key), for anonymous requests, under
- * the standard operations, with the ETag components that need no exchange.
+ * Only routes given at start-up are prepared (their object is the key), under the standard operations,
+ * with the ETag components that need no exchange. A 304 is prepared for anonymous requests and, one
+ * per id and roles, for signed-in users; a RAM hit for anonymous requests only.
  */
 export class PreparedAnswers {
   readonly #caching: HttpCaching;
   readonly #entries = new WeakMap<RouteCaching, PreparedEntry>();
+  /** Signed-in users' 304s per route, by `userKey` (oldest learnt first). */
+  readonly #userEntries = new WeakMap<RouteCaching, Map<string, PreparedEntry>>();
   readonly #ramEntries = new WeakMap<RouteCaching, PreparedRamEntry>();
   #answered = 0;
   /** ILastModified as `#factsHold` resolved it for the request being answered (synchronous, so one). */
@@ -300,8 +328,10 @@ export class PreparedAnswers {
     writer: PreparedHitWriter<T>,
   ): boolean | Promise<boolean> {
     if (!isSafe(req.method)) return false;
+    const user = this.#userOf(req);
+    if (user === UNKNOWN) return false;
     if (plainConditional(req)) {
-      const entry = this.#entries.get(route);
+      const entry = this.#entryFor(route, user);
       if (entry === undefined || !this.#factsHold(entry, req, res, route)) return false;
       // The ETag is not recomputed: with the components allowed (see RECOMPUTABLE) it is a function
       // of ILastModified, the resource version, the catalog counter and an anonymous user, all
@@ -311,9 +341,26 @@ export class PreparedAnswers {
       this.#answered += 1;
       return true;
     }
+    if (user !== undefined) return false;
     const ram = this.#ramEntries.get(route);
     if (ram === undefined || !unconditional(req) || !this.#factsHold(ram, req, res, route)) return false;
     return this.#answerFromRam(ram, req, target, writer);
+  }
+
+  /** The request's user; UNKNOWN when the resolver throws (the engine reports that its own way). */
+  #userOf(req: IncomingMessage): Known<CacheUser | undefined> {
+    try {
+      return this.#caching.userOf(req);
+    } catch {
+      return UNKNOWN;
+    }
+  }
+
+  /** The prepared 304 of `route` for this user (anonymous: undefined). */
+  #entryFor(route: RouteCaching, user: CacheUser | undefined): PreparedEntry | undefined {
+    if (user === undefined) return this.#entries.get(route);
+    const key = userKey(user);
+    return key === UNKNOWN ? undefined : this.#userEntries.get(route)?.get(key);
   }
 
   /**
@@ -335,7 +382,6 @@ export class PreparedAnswers {
     if (hintsOf(req) !== undefined || hintsOf(res) !== undefined) return false;
     if (rulesetNow(caching, route) !== facts.ruleset) return false;
     if (engine.operations.get(facts.operationName) !== facts.operation) return false;
-    if (caching.userOf(req) !== undefined) return false;
     if (counterNow(caching) !== facts.counter) return false;
     const { published } = route;
     this.#lastModified = undefined;
@@ -419,7 +465,8 @@ export class PreparedAnswers {
     const caching = this.#caching;
     const { engine, settings } = caching;
     const { exchange } = session;
-    if (exchange.trace !== undefined || exchange.request.user !== undefined || session.unit.hasWork) return undefined;
+    const { user } = exchange.request;
+    if (exchange.trace !== undefined || session.unit.hasWork) return undefined;
     if (!isSafe(req.method)) return undefined;
     if (settings.cacheStopRequestVariables.length > 0 || settings.behindProxy || caching.customRulesetLookup)
       return undefined;
@@ -433,13 +480,15 @@ export class PreparedAnswers {
     const etagKeys = [...(options.etags ?? [])];
     if (options.anonOnly === true && !etagKeys.includes('anonymousOrRandom')) etagKeys.push('anonymousOrRandom');
     if (!etagKeys.every((key) => RECOMPUTABLE.has(key))) return undefined;
+    // A signed-in user's `anonymousOrRandom` is new every time: no 304 of theirs repeats.
+    if (user !== undefined && etagKeys.includes('anonymousOrRandom')) return undefined;
     const { published } = route;
     if (accessAdapted(caching, published)) return undefined;
     const gathered = gatheredValidators(exchange);
     const readsLastModified = options.lastModified === true || etagKeys.includes('lastModified');
     const lastModified = readsLastModified ? gathered.lastModified : undefined;
     // The recomputation must give what the engine computed, or the entry would check the wrong thing.
-    if (etagNow(caching, etagKeys, published, lastModified) !== gathered.etag) return undefined;
+    if (etagNow(caching, etagKeys, published, lastModified, user) !== gathered.etag) return undefined;
     const counter = counterNow(caching);
     if (counter === UNKNOWN) return undefined;
     const facts: PreparedFacts = {
@@ -455,7 +504,7 @@ export class PreparedAnswers {
       etag: gathered.etag,
       counter,
     };
-    return { facts, options };
+    return { facts, options, user };
   }
 
   /**
@@ -474,7 +523,7 @@ export class PreparedAnswers {
     if (learnt === undefined) return;
     const expires = expiresSlot(headers, this.#caching.settings.now());
     if (expires === undefined) return;
-    this.#entries.set(route, {
+    const entry: PreparedEntry = {
       ...learnt.facts,
       headers: [...headers],
       expiresAt: expires.at,
@@ -482,7 +531,19 @@ export class PreparedAnswers {
       second: -1,
       current: [],
       matchedIfNoneMatch: undefined,
-    });
+    };
+    const { user } = learnt;
+    if (user === undefined) {
+      this.#entries.set(route, entry);
+      return;
+    }
+    const key = userKey(user);
+    if (key === UNKNOWN) return;
+    let byUser = this.#userEntries.get(route);
+    if (byUser === undefined) this.#userEntries.set(route, (byUser = new Map()));
+    byUser.delete(key);
+    byUser.set(key, entry);
+    if (byUser.size > MAX_USER_ENTRIES) byUser.delete(byUser.keys().next().value as string);
   }
 
   /** Learns the RAM-cache lookup of `route` from a hit the engine just answered. */
@@ -490,7 +551,7 @@ export class PreparedAnswers {
     const cache = this.#caching.settings.responseCache;
     if (cache?.peek === undefined || !unconditional(req)) return;
     const learnt = this.#learnFacts(session, req, res, route);
-    if (learnt === undefined || learnt.options.ramCache !== true) return;
+    if (learnt === undefined || learnt.user !== undefined || learnt.options.ramCache !== true) return;
     const { policy } = learnt.facts;
     this.#ramEntries.set(route, {
       ...learnt.facts,
