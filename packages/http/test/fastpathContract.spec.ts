@@ -107,7 +107,9 @@ async function site(preparedAnswers: boolean, adapter: Adapter): Promise<Site> {
       // A session store that fails: the engine reports it and the request goes on uncached.
       if (id === 'boom') throw new Error('the session store is down');
       const roles = req.headers['x-roles'];
-      return typeof id === 'string' ? { id, roles: typeof roles === 'string' ? roles.split(',') : ['Member'] } : undefined;
+      return typeof id === 'string'
+        ? { id, roles: typeof roles === 'string' ? roles.split(',') : ['Member'] }
+        : undefined;
     },
     logger: { warn: () => undefined, error: () => undefined },
     now: () => content.clock,
