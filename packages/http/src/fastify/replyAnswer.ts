@@ -1,7 +1,7 @@
 import type { InterceptOutcome } from '@cacheset/core';
 import type { FastifyReply } from 'fastify';
 import { eachPreparedHeader, type PreparedHitWriter } from '../node/preparedHitWriter.js';
-import { FastifyCacheResponse } from './FastifyCacheResponse.js';
+import { headerText } from '../node/nodeExchange.js';
 
 const bodyless = (status: number): boolean => status === 304 || status === 204 || status < 200;
 
@@ -21,8 +21,10 @@ export function answer(reply: FastifyReply, outcome: InterceptOutcome): void {
  * reply, then `reply.send`, so the application's own onSend and onResponse hooks run as for any answer.
  */
 export const FASTIFY_HIT_WRITER: PreparedHitWriter<FastifyReply> = {
-  open: (reply) => new FastifyCacheResponse(reply),
-  send(reply, _response, status, body, _head, noBody) {
+  headerOf: (reply, name) => headerText(reply.getHeader(name)),
+  sendHit(reply, status, headers, body, _head, noBody) {
+    // reply.header replaces a header set before (Set-Cookie aside, which is never stored).
+    eachPreparedHeader(headers, (name, value) => reply.header(name, value));
     reply.code(status);
     if (noBody) reply.send();
     else reply.send(body);

@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import { eachPreparedHeader, type PreparedHitWriter } from '../node/preparedHitWriter.js';
-import { KoaCacheResponse } from './KoaCacheResponse.js';
+import { headerText } from '../node/nodeExchange.js';
 
 /**
  * Writes prepared answers (RAM-cache hits and 304s) the way the Koa adapter writes the engine's:
@@ -8,9 +8,11 @@ import { KoaCacheResponse } from './KoaCacheResponse.js';
  * so middleware further out sees the answer as it sees any other.
  */
 export const KOA_HIT_WRITER: PreparedHitWriter<ParameterizedContext> = {
-  open: (ctx) => new KoaCacheResponse(ctx),
-  send(ctx, _response, status, body, head, noBody) {
+  headerOf: (ctx, name) => headerText(ctx.res.getHeader(name)),
+  sendHit(ctx, status, headers, body, head, noBody) {
+    // The status first, as the engine's replay sets it: Koa empties a 204's headers when it is set.
     ctx.status = status;
+    eachPreparedHeader(headers, (name, value) => ctx.res.setHeader(name, value));
     if (!head && !noBody) ctx.body = body;
   },
   sendNotModified(ctx, headers) {

@@ -1,29 +1,25 @@
 import type { ServerResponse } from 'node:http';
-import type { CacheResponse } from '@cacheset/core';
-import { NodeCacheResponse } from './nodeExchange.js';
+import { headerText } from './nodeExchange.js';
 
 /**
- * How an adapter writes prepared answers to its response object `T`. A RAM-cache hit: `open` gives
- * the CacheResponse the stored headers are replayed onto, `send` writes the status and the body
- * (`head`: the request was a HEAD; `bodyless`: the status carries no body). A 304:
- * `sendNotModified` writes the prepared headers, flat (`[name, value, ...]`). One stateless writer
- * per adapter, so an answer allocates nothing for it.
+ * How an adapter writes prepared answers to its response object `T`. A RAM-cache hit: `sendHit`
+ * writes the status, the headers (flat: `[name, value, ...]`) and the body (`head`: the request was
+ * a HEAD; `bodyless`: the status carries no body); `headerOf` reads a header the target already
+ * carries (the hit's Cache-Status appends to one). A 304: `sendNotModified` writes the prepared
+ * headers, flat. One stateless writer per adapter, so an answer allocates nothing for it.
  */
 export interface PreparedHitWriter<T> {
-  open(target: T): CacheResponse;
-  send(target: T, response: CacheResponse, status: number, body: Buffer, head: boolean, bodyless: boolean): void;
+  headerOf(target: T, name: string): string | undefined;
+  sendHit(target: T, status: number, headers: readonly string[], body: Buffer, head: boolean, bodyless: boolean): void;
   sendNotModified(target: T, headers: readonly string[]): void;
 }
 
-/** node:http: the headers held and written with one `writeHead`. */
+/** node:http: every header in one `writeHead` (merged by Node with any the application set before). */
 export const NODE_HIT_WRITER: PreparedHitWriter<ServerResponse> = {
-  open(res) {
-    const response = new NodeCacheResponse(res);
-    response.holdHeaders();
-    return response;
-  },
-  send(res, response, status, body, head, bodyless) {
-    (response as NodeCacheResponse).writeHead(status);
+  headerOf: (res, name) => headerText(res.getHeader(name)),
+  sendHit(res, status, headers, body, head, bodyless) {
+    res.statusCode = status;
+    res.writeHead(status, headers as string[]);
     if (head || bodyless) res.end();
     else res.end(body);
   },

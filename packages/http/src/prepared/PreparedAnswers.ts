@@ -11,6 +11,7 @@ import {
   type CacheUser,
   type ResponseCache,
   type ResponseCacheLookup,
+  type StoredResponse,
   type CachingOperation,
 } from '@cacheset/core';
 import type { HttpCachingSession } from '../node/HttpCachingSession.js';
@@ -18,7 +19,8 @@ import { NodeCacheRequest } from '../node/nodeExchange.js';
 import { NODE_HIT_WRITER, type PreparedHitWriter } from '../node/preparedHitWriter.js';
 import { DateTime } from 'luxon';
 import { ramCacheKey } from '../responseCache/ramCacheKey.js';
-import { replayStoredResponse } from '../responseCache/storedResponses.js';
+import { replayAge, replayStoredResponse } from '../responseCache/storedResponses.js';
+import { RecordedHeaders } from './RecordedHeaders.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
 import { httpDateFromNow } from '../dates/expiresDate.js';
 import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
@@ -146,6 +148,48 @@ interface PreparedRamEntry extends PreparedFacts {
   readonly operationHeader: boolean;
   readonly ramHeader: boolean;
   readonly cacheStatus: boolean;
+}
+
+/**
+ * A RAM hit's answer, made once by the engine's own replay steps and sent as it is by every hit of
+ * the same stored response while the second and the replayed Age stay the same (its Expires and Age
+ * are the only headers that move with the clock).
+ */
+interface PreparedHit {
+  readonly entry: PreparedRamEntry;
+  readonly second: number;
+  readonly age: number;
+  /** Flat: `[name, value, ...]`, in the order the engine sets them. */
+  readonly headers: readonly string[];
+  readonly body: Buffer;
+}
+
+/**
+ * The answer the engine's RAM-cache step gives for `stored`: the rule header, the replayed stored
+ * headers with a fresh Age and Expires, Cache-Status (appended to `existing`, what the target
+ * already carries) and the operation header, in that order.
+ */
+function prepareHit(
+  entry: PreparedRamEntry,
+  stored: StoredResponse,
+  now: number,
+  cacheStatusName: string,
+  collapsed: boolean,
+  existing: string | undefined,
+): PreparedHit {
+  const recorded = new RecordedHeaders(existing === undefined ? undefined : new Map([['cache-status', existing]]));
+  if (entry.ruleHeader) recorded.setHeader(RULE_HEADER, entry.ruleset);
+  replayStoredResponse(recorded, stored, now, entry.ramHeader);
+  if (entry.cacheStatus) addCacheStatus(recorded, cacheStatusName, collapsed ? 'hit; collapsed' : 'hit');
+  if (entry.operationHeader) recorded.setHeader(OPERATION_HEADER, entry.operationName);
+  const { body } = stored;
+  return {
+    entry,
+    second: Math.floor(now / 1000),
+    age: replayAge(stored, now),
+    headers: recorded.flat(),
+    body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+  };
 }
 
 const isSafe = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
@@ -295,6 +339,8 @@ export class PreparedAnswers {
   /** Signed-in users' 304s per route, by `userKey` (oldest learnt first). */
   readonly #userEntries = new WeakMap<RouteCaching, Map<string, PreparedEntry>>();
   readonly #ramEntries = new WeakMap<RouteCaching, PreparedRamEntry>();
+  /** The header block of each stored response a RAM hit replays, for its current second and Age. */
+  readonly #hits = new WeakMap<StoredResponse, PreparedHit>();
   #answered = 0;
   /** ILastModified as `#factsHold` resolved it for the request being answered (synchronous, so one). */
   #lastModified: DateTime | undefined;
@@ -438,21 +484,28 @@ export class PreparedAnswers {
       return false;
     }
     const { settings } = this.#caching;
-    const response = writer.open(target);
-    if (entry.ruleHeader) response.setHeader(RULE_HEADER, entry.ruleset);
-    replayStoredResponse(response, stored, settings.now(), entry.ramHeader);
-    if (entry.cacheStatus)
-      addCacheStatus(response, settings.cacheStatusName, lookup.collapsed === true ? 'hit; collapsed' : 'hit');
-    if (entry.operationHeader) response.setHeader(OPERATION_HEADER, entry.operationName);
-    const { body } = stored;
-    writer.send(
-      target,
-      response,
-      stored.status,
-      Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-      req.method === 'HEAD',
-      bodylessStatus(stored.status),
-    );
+    const now = settings.now();
+    const collapsed = lookup.collapsed === true;
+    const existing = entry.cacheStatus ? writer.headerOf(target, 'cache-status') : undefined;
+    let hit: PreparedHit;
+    if (collapsed || existing !== undefined) {
+      // Rare answers, made for this request alone.
+      hit = prepareHit(entry, stored, now, settings.cacheStatusName, collapsed, existing);
+    } else {
+      const known = this.#hits.get(stored);
+      if (
+        known !== undefined &&
+        known.entry === entry &&
+        known.second === Math.floor(now / 1000) &&
+        known.age === replayAge(stored, now)
+      ) {
+        hit = known;
+      } else {
+        hit = prepareHit(entry, stored, now, settings.cacheStatusName, false, undefined);
+        this.#hits.set(stored, hit);
+      }
+    }
+    writer.sendHit(target, stored.status, hit.headers, hit.body, req.method === 'HEAD', bodylessStatus(stored.status));
     this.#answered += 1;
     return true;
   }

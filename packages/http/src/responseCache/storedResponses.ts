@@ -77,6 +77,11 @@ function maxAgeOf(cacheControl: string): number | undefined {
   return maxAge;
 }
 
+/** The `Age` a replay of `stored` sends at `now` (whole seconds since it was stored). */
+export function replayAge(stored: StoredResponse, now: number): number {
+  return Math.max(0, Math.floor((now - stored.storedAt) / 1000));
+}
+
 /**
  * Replays a stored response: its status and headers, a fresh `Age`, and an `Expires` recomputed from
  * its max-age and age (never the absolute date of the original rendering), plus the X-RAMCache mark.
@@ -94,7 +99,7 @@ export function replayStoredResponse(
     if (name === 'cache-control') cacheControl = value;
     response.setHeader(name, value);
   }
-  const age = Math.max(0, Math.floor((now - stored.storedAt) / 1000));
+  const age = replayAge(stored, now);
   response.setHeader('Age', String(age));
   const maxAge = cacheControl === undefined ? undefined : maxAgeOf(cacheControl);
   const remaining = maxAge === undefined ? 0 : maxAge - age;
