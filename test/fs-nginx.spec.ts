@@ -42,6 +42,8 @@ async function listTree(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    // The cache's own purge marks (shared by the processes writing the root) are not pages.
+    if (rel === '.cs-marks') continue;
     if (entry.isDirectory()) out.push(...(await listTree(join(dir, entry.name), rel)));
     else out.push(rel);
   }

@@ -244,6 +244,33 @@ describe('purging', () => {
     expect(result.written ? 'deleted after install' : result.reason).toMatch(/deleted after install|purged/);
     expect(existsSync(join(root, 'late.html'))).toBe(false);
   });
+
+  it('a purge by another cache on the same root (another process) stops a write rendered before it', async () => {
+    // Two caches on one root share nothing in memory, as two processes do.
+    const editor = await openCache(root);
+    const peer = await openCache(root);
+    const location = locate(peer, '/shared');
+    const early = peer.begin();
+    await editor.purge(['/shared']);
+    expect(await peer.write(early, location, { contentType: 'text/html', body: Buffer.from(html('old')) })).toEqual({
+      written: false,
+      reason: 'purged',
+    });
+    // The purge lands while the peer's write is on its way, in every interleaving: never a survivor.
+    for (let round = 0; round < 20; round += 1) {
+      const ticket = peer.begin();
+      const writing = peer.write(ticket, location, { contentType: 'text/html', body: Buffer.from(html('old')) });
+      for (let tick = 0; tick < round; tick += 1) await new Promise((resolve) => setImmediate(resolve));
+      await editor.purge(['/shared']);
+      // Once the editor's purge resolved, no old page is on disk, whatever the peer's write does later.
+      expect(existsSync(join(root, 'shared.html')), `round ${round}`).toBe(false);
+      await writing;
+      expect(existsSync(join(root, 'shared.html')), `round ${round}, after the write`).toBe(false);
+    }
+    // A request that began after the other's purge writes normally.
+    expect((await put(peer, '/shared', html('new'))).written).toBe(true);
+    expect(await readFile(join(root, 'shared.html'), 'utf8')).toContain('page new');
+  });
 });
 
 describe('the byte budget and the index', () => {

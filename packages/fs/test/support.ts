@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CachesetLogger } from '@cacheset/core';
 import { FsCache, type CacheLocation, type FsCacheOptions } from '../src/index.js';
+import { MARKS_DIR } from '../src/store/SharedPurgeMarks.js';
 
 /** A temporary directory for one test, removed by `cleanup()`. */
 export async function tempDir(): Promise<{ readonly dir: string; cleanup(): Promise<void> }> {
@@ -39,11 +40,12 @@ export function put(
   });
 }
 
-/** Every file under `dir`, relative and sorted (links listed, never followed). */
+/** Every file under `dir`, relative and sorted (links listed, never followed), but the cache's own marks. */
 export async function tree(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => !e.isDirectory())
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .filter((path) => !path.startsWith(`${MARKS_DIR}/`))
     .sort();
 }

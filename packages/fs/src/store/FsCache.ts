@@ -16,6 +16,7 @@ import { KeyedLock } from './KeyedLock.js';
 import { PurgeGenerations, type FsWriteTicket } from './PurgeGenerations.js';
 import { ensureDirectory, isExactly } from './safeDirectories.js';
 import { scanTree, TRASH_PREFIX } from './scanTree.js';
+import { MARKS_DIR, SharedPurgeMarks } from './SharedPurgeMarks.js';
 import { OnceLogger } from '@cacheset/core/internal';
 
 /** What the operation hands over for one finished response. */
@@ -54,6 +55,7 @@ export class FsCache {
   readonly #index = new FileIndex();
   readonly #lock = new KeyedLock();
   readonly #generations = new PurgeGenerations();
+  readonly #marks: SharedPurgeMarks;
   readonly #counters = new FsCacheCounters();
   readonly #log: OnceLogger;
   readonly #pending = new Set<Promise<unknown>>();
@@ -69,6 +71,7 @@ export class FsCache {
     this.root = root;
     this.options = options;
     this.#cacheControl = options.cacheControl;
+    this.#marks = new SharedPurgeMarks(root, options.dirMode);
     this.#log = new OnceLogger(options.logger);
   }
 
@@ -155,11 +158,12 @@ export class FsCache {
     this.#generations.clear();
     this.#clearing = true;
     try {
+      await this.#marks.mark('').catch((error: unknown) => this.#reportError('recording a clear', error));
       await this.#lock.idle();
       const trash = join(this.root, `${TRASH_PREFIX}${randomBytes(6).toString('hex')}`);
       await mkdir(trash, { mode: 0o700 });
       for (const name of await readdir(this.root)) {
-        if (name.startsWith(TRASH_PREFIX)) continue;
+        if (name.startsWith(TRASH_PREFIX) || name === MARKS_DIR) continue;
         await rename(join(this.root, name), join(trash, name));
       }
       this.#counters.deletes += this.#index.files;
@@ -311,6 +315,30 @@ export class FsCache {
   ): Promise<FsWriteResult> {
     if (this.#closed) return refused('closed');
     if (this.#clearing || this.#generations.isStale(ticket, location.key)) return refused('purged');
+    // Another process writing the same root may have purged the page since the ticket (SharedPurgeMarks).
+    const withdraw = await this.#marks.announce(location.key);
+    try {
+      if (await this.#marks.purgedSince(location.key, ticket.at)) return refused('purged');
+      const result = await this.#installFiles(location, file, target, pending, siblings, bytes);
+      if (result.written && (await this.#marks.purgedSince(location.key, ticket.at))) {
+        const page = this.#index.get(file);
+        if (page !== undefined) await this.#deletePage(page);
+        return refused('purged');
+      }
+      return result;
+    } finally {
+      await withdraw();
+    }
+  }
+
+  async #installFiles(
+    location: CacheLocation,
+    file: string,
+    target: string,
+    pending: PendingFile[],
+    siblings: readonly Sibling[],
+    bytes: number,
+  ): Promise<FsWriteResult> {
     const written = new Set<string>(siblings.map((s) => s.suffix));
     // An old sibling the new version does not replace must go before the page changes, or
     // gzip_static would keep sending the old body to clients that accept gzip.
@@ -342,9 +370,18 @@ export class FsCache {
   }
 
   async #purgeKey(key: string, segments: readonly string[]): Promise<number> {
+    // Recorded before deleting, waited for after: see SharedPurgeMarks for why this order is race-free.
+    const marked = await this.#marks.mark(key).then(
+      () => true,
+      (error: unknown) => {
+        this.#reportError(`recording a purge of ${key}`, error);
+        return false;
+      },
+    );
     let deleted = 0;
     for (const page of this.#index.pagesOf(key)) deleted += await this.#deletePage(page);
     deleted += await this.#deleteByName(segments);
+    if (marked && (await this.#marks.awaitWriters(key))) deleted += await this.#deleteByName(segments);
     return deleted;
   }
 

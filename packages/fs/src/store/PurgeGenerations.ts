@@ -1,6 +1,10 @@
+import { markClock } from './SharedPurgeMarks.js';
+
 /** Taken when a request starts; a write is installed only if no purge of its page came after it. */
 export interface FsWriteTicket {
   readonly seq: number;
+  /** When it was taken (`markClock()`), compared with other processes' purges of the same root. */
+  readonly at: number;
 }
 
 /** How many purged keys are remembered individually before older ones fold into one floor. */
@@ -24,7 +28,7 @@ export class PurgeGenerations {
   readonly #purgedAt = new Map<string, number>();
 
   begin(): FsWriteTicket {
-    return { seq: this.#seq };
+    return { seq: this.#seq, at: markClock() };
   }
 
   purge(key: string): void {
