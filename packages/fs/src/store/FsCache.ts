@@ -36,6 +36,17 @@ interface PendingFile {
   installed: boolean;
 }
 
+/** A write whose files are in their temporary names, ready to be renamed into place. */
+interface Installation {
+  readonly location: CacheLocation;
+  /** The page file, relative to the root, and its absolute path. */
+  readonly file: string;
+  readonly target: string;
+  readonly pending: PendingFile[];
+  readonly siblings: readonly Sibling[];
+  readonly bytes: number;
+}
+
 const refused = (reason: RefusalReason): FsWriteResult => ({ written: false, reason });
 
 /**
@@ -287,9 +298,8 @@ export class FsCache {
           installed: false,
         });
       pending.push({ temp: await writeTempFile(dir.path, body, o.fileMode, o.durable), target, installed: false });
-      return await this.#lock.run(location.key, () =>
-        this.#install(ticket, location, file, target, pending, siblings, bytes),
-      );
+      const installation: Installation = { location, file, target, pending, siblings, bytes };
+      return await this.#lock.run(location.key, () => this.#install(ticket, installation));
     } catch (error) {
       // The directory vanished under the write: only clear() removes directories.
       if (errnoOf(error) === 'ENOENT' && (this.#clearing || this.#generations.isStale(ticket, location.key)))
@@ -304,22 +314,15 @@ export class FsCache {
   }
 
   /** The locked part of a write: the staleness check and the renames cannot be split by a purge. */
-  async #install(
-    ticket: FsWriteTicket,
-    location: CacheLocation,
-    file: string,
-    target: string,
-    pending: PendingFile[],
-    siblings: readonly Sibling[],
-    bytes: number,
-  ): Promise<FsWriteResult> {
+  async #install(ticket: FsWriteTicket, installation: Installation): Promise<FsWriteResult> {
+    const { location, file } = installation;
     if (this.#closed) return refused('closed');
     if (this.#clearing || this.#generations.isStale(ticket, location.key)) return refused('purged');
     // Another process writing the same root may have purged the page since the ticket (SharedPurgeMarks).
     const withdraw = await this.#marks.announce(location.key);
     try {
       if (await this.#marks.purgedSince(location.key, ticket.at)) return refused('purged');
-      const result = await this.#installFiles(location, file, target, pending, siblings, bytes);
+      const result = await this.#installFiles(installation);
       if (result.written && (await this.#marks.purgedSince(location.key, ticket.at))) {
         const page = this.#index.get(file);
         if (page !== undefined) await this.#deletePage(page);
@@ -331,14 +334,9 @@ export class FsCache {
     }
   }
 
-  async #installFiles(
-    location: CacheLocation,
-    file: string,
-    target: string,
-    pending: PendingFile[],
-    siblings: readonly Sibling[],
-    bytes: number,
-  ): Promise<FsWriteResult> {
+  /** Renames the files into place (siblings first) and indexes the page. */
+  async #installFiles(installation: Installation): Promise<FsWriteResult> {
+    const { location, file, target, pending, siblings, bytes } = installation;
     const written = new Set<string>(siblings.map((s) => s.suffix));
     // An old sibling the new version does not replace must go before the page changes, or
     // gzip_static would keep sending the old body to clients that accept gzip.
