@@ -267,6 +267,15 @@ describe('purging', () => {
       await writing;
       expect(existsSync(join(root, 'shared.html')), `round ${round}, after the write`).toBe(false);
     }
+    // The same for a clear by the other cache.
+    for (let round = 0; round < 10; round += 1) {
+      const writing = peer.write(peer.begin(), location, { contentType: 'text/html', body: Buffer.from(html('old')) });
+      for (let tick = 0; tick < round; tick += 1) await new Promise((resolve) => setImmediate(resolve));
+      await editor.clear();
+      expect(existsSync(join(root, 'shared.html')), `clear round ${round}`).toBe(false);
+      await writing;
+      expect(existsSync(join(root, 'shared.html')), `clear round ${round}, after the write`).toBe(false);
+    }
     // A request that began after the other's purge writes normally.
     expect((await put(peer, '/shared', html('new'))).written).toBe(true);
     expect(await readFile(join(root, 'shared.html'), 'utf8')).toContain('page new');

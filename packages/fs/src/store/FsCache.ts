@@ -181,6 +181,9 @@ export class FsCache {
       this.#index.clear();
       this.#counters.clears += 1;
       await rm(trash, { recursive: true, force: true });
+      // Another process's write that passed its check before the clear's mark removes its page
+      // itself (it sees the mark afterwards): the clear resolves once it has.
+      await this.#marks.awaitWriters('');
     } finally {
       this.#clearing = false;
     }

@@ -81,13 +81,13 @@ export class SharedPurgeMarks {
   }
 
   /**
-   * Waits until no process is writing `key`, at most a couple of seconds; true if some write was
-   * seen, so the caller deletes again. An announcement older than that wait is one a killed process
+   * Waits until no process is writing `key` (any key for '', a clear), at most a couple of seconds;
+   * true if some write was seen, so the caller deletes again. An announcement older than that wait is one a killed process
    * left behind: it is ignored, and deleted (the process id in its name is for a reader of the
    * folder; it is not checked, since processes in other containers have other process ids).
    */
   async awaitWriters(key: string): Promise<boolean> {
-    const prefix = `${nameOf(key)}.`;
+    const prefix = key === '' ? '' : `${nameOf(key)}.`;
     const until = Date.now() + WRITER_WAIT_MS;
     let seen = false;
     for (;;) {
