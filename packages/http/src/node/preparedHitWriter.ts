@@ -18,7 +18,6 @@ export interface PreparedHitWriter<T> {
 export const NODE_HIT_WRITER: PreparedHitWriter<ServerResponse> = {
   headerOf: (res, name) => headerText(res.getHeader(name)),
   sendHit(res, status, headers, body, head, bodyless) {
-    res.statusCode = status;
     res.writeHead(status, headers as string[]);
     if (head || bodyless) res.end();
     else res.end(body);
