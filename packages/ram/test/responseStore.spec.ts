@@ -192,6 +192,21 @@ describe('response cache: never a leak between users', () => {
     expect(stored?.buffer.byteLength).toBe(pooled.byteLength);
     expect(Buffer.from(stored as Uint8Array).toString()).toBe('small body in a shared pool');
   });
+  it('keeps a body whose buffer is at most twice its size as it is, and charges the whole buffer', async () => {
+    const ram = manager();
+    const buffer = new ArrayBuffer(6000);
+    const body = new Uint8Array(buffer, 1000, 4000).fill(66);
+    const copied = new Uint8Array(new ArrayBuffer(9000), 1000, 4000).fill(66);
+    const empty = ram.statistics().bytes;
+    fillOf(await ram.lookup('a')).store(info('a', '/a'), response(body));
+    const charged = ram.statistics().bytes - empty;
+    fillOf(await ram.lookup('b')).store(info('b', '/b'), response(copied));
+    const chargedCopy = ram.statistics().bytes - empty - charged;
+    expect((await ram.lookup('a')).response?.body).toBe(body);
+    expect((await ram.lookup('b')).response?.body.buffer.byteLength).toBe(4000);
+    // The kept view keeps all 6 000 bytes alive, the copy only its 4 000.
+    expect(charged - chargedCopy).toBe(2000);
+  });
 });
 
 describe('response cache: lifetime', () => {

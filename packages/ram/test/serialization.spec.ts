@@ -49,6 +49,114 @@ describe('the shared tier wire format', () => {
     expect(decodeWireEntry(good)?.primitive).toBe(true);
   });
 
+  it('round-trips text in any script, several tags and headers, and values of both kinds', () => {
+    const response = {
+      key: 'bücher.example/straße?q=日本語&e=😀',
+      kind: 'response' as const,
+      path: '/straße/日本',
+      view: 'site.bücher',
+      tags: ['image:1', 'gallery:7'],
+      freshUntil: 1_796_000_000_123.5,
+      lastModified: 1_795_000_000_000,
+      response: {
+        status: 203,
+        headers: [
+          ['content-type', 'text/html; charset=utf-8'],
+          ['x-title', 'Ünïcödé 😀'],
+          ['etag', '"v1"'],
+        ] as const,
+        storedAt: 42,
+      },
+      payload: new Uint8Array([0, 255, 10, 13]),
+    };
+    const decoded = decodeWireEntry(encodeWireEntry(response));
+    expect({ ...decoded, payload: [...(decoded?.payload ?? [])] }).toEqual({ ...response, payload: [0, 255, 10, 13] });
+    for (const primitive of [true, false]) {
+      const value = {
+        key: 'v:é',
+        kind: 'value' as const,
+        path: '/x',
+        view: '',
+        tags: [],
+        freshUntil: null,
+        lastModified: null,
+        primitive,
+        payload: new Uint8Array([7]),
+      };
+      const back = decodeWireEntry(encodeWireEntry(value));
+      expect({ ...back, payload: [...(back?.payload ?? [])] }).toEqual({ ...value, payload: [7] });
+    }
+  });
+
+  it('is a miss, never an exception, for an entry cut short anywhere or with lengths that do not add up', () => {
+    const blob = encodeWireEntry({
+      key: 'example.com/a',
+      kind: 'response',
+      path: '/a',
+      view: 'v',
+      tags: ['t:1'],
+      freshUntil: null,
+      lastModified: null,
+      response: { status: 200, headers: [['content-type', 'text/plain']], storedAt: 1 },
+      payload: new Uint8Array(0),
+    });
+    // With an empty payload, every shorter prefix cuts into the header or the metadata.
+    for (let length = 0; length < blob.byteLength; length += 1)
+      expect(decodeWireEntry(blob.subarray(0, length))).toBeUndefined();
+    expect(decodeWireEntry(blob)?.key).toBe('example.com/a');
+    // The first string's length grown by one: the lengths no longer account for the text exactly.
+    const tampered = Buffer.from(blob);
+    const firstLength = 8 + 22 + 10;
+    tampered.writeUInt32BE(tampered.readUInt32BE(firstLength) + 1, firstLength);
+    expect(decodeWireEntry(tampered)).toBeUndefined();
+  });
+
+  it('still reads entries in the layout of earlier versions (JSON metadata)', () => {
+    const meta = Buffer.from(
+      JSON.stringify({
+        k: 'example.com/old',
+        c: 'r',
+        p: '/old',
+        v: 'site.page',
+        t: ['image:3'],
+        f: null,
+        l: null,
+        s: 200,
+        h: [['content-type', 'text/plain']],
+        at: 5,
+      }),
+    );
+    const header = Buffer.alloc(8);
+    header.write('CSR1', 0, 'latin1');
+    header.writeUInt32BE(meta.byteLength, 4);
+    const decoded = decodeWireEntry(Buffer.concat([header, meta, Buffer.from('old body')]));
+    expect(decoded).toMatchObject({ key: 'example.com/old', path: '/old', tags: ['image:3'], kind: 'response' });
+    expect(decoded?.response?.headers).toEqual([['content-type', 'text/plain']]);
+    expect(Buffer.from(decoded?.payload ?? new Uint8Array()).toString()).toBe('old body');
+  });
+
+  it('keeps the body on the reply buffer when that buffer is about its size, and copies it out of a larger one', () => {
+    const entry = {
+      key: 'k',
+      kind: 'value' as const,
+      path: '/k',
+      view: '',
+      tags: [],
+      freshUntil: null,
+      lastModified: null,
+      primitive: false,
+      payload: new Uint8Array(20_000).fill(1),
+    };
+    const own = encodeWireEntry(entry);
+    expect(decodeWireEntry(own)?.payload.buffer).toBe(own.buffer);
+    // A reply that is a small part of a socket read: its bytes are copied, so the read can be freed.
+    const chunk = new Uint8Array(own.byteLength * 4);
+    chunk.set(own, 1000);
+    const sliced = decodeWireEntry(chunk.subarray(1000, 1000 + own.byteLength));
+    expect(sliced?.payload.buffer).not.toBe(chunk.buffer);
+    expect(sliced?.payload.buffer.byteLength).toBe(20_000);
+  });
+
   it('round-trips invalidation messages and rejects malformed ones', () => {
     const text = encodeInvalidation('me', { all: false, paths: ['/a', ''], pages: ['', '/b'], tags: ['t:1'] });
     expect(decodeInvalidation(text)).toEqual({

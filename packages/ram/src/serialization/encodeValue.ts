@@ -1,4 +1,5 @@
 import { deserialize, serialize } from 'node:v8';
+import { keepsBackingStore } from './memorySize.js';
 
 /** A value the store can keep: its structured-clone bytes, and the value itself when it is immutable. */
 export interface EncodedValue {
@@ -124,16 +125,12 @@ export function decodeValue(bytes: Uint8Array): unknown {
 }
 
 /**
- * `bytes` on a backing buffer of exactly its size. Small Buffers are slices of a shared 8 KiB pool:
- * keeping one would keep the whole pool alive, and the byte budget would lie.
+ * `bytes` as the store keeps them: as they are when their backing store is about their size (see
+ * keepsBackingStore, and bytesSize, which charges that whole store), else a copy of exactly their
+ * size. Small Buffers are slices of a shared 8 KiB pool: keeping one would keep the whole pool alive.
  */
 export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  if (
-    bytes.byteOffset === 0 &&
-    bytes.buffer.byteLength === bytes.byteLength &&
-    !(bytes.buffer instanceof SharedArrayBuffer)
-  )
-    return bytes;
+  if (keepsBackingStore(bytes)) return bytes;
   // Not zero-filled (it is overwritten at once) and never from the pool.
   const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
   copy.set(bytes);
