@@ -18,7 +18,6 @@ import { InvalidationLog } from '../invalidation/InvalidationLog.js';
 import { Invalidator } from '../invalidation/Invalidator.js';
 import { listenForPurges } from '../invalidation/PurgeListener.js';
 import { purgeTargets } from '../invalidation/purgeTargets.js';
-import { SCOPED_KEY_MARK } from '../keys/responseKey.js';
 import type { RamCacheOptions } from '../options/RamCacheOptions.js';
 import { resolveOptions } from '../options/resolveOptions.js';
 import { assertPath, canonicalPath, pathProblem } from '../paths/canonicalPath.js';
@@ -160,15 +159,11 @@ export class RamCacheManager implements ResponseCache {
    */
   lookup(key: string, scope?: ResponseScope): ResponseCacheLookup | Promise<ResponseCacheLookup> {
     // Shared lookups only: a scoped one binds its key first, and a shared key with the scoped mark
-    // is refused by the store (it could otherwise name a per-user copy).
+    // is refused by the store (it could otherwise name a per-user copy): the entry found under such
+    // a key is a scoped one, which says so itself.
     if (scope === undefined || scope?.kind === 'shared') {
       const entry = this.#table.get(key);
-      if (
-        entry !== undefined &&
-        entry.response !== undefined &&
-        !this.#grace &&
-        key.charCodeAt(0) !== SCOPED_KEY_MARK
-      ) {
+      if (entry !== undefined && entry.response !== undefined && !this.#grace && !entry.scoped) {
         entry.hits += 1;
         this.#counters.hits += 1;
         return entry;

@@ -185,7 +185,7 @@ export class ResponseStore implements ResponseCache {
     // manager's store is empty, so neither needs checking here. A shared key that starts with the
     // scoped mark could name a per-user copy: what it finds is never an answer (#slow refuses it).
     const found = this.#table.get(key);
-    const entry = found === undefined || key.charCodeAt(0) !== SCOPED_KEY_MARK ? found : undefined;
+    const entry = found !== undefined && found.scoped ? undefined : found;
     if (entry !== undefined && entry.response !== undefined && (!this.#grace || entry.freshUntil > this.#now())) {
       entry.hits += 1;
       this.#counters.hits += 1;
