@@ -1,6 +1,8 @@
 import {
   CoreErrorCodes,
   currentUnitOfWork,
+  EventBus,
+  Purge,
   runInUnitOfWork,
   trackWork,
   UnitOfWork,
@@ -8,6 +10,7 @@ import {
   type CachesetLogger,
 } from '@cacheset/core';
 import { describe, expect, it } from 'vitest';
+import { unitStorageHolds } from '../src/unitOfWork/unitStorage.js';
 
 const quiet = (): CachesetLogger & { errors: string[] } => {
   const errors: string[] = [];
@@ -293,5 +296,92 @@ describe('UnitOfWork.waitForAfterOtherWork', () => {
     expect(() => unit.waitForAfterOtherWork(42 as never)).toThrow(
       expect.objectContaining({ code: 'ERR_CACHESET_INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe('UnitOfWork: the async context is kept only while units run', () => {
+  const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
+
+  it('a unit stays current across awaits while another unit starts and finishes meanwhile', async () => {
+    const held = unitStorageHolds();
+    const long = new UnitOfWork({ label: 'long' });
+    const seen: (UnitOfWork | undefined)[] = [];
+    const running = long.run(async () => {
+      await tick();
+      seen.push(currentUnitOfWork());
+      await tick();
+      seen.push(currentUnitOfWork());
+    });
+    const short = new UnitOfWork({ label: 'short' });
+    short.run(() => seen.push(currentUnitOfWork()));
+    await short.commit();
+    expect(short.finished).toBe(true);
+    await running;
+    expect(seen).toEqual([short, long, long]);
+    expect(unitStorageHolds()).toBe(held + 1);
+    await long.commit();
+    expect(unitStorageHolds()).toBe(held);
+  });
+
+  it('after every unit finished, a new unit is current again across awaits and timers', async () => {
+    const held = unitStorageHolds();
+    for (let i = 0; i < 3; i += 1) {
+      const unit = new UnitOfWork();
+      const seen = await unit.run(async () => {
+        await tick();
+        return currentUnitOfWork();
+      });
+      expect(seen).toBe(unit);
+      await unit.commit();
+      expect(unitStorageHolds()).toBe(held);
+      expect(currentUnitOfWork()).toBeUndefined();
+    }
+  });
+
+  it('work and purges started after a unit finished go where they would outside any unit', async () => {
+    const held = unitStorageHolds();
+    const unit = new UnitOfWork();
+    let late: Promise<void> | undefined;
+    unit.run(() => {
+      late = tick().then(() => {
+        // The unit has finished by now: its work and commit callbacks are behind it.
+        expect(unit.finished).toBe(true);
+        const current = currentUnitOfWork();
+        expect(current === undefined || current.finished).toBe(true);
+        trackWork(tick());
+      });
+    });
+    await unit.commit();
+    expect(unitStorageHolds()).toBe(held);
+    await late;
+    await whenWorkSettled();
+  });
+
+  it('a dry unit keeps suppressing what its code fires after it finished, with no other unit open', async () => {
+    const bus = new EventBus();
+    const seen: unknown[] = [];
+    bus.subscribe(Purge, (event) => void seen.push(event.object));
+    const held = unitStorageHolds();
+    const dry = new UnitOfWork({ dry: true });
+    let late: Promise<void> | undefined;
+    dry.run(() => {
+      late = tick().then(() => bus.notify(new Purge({})));
+    });
+    await dry.commit();
+    expect(dry.finished).toBe(true);
+    // Held until the dry unit is collected, which cannot happen while its code can still run.
+    expect(unitStorageHolds()).toBe(held + 1);
+    await late;
+    expect(seen).toEqual([]);
+    expect(dry.suppressedEvents).toEqual(['Purge']);
+  });
+
+  it('a unit that ran again after it finished takes no hold', async () => {
+    const held = unitStorageHolds();
+    const unit = new UnitOfWork();
+    unit.run(() => undefined);
+    await unit.commit();
+    expect(unit.run(() => currentUnitOfWork())).toBe(unit);
+    expect(unitStorageHolds()).toBe(held);
   });
 });

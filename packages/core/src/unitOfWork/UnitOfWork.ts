@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { CachesetError } from '../errors/CachesetError.js';
 import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
 import { describeValue } from '../names/dottedName.js';
 import { PendingWork } from './PendingWork.js';
+import { holdUnitStorage, holdUnitStorageUntilCollected, releaseUnitStorage, unitStorage } from './unitStorage.js';
 
 export type UnitOfWorkState = 'open' | 'committed' | 'aborted';
 
@@ -66,6 +66,8 @@ export class UnitOfWork {
   #onFirstWork: FirstWorkListener | FirstWorkListener[] | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
+  /** Whether this unit holds the storage enabled (from its first `run` until it finished). */
+  #holdsStorage = false;
   readonly #dry: boolean;
   #suppressed: string[] | undefined;
 
@@ -235,7 +237,12 @@ export class UnitOfWork {
 
   /** Runs `fn` with this unit as the current one (for it and everything it calls, sync or async). */
   run<T>(fn: () => T): T {
-    return storage().run(this, fn);
+    if (!this.#holdsStorage && !this.#finished) {
+      this.#holdsStorage = true;
+      if (this.#dry) holdUnitStorageUntilCollected(this);
+      else holdUnitStorage();
+    }
+    return unitStorage().run(this, fn);
   }
 
   /**
@@ -262,7 +269,7 @@ export class UnitOfWork {
     const callbacks = this.#dry ? undefined : given;
     // Most requests register nothing: no promise, no async function call.
     if (callbacks === undefined && !this.hasPendingWork) {
-      this.#finished = true;
+      this.#finish();
       return SETTLED;
     }
     return (this.#closing = this.#closeAfterWork(callbacks, phase));
@@ -274,7 +281,16 @@ export class UnitOfWork {
       if (callbacks !== undefined) await this.#runAll(callbacks, phase);
       await this.settled();
     } finally {
-      this.#finished = true;
+      this.#finish();
+    }
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    // A dry unit's hold goes when the unit is collected (see holdUnitStorageUntilCollected).
+    if (this.#holdsStorage && !this.#dry) {
+      this.#holdsStorage = false;
+      releaseUnitStorage();
     }
   }
 
@@ -323,16 +339,9 @@ export class UnitOfWork {
   }
 }
 
-const storageKey = Symbol.for('cacheset.core.unitOfWorkStorage@1');
-const holder = globalThis as { [storageKey]?: AsyncLocalStorage<UnitOfWork> };
-
-function storage(): AsyncLocalStorage<UnitOfWork> {
-  return (holder[storageKey] ??= new AsyncLocalStorage<UnitOfWork>());
-}
-
 /** The unit of work the calling code runs in, if any. */
 export function currentUnitOfWork(): UnitOfWork | undefined {
-  return storage().getStore();
+  return unitStorage().getStore();
 }
 
 /**
