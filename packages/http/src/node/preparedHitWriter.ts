@@ -23,7 +23,6 @@ export const NODE_HIT_WRITER: PreparedHitWriter<ServerResponse> = {
     else res.end(body);
   },
   sendNotModified(res, headers) {
-    res.statusCode = 304;
     res.writeHead(304, headers as string[]);
     res.end();
   },
