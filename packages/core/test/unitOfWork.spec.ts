@@ -339,22 +339,35 @@ describe('UnitOfWork: the async context is kept only while units run', () => {
   });
 
   it('work and purges started after a unit finished go where they would outside any unit', async () => {
+    const bus = new EventBus();
+    const purged: unknown[] = [];
+    bus.subscribe(Purge, (event) => void purged.push(event.object));
     const held = unitStorageHolds();
     const unit = new UnitOfWork();
+    let release: () => void = () => undefined;
+    const work = new Promise<void>((resolve) => (release = resolve));
+    const page = {};
     let late: Promise<void> | undefined;
     unit.run(() => {
       late = tick().then(() => {
         // The unit has finished by now: its work and commit callbacks are behind it.
         expect(unit.finished).toBe(true);
-        const current = currentUnitOfWork();
-        expect(current === undefined || current.finished).toBe(true);
-        trackWork(tick());
+        trackWork(work);
+        bus.notify(new Purge(page));
       });
     });
     await unit.commit();
     expect(unitStorageHolds()).toBe(held);
     await late;
-    await whenWorkSettled();
+    expect(purged).toEqual([page]);
+    // The work joined the work outside units, which whenWorkSettled() outside any unit waits for.
+    let settled = false;
+    const waiting = whenWorkSettled().then(() => void (settled = true));
+    await tick();
+    expect(settled).toBe(false);
+    release();
+    await waiting;
+    expect(settled).toBe(true);
   });
 
   it('a dry unit keeps suppressing what its code fires after it finished, with no other unit open', async () => {
