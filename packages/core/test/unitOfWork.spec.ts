@@ -9,8 +9,13 @@ import {
   whenWorkSettled,
   type CachesetLogger,
 } from '@cacheset/core';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { unitStorageHolds } from '../src/unitOfWork/unitStorage.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const quiet = (): CachesetLogger & { errors: string[] } => {
   const errors: string[] = [];
@@ -387,6 +392,36 @@ describe('UnitOfWork: the async context is kept only while units run', () => {
     await late;
     expect(seen).toEqual([]);
     expect(dry.suppressedEvents).toEqual(['Purge']);
+  });
+
+  it('a long-lived timer its code armed does not keep a finished unit, or what it references, alive', async () => {
+    // Node arms such a timer on every keep-alive socket when a response finishes: it belongs to the
+    // connection and outlives the request by far.
+    const timers: NodeJS.Timeout[] = [];
+    const refs: WeakRef<object>[] = [];
+    const dryRefs: WeakRef<object>[] = [];
+    // Closures made outside the loop, so that none of them holds the loop's variables.
+    const armTimer = (): void => void timers.push(setTimeout(() => undefined, 60_000));
+    const listenerFor = (response: { body: string }) => () => void response.body;
+    for (const dry of [false, true]) {
+      const unit = new UnitOfWork({ dry });
+      const response = { body: 'x'.repeat(1024) };
+      unit.onFirstWork(listenerFor(response));
+      unit.run(armTimer);
+      await unit.commit();
+      (dry ? dryRefs : refs).push(new WeakRef(unit), new WeakRef(response));
+    }
+    // WeakRef targets are kept until the current job ends.
+    await tick();
+    gc();
+    gc();
+    try {
+      expect(refs.map((ref) => ref.deref())).toEqual([undefined, undefined]);
+      // A dry unit stays current for its late code, so the timer does keep it (and its hold).
+      expect(dryRefs.every((ref) => ref.deref() !== undefined)).toBe(true);
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
+    }
   });
 
   it('a unit that ran again after it finished takes no hold', async () => {

@@ -3,7 +3,13 @@ import { CoreErrorCodes } from '../errors/errorCodes.js';
 import { consoleLogger, type CachesetLogger } from '../logging/CachesetLogger.js';
 import { describeValue } from '../names/dottedName.js';
 import { PendingWork } from './PendingWork.js';
-import { holdUnitStorage, holdUnitStorageUntilCollected, releaseUnitStorage, unitStorage } from './unitStorage.js';
+import {
+  holdUnitStorage,
+  holdUnitStorageUntilCollected,
+  releaseUnitStorage,
+  unitStorage,
+  UnitCell,
+} from './unitStorage.js';
 
 export type UnitOfWorkState = 'open' | 'committed' | 'aborted';
 
@@ -68,6 +74,8 @@ export class UnitOfWork {
   #finished = false;
   /** Whether this unit holds the storage enabled (from its first `run` until it finished). */
   #holdsStorage = false;
+  /** What the storage holds while this unit's code runs (see UnitCell); made on the first `run`. */
+  #cell: UnitCell | undefined;
   readonly #dry: boolean;
   #suppressed: string[] | undefined;
 
@@ -242,7 +250,9 @@ export class UnitOfWork {
       if (this.#dry) holdUnitStorageUntilCollected(this);
       else holdUnitStorage();
     }
-    return unitStorage().run(this, fn);
+    // A finished unit that runs again is current for that code alone: its emptied cell stays empty.
+    const cell = this.#finished ? new UnitCell(this) : (this.#cell ??= new UnitCell(this));
+    return unitStorage().run(cell, fn);
   }
 
   /**
@@ -287,8 +297,12 @@ export class UnitOfWork {
 
   #finish(): void {
     this.#finished = true;
-    // A dry unit's hold goes when the unit is collected (see holdUnitStorageUntilCollected).
-    if (this.#holdsStorage && !this.#dry) {
+    // A dry unit stays in its cell, so that what its code fires late is still suppressed; its hold
+    // goes when the unit is collected (see holdUnitStorageUntilCollected).
+    if (this.#dry) return;
+    // Async resources its code created (a socket's keep-alive timer...) keep the cell, not the unit.
+    if (this.#cell !== undefined) this.#cell.unit = undefined;
+    if (this.#holdsStorage) {
       this.#holdsStorage = false;
       releaseUnitStorage();
     }
@@ -341,7 +355,7 @@ export class UnitOfWork {
 
 /** The unit of work the calling code runs in, if any. */
 export function currentUnitOfWork(): UnitOfWork | undefined {
-  return unitStorage().getStore();
+  return unitStorage().getStore()?.unit;
 }
 
 /**

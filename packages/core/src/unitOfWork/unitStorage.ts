@@ -1,18 +1,36 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { UnitOfWork } from './UnitOfWork.js';
 
+/**
+ * What the storage holds for a unit: the unit, until it finished. Every async resource created while
+ * a unit's code runs keeps the storage's value for as long as it lives, and some live long: the
+ * keep-alive timer Node arms on a socket when a response finishes belongs to that connection, not to
+ * the request. Holding the unit itself there kept each connection's last request (its response, the
+ * session, the exchange) alive until the next one: half of what survived each scavenge of the node
+ * adapter's rendered 200 under load. Emptying the cell when the unit finishes lets them go; code
+ * still running then finds no unit, which behaves as a finished one would.
+ */
+export class UnitCell {
+  unit: UnitOfWork | undefined;
+
+  constructor(unit: UnitOfWork) {
+    this.unit = unit;
+  }
+}
+
 // One storage per process, whatever copies of this package are loaded: a unit opened by one copy
-// must be the current unit for code that imports another.
-const storageKey = Symbol.for('cacheset.core.unitOfWorkStorage@1');
-const holdsKey = Symbol.for('cacheset.core.unitOfWorkStorageHolds@1');
+// must be the current unit for code that imports another. The version in the key is that of what
+// the storage holds (a UnitCell since @2).
+const storageKey = Symbol.for('cacheset.core.unitOfWorkStorage@2');
+const holdsKey = Symbol.for('cacheset.core.unitOfWorkStorageHolds@2');
 const holder = globalThis as {
-  [storageKey]?: AsyncLocalStorage<UnitOfWork>;
+  [storageKey]?: AsyncLocalStorage<UnitCell>;
   [holdsKey]?: { count: number };
 };
 
 /** The storage that makes a unit the current one for everything its code calls, sync or async. */
-export function unitStorage(): AsyncLocalStorage<UnitOfWork> {
-  return (holder[storageKey] ??= new AsyncLocalStorage<UnitOfWork>());
+export function unitStorage(): AsyncLocalStorage<UnitCell> {
+  return (holder[storageKey] ??= new AsyncLocalStorage<UnitCell>());
 }
 
 function holds(): { count: number } {
