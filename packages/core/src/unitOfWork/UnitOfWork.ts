@@ -72,9 +72,10 @@ export class UnitOfWork {
   #onFirstWork: FirstWorkListener | FirstWorkListener[] | undefined;
   #closing: Promise<void> | undefined;
   #finished = false;
-  /** Whether this unit holds the storage enabled (from its first `run` until it finished). */
-  #holdsStorage = false;
-  /** What the storage holds while this unit's code runs (see UnitCell); made on the first `run`. */
+  /**
+   * What the storage holds while this unit's code runs (see UnitCell), made by the first `run`, which
+   * also takes a hold on the storage: the hold lasts until the unit finished.
+   */
   #cell: UnitCell | undefined;
   readonly #dry: boolean;
   #suppressed: string[] | undefined;
@@ -245,14 +246,14 @@ export class UnitOfWork {
 
   /** Runs `fn` with this unit as the current one (for it and everything it calls, sync or async). */
   run<T>(fn: () => T): T {
-    if (!this.#holdsStorage && !this.#finished) {
-      this.#holdsStorage = true;
+    // A finished unit that runs again is current for that code alone, and takes no hold.
+    if (this.#finished) return unitStorage().run(new UnitCell(this), fn);
+    if (this.#cell === undefined) {
+      this.#cell = new UnitCell(this);
       if (this.#dry) holdUnitStorageUntilCollected(this);
       else holdUnitStorage();
     }
-    // A finished unit that runs again is current for that code alone: its emptied cell stays empty.
-    const cell = this.#finished ? new UnitCell(this) : (this.#cell ??= new UnitCell(this));
-    return unitStorage().run(cell, fn);
+    return unitStorage().run(this.#cell, fn);
   }
 
   /**
@@ -299,13 +300,10 @@ export class UnitOfWork {
     this.#finished = true;
     // A dry unit stays in its cell, so that what its code fires late is still suppressed; its hold
     // goes when the unit is collected (see holdUnitStorageUntilCollected).
-    if (this.#dry) return;
+    if (this.#dry || this.#cell === undefined) return;
     // Async resources its code created (a socket's keep-alive timer...) keep the cell, not the unit.
-    if (this.#cell !== undefined) this.#cell.unit = undefined;
-    if (this.#holdsStorage) {
-      this.#holdsStorage = false;
-      releaseUnitStorage();
-    }
+    this.#cell.unit = undefined;
+    releaseUnitStorage();
   }
 
   #callSafely(listener: FirstWorkListener): void {
