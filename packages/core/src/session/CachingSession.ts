@@ -23,6 +23,11 @@ export interface CachingSessionInit {
    * logged) and every participant records its decisions here; `trace.done` resolves at the end.
    */
   readonly trace?: ExchangeTrace | undefined;
+  /**
+   * The unit of work the request's code already runs in (an adapter that started rendering before it
+   * needed a session); by default the session makes its own.
+   */
+  readonly unit?: UnitOfWork | undefined;
 }
 
 /** A response as it was sent, for captures; computed only when a capture asked for it. */
@@ -78,12 +83,14 @@ export class CachingSession implements ExchangeHints {
     this.#hints = init.hints;
     const { request, response, trace } = init;
     this.exchange = host.createExchange({ request, response, hints: this, trace });
-    this.unit = new UnitOfWork({
-      label: () => `${request.method} ${request.url}`,
-      logger: trace === undefined ? host.logger : trace.logger,
-      workTimeoutMs: host.workTimeoutMs,
-      dry: trace !== undefined,
-    });
+    this.unit =
+      init.unit ??
+      new UnitOfWork({
+        label: () => `${request.method} ${request.url}`,
+        logger: trace === undefined ? host.logger : trace.logger,
+        workTimeoutMs: host.workTimeoutMs,
+        dry: trace !== undefined,
+      });
   }
 
   /** The ruleset named for this request, if any (read by the exchange on every access). */

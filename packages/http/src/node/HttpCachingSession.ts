@@ -1,4 +1,4 @@
-import { type CacheRequest, type CacheResponse } from '@cacheset/core';
+import { type CacheRequest, type CacheResponse, type UnitOfWork } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { httpSettingsOf } from '../runtime/HttpSettings.js';
 import { reportMisspeltHintKey, type LateHints } from './bagHints.js';
@@ -17,6 +17,8 @@ export interface HttpCachingSessionInit {
   readonly hintTargets: readonly object[];
   /** What to tell users whose hint arrives after rendering started (the framework's way to name it early). */
   readonly lateAdvice?: LateHintAdvice | undefined;
+  /** The unit of work the handler already runs in (see `CachingSessionInit.unit`). */
+  readonly unit?: UnitOfWork | undefined;
 }
 
 /**
@@ -31,11 +33,13 @@ export class HttpCachingSession extends CachingSession {
   readonly #late: (() => LateHints | undefined) | undefined;
   readonly #targets: readonly object[];
   readonly #advice: LateHintAdvice;
+  #routeOnly = false;
 
   constructor(caching: HttpCaching, init: HttpCachingSessionInit) {
-    // An explained request (prepared by the application, see HttpCaching.prepareExplain) runs dry.
-    const trace = caching.explains.claim(init.request);
-    super(caching, { request: init.request, response: init.response, trace });
+    // An explained request (prepared by the application, see HttpCaching.prepareExplain) runs dry;
+    // one whose handler already runs in a unit of work started undried, so it is not explained.
+    const trace = init.unit === undefined ? caching.explains.claim(init.request) : undefined;
+    super(caching, { request: init.request, response: init.response, trace, unit: init.unit });
     this.caching = caching;
     this.#route = init.route;
     this.#late = init.late;
@@ -61,6 +65,7 @@ export class HttpCachingSession extends CachingSession {
     if (typeof this.#route === 'function') this.#route = this.#route();
     const fromRoute = this.#route?.[key];
     if (fromRoute !== undefined && fromRoute !== null) return fromRoute;
+    if (this.#routeOnly) return undefined;
     const late = this.#late?.()?.[key];
     if (late !== undefined && late !== null) return late;
     for (const target of this.#targets) {
@@ -68,6 +73,14 @@ export class HttpCachingSession extends CachingSession {
       if (value !== undefined && value !== null) return value;
     }
     return undefined;
+  }
+
+  /**
+   * While on, only the route's hints count: intercept then sees what it would have seen before the
+   * handler ran, for a session opened after rendering (a prepared render that fell back).
+   */
+  routeHintsOnly(on: boolean): void {
+    this.#routeOnly = on;
   }
 
   /** Replaces the route's hints (a per-route middleware after a global one). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { CacheRequest, CacheResponse, CacheUser } from '@cacheset/core';
+import type { HeaderSnapshot } from './headerSnapshot.js';
 
 const UNRESOLVED = Symbol('cacheset.http.unresolvedUser');
 
@@ -54,6 +55,8 @@ export class NodeCacheResponse implements CacheResponse {
   #names: string[] | undefined;
   #keys: string[] = EMPTY;
   #values: (string | readonly string[])[] = EMPTY;
+  /** The names `releaseHeaders` put on the response (their keys and values stay in the arrays above). */
+  #releasedNames: readonly string[] | undefined;
 
   constructor(raw: ServerResponse) {
     this.raw = raw;
@@ -132,8 +135,18 @@ export class NodeCacheResponse implements CacheResponse {
     const names = this.#names;
     if (names === undefined) return;
     this.#names = undefined;
+    this.#releasedNames = names;
     const values = this.#values;
     for (let i = 0; i < names.length; i += 1) this.raw.setHeader(names[i] as string, values[i] as string | string[]);
+  }
+
+  /**
+   * The headers intercept set that `releaseHeaders` put on the response, in order (a prepared render
+   * is learnt from them); undefined when none were released.
+   */
+  released(): HeaderSnapshot | undefined {
+    const names = this.#releasedNames;
+    return names === undefined ? undefined : { names, keys: this.#keys, values: this.#values };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheResponse, InterceptOutcome } from '@cacheset/core';
+import type { CacheResponse, InterceptOutcome, UnitOfWork } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { installBodyTap, type BodyTap } from './bodyTap.js';
 import type { LateHints } from './bagHints.js';
@@ -10,6 +10,7 @@ import type { LateHintAdvice } from './lateHintReport.js';
 import { holdResponseForWork } from './holdResponseForWork.js';
 import { NodeCacheRequest, NodeCacheResponse } from './nodeExchange.js';
 import type { RouteCaching } from './routeHints.js';
+import { snapshotHeaders, type HeaderSnapshot } from './headerSnapshot.js';
 
 export interface NodeSessionOptions {
   readonly route?: RouteCaching | (() => RouteCaching | undefined) | undefined;
@@ -26,6 +27,8 @@ export interface NodeSessionOptions {
    * (node:http does, so an intercepted 304 skips them); by default they are installed at once.
    */
   readonly deferRenderHooks?: boolean;
+  /** The unit of work the handler already runs in (a prepared render that fell back to the engine). */
+  readonly unit?: UnitOfWork | undefined;
 }
 
 // On the response itself, not in a WeakMap: WeakMap entries keyed by per-request objects are costly
@@ -56,6 +59,7 @@ export function openNodeSession(
     route: options.route,
     late: options.late,
     lateAdvice: options.lateAdvice,
+    unit: options.unit,
     hintTargets:
       options.hintTargets === undefined
         ? Array.of<object>(res, req)
@@ -76,14 +80,14 @@ type Armed = ServerResponse & { [ARMED]?: true };
  * Answers sent by intercept skip all of it (`closeAnswered`): patching the response changes its
  * shape for Node's own code, which a 304 should not pay for.
  */
-export function prepareNodeRender(session: HttpCachingSession, res: ServerResponse): void {
+export function prepareNodeRender(session: HttpCachingSession, res: ServerResponse, learn?: RenderLearner): void {
   if ((res as Armed)[ARMED] === true) return;
   (res as Armed)[ARMED] = true;
   const tap = installBodyTap(res);
   holdResponseForWork(res, session.unit);
   installHeaderHook(
     res,
-    () => renderHeaders(session, res, tap),
+    () => renderHeaders(session, res, tap, learn),
     () => session.answered,
   );
   // One listener: a node response emits 'close' after 'finish' when it was sent completely, and
@@ -101,15 +105,28 @@ export function markArmed(res: ServerResponse): boolean {
   return true;
 }
 
+/**
+ * Told the response's headers before and after modify ran (`HeaderSnapshot`s), to learn a prepared
+ * render from them; given only for the renders that may teach one.
+ */
+export type RenderLearner = (beforeModify: HeaderSnapshot, afterModify: HeaderSnapshot) => void;
+
 /** What runs right before a rendered response's headers go out: a late 304, or modify and the capture's start. */
-export function renderHeaders(session: HttpCachingSession, res: ServerResponse, tap: BodyTap): void {
+export function renderHeaders(
+  session: HttpCachingSession,
+  res: ServerResponse,
+  tap: BodyTap,
+  learn?: RenderLearner,
+): void {
   const late = session.interceptLateNow();
   if (late !== undefined) {
     answerInWriteHead(session, res, late);
     return;
   }
+  const before = learn === undefined ? undefined : snapshotHeaders(res);
   session.modify();
   if (session.captureLimit > 0) tap.start(session.captureLimit);
+  if (learn !== undefined && before !== undefined) learn(before, snapshotHeaders(res));
 }
 
 /** The response closed: finished (sent completely) or not (the client went away). */

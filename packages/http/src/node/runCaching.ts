@@ -3,7 +3,16 @@ import { isPromiseLike, type InterceptOutcome, type MaybePromise } from '@caches
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import type { HttpCachingSession } from './HttpCachingSession.js';
 import { NodeCacheResponse } from './nodeExchange.js';
-import { closeAnswered, dropIgnoredRange, openNodeSession, prepareNodeRender, sessionOf } from './nodeSession.js';
+import {
+  closeAnswered,
+  dropIgnoredRange,
+  openNodeSession,
+  prepareNodeRender,
+  sessionOf,
+  type RenderLearner,
+} from './nodeSession.js';
+import { runPreparedRender } from './preparedRender.js';
+import type { HeaderSnapshot } from './headerSnapshot.js';
 import { reportOnce } from '../runtime/HttpSettings.js';
 import { checkRoute, type RouteCaching } from './routeHints.js';
 
@@ -71,6 +80,22 @@ export function learnPrepared(
   else if (outcome.status !== 412) prepared.learnRamHit(session, req, res, route);
 }
 
+const NO_HEADERS: HeaderSnapshot = { names: [], keys: [], values: [] };
+
+/** Teaches `prepared` the caching headers of a page the engine rendered for a route given at start-up. */
+function renderLearner(
+  prepared: NonNullable<HttpCaching['prepared']>,
+  session: HttpCachingSession,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: RouteCaching,
+): RenderLearner {
+  // What intercept put on the response before the handler ran (it released them then).
+  const { response } = session.exchange;
+  const released = (response instanceof NodeCacheResponse ? response.released() : undefined) ?? NO_HEADERS;
+  return (before, after) => prepared.learnRender(session, req, res, route, released, before, after);
+}
+
 /**
  * The node:http core shared by every adapter: opens a unit of work, runs intercept (a 304, 412 or RAM
  * hit ends the request here), then renders with the caching headers applied once when the response
@@ -131,6 +156,9 @@ function runRouted(
     // The store answered late: what it gave went out, or the request runs the engine's way now.
     if (answered !== false)
       return answered.then((sent) => (sent ? undefined : runRouted(caching, req, res, render, route, false)));
+    const rendering = prepared.renderFor(req, res, route as RouteCaching);
+    if (rendering !== undefined)
+      return runPreparedRender(caching, req, res, render, route as RouteCaching, prepared, rendering);
   }
   const session = openNodeSession(caching, req, res, { route, deferRenderHooks: true });
   const proceed = (outcome: InterceptOutcome | undefined): MaybePromise<void> => {
@@ -140,7 +168,13 @@ function runRouted(
       closeAnswered(session, res);
       return undefined;
     }
-    prepareNodeRender(session, res);
+    prepareNodeRender(
+      session,
+      res,
+      prepared !== undefined && prepared.wantsRender(req, route as RouteCaching)
+        ? renderLearner(prepared, session, req, res, route as RouteCaching)
+        : undefined,
+    );
     dropIgnoredRange(session, req);
     let rendered: unknown;
     try {

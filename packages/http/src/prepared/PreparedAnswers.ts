@@ -21,6 +21,8 @@ import { DateTime } from 'luxon';
 import { ramCacheKey } from '../responseCache/ramCacheKey.js';
 import { replayAge, replayStoredResponse } from '../responseCache/storedResponses.js';
 import { RecordedHeaders } from './RecordedHeaders.js';
+import { fitsTemplate, learnRenderTemplate, type RenderTemplate } from './renderTemplate.js';
+import type { HeaderSnapshot, HeaderValue } from '../node/headerSnapshot.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
 import { httpDateFromNow } from '../dates/expiresDate.js';
 import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
@@ -149,6 +151,17 @@ interface PreparedRamEntry extends PreparedFacts {
   readonly ramHeader: boolean;
   readonly cacheStatus: boolean;
 }
+
+/** A prepared render: the caching headers of a page its handler renders, around the handler's own. */
+export interface PreparedRender extends PreparedFacts {
+  readonly template: RenderTemplate;
+  /** This second's Expires (formatted once a second). */
+  second: number;
+  expires: string;
+}
+
+/** Renders a route may fail to teach before it stops trying (until the policy changes). */
+const MAX_RENDER_TRIES = 8;
 
 /**
  * A RAM hit's answer, made once by the engine's own replay steps and sent as it is by every hit of
@@ -331,7 +344,9 @@ const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undef
  *
  * Only routes given at start-up are prepared (their object is the key), under the standard operations,
  * with the ETag components that need no exchange. A 304 is prepared for anonymous requests and, one
- * per id and roles, for signed-in users; a RAM hit for anonymous requests only.
+ * per id and roles, for signed-in users; a RAM hit for anonymous requests only. So is a render: the
+ * caching headers modify gave a page, set again on the next pages whose handler set the same inert
+ * headers (see renderTemplate.ts and node/preparedRender.ts).
  */
 export class PreparedAnswers {
   readonly #caching: HttpCaching;
@@ -339,9 +354,13 @@ export class PreparedAnswers {
   /** Signed-in users' 304s per route, by `userKey` (oldest learnt first). */
   readonly #userEntries = new WeakMap<RouteCaching, Map<string, PreparedEntry>>();
   readonly #ramEntries = new WeakMap<RouteCaching, PreparedRamEntry>();
+  readonly #renders = new WeakMap<RouteCaching, PreparedRender>();
+  /** Renders of a route that taught nothing, under the policy they ran under. */
+  readonly #renderTries = new WeakMap<RouteCaching, { policy: CachePolicy; failed: number }>();
   /** The header block of each stored response a RAM hit replays, for its current second and Age. */
   readonly #hits = new WeakMap<StoredResponse, PreparedHit>();
   #answered = 0;
+  #rendered = 0;
   /** ILastModified as `#factsHold` resolved it for the request being answered (synchronous, so one). */
   #lastModified: DateTime | undefined;
 
@@ -352,6 +371,11 @@ export class PreparedAnswers {
   /** How many requests a prepared answer has served (in this process). */
   get answered(): number {
     return this.#answered;
+  }
+
+  /** How many rendered pages got their caching headers from a prepared render (in this process). */
+  get rendered(): number {
+    return this.#rendered;
   }
 
   /**
@@ -391,6 +415,98 @@ export class PreparedAnswers {
     const ram = this.#ramEntries.get(route);
     if (ram === undefined || !unconditional(req) || !this.#factsHold(ram, req, res, route)) return false;
     return this.#answerFromRam(ram, req, target, writer);
+  }
+
+  /**
+   * The prepared render of `route` for this request: an anonymous GET/HEAD without validators or a
+   * range, when every fact the render's caching headers rest on still holds. Undefined: the engine's
+   * way.
+   */
+  renderFor(req: IncomingMessage, res: ServerResponse, route: RouteCaching): PreparedRender | undefined {
+    if (!isSafe(req.method) || !unconditional(req)) return undefined;
+    const entry = this.#renders.get(route);
+    if (entry === undefined || this.#userOf(req) !== undefined) return undefined;
+    return this.#factsHold(entry, req, res, route) ? entry : undefined;
+  }
+
+  /**
+   * The headers a prepared render sends, right before they go out: every header of the response
+   * in the engine's order, `[name, value, ...]` (the handler's own values, this second's Expires),
+   * when the policy is still the one it was learnt under and the handler set exactly the headers it
+   * set then (see fitsTemplate). Undefined: the engine's modify must run.
+   */
+  renderHead(entry: PreparedRender, res: ServerResponse): HeaderValue[] | undefined {
+    const { template } = entry;
+    if (this.#caching.engine.policy !== entry.policy || !fitsTemplate(res, template)) return undefined;
+    const nowMs = this.#caching.settings.now();
+    const second = Math.floor(nowMs / 1000);
+    if (second !== entry.second) {
+      entry.expires = template.expiresAt < 0 ? '' : httpDateFromNow(nowMs, template.expiresOffset);
+      entry.second = second;
+    }
+    const head = template.final.slice() as HeaderValue[];
+    const { inertAt, finalKeys } = template;
+    for (const at of inertAt) head[at] = res.getHeader(finalKeys[(at - 1) / 2] as string) as HeaderValue;
+    if (template.expiresAt >= 0) head[template.expiresAt] = entry.expires;
+    this.#rendered += 1;
+    return head;
+  }
+
+  /** Whether a render of `route` the engine runs for this request should teach a prepared render. */
+  wantsRender(req: IncomingMessage, route: RouteCaching): boolean {
+    if (!isSafe(req.method) || !unconditional(req)) return false;
+    const tries = this.#renderTries.get(route);
+    return tries === undefined || tries.policy !== this.#caching.engine.policy || tries.failed < MAX_RENDER_TRIES;
+  }
+
+  /**
+   * Learns the prepared render of `route` from a page the engine just gave its headers: `released`
+   * is what intercept set before the handler ran, `beforeModify` / `afterModify` the response's
+   * headers around modify. Only a 200 for an anonymous request, under a standard operation that
+   * keeps no RAM copy and asked for no capture, whose handler set inert headers only.
+   */
+  learnRender(
+    session: HttpCachingSession,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteCaching,
+    released: HeaderSnapshot,
+    beforeModify: HeaderSnapshot,
+    afterModify: HeaderSnapshot,
+  ): void {
+    const policy = this.#caching.engine.policy;
+    let taught: boolean;
+    try {
+      taught = this.#teachRender(session, req, res, route, released, beforeModify, afterModify);
+    } catch {
+      // A user resolver or an adapter that throws: the engine reported it; nothing is learnt.
+      taught = false;
+    }
+    if (taught) {
+      this.#renderTries.delete(route);
+      return;
+    }
+    const tries = this.#renderTries.get(route);
+    if (tries === undefined || tries.policy !== policy) this.#renderTries.set(route, { policy, failed: 1 });
+    else tries.failed += 1;
+  }
+
+  #teachRender(
+    session: HttpCachingSession,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteCaching,
+    released: HeaderSnapshot,
+    beforeModify: HeaderSnapshot,
+    afterModify: HeaderSnapshot,
+  ): boolean {
+    if (!unconditional(req) || res.statusCode !== 200 || session.captureLimit > 0) return false;
+    const learnt = this.#learnFacts(session, req, res, route);
+    if (learnt === undefined || learnt.user !== undefined || learnt.options.ramCache === true) return false;
+    const template = learnRenderTemplate(released, beforeModify, afterModify, this.#caching.settings.now());
+    if (template === undefined) return false;
+    this.#renders.set(route, { ...learnt.facts, template, second: -1, expires: '' });
+    return true;
   }
 
   /** The request's user; UNKNOWN when the resolver throws (the engine reports that its own way). */

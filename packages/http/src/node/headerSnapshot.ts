@@ -1,0 +1,22 @@
+import type { ServerResponse } from 'node:http';
+
+/** A header's value as a node response holds it. */
+export type HeaderValue = number | string | readonly string[];
+
+/** A response's headers at one moment, in the order they were set. */
+export interface HeaderSnapshot {
+  /** The names as set (the case the client sees). */
+  readonly names: readonly string[];
+  /** The same names, lower-case. */
+  readonly keys: readonly string[];
+  readonly values: readonly HeaderValue[];
+}
+
+/** The headers on `res` now. */
+export function snapshotHeaders(res: ServerResponse): HeaderSnapshot {
+  const keys = res.getHeaderNames();
+  // Node's responses have it (OutgoingMessage), its typings only on ClientRequest.
+  const names = (res as ServerResponse & { getRawHeaderNames?: () => string[] }).getRawHeaderNames?.() ?? keys;
+  const values = keys.map((key) => res.getHeader(key) as HeaderValue);
+  return { names, keys, values };
+}
