@@ -33,7 +33,14 @@ export async function runWrk(url: string, options: WrkOptions = {}): Promise<Wrk
   if (options.method !== undefined && options.method !== 'GET') {
     throw new Error('runWrk: only GET is supported without a Lua script');
   }
-  const { stdout } = await run('wrk', [...args, url], { timeout: ((options.seconds ?? 3) + 30) * 1000 });
+  const { stdout } = await run('wrk', [...args, url], { timeout: ((options.seconds ?? 3) + 30) * 1000 }).catch(
+    (error: unknown) => {
+      // Said plainly, instead of a spawn stack: the server benchmarks cannot run without it.
+      if ((error as { code?: unknown }).code === 'ENOENT')
+        throw new Error('wrk is not installed: the server benchmarks need it (Debian: apt-get install wrk)');
+      throw error;
+    },
+  );
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   if (rps === null) throw new Error(`could not read wrk output:\n${stdout}`);
   const non = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout);

@@ -1,4 +1,10 @@
-import { CachesetError, isPromiseLike, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
+import {
+  CachesetError,
+  isPromiseLike,
+  type InterceptOutcome,
+  type MaybePromise,
+  type UnitOfWork,
+} from '@cacheset/core';
 import type {
   FastifyPluginCallback,
   FastifyReply,
@@ -18,7 +24,10 @@ import { NodeCacheRequest } from '../node/nodeExchange.js';
 import { dropIgnoredRange } from '../node/nodeSession.js';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { hintsOf, type RouteCaching } from '../node/routeHints.js';
+import type { HeaderSnapshot } from '../node/headerSnapshot.js';
 import { DecoratedHints } from './DecoratedHints.js';
+import { PreparedReplyRender } from './PreparedReplyRender.js';
+import { snapshotReply } from './replyHeaders.js';
 import { FastifyCacheResponse } from './FastifyCacheResponse.js';
 import type { CachesetRouteConfig } from './fastifyTypes.js';
 import { answer, FASTIFY_HIT_WRITER, lateAnswerPayload } from './replyAnswer.js';
@@ -39,6 +48,9 @@ class RequestState {
   readonly session: HttpCachingSession;
   body: (() => Uint8Array | undefined) | undefined;
   missingBodyReason: CaptureAbandonReason | undefined;
+  /** A render that teaches a prepared render: its route, and the headers intercept set before the handler ran. */
+  teaches: RouteCaching | undefined;
+  released: HeaderSnapshot | undefined;
 
   constructor(session: HttpCachingSession) {
     this.session = session;
@@ -46,8 +58,11 @@ class RequestState {
 }
 
 const kState = Symbol('cacheset.http.fastifyState');
-type WithState = { [kState]: RequestState | null };
+const kRender = Symbol('cacheset.http.fastifyRender');
+type WithState = { [kState]: RequestState | null; [kRender]: PreparedReplyRender | null };
 const stateOf = (request: FastifyRequest): RequestState | null => (request as unknown as WithState)[kState];
+const renderOf = (request: FastifyRequest): PreparedReplyRender | null => (request as unknown as WithState)[kRender];
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 const FASTIFY_ADVICE: LateHintAdvice = {
   todo:
@@ -147,6 +162,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
   fastify.decorateRequest('cacheRuleset', undefined);
   fastify.decorateRequest('cachePublished', undefined);
   fastify.decorateRequest(kState, null);
+  fastify.decorateRequest(kRender, null);
 
   // Route config is checked when the route is added: a typo fails at start-up, not silently per request.
   fastify.addHook('onRoute', (route) => {
@@ -166,14 +182,16 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
 
   const { prepared } = caching;
 
-  /** The engine's way: a session for the request, and intercept when the route names its caching. */
-  const openSession = (
+  /**
+   * A caching session for the request, filed on it; in `unit` when it takes over from a prepared
+   * render (which holds the response for that unit's work already).
+   */
+  const newSession = (
     request: FastifyRequest,
     reply: FastifyReply,
-    next: (error?: Error) => void,
     route: RouteCaching | undefined,
-    hinted: boolean,
-  ): void => {
+    unit?: UnitOfWork,
+  ): { state: RequestState; response: FastifyCacheResponse } => {
     const late = new DecoratedHints(request);
     const response = new FastifyCacheResponse(reply);
     const session = new HttpCachingSession(caching, {
@@ -183,12 +201,27 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
       late: () => late,
       lateAdvice: FASTIFY_ADVICE,
       hintTargets: Array.of<object>(request, reply, reply.raw, request.raw),
+      ...(unit === undefined ? {} : { unit }),
     });
-    (request as unknown as WithState)[kState] = new RequestState(session);
-    holdResponseForWork(reply.raw, session.unit);
+    const state = new RequestState(session);
+    (request as unknown as WithState)[kState] = state;
+    if (unit === undefined) holdResponseForWork(reply.raw, session.unit);
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) session.abort('the client went away');
     });
+    return { state, response };
+  };
+
+  /** The engine's way: a session for the request, and intercept when the route names its caching. */
+  const openSession = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: (error?: Error) => void,
+    route: RouteCaching | undefined,
+    hinted: boolean,
+  ): void => {
+    const { state, response } = newSession(request, reply, route);
+    const { session } = state;
     if (!session.hasHints) {
       // Like @fastify/request-context: the rest of the lifecycle, handler included, runs in the
       // unit's async context (Fastify itself carries it across body parsing).
@@ -197,6 +230,9 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     }
     // What a hint set by an earlier hook decided cannot be prepared: only the route's config can.
     const learn = prepared !== undefined && route !== undefined && !hinted;
+    // A render teaches only from a reply nothing before the plugin put headers on (those would be
+    // replayed as the route's own).
+    const teaches = learn && prepared.wantsRender(request.raw, route) && Object.keys(reply.getHeaders()).length === 0;
     session.afterIntercept(
       (outcome) => {
         if (outcome !== undefined) {
@@ -205,6 +241,10 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
           if (outcome.status === 304) prepared.learn(session, request.raw, reply.raw, route, response.writtenHeaders());
           else if (outcome.status !== 412) prepared.learnRamHit(session, request.raw, reply.raw, route);
           return;
+        }
+        if (teaches) {
+          state.teaches = route;
+          state.released = snapshotReply(reply);
         }
         dropIgnoredRange(session, request.raw);
         session.unit.run(() => next());
@@ -220,7 +260,16 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     if (prepared !== undefined && route !== undefined && !hinted) {
       const answered = prepared.answerWith(request.raw, reply.raw, route, reply, FASTIFY_HIT_WRITER);
       if (answered === true) return;
-      if (answered !== false) {
+      if (answered === false) {
+        // A page whose caching headers are learnt: rendered without a session (see PreparedReplyRender).
+        const rendering = prepared.renderFor(request.raw, reply.raw, route);
+        if (rendering !== undefined) {
+          const render = new PreparedReplyRender(caching, request, reply, route, rendering);
+          (request as unknown as WithState)[kRender] = render;
+          render.unit.run(() => next());
+          return;
+        }
+      } else {
         answered.then(
           (sent) => {
             if (!sent) openSession(request, reply, next, route, hinted);
@@ -233,20 +282,28 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     openSession(request, reply, next, route, hinted);
   });
 
-  // The last checkpoint, then modify: onSend runs before Fastify writes anything, and may wait.
-  fastify.addHook('onSend', (request, reply, payload, next) => {
-    const state = stateOf(request);
-    if (state === null) {
-      next(null, payload);
-      return;
-    }
+  /** The last checkpoint, then modify (teaching a prepared render when the session was told to). */
+  const modifyOnSend = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: RequestState,
+    payload: unknown,
+    next: (error: Error | null, payload?: unknown) => void,
+  ): void => {
     const { session } = state;
     const send = (outcome: InterceptOutcome | undefined): void => {
       if (outcome !== undefined) {
         next(null, lateAnswerPayload(payload, outcome));
         return;
       }
-      session.modify();
+      const { teaches, released } = state;
+      if (prepared !== undefined && teaches !== undefined && released !== undefined) {
+        const before = snapshotReply(reply);
+        session.modify();
+        prepared.learnRender(session, request.raw, reply.raw, teaches, released, before, snapshotReply(reply));
+      } else {
+        session.modify();
+      }
       if (session.captureLimit > 0 && state.body === undefined) keepPayload(state, reply, payload);
       next(null, payload);
     };
@@ -254,18 +311,70 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
     try {
       outcome = session.interceptLate();
     } catch (error) {
-      next(error instanceof Error ? error : new Error(String(error)));
+      next(asError(error));
       return;
     }
     if (isPromiseLike<InterceptOutcome | undefined>(outcome))
-      Promise.resolve(outcome).then(send, (error: unknown) =>
-        next(error instanceof Error ? error : new Error(String(error))),
-      );
+      Promise.resolve(outcome).then(send, (error: unknown) => next(asError(error)));
     else send(outcome);
+  };
+
+  /**
+   * A prepared render whose reply no longer fits its learnt headers: a session takes over, in the
+   * render's unit, and runs intercept as the engine's way runs it before the handler (with the
+   * route's hints alone: a ruleset named since counts for modify only), then the late checkpoint
+   * and modify. Unconditional and without a RAM copy (the facts said so), intercept answers
+   * nothing; should it, that answer goes out, as a late answer does.
+   */
+  const takeOver = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    render: PreparedReplyRender,
+    payload: unknown,
+    next: (error: Error | null, payload?: unknown) => void,
+  ): void => {
+    render.handOver();
+    const { state } = newSession(request, reply, render.route, render.unit);
+    const { session } = state;
+    if (render.failure !== undefined) session.fail(render.failure.error);
+    const proceed = (outcome: InterceptOutcome | undefined): void => {
+      if (outcome !== undefined) next(null, lateAnswerPayload(payload, outcome));
+      else modifyOnSend(request, reply, state, payload, next);
+    };
+    let outcome: MaybePromise<InterceptOutcome | undefined>;
+    session.routeHintsOnly(true);
+    try {
+      outcome = session.intercept();
+    } catch (error) {
+      next(asError(error));
+      return;
+    } finally {
+      session.routeHintsOnly(false);
+    }
+    if (isPromiseLike<InterceptOutcome | undefined>(outcome))
+      Promise.resolve(outcome).then(proceed, (error: unknown) => next(asError(error)));
+    else proceed(outcome);
+  };
+
+  // onSend runs before Fastify writes anything, and may wait.
+  fastify.addHook('onSend', (request, reply, payload, next) => {
+    const state = stateOf(request);
+    if (state !== null) {
+      modifyOnSend(request, reply, state, payload, next);
+      return;
+    }
+    const render = renderOf(request);
+    if (render === null || prepared === undefined) {
+      next(null, payload);
+      return;
+    }
+    if (render.apply(prepared, request, reply)) next(null, payload);
+    else takeOver(request, reply, render, payload, next);
   });
 
   fastify.addHook('onError', (request, _reply, error, next) => {
     stateOf(request)?.session.fail(error);
+    renderOf(request)?.failed(error);
     next();
   });
 
@@ -283,6 +392,7 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
         state.session.abort('the response did not complete');
       }
     }
+    renderOf(request)?.close(reply);
     next();
   });
 
@@ -293,7 +403,9 @@ const plugin: FastifyPluginCallback<CachesetFastifyOptions> = (fastify, options,
  * The Fastify 5 plugin: intercept in `onRequest` (a 304, 412 or RAM-cache hit is answered there and
  * the handler never runs), modify in `onSend` through the reply's header API, captures from the
  * payload, and the unit of work closed in `onResponse`. Routes name their caching in `config`, or the
- * handler names it late with `request.cacheRuleset` / `request.cachePublished`.
+ * handler names it late with `request.cacheRuleset` / `request.cachePublished`. A route named in
+ * its config answers repeated 304s and RAM hits, and renders pages, from its prepared answers
+ * without a session (see PreparedAnswers).
  *
  * @example
  * await app.register(cachesetFastify, { caching: createHttpCaching({ policy, container }) });

@@ -12,6 +12,16 @@ export interface HeaderSnapshot {
   readonly values: readonly HeaderValue[];
 }
 
+/**
+ * Where a prepared render reads a response's headers from: a node response as it is, or a view of
+ * a Fastify reply (whose headers stay on the reply until Fastify writes them).
+ */
+export interface HeaderReader {
+  /** The names, lower-case, in the order they were set. */
+  getHeaderNames(): string[];
+  getHeader(name: string): HeaderValue | undefined;
+}
+
 /** The headers on `res` now. */
 export function snapshotHeaders(res: ServerResponse): HeaderSnapshot {
   const keys = res.getHeaderNames();

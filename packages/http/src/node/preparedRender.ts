@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isPromiseLike, UnitOfWork, type InterceptOutcome, type MaybePromise } from '@cacheset/core';
+import { isPromiseLike, type InterceptOutcome, type MaybePromise, type UnitOfWork } from '@cacheset/core';
 import type { HttpCaching } from '../runtime/HttpCaching.js';
 import { installBodyTap, type BodyTap } from './bodyTap.js';
+import { closePreparedUnit, openPreparedUnit } from './preparedUnit.js';
 import { hookedWriteHead } from './headerHook.js';
 import type { HeaderValue } from './headerSnapshot.js';
 import type { HttpCachingSession } from './HttpCachingSession.js';
@@ -48,11 +49,7 @@ class PreparedRenderRun {
     this.#route = route;
     this.#prepared = prepared;
     this.#entry = entry;
-    this.unit = new UnitOfWork({
-      label: () => `${req.method ?? 'GET'} ${req.url ?? '/'}`,
-      logger: caching.logger,
-      workTimeoutMs: caching.workTimeoutMs,
-    });
+    this.unit = openPreparedUnit(caching, req);
     // What intercept puts on the response before the handler runs (X-Cache-Rule...).
     for (const [name, value] of entry.template.before) res.setHeader(name, value);
     this.#tap = installBodyTap(res);
@@ -121,12 +118,7 @@ class PreparedRenderRun {
       closeRendered(this.#session, res, this.#tap);
       return;
     }
-    // As the session would close it (see CachingSession.finish and abort).
-    const failure = this.#failure;
-    if (!res.writableFinished) void this.unit.abort(failure?.error ?? new Error('the client went away'));
-    else if (failure !== undefined) void this.unit.abort(failure.error);
-    else if (res.statusCode >= 400) void this.unit.abort(new Error(`status ${res.statusCode}`));
-    else void this.unit.commit();
+    closePreparedUnit(this.unit, res, this.#failure);
   }
 }
 

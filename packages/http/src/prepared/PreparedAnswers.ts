@@ -22,7 +22,7 @@ import { ramCacheKey } from '../responseCache/ramCacheKey.js';
 import { replayAge, replayStoredResponse } from '../responseCache/storedResponses.js';
 import { RecordedHeaders } from './RecordedHeaders.js';
 import { fitsTemplate, learnRenderTemplate, type RenderTemplate } from './renderTemplate.js';
-import type { HeaderSnapshot, HeaderValue } from '../node/headerSnapshot.js';
+import type { HeaderReader, HeaderSnapshot, HeaderValue } from '../node/headerSnapshot.js';
 import { addCacheStatus } from '../runtime/cacheStatus.js';
 import { httpDateFromNow } from '../dates/expiresDate.js';
 import type { ETagComponentContext, ETagComponentValue } from '../etag/ETagComponent.js';
@@ -346,7 +346,7 @@ const COUNTER_CONTEXT = new PreparedComponentContext(undefined, undefined, undef
  * with the ETag components that need no exchange. A 304 is prepared for anonymous requests and, one
  * per id and roles, for signed-in users; a RAM hit for anonymous requests only. So is a render: the
  * caching headers modify gave a page, set again on the next pages whose handler set the same inert
- * headers (see renderTemplate.ts and node/preparedRender.ts).
+ * headers (see renderTemplate.ts, node/preparedRender.ts and fastify/PreparedReplyRender.ts).
  */
 export class PreparedAnswers {
   readonly #caching: HttpCaching;
@@ -435,7 +435,7 @@ export class PreparedAnswers {
    * when the policy is still the one it was learnt under and the handler set exactly the headers it
    * set then (see fitsTemplate). Undefined: the engine's modify must run.
    */
-  renderHead(entry: PreparedRender, res: ServerResponse): HeaderValue[] | undefined {
+  renderHead(entry: PreparedRender, res: HeaderReader): HeaderValue[] | undefined {
     const { template } = entry;
     if (this.#caching.engine.policy !== entry.policy || !fitsTemplate(res, template)) return undefined;
     const nowMs = this.#caching.settings.now();

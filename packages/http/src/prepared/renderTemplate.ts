@@ -1,6 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { httpDateFromNow } from '../dates/expiresDate.js';
-import type { HeaderSnapshot, HeaderValue } from '../node/headerSnapshot.js';
+import type { HeaderReader, HeaderSnapshot, HeaderValue } from '../node/headerSnapshot.js';
 
 /**
  * Headers a handler may set on a prepared render: the standard operations neither read nor write
@@ -124,7 +123,7 @@ export function learnRenderTemplate(
  * Whether the handler's headers on `res` fit `template`: the headers set before it ran are there
  * unchanged, in their place, followed by exactly the template's inert headers in the same order.
  */
-export function fitsTemplate(res: ServerResponse, template: RenderTemplate): boolean {
+export function fitsTemplate(res: HeaderReader, template: RenderTemplate): boolean {
   const keys = res.getHeaderNames();
   const { before, beforeKeys, inert } = template;
   if (keys.length !== before.length + inert.length) return false;
