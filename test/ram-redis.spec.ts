@@ -17,6 +17,7 @@ import {
 } from '@cacheset/core';
 import { IObjectPath, RamCacheManager, type RamCacheOptions } from '@cacheset/ram';
 import { Container } from 'inversify';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWithServers } from './support/binaries.js';
 import { freePort } from './support/freePort.js';
@@ -219,6 +220,54 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     expect((await look(b, 'k2')).response).toBeUndefined();
     expect(text(await look(b, 'k3'))).toBe('page /newsletter');
     expect(b.statistics().redis?.invalidationsReceived).toBe(1);
+  });
+
+  it('settles an invalidation only once every other process has dropped its own copy', async () => {
+    const [a, b, c] = (await processes(3)) as [RamCacheManager, RamCacheManager, RamCacheManager];
+    for (let round = 0; round < 10; round += 1) {
+      const key = `k/seen/${round}`;
+      await render(a, key, `/seen/${round}`, `old ${round}`);
+      await written(a, round + 1);
+      // b and c read it from Redis into their own tiers.
+      for (const ram of [b, c]) expect(text(await look(ram, key)), key).toBe(`old ${round}`);
+      const before = [b, c].map((ram) => ram.statistics().entries);
+      a.invalidatePages([`/seen/${round}`]);
+      await whenWorkSettled();
+      // No waiting here: once the invalidation settled (what an edit's response waits for), the
+      // other processes have applied the broadcast.
+      expect([b, c].map((ram) => ram.statistics().entries)).toEqual(before.map((n) => n - 1));
+    }
+    expect(a.statistics().redis?.broadcastsUnanswered).toBe(0);
+    expect(b.statistics().redis?.invalidationsReceived).toBe(10);
+  });
+
+  it('waits at most commandTimeoutMs for a process that does not answer the broadcast, and counts it', async () => {
+    const quietA = logger();
+    const [a, b] = (await processes(2, (index) => (index === 0 ? { logger: quietA } : {}))) as [
+      RamCacheManager,
+      RamCacheManager,
+    ];
+    // A subscriber that receives the broadcast and never answers (a frozen process, as Redis sees it).
+    const silent = new Redis(redis.url, { lazyConnect: true });
+    await silent.connect();
+    await silent.subscribe(`test:${site}:invalidate`);
+    try {
+      await render(a, 'k/frozen', '/frozen', 'old');
+      await written(a, 1);
+      expect(text(await look(b, 'k/frozen'))).toBe('old');
+      const started = Date.now();
+      a.invalidatePages(['/frozen']);
+      await whenWorkSettled();
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(280);
+      expect(waited).toBeLessThan(3_000);
+      // The process that did answer dropped its copy all the same.
+      expect((await look(b, 'k/frozen')).response).toBeUndefined();
+      expect(a.statistics().redis?.broadcastsUnanswered).toBe(1);
+      expect(quietA.lines.filter((line) => line.message.includes('did not answer'))).toHaveLength(1);
+    } finally {
+      silent.disconnect();
+    }
   });
 
   it('checks an entry in Redis once after an invalidation that does not cover it, then reads it plainly again', async () => {

@@ -300,6 +300,15 @@ describe.each<Adapter>(['node:http', 'Fastify', 'Express', 'Koa'])('through %s',
       expect(off.caching.prepared).toBeUndefined();
     });
 
+    it('answers the same when pages are rendered with their prepared headers (node:http, Fastify)', async () => {
+      const before = on.caching.prepared?.rendered ?? 0;
+      await expectSameAnswers(await validators());
+      // Anonymous unconditional pages rendered by the adapters that prepare renders took that way.
+      const rendered = (on.caching.prepared?.rendered ?? 0) - before;
+      if (adapter === 'node:http' || adapter === 'Fastify') expect(rendered).toBeGreaterThan(4);
+      else expect(rendered).toBe(0);
+    });
+
     it('refreshes Expires when the clock moves on', async () => {
       const held = await validators();
       await expectSameAnswers(held);

@@ -16,9 +16,14 @@ export interface Invalidation {
   readonly tags: readonly string[];
 }
 
-/** The broadcast form: the sender's id, so it can ignore its own messages. */
+/**
+ * The broadcast form: the sender's id, so it can ignore its own messages, and the number the sender
+ * gave this broadcast, which receivers answer with once they applied it (absent in messages of
+ * senders that wait for no answer).
+ */
 interface Wire {
   readonly o: string;
+  readonly s?: string;
   readonly a: boolean;
   readonly p: readonly string[];
   /** Exact pages; absent in messages of senders that have none to send. */
@@ -26,8 +31,14 @@ interface Wire {
   readonly t: readonly string[];
 }
 
-export function encodeInvalidation(origin: string, invalidation: Invalidation): string {
-  const wire: Wire = { o: origin, a: invalidation.all, p: invalidation.paths, t: invalidation.tags };
+export function encodeInvalidation(origin: string, invalidation: Invalidation, sequence?: string): string {
+  const wire: Wire = {
+    o: origin,
+    ...(sequence === undefined ? {} : { s: sequence }),
+    a: invalidation.all,
+    p: invalidation.paths,
+    t: invalidation.tags,
+  };
   return JSON.stringify(invalidation.pages.length === 0 ? wire : { ...wire, x: invalidation.pages });
 }
 
@@ -46,7 +57,9 @@ function canonicalPaths(list: readonly unknown[]): string[] | undefined {
  * Parses a broadcast message; undefined for anything malformed (another program on the channel, a
  * newer format): a bad message must not break the subscriber.
  */
-export function decodeInvalidation(text: string): { origin: string; invalidation: Invalidation } | undefined {
+export function decodeInvalidation(
+  text: string,
+): { origin: string; sequence: string | undefined; invalidation: Invalidation } | undefined {
   let wire: unknown;
   try {
     wire = JSON.parse(text);
@@ -58,9 +71,10 @@ export function decodeInvalidation(text: string): { origin: string; invalidation
   if (typeof w.o !== 'string' || typeof w.a !== 'boolean' || !Array.isArray(w.p) || !Array.isArray(w.t))
     return undefined;
   if (w.x !== undefined && !Array.isArray(w.x)) return undefined;
+  if (w.s !== undefined && typeof w.s !== 'string') return undefined;
   const paths = canonicalPaths(w.p);
   const pages = canonicalPaths(w.x ?? []);
   if (paths === undefined || pages === undefined) return undefined;
   if (!(w.t as unknown[]).every(isSurrogateKey)) return undefined;
-  return { origin: w.o, invalidation: { all: w.a, paths, pages, tags: w.t as string[] } };
+  return { origin: w.o, sequence: w.s, invalidation: { all: w.a, paths, pages, tags: w.t as string[] } };
 }

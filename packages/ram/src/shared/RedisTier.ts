@@ -2,6 +2,7 @@ import { hash, randomUUID } from 'node:crypto';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { RamErrorCodes } from '../errors/ramErrorCodes.js';
 import { ancestorsOf } from '../paths/canonicalPath.js';
+import { BroadcastAcks } from './BroadcastAcks.js';
 import { decodeInvalidation, encodeInvalidation, type Invalidation } from './InvalidationMessage.js';
 import {
   CATALOG_SCRIPT,
@@ -38,6 +39,11 @@ export interface RedisTierStatistics {
   readonly outages: number;
   readonly invalidationsSent: number;
   readonly invalidationsReceived: number;
+  /**
+   * Broadcasts of this process's invalidations that some process did not answer within
+   * `commandTimeoutMs`: that process may have served its own copy a while longer.
+   */
+  readonly broadcastsUnanswered: number;
   /** Invalidations made while Redis was away, to be recorded and broadcast when it is back. */
   readonly pendingInvalidations: number;
   /** Times the tier came back and flushed this process's in-process tier. */
@@ -165,7 +171,10 @@ export class RedisTier {
     readonly catalog: string;
     readonly catalogChannel: string;
     readonly sequence: string;
+    /** Where the other processes answer this process's broadcasts (see BroadcastAcks). */
+    readonly answers: string;
   };
+  readonly #acks = new BroadcastAcks();
   #state: TierState = 'connecting';
   #commandReady = false;
   #subscribed = false;
@@ -187,6 +196,7 @@ export class RedisTier {
     outages: 0,
     invalidationsSent: 0,
     invalidationsReceived: 0,
+    broadcastsUnanswered: 0,
     resyncs: 0,
   };
   #lastError: string | undefined;
@@ -204,6 +214,7 @@ export class RedisTier {
       catalog: `${prefix}catalog`,
       catalogChannel: `${prefix}catalog:changed`,
       sequence: `${prefix}seq:${this.#origin}`,
+      answers: `${prefix}answers:${this.#origin}`,
     };
     // replyMapping is left at its default: the scripts' replies are read as plain arrays.
     const { replyMapping: _replyMapping, ...client } = options.client;
@@ -396,6 +407,7 @@ export class RedisTier {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#acks.close();
     await Promise.all([quit(this.#client), quit(this.#subscriber)]);
   }
 
@@ -432,7 +444,7 @@ export class RedisTier {
         void this.#resync();
         return;
       }
-      connection.subscribe(this.#keys.channel, this.#keys.catalogChannel).then(
+      connection.subscribe(this.#keys.channel, this.#keys.catalogChannel, this.#keys.answers).then(
         () => {
           this.#subscribed = true;
           void this.#resync();
@@ -449,15 +461,29 @@ export class RedisTier {
       if (Number.isSafeInteger(value)) this.#hooks.onCatalogValue?.(value);
       return;
     }
+    if (channel === this.#keys.answers) {
+      this.#acks.received(message);
+      return;
+    }
     if (channel !== this.#keys.channel) return;
     const decoded = decodeInvalidation(message);
     if (decoded === undefined) {
       this.#log.warn(`cacheset ram: ignored a malformed message on ${channel}.`, { message: message.slice(0, 200) });
       return;
     }
-    if (decoded.origin === this.#origin) return;
+    const { origin, sequence } = decoded;
+    if (origin === this.#origin) {
+      // This process's own subscriber is one of the receivers Redis counted.
+      if (sequence !== undefined) this.#acks.received(sequence);
+      return;
+    }
     this.#stats.invalidationsReceived += 1;
     this.#hooks.onRemoteInvalidation(decoded.invalidation);
+    // Answered once this process's copies are gone: the sender's edit waits for every answer.
+    if (sequence !== undefined)
+      this.#client.publish(`${this.#options.keyPrefix}answers:${origin}`, sequence).catch((error: unknown) => {
+        this.#failed(error);
+      });
   }
 
   async #resync(): Promise<void> {
@@ -527,15 +553,17 @@ export class RedisTier {
       pages: [...pending.pages],
       tags: [...pending.tags],
     };
+    const sequence = this.#nextSequence();
+    let reply: unknown;
     try {
-      await this.#eval(
+      reply = await this.#eval(
         INVALIDATE_SCRIPT,
         [this.#keys.records, this.#keys.counter, this.#keys.byEpoch, this.#keys.sequence],
         [
           String(this.#options.maxInvalidationRecords),
           this.#keys.channel,
-          encodeInvalidation(this.#origin, invalidation),
-          this.#nextSequence(),
+          encodeInvalidation(this.#origin, invalidation, sequence),
+          sequence,
           ...invalidationFields(invalidation),
         ],
       );
@@ -545,6 +573,23 @@ export class RedisTier {
       this.#queue(invalidation);
       throw error;
     }
+    await this.#answered(sequence, Array.isArray(reply) ? Number(reply[1]) : 0);
+  }
+
+  /**
+   * Waits until every process the broadcast reached (this one's own subscriber among them) has
+   * answered that it dropped its copies, at most `commandTimeoutMs`: only then is the edit that
+   * caused it acknowledged. A process that did not answer in time is counted and logged once.
+   */
+  async #answered(sequence: string, receivers: number): Promise<void> {
+    if (!Number.isSafeInteger(receivers) || receivers <= 0) return;
+    if (await this.#acks.wait(sequence, receivers, this.#options.commandTimeoutMs)) return;
+    if (this.#isClosed()) return;
+    this.#stats.broadcastsUnanswered += 1;
+    this.#log.warn(
+      'cacheset ram: a process did not answer an invalidation broadcast within commandTimeoutMs; it may serve its own copy of the invalidated pages until it applies the broadcast.',
+      { receivers, timeoutMs: this.#options.commandTimeoutMs },
+    );
   }
 
   async #flushPending(): Promise<void> {

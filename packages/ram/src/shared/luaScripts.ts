@@ -84,7 +84,8 @@ return 1
  * KEYS: records, counter, records by epoch (sorted set), this process's invalidation sequence. ARGV:
  * max records, channel ('' = do not publish), message, this invalidation's number in the process's
  * sequence, fields... Bumps the counter, records each field at the new epoch, raises the process's
- * sequence (kept a day, far longer than any command lives) and publishes the message, atomically. Past
+ * sequence (kept a day, far longer than any command lives) and publishes the message, atomically;
+ * returns the new epoch and how many subscribers the message reached (see BroadcastAcks). Past
  * the record limit the oldest records are dropped and '*' is raised to their epoch: "everything stored
  * before then is invalid", which is safe and keeps the hash bounded.
  */
@@ -110,8 +111,9 @@ if n > max then
   local current = tonumber(redis.call('HGET', KEYS[1], '*') or '0')
   if floor > current then redis.call('HSET', KEYS[1], '*', floor) end
 end
-if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
-return e
+local receivers = 0
+if ARGV[2] ~= '' then receivers = redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return {e, receivers}
 `);
 
 /**

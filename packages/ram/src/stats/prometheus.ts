@@ -144,6 +144,12 @@ const FAMILIES: readonly Family[] = [
     (r) => r.invalidationsReceived,
   ),
   shared(
+    'cacheset_ram_redis_broadcasts_unanswered_total',
+    'counter',
+    "This process's invalidation broadcasts some process did not answer within commandTimeoutMs.",
+    (r) => r.broadcastsUnanswered,
+  ),
+  shared(
     'cacheset_ram_redis_pending_invalidations',
     'gauge',
     'Invalidations waiting for Redis to come back.',
