@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import {
   bindAdapter,
+  catalogCounterOf,
   EventBus,
+  type CatalogCounter,
   IPurgePaths,
   Purge,
   whenWorkSettled,
@@ -239,6 +241,23 @@ describeWithServers('RAM cache shared tier (real redis-server)', ['redis-server'
     }
     expect(a.statistics().redis?.broadcastsUnanswered).toBe(0);
     expect(b.statistics().redis?.invalidationsReceived).toBe(10);
+  });
+
+  it('settles a catalog counter change only once every other process has raised its own counter', async () => {
+    const buses = [new EventBus(), new EventBus(), new EventBus()];
+    const [a, b, c] = (await processes(3, (index) => ({ bus: buses[index] as EventBus }))) as [
+      RamCacheManager,
+      RamCacheManager,
+      RamCacheManager,
+    ];
+    const counters = buses.map((bus) => catalogCounterOf(bus));
+    for (let round = 0; round < 10; round += 1) {
+      const value = (counters[0] as CatalogCounter).bump();
+      await whenWorkSettled();
+      // No waiting here: what an edit's response waits for includes the other processes' counters.
+      expect(counters.map((counter) => counter.value() >= value)).toEqual([true, true, true]);
+    }
+    for (const ram of [a, b, c]) expect(ram.statistics().redis?.broadcastsUnanswered).toBe(0);
   });
 
   it('waits at most commandTimeoutMs for a process that does not answer the broadcast, and counts it', async () => {

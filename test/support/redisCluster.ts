@@ -1,9 +1,45 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { findBinary } from './binaries.js';
+import { freePort } from './freePort.js';
 import { redisCommand, RedisServer } from './redis.js';
 
 const run = promisify(execFile);
+
+/** Whether a TCP port on 127.0.0.1 can be listened on now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port for a cluster node: redis-server also listens on the port plus 10 000 (the cluster bus),
+ * so both must be free, and the second a valid port. Ports the OS hands out are in its ephemeral
+ * range, where a bus port can be taken by another test's socket, or lie past 65 535.
+ */
+async function freeNodePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await canListen(port + 10_000))) return port;
+  }
+  throw new Error('found no port whose cluster bus port (plus 10 000) is free as well');
+}
+
+/** Starts one node; again on another port when one of its two ports was taken in the meantime. */
+async function startNode(extraArgs: readonly string[]): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await RedisServer.start({ port: await freeNodePort(), extraArgs });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
 
 /**
  * A real Redis Cluster on 127.0.0.1: `masters` masters with one replica each, every node a
@@ -29,16 +65,14 @@ export class RedisCluster {
     try {
       for (let i = 0; i < masters * 2; i += 1)
         nodes.push(
-          await RedisServer.start({
-            extraArgs: [
-              '--cluster-enabled',
-              'yes',
-              '--cluster-config-file',
-              'nodes.conf',
-              '--cluster-node-timeout',
-              '2000',
-            ],
-          }),
+          await startNode([
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+          ]),
         );
       await run(
         cli,

@@ -40,8 +40,9 @@ export interface RedisTierStatistics {
   readonly invalidationsSent: number;
   readonly invalidationsReceived: number;
   /**
-   * Broadcasts of this process's invalidations that some process did not answer within
-   * `commandTimeoutMs`: that process may have served its own copy a while longer.
+   * Broadcasts of this process's invalidations and catalog counter changes that some process did
+   * not answer within `commandTimeoutMs`: that process may have served its own copy (or a 304 for a
+   * listing ETag from before) a while longer.
    */
   readonly broadcastsUnanswered: number;
   /** Invalidations made while Redis was away, to be recorded and broadcast when it is back. */
@@ -185,6 +186,8 @@ export class RedisTier {
   #pending: Pending = nothingPending();
   /** How many invalidations this process has sent to Redis: orders its writes after them (see WRITE_SCRIPT). */
   #sent = 0;
+  /** How many catalog counter broadcasts this process has sent (numbers their answers). */
+  #catalogSent = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #stats = {
     hits: 0,
@@ -387,20 +390,27 @@ export class RedisTier {
    */
   async shareCatalogValue(value: number, bump: boolean): Promise<number | undefined> {
     if (this.#state !== 'up') return undefined;
+    // Numbered apart from the invalidations (the answers share one channel).
+    this.#catalogSent += 1;
+    const sequence = `c${this.#catalogSent}`;
+    let reply: unknown;
     try {
-      const shared = Number(
-        await this.#eval(
-          CATALOG_SCRIPT,
-          [this.#keys.catalog],
-          [String(Math.floor(value)), bump ? '1' : '0', this.#keys.catalogChannel],
-        ),
+      reply = await this.#eval(
+        CATALOG_SCRIPT,
+        [this.#keys.catalog],
+        [String(Math.floor(value)), bump ? '1' : '0', this.#keys.catalogChannel, this.#origin, sequence],
       );
       this.#succeeded();
-      return Number.isFinite(shared) ? shared : undefined;
     } catch (error) {
       this.#failed(error);
       return undefined;
     }
+    if (!Array.isArray(reply)) return undefined;
+    // Like an invalidation: settled once every process raised its counter (its 304s for the ETags
+    // from before are over), at most commandTimeoutMs.
+    await this.#answered(sequence, Number(reply[1]));
+    const shared = Number(String(reply[0]));
+    return Number.isFinite(shared) ? shared : undefined;
   }
 
   async close(): Promise<void> {
@@ -457,8 +467,12 @@ export class RedisTier {
   #onMessage(channel: string, message: string): void {
     if (this.#state === 'closed') return;
     if (channel === this.#keys.catalogChannel) {
-      const value = Number(message);
-      if (Number.isSafeInteger(value)) this.#hooks.onCatalogValue?.(value);
+      // "<value> <sender> <number>" (see CATALOG_SCRIPT).
+      const [text, origin, sequence] = message.split(' ');
+      const value = Number(text);
+      if (!Number.isSafeInteger(value)) return;
+      this.#hooks.onCatalogValue?.(value);
+      if (origin !== undefined && sequence !== undefined) this.#answer(origin, sequence);
       return;
     }
     if (channel === this.#keys.answers) {
@@ -472,18 +486,26 @@ export class RedisTier {
       return;
     }
     const { origin, sequence } = decoded;
+    if (origin !== this.#origin) {
+      this.#stats.invalidationsReceived += 1;
+      this.#hooks.onRemoteInvalidation(decoded.invalidation);
+    }
+    if (sequence !== undefined) this.#answer(origin, sequence);
+  }
+
+  /**
+   * Answers broadcast `sequence` of process `origin` once it is applied here: the sender's edit waits
+   * for every answer. This process's own subscriber is one of the receivers Redis counted; it answers
+   * without a round trip.
+   */
+  #answer(origin: string, sequence: string): void {
     if (origin === this.#origin) {
-      // This process's own subscriber is one of the receivers Redis counted.
-      if (sequence !== undefined) this.#acks.received(sequence);
+      this.#acks.received(sequence);
       return;
     }
-    this.#stats.invalidationsReceived += 1;
-    this.#hooks.onRemoteInvalidation(decoded.invalidation);
-    // Answered once this process's copies are gone: the sender's edit waits for every answer.
-    if (sequence !== undefined)
-      this.#client.publish(`${this.#options.keyPrefix}answers:${origin}`, sequence).catch((error: unknown) => {
-        this.#failed(error);
-      });
+    this.#client.publish(`${this.#options.keyPrefix}answers:${origin}`, sequence).catch((error: unknown) => {
+      this.#failed(error);
+    });
   }
 
   async #resync(): Promise<void> {

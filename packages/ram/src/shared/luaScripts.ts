@@ -117,19 +117,22 @@ return {e, receivers}
 `);
 
 /**
- * KEYS: catalog counter. ARGV: proposed value, '1' to count a change ('0' to only catch up), channel.
- * The counter becomes the larger of its value (plus one for a change) and the proposal, so it never
- * goes backwards and a process's clock-based value is never reused; a new value is published.
+ * KEYS: catalog counter. ARGV: proposed value, '1' to count a change ('0' to only catch up), channel,
+ * the sender's id and the broadcast's number. The counter becomes the larger of its value (plus one
+ * for a change) and the proposal, so it never goes backwards and a process's clock-based value is
+ * never reused; a new value is published as "<value> <sender> <number>". Returns the value and how
+ * many subscribers the message reached (0 when nothing changed; see BroadcastAcks).
  */
 export const CATALOG_SCRIPT = script(`
 local v = tonumber(redis.call('GET', KEYS[1]) or '0')
 local p = tonumber(ARGV[1]) or 0
 local n = math.max(v, p)
 if ARGV[2] == '1' then n = math.max(v + 1, p) end
+local receivers = 0
+local text = string.format('%.0f', n)
 if n ~= v then
-  local text = string.format('%.0f', n)
   redis.call('SET', KEYS[1], text)
-  redis.call('PUBLISH', ARGV[3], text)
+  receivers = redis.call('PUBLISH', ARGV[3], text .. ' ' .. ARGV[4] .. ' ' .. ARGV[5])
 end
-return n
+return {text, receivers}
 `);
