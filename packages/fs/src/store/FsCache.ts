@@ -175,7 +175,11 @@ export class FsCache {
       await mkdir(trash, { mode: 0o700 });
       for (const name of await readdir(this.root)) {
         if (name.startsWith(TRASH_PREFIX) || name === MARKS_DIR) continue;
-        await rename(join(this.root, name), join(trash, name));
+        await rename(join(this.root, name), join(trash, name)).catch((error: unknown) => {
+          // Gone since the listing: another process's temporary file, installed or dropped by its
+          // write meanwhile (that write removes its page itself, see awaitWriters below).
+          if (errnoOf(error) !== 'ENOENT') throw error;
+        });
       }
       this.#counters.deletes += this.#index.files;
       this.#index.clear();
